@@ -1,0 +1,145 @@
+# kigen - build, test, demo and the embedded database.
+#
+#   make demo      install or check what is missing, start the embedded database, run the demo
+#   make test      everything the tests need, then all tests (T=<suite> runs one suite)
+#   make asan      the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make valgrind  the whole suite under valgrind (memcheck)
+#   make lint      banned calls; make format-check: clang-format
+#   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL under var/
+#
+# BUILD=release|asan selects the object directory; V=1 shows the commands.
+
+BUILD ?= release
+OBJDIR := build/$(BUILD)
+
+STD := -std=c11 -D_POSIX_C_SOURCE=200809L
+# Warnings, one per line with the reason:
+WARN := -Wall -Wextra \
+	-Werror \
+	-Wformat=2 \
+	-Wmissing-prototypes \
+	-Wstrict-prototypes \
+	-Wvla \
+	-Wwrite-strings \
+	-Wcast-qual \
+	-Wshadow \
+	-Wconversion -Wno-sign-conversion
+# -Werror: warnings are bugs here, in CI and on a developer's machine alike
+# -Wformat=2: printf-style formats checked, including non-literal ones
+# -Wmissing-prototypes: every non-static function is declared in a header
+# -Wstrict-prototypes: no K&R declarations
+# -Wvla: no variable-length arrays (unbounded stack use)
+# -Wwrite-strings, -Wcast-qual: string literals and const stay const
+# -Wshadow: no name hides another
+# -Wconversion: narrowing conversions are explicit (sign conversions are too noisy to list)
+OPT ?= -O2
+DEBUG ?= -g
+
+ifeq ($(BUILD),asan)
+OPT := -O1
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
+KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
+FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) -MMD -MP
+FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS := -lm
+TEST_LIBS := -lcunit
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Sources: everything under batch/ and render/ except main.c makes the library that both
+# the binary and the tests link.
+LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/cmd_*.c))
+MAIN_SRC := batch/main.c
+TEST_SRC := $(sort $(wildcard tests/*.c tests/*/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(OBJDIR)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(OBJDIR)/%.o)
+
+KIGEN := $(OBJDIR)/kigen
+TEST_BIN := $(OBJDIR)/kigen-tests
+
+.PHONY: all deps build test test-run asan valgrind demo lint format format-check \
+	db-start db-stop db-status db-destroy clean
+
+all: build
+
+build: $(KIGEN) kigen
+
+kigen: $(KIGEN)
+	$(Q)ln -sf $(KIGEN) kigen
+
+$(KIGEN): $(LIB_OBJ) $(MAIN_OBJ)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LIBS)
+
+$(OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(FINAL_CFLAGS) -Ibatch -Itests -c -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+deps:
+	@sh scripts/deps.sh
+
+# The README's test command: installs what is missing, builds, starts the embedded
+# database, runs every suite (or T=<suite>).
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-run
+
+test-run: $(KIGEN) $(TEST_BIN) db-start
+	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) $(TEST_BIN) $(T)
+
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=asan test-run
+
+valgrind: deps $(KIGEN) $(TEST_BIN) db-start
+	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_VALGRIND=1 \
+		valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--quiet $(TEST_BIN) $(T)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory build db-start
+	$(Q)sh scripts/demo.sh $(abspath $(KIGEN))
+
+db-start:
+	$(Q)sh scripts/db.sh start
+
+db-stop:
+	$(Q)sh scripts/db.sh stop
+
+db-status:
+	$(Q)sh scripts/db.sh status
+
+db-destroy:
+	$(Q)sh scripts/db.sh destroy
+
+# Banned calls (style.md): unbounded string functions, locale/time-zone dependent time.
+BANNED := sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|sscanf|mktime|localtime|gmtime|gets
+lint:
+	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \
+		$(wildcard batch/*.h batch/*/*.h); then \
+		echo "lint: banned call above (see style.md)"; exit 1; \
+	else echo "lint: ok"; fi
+
+FORMAT_SRC = $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard batch/*.h batch/*/*.h tests/*.h)
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf build kigen

@@ -1,0 +1,185 @@
+/*
+ * cmd_expiry.c - `kigen expiry`: the rule module as a streaming CSV filter.
+ *
+ * Reads `type,birth_date,issued_on[,card_expires,stay_expires,auth_expires,prev_expiry]`
+ * (header-driven, any order; `recorded_expiry` is accepted as an extension for E7) and
+ * writes `expiry,window_open,cause` per input record, or `error:<code>`. One record in
+ * memory at a time; a bad record never stops the filter.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common/csv.h"
+#include "common/kdate.h"
+#include "rules/rules.h"
+
+enum expiry_column {
+    COL_TYPE,
+    COL_BIRTH_DATE,
+    COL_ISSUED_ON,
+    COL_CARD_EXPIRES,
+    COL_STAY_EXPIRES,
+    COL_AUTH_EXPIRES,
+    COL_PREV_EXPIRY,
+    COL_RECORDED_EXPIRY,
+    COL__COUNT
+};
+#define COL_REQUIRED 3
+
+static const char *const column_names[COL__COUNT] = {
+    [COL_TYPE] = "type",
+    [COL_BIRTH_DATE] = "birth_date",
+    [COL_ISSUED_ON] = "issued_on",
+    [COL_CARD_EXPIRES] = "card_expires",
+    [COL_STAY_EXPIRES] = "stay_expires",
+    [COL_AUTH_EXPIRES] = "auth_expires",
+    [COL_PREV_EXPIRY] = "prev_expiry",
+    [COL_RECORDED_EXPIRY] = "recorded_expiry",
+};
+
+/* The error reported for a malformed date in each date column. */
+static const kg_err column_date_errors[COL__COUNT] = {
+    [COL_BIRTH_DATE] = KG_ERR_BAD_BIRTH_DATE,     [COL_ISSUED_ON] = KG_ERR_BAD_ISSUED_ON,
+    [COL_CARD_EXPIRES] = KG_ERR_BAD_CARD_EXPIRES, [COL_STAY_EXPIRES] = KG_ERR_BAD_STAY_EXPIRES,
+    [COL_AUTH_EXPIRES] = KG_ERR_BAD_AUTH_EXPIRES, [COL_PREV_EXPIRY] = KG_ERR_BAD_PREV_EXPIRY,
+    [COL_RECORDED_EXPIRY] = KG_ERR_BAD_RECORDED,
+};
+
+/* An optional date column: empty is KDATE_NONE, anything else must be a valid date. */
+static kg_err field_date(const csv_record *record, const size_t *positions,
+                         enum expiry_column column, kdate *out)
+{
+    csv_field field = csv_record_field(record, positions[column]);
+    if (field.len == 0) {
+        *out = KDATE_NONE;
+        return KG_OK;
+    }
+    if (kdate_parse(field.data, field.len, out) != KG_OK)
+        return column_date_errors[column];
+    return KG_OK;
+}
+
+/* Turns one record into a rules_cert. */
+static kg_err record_to_cert(const csv_record *record, const size_t *positions,
+                             size_t header_fields, rules_cert *cert)
+{
+    if (record->error != KG_OK)
+        return record->error;
+    if (record->field_count > header_fields)
+        return KG_ERR_CSV_FIELD_COUNT;
+    csv_field type_field = csv_record_field(record, positions[COL_TYPE]);
+    cert_type type;
+    kg_err err = rules_cert_type_parse(type_field.data, type_field.len, &type);
+    if (err != KG_OK)
+        return err;
+    rules_cert_init(cert, type);
+    kdate *targets[COL__COUNT] = {
+        [COL_BIRTH_DATE] = &cert->birth_date,     [COL_ISSUED_ON] = &cert->issued_on,
+        [COL_CARD_EXPIRES] = &cert->card_expires, [COL_STAY_EXPIRES] = &cert->stay_expires,
+        [COL_AUTH_EXPIRES] = &cert->auth_expires, [COL_PREV_EXPIRY] = &cert->prev_expiry,
+        [COL_RECORDED_EXPIRY] = &cert->recorded_expiry,
+    };
+    for (int column = COL_BIRTH_DATE; column < COL__COUNT; column++) {
+        err = field_date(record, positions, (enum expiry_column)column, targets[column]);
+        if (err != KG_OK)
+            return err;
+    }
+    return KG_OK;
+}
+
+static int write_result(FILE *out, kg_err err, const rules_expiry *result)
+{
+    if (err != KG_OK)
+        return fprintf(out, "error:%s\n", kg_err_code(err));
+    char expiry[KDATE_ISO_LEN + 1];
+    char window_open[KDATE_ISO_LEN + 1];
+    return fprintf(out, "%s,%s,%s\n", kdate_format(result->expiry, expiry),
+                   kdate_format(result->window_open, window_open),
+                   rules_cause_name(result->cause));
+}
+
+static kg_err parse_options(int argc, char **argv, rules_config *config, cmd_outcome *outcome)
+{
+    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
+        const char *arg = argv[arg_idx];
+        if (strcmp(arg, "--w2") == 0)
+            config->window_w2 = true;
+        else if (strcmp(arg, "--feb29=feb28") == 0)
+            config->feb29 = FEB29_AS_FEB28;
+        else if (strcmp(arg, "--feb29=mar1") == 0)
+            config->feb29 = FEB29_AS_MAR1;
+        else
+            return kg_fail(&outcome->error, KG_ERR_USAGE,
+                           "unable to parse option '%s': expiry takes --w2 and "
+                           "--feb29=feb28|mar1",
+                           arg);
+    }
+    return KG_OK;
+}
+
+kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    rules_config config = rules_config_default();
+    kg_err err = parse_options(argc, argv, &config, outcome);
+    if (err != KG_OK)
+        return err;
+
+    csv_reader *reader = NULL;
+    err = csv_reader_new(ctx->in, NULL, &reader);
+    if (err != KG_OK)
+        return kg_fail(&outcome->error, err, "unable to start the CSV reader: out of memory");
+
+    csv_record record;
+    size_t positions[COL__COUNT];
+    err = csv_read(reader, &record);
+    if (err == KG_EOF || (err == KG_OK && record.error != KG_OK)) {
+        err = kg_fail(&outcome->error, KG_ERR_CSV_HEADER,
+                      "unable to read the header of standard input: expected %s,%s,%s,...",
+                      column_names[0], column_names[1], column_names[2]);
+        goto cleanup;
+    }
+    if (err != KG_OK) {
+        err = kg_fail(&outcome->error, err, "unable to read standard input");
+        goto cleanup;
+    }
+    size_t missing = csv_map_header(&record, column_names, COL__COUNT, COL_REQUIRED, positions);
+    if (missing != COL__COUNT) {
+        err = kg_fail(&outcome->error, KG_ERR_CSV_HEADER,
+                      "unable to use the header of standard input: no column '%s'",
+                      column_names[missing]);
+        goto cleanup;
+    }
+    size_t header_fields = record.field_count;
+
+    if (fputs("expiry,window_open,cause\n", ctx->out) < 0) {
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        goto cleanup;
+    }
+    for (;;) {
+        err = csv_read(reader, &record);
+        if (err == KG_EOF)
+            break;
+        if (err != KG_OK) {
+            err = kg_fail(&outcome->error, err, "unable to read standard input");
+            goto cleanup;
+        }
+        rules_cert cert;
+        rules_expiry result;
+        kg_err row_err = record_to_cert(&record, positions, header_fields, &cert);
+        if (row_err == KG_OK)
+            row_err = rules_expiry_of(&cert, &config, &result);
+        if (row_err != KG_OK)
+            outcome->exceptions++;
+        if (write_result(ctx->out, row_err, &result) < 0) {
+            err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+            goto cleanup;
+        }
+    }
+    err = KG_OK;
+    if (fflush(ctx->out) != 0)
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+cleanup:
+    csv_reader_free(reader);
+    return err;
+}

@@ -1,0 +1,66 @@
+/*
+ * csv.h - streaming RFC 4180 reader: one record at a time, bounded memory.
+ *
+ * Handles quoted fields with commas, doubled quotes and line breaks, a UTF-8 BOM at the
+ * start, CRLF or LF line ends and a last line without a newline. Byte-oriented: it does
+ * not interpret encodings (CP932 trail bytes never collide with `"`, `,`, CR or LF), so
+ * conversion and validation of field text are the caller's job. A malformed record is
+ * returned with its error and skipped to its end; reading goes on with the next one.
+ */
+#ifndef KIGEN_CSV_H
+#define KIGEN_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "error.h"
+
+typedef struct csv_reader csv_reader;
+
+typedef struct csv_field {
+    const char *data; /* not NUL-terminated; owned by the reader, valid until the next read */
+    size_t len;
+} csv_field;
+
+typedef struct csv_record {
+    const csv_field *fields; /* owned by the reader, valid until the next csv_read */
+    size_t field_count;      /* 0 only when error != KG_OK */
+    long line;               /* 1-based line on which the record starts */
+    long line_count;         /* physical lines the record spans (>= 1) */
+    kg_err error;            /* KG_OK, or KG_ERR_CSV_QUOTE / _UNTERMINATED / _TOO_LONG /
+                                _TOO_MANY_FIELDS: the record's fields are then empty */
+} csv_record;
+
+typedef struct csv_limits {
+    size_t max_record_bytes; /* field bytes of one record; default 65536 */
+    size_t max_fields;       /* fields of one record; default 256 */
+} csv_limits;
+
+/* A reader over `in` (not owned: the caller closes it). limits may be NULL for the
+ * defaults. KG_ERR_NOMEM on allocation failure. */
+kg_err csv_reader_new(FILE *in, const csv_limits *limits, csv_reader **out);
+
+/* Frees the reader and everything it returned; accepts NULL. */
+void csv_reader_free(csv_reader *reader);
+
+/* The next record. KG_OK with *record filled (check record->error), KG_EOF at the end of
+ * input, KG_ERR_IO_READ when the stream fails. A blank line is a record of one empty
+ * field. */
+kg_err csv_read(csv_reader *reader, csv_record *record);
+
+/* True when field equals the NUL-terminated name. */
+int csv_field_equals(const csv_field *field, const char *name);
+
+#define CSV_COLUMN_ABSENT ((size_t)-1)
+
+/* Maps the header record to column positions: positions[i] is the index of names[i]
+ * in the header, or CSV_COLUMN_ABSENT. Returns the index of the first name in
+ * 0..required_count-1 that is absent, or name_count when every required one is there. */
+size_t csv_map_header(const csv_record *header, const char *const *names, size_t name_count,
+                      size_t required_count, size_t *positions);
+
+/* Field `position` of a record, or an empty field when the position is absent or past
+ * the end of the record (a short row). */
+csv_field csv_record_field(const csv_record *record, size_t position);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * error.c - the table behind kg_err: short code, message and exit class of each value.
+ *
+ * One designated-initialiser table; a static assertion and a unit test keep it complete.
+ */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct err_entry {
+    const char *code;
+    const char *message;
+    int exit_status;
+} err_entry;
+
+static const err_entry err_table[] = {
+    [KG_OK] = {"ok", "success", KG_EXIT_OK},
+    [KG_EOF] = {"eof", "end of input", KG_EXIT_OK},
+    [KG_ERR_NOMEM] = {"nomem", "out of memory", KG_EXIT_OUTPUT},
+    [KG_ERR_USAGE] = {"usage", "invalid command line", KG_EXIT_USAGE},
+    [KG_ERR_IO_READ] = {"io_read", "unable to read input", KG_EXIT_INPUT},
+    [KG_ERR_IO_WRITE] = {"io_write", "unable to write output", KG_EXIT_OUTPUT},
+    [KG_ERR_DATE_SYNTAX] = {"date_syntax", "not a date of the form YYYY-MM-DD", KG_EXIT_INPUT},
+    [KG_ERR_DATE_INVALID] = {"date_invalid", "no such day in the calendar", KG_EXIT_INPUT},
+    [KG_ERR_DATE_RANGE] = {"date_range", "date outside 0001-01-01..9999-12-31", KG_EXIT_INPUT},
+    [KG_ERR_WAREKI_RANGE] = {"wareki_range", "date before 1873-01-01 has no Gregorian era date",
+                             KG_EXIT_INPUT},
+    [KG_ERR_CERT_TYPE] = {"cert_type", "certificate type is not sign, auth or juki",
+                          KG_EXIT_INPUT},
+    [KG_ERR_BIRTH_MISSING] = {"birth_date_missing", "birth date is missing", KG_EXIT_INPUT},
+    [KG_ERR_ISSUE_MISSING] = {"issued_on_missing", "issue date is missing", KG_EXIT_INPUT},
+    [KG_ERR_ISSUED_BEFORE_BIRTH] = {"issued_before_birth", "issue date is before the birth date",
+                                    KG_EXIT_INPUT},
+    [KG_ERR_CARD_BEFORE_ISSUE] = {"card_expires_before_issue",
+                                  "card expires before the certificate was issued",
+                                  KG_EXIT_INPUT},
+    [KG_ERR_STAY_BEFORE_ISSUE] = {"stay_expires_before_issue",
+                                  "period of stay ended before the certificate was issued",
+                                  KG_EXIT_INPUT},
+    [KG_ERR_AUTH_BEFORE_ISSUE] = {"auth_expires_before_issue",
+                                  "auth certificate expires before the sign certificate was issued",
+                                  KG_EXIT_INPUT},
+    [KG_ERR_JUKI_TOO_LATE] = {"juki_issued_after_2015",
+                              "juki certificates were issued only until 2015-12-22",
+                              KG_EXIT_INPUT},
+    [KG_ERR_BAD_BIRTH_DATE] = {"bad_birth_date", "birth_date is not a valid date", KG_EXIT_INPUT},
+    [KG_ERR_BAD_ISSUED_ON] = {"bad_issued_on", "issued_on is not a valid date", KG_EXIT_INPUT},
+    [KG_ERR_BAD_CARD_EXPIRES] = {"bad_card_expires", "card_expires is not a valid date",
+                                 KG_EXIT_INPUT},
+    [KG_ERR_BAD_STAY_EXPIRES] = {"bad_stay_expires", "stay_expires is not a valid date",
+                                 KG_EXIT_INPUT},
+    [KG_ERR_BAD_AUTH_EXPIRES] = {"bad_auth_expires", "auth_expires is not a valid date",
+                                 KG_EXIT_INPUT},
+    [KG_ERR_BAD_PREV_EXPIRY] = {"bad_prev_expiry", "prev_expiry is not a valid date",
+                                KG_EXIT_INPUT},
+    [KG_ERR_BAD_RECORDED] = {"bad_recorded_expiry", "recorded_expiry is not a valid date",
+                             KG_EXIT_INPUT},
+    [KG_ERR_CSV_QUOTE] = {"csv_quote", "stray quote character in a field", KG_EXIT_INPUT},
+    [KG_ERR_CSV_UNTERMINATED] = {"csv_unterminated", "input ends inside a quoted field",
+                                 KG_EXIT_INPUT},
+    [KG_ERR_CSV_TOO_LONG] = {"csv_too_long", "record is longer than the limit", KG_EXIT_INPUT},
+    [KG_ERR_CSV_TOO_MANY_FIELDS] = {"csv_too_many_fields", "record has too many fields",
+                                    KG_EXIT_INPUT},
+    [KG_ERR_CSV_HEADER] = {"csv_header", "header is missing a required column", KG_EXIT_INPUT},
+    [KG_ERR_CSV_FIELD_COUNT] = {"csv_field_count", "record has fewer fields than the header",
+                                KG_EXIT_INPUT},
+    [KG_ERR_CONFIG] = {"config", "invalid configuration", KG_EXIT_USAGE},
+    [KG_ERR_DB_CONNECT] = {"db_connect", "unable to connect to the database", KG_EXIT_DB},
+    [KG_ERR_DB_QUERY] = {"db_query", "database statement failed", KG_EXIT_DB},
+    [KG_ERR_INTERNAL] = {"internal", "internal error", KG_EXIT_OUTPUT},
+};
+
+_Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,
+               "err_table must have one entry per kg_err value");
+
+static const err_entry *err_lookup(kg_err err)
+{
+    static const err_entry unknown = {"unknown", "unknown error", KG_EXIT_OUTPUT};
+    if ((int)err < 0 || err >= KG_ERR__COUNT || err_table[err].code == NULL)
+        return &unknown;
+    return &err_table[err];
+}
+
+const char *kg_err_code(kg_err err)
+{
+    return err_lookup(err)->code;
+}
+
+const char *kg_strerror(kg_err err)
+{
+    return err_lookup(err)->message;
+}
+
+int kg_err_exit_status(kg_err err)
+{
+    return err_lookup(err)->exit_status;
+}
+
+kg_err kg_fail(kg_errbuf *buf, kg_err err, const char *fmt, ...)
+{
+    if (buf == NULL)
+        return err;
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(buf->text, sizeof(buf->text), fmt, args);
+    va_end(args);
+    return err;
+}
+
+void kg_hint(kg_errbuf *buf, const char *fmt, ...)
+{
+    if (buf == NULL)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(buf->hint, sizeof(buf->hint), fmt, args);
+    va_end(args);
+}

@@ -1,0 +1,101 @@
+/*
+ * main.c - kigen's entry point: global options, the command table, exit status.
+ *
+ * Parses only what comes before the command name, dispatches, and reports a failing
+ * command's error once. Exit statuses are those of interfaces.md (see error.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "version.h"
+
+typedef struct command_entry {
+    const char *name;
+    cmd_fn run;
+    const char *summary;
+} command_entry;
+
+static const command_entry command_table[] = {
+    {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
+    {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
+};
+
+static void print_usage(FILE *stream)
+{
+    fprintf(stream, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n\ncommands:\n");
+    for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]);
+         cmd_idx++)
+        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name,
+                command_table[cmd_idx].summary);
+    fprintf(stream, "\nexit status: 0 ok, 1 finished with exceptions, 2 usage, 3 input "
+                    "rejected,\n             4 database, 5 output could not be written\n");
+}
+
+static const command_entry *find_command(const char *name)
+{
+    for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]);
+         cmd_idx++)
+        if (strcmp(command_table[cmd_idx].name, name) == 0)
+            return &command_table[cmd_idx];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    log_level level = LOG_INFO;
+    const char *conninfo = NULL;
+    int arg_idx = 1;
+    for (; arg_idx < argc && argv[arg_idx][0] == '-'; arg_idx++) {
+        const char *arg = argv[arg_idx];
+        if (strcmp(arg, "--version") == 0) {
+            printf("kigen %s\n", KIGEN_VERSION);
+            return KG_EXIT_OK;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_usage(stdout);
+            return KG_EXIT_OK;
+        } else if (strcmp(arg, "-v") == 0) {
+            level = LOG_DEBUG;
+        } else if (strcmp(arg, "-q") == 0) {
+            level = LOG_ERROR;
+        } else if (strcmp(arg, "--db") == 0 && arg_idx + 1 < argc) {
+            conninfo = argv[++arg_idx];
+        } else if (strncmp(arg, "--db=", 5) == 0) {
+            conninfo = arg + 5;
+        } else {
+            fprintf(stderr, "kigen: error: unknown option '%s'\n", arg);
+            print_usage(stderr);
+            return KG_EXIT_USAGE;
+        }
+    }
+    if (arg_idx >= argc) {
+        print_usage(stderr);
+        return KG_EXIT_USAGE;
+    }
+    const command_entry *command = find_command(argv[arg_idx]);
+    if (command == NULL) {
+        fprintf(stderr, "kigen: error: unknown command '%s'\n", argv[arg_idx]);
+        print_usage(stderr);
+        return KG_EXIT_USAGE;
+    }
+
+    log_sink log = log_sink_stderr(level);
+    cmd_context ctx = {.log = &log, .conninfo = conninfo, .in = stdin, .out = stdout};
+    cmd_outcome outcome;
+    memset(&outcome, 0, sizeof(outcome));
+    kg_err err = command->run(&ctx, argc - arg_idx, argv + arg_idx, &outcome);
+    if (err != KG_OK) {
+        log_line(&log, LOG_ERROR, "%s",
+                 outcome.error.text[0] != '\0' ? outcome.error.text : kg_strerror(err));
+        if (outcome.error.hint[0] != '\0')
+            log_line(&log, LOG_ERROR, "HINT: %s", outcome.error.hint);
+        return kg_err_exit_status(err);
+    }
+    if (outcome.exceptions > 0) {
+        log_line(&log, LOG_DETAIL, "%ld row(s) finished as exceptions", outcome.exceptions);
+        return KG_EXIT_EXCEPTIONS;
+    }
+    return KG_EXIT_OK;
+}

@@ -1,0 +1,43 @@
+/*
+ * test.h - shared helpers of kigen's CUnit suites and the registration of each suite.
+ *
+ * Each tests/<area>/test_<module>.c defines one tests_register_<module>() that adds its
+ * suite; test_main.c calls them all (or one, by name). Helpers here build dates from
+ * literals so that a case reads like the rule it checks.
+ */
+#ifndef KIGEN_TEST_H
+#define KIGEN_TEST_H
+
+#include <CUnit/CUnit.h>
+
+#include "common/kdate.h"
+
+/* The day of an ISO literal; aborts the test run on a bad literal (a bug in the test). */
+kdate test_date(const char *iso);
+
+/* Asserts that a day equals an ISO literal, reporting both on failure. */
+#define ASSERT_DATE(actual, expected_iso)                                                    \
+    do {                                                                                     \
+        char actual_text_[KDATE_ISO_LEN + 1];                                                \
+        kdate_format((actual), actual_text_);                                                \
+        CU_ASSERT_STRING_EQUAL(actual_text_, (expected_iso));                                \
+    } while (0)
+
+typedef struct test_case {
+    const char *name; /* states the rule, e.g. "issued_on_birthday_counts_next_year" */
+    CU_TestFunc run;
+} test_case;
+
+/* Adds a suite of the cases up to a {NULL, NULL} entry; 0 on success. */
+int tests_add_suite(const char *suite_name, const test_case *cases);
+
+/* Suite registration: return 0 on success. */
+int tests_register_error(void);
+int tests_register_kdate(void);
+int tests_register_wareki(void);
+int tests_register_csv(void);
+int tests_register_rules(void);
+int tests_register_rules_exhaustive(void);
+int tests_register_filters(void);
+
+#endif
