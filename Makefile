@@ -99,7 +99,7 @@ deps:
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
-test-run: $(KIGEN) $(TEST_BIN) db-start
+test-run: lint $(KIGEN) $(TEST_BIN) db-start
 	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) $(TEST_BIN) $(T)
 
 asan: deps

@@ -75,9 +75,9 @@ static kg_err record_to_cert(const csv_record *record, const size_t *positions,
         return err;
     rules_cert_init(cert, type);
     kdate *targets[COL__COUNT] = {
-        [COL_BIRTH_DATE] = &cert->birth_date,     [COL_ISSUED_ON] = &cert->issued_on,
-        [COL_CARD_EXPIRES] = &cert->card_expires, [COL_STAY_EXPIRES] = &cert->stay_expires,
-        [COL_AUTH_EXPIRES] = &cert->auth_expires, [COL_PREV_EXPIRY] = &cert->prev_expiry,
+        [COL_BIRTH_DATE] = &cert->birth_date,           [COL_ISSUED_ON] = &cert->issued_on,
+        [COL_CARD_EXPIRES] = &cert->card_expires,       [COL_STAY_EXPIRES] = &cert->stay_expires,
+        [COL_AUTH_EXPIRES] = &cert->auth_expires,       [COL_PREV_EXPIRY] = &cert->prev_expiry,
         [COL_RECORDED_EXPIRY] = &cert->recorded_expiry,
     };
     for (int column = COL_BIRTH_DATE; column < COL__COUNT; column++) {
@@ -95,8 +95,7 @@ static int write_result(FILE *out, kg_err err, const rules_expiry *result)
     char expiry[KDATE_ISO_LEN + 1];
     char window_open[KDATE_ISO_LEN + 1];
     return fprintf(out, "%s,%s,%s\n", kdate_format(result->expiry, expiry),
-                   kdate_format(result->window_open, window_open),
-                   rules_cause_name(result->cause));
+                   kdate_format(result->window_open, window_open), rules_cause_name(result->cause));
 }
 
 static kg_err parse_options(int argc, char **argv, rules_config *config, cmd_outcome *outcome)

@@ -26,18 +26,15 @@ static const command_entry command_table[] = {
 static void print_usage(FILE *stream)
 {
     fprintf(stream, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n\ncommands:\n");
-    for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]);
-         cmd_idx++)
-        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name,
-                command_table[cmd_idx].summary);
+    for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
+        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name, command_table[cmd_idx].summary);
     fprintf(stream, "\nexit status: 0 ok, 1 finished with exceptions, 2 usage, 3 input "
                     "rejected,\n             4 database, 5 output could not be written\n");
 }
 
 static const command_entry *find_command(const char *name)
 {
-    for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]);
-         cmd_idx++)
+    for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
         if (strcmp(command_table[cmd_idx].name, name) == 0)
             return &command_table[cmd_idx];
     return NULL;

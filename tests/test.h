@@ -16,11 +16,11 @@
 kdate test_date(const char *iso);
 
 /* Asserts that a day equals an ISO literal, reporting both on failure. */
-#define ASSERT_DATE(actual, expected_iso)                                                    \
-    do {                                                                                     \
-        char actual_text_[KDATE_ISO_LEN + 1];                                                \
-        kdate_format((actual), actual_text_);                                                \
-        CU_ASSERT_STRING_EQUAL(actual_text_, (expected_iso));                                \
+#define ASSERT_DATE(actual, expected_iso)                                                          \
+    do {                                                                                           \
+        char actual_text_[KDATE_ISO_LEN + 1];                                                      \
+        kdate_format((actual), actual_text_);                                                      \
+        CU_ASSERT_STRING_EQUAL(actual_text_, (expected_iso));                                      \
     } while (0)
 
 typedef struct test_case {

@@ -10,7 +10,7 @@
 #include "kdate.h"
 
 typedef struct clock_jst {
-    kdate day;        /* civil date in Japan */
+    kdate day; /* civil date in Japan */
     int hour, minute, second;
 } clock_jst;
 

@@ -29,14 +29,14 @@ struct csv_reader {
     unsigned char *block; /* read buffer */
     size_t block_len;
     size_t block_pos;
-    int at_start;         /* nothing read yet: a BOM may follow */
+    int at_start; /* nothing read yet: a BOM may follow */
     int at_eof;
-    char *data;           /* field bytes of the current record */
+    char *data; /* field bytes of the current record */
     size_t data_len;
-    size_t *field_ends;   /* end offset of each field in data */
+    size_t *field_ends; /* end offset of each field in data */
     size_t field_count;
-    csv_field *fields;    /* handed to the caller */
-    long next_line;       /* line number of the next unread byte */
+    csv_field *fields; /* handed to the caller */
+    long next_line;    /* line number of the next unread byte */
 };
 
 kg_err csv_reader_new(FILE *in, const csv_limits *limits, csv_reader **out)
@@ -172,8 +172,7 @@ static kg_err finish_line_end(csv_reader *reader, int byte)
     return KG_OK;
 }
 
-static void build_record(csv_reader *reader, csv_record *record, long first_line,
-                         kg_err record_err)
+static void build_record(csv_reader *reader, csv_record *record, long first_line, kg_err record_err)
 {
     record->line = first_line;
     record->line_count = reader->next_line - first_line;

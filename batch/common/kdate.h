@@ -17,10 +17,10 @@
 
 typedef int32_t kdate;
 
-#define KDATE_NONE INT32_MIN  /* no date */
-#define KDATE_MIN (-719162)   /* 0001-01-01 */
-#define KDATE_MAX 2932896     /* 9999-12-31 */
-#define KDATE_ISO_LEN 10      /* strlen("YYYY-MM-DD") */
+#define KDATE_NONE INT32_MIN /* no date */
+#define KDATE_MIN (-719162)  /* 0001-01-01 */
+#define KDATE_MAX 2932896    /* 9999-12-31 */
+#define KDATE_ISO_LEN 10     /* strlen("YYYY-MM-DD") */
 
 typedef struct kdate_ymd {
     int year;  /* 1..9999 */

@@ -9,7 +9,7 @@
 #include "clock.h"
 
 static const char *const level_names[] = {
-    [LOG_ERROR] = "error", [LOG_WARN] = "warning", [LOG_INFO] = "info",
+    [LOG_ERROR] = "error",   [LOG_WARN] = "warning", [LOG_INFO] = "info",
     [LOG_DETAIL] = "detail", [LOG_DEBUG] = "debug",
 };
 

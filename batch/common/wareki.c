@@ -16,11 +16,8 @@ typedef struct era_row {
 /* Newest first. 明治 began 1868-01-25 (Gregorian), but only dates from 1873-01-01 on are
  * Gregorian in Japan, so earlier days are rejected before this table is consulted. */
 static const era_row era_table[] = {
-    {"令和", 2019, 5, 1},
-    {"平成", 1989, 1, 8},
-    {"昭和", 1926, 12, 25},
-    {"大正", 1912, 7, 30},
-    {"明治", 1868, 1, 25},
+    {"令和", 2019, 5, 1},  {"平成", 1989, 1, 8},  {"昭和", 1926, 12, 25},
+    {"大正", 1912, 7, 30}, {"明治", 1868, 1, 25},
 };
 
 #define GREGORIAN_ADOPTION_YEAR 1873

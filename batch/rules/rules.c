@@ -202,8 +202,7 @@ static kg_err computed_expiry(const rules_cert *cert, const rules_config *config
     };
     kdate best = KDATE_NONE;
     expiry_cause best_cause = own_cause;
-    for (size_t cand_idx = 0; cand_idx < sizeof(candidates) / sizeof(candidates[0]);
-         cand_idx++) {
+    for (size_t cand_idx = 0; cand_idx < sizeof(candidates) / sizeof(candidates[0]); cand_idx++) {
         if (candidates[cand_idx].date == KDATE_NONE)
             continue;
         if (best == KDATE_NONE || candidates[cand_idx].date < best) {

@@ -37,8 +37,8 @@ typedef enum feb29_reading {
 } feb29_reading;
 
 typedef struct rules_config {
-    bool window_w2;        /* W2 (open on the date 3 months before) instead of W1 */
-    feb29_reading feb29;   /* E2 reading */
+    bool window_w2;      /* W2 (open on the date 3 months before) instead of W1 */
+    feb29_reading feb29; /* E2 reading */
 } rules_config;
 
 /* The default configuration: W1 windows, 29 February read as 28 February. */

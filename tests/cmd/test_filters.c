@@ -190,13 +190,13 @@ static void binary_exit_statuses(void)
     CU_ASSERT_STRING_EQUAL(output, "令和元年5月1日\n令和8年2月3日\n");
     free(output);
 
-    const char *const usage_errors[] = {"", "nosuchcommand", "--bogus wareki",
-                                        "expiry --bogus", "wareki extra"};
+    const char *const usage_errors[] = {"", "nosuchcommand", "--bogus wareki", "expiry --bogus",
+                                        "wareki extra"};
     for (size_t case_idx = 0; case_idx < sizeof(usage_errors) / sizeof(usage_errors[0]);
          case_idx++) {
         output = NULL;
-        snprintf(command_line, sizeof(command_line), "'%s' %s </dev/null 2>/dev/null",
-                 kigen_bin(), usage_errors[case_idx]);
+        snprintf(command_line, sizeof(command_line), "'%s' %s </dev/null 2>/dev/null", kigen_bin(),
+                 usage_errors[case_idx]);
         CU_ASSERT_EQUAL(run_shell(command_line, &output), 2);
         free(output);
     }

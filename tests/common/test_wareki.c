@@ -41,10 +41,8 @@ static void first_year_prints_gannen(void)
 static void dates_before_1873_are_rejected(void)
 {
     char buf[WAREKI_BUF_SIZE];
-    CU_ASSERT_EQUAL(wareki_format(test_date("1872-12-31"), buf, sizeof(buf)),
-                    KG_ERR_WAREKI_RANGE);
-    CU_ASSERT_EQUAL(wareki_format(test_date("1868-01-25"), buf, sizeof(buf)),
-                    KG_ERR_WAREKI_RANGE);
+    CU_ASSERT_EQUAL(wareki_format(test_date("1872-12-31"), buf, sizeof(buf)), KG_ERR_WAREKI_RANGE);
+    CU_ASSERT_EQUAL(wareki_format(test_date("1868-01-25"), buf, sizeof(buf)), KG_ERR_WAREKI_RANGE);
     CU_ASSERT_EQUAL(wareki_format(KDATE_NONE, buf, sizeof(buf)), KG_ERR_DATE_RANGE);
 }
 
@@ -59,8 +57,11 @@ static void every_day_agrees_with_naive_era_table(void)
     static const struct {
         const char *name;
         int year, month, day;
-    } starts[] = {{"明治", 1868, 1, 25}, {"大正", 1912, 7, 30}, {"昭和", 1926, 12, 25},
-                  {"平成", 1989, 1, 8},  {"令和", 2019, 5, 1}};
+    } starts[] = {{"明治", 1868, 1, 25},
+                  {"大正", 1912, 7, 30},
+                  {"昭和", 1926, 12, 25},
+                  {"平成", 1989, 1, 8},
+                  {"令和", 2019, 5, 1}};
     long mismatches = 0;
     for (kdate day = test_date("1873-01-01"); day <= test_date("2100-12-31"); day++) {
         kdate_ymd ymd = kdate_to_ymd(day);

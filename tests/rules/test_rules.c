@@ -167,84 +167,79 @@ static void w2_switch_moves_window_open(void)
 
 static void card_expiring_first_caps_certificate(void)
 {
-    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", "2025-12-01", NULL, NULL, NULL,
-                      NULL};
+    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", "2025-12-01", NULL, NULL, NULL, NULL};
     expect_default(&line, "2025-12-01", "2025-09-02", CAUSE_CARD);
 }
 
 static void card_expiring_later_does_not_cap(void)
 {
-    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", "2031-06-15", NULL, NULL, NULL,
-                      NULL};
+    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", "2031-06-15", NULL, NULL, NULL, NULL};
     expect_default(&line, "2026-06-15", "2026-03-16", CAUSE_BIRTHDAY);
 }
 
 static void stay_period_ending_first_caps_certificate(void)
 {
-    cert_case line = {CERT_SIGN, "1985-01-10", "2022-04-01", "2032-01-10", "2024-08-31", NULL,
-                      NULL, NULL};
+    cert_case line = {CERT_SIGN,    "1985-01-10", "2022-04-01", "2032-01-10",
+                      "2024-08-31", NULL,         NULL,         NULL};
     expect_default(&line, "2024-08-31", "2024-06-01", CAUSE_STAY_PERIOD);
 }
 
 static void auth_expiring_first_caps_sign(void)
 {
-    cert_case line = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL, NULL, "2026-01-10", NULL,
-                      NULL};
+    cert_case line = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL, NULL, "2026-01-10", NULL, NULL};
     expect_default(&line, "2026-01-10", "2025-10-11", CAUSE_AUTH_CERT);
 }
 
 static void auth_cap_does_not_apply_to_auth(void)
 {
-    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL, NULL, "2022-01-10", NULL,
-                      NULL};
+    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL, NULL, "2022-01-10", NULL, NULL};
     expect_default(&line, "2026-06-15", "2026-03-16", CAUSE_BIRTHDAY);
 }
 
 static void ties_follow_cause_order(void)
 {
     const char *birthday = "2026-06-15"; /* 5th birthday after 2021-06-15 */
-    cert_case card_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", birthday, NULL, NULL, NULL,
-                          NULL};
+    cert_case card_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", birthday, NULL, NULL, NULL, NULL};
     expect_default(&card_tie, birthday, "2026-03-16", CAUSE_CARD);
-    cert_case stay_card_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", "2025-01-31",
-                               "2025-01-31", NULL, NULL, NULL};
+    cert_case stay_card_tie = {CERT_SIGN,    "1990-06-15", "2021-06-15", "2025-01-31",
+                               "2025-01-31", NULL,         NULL,         NULL};
     expect_default(&stay_card_tie, "2025-01-31", "2024-11-01", CAUSE_STAY_PERIOD);
-    cert_case auth_birthday_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL, NULL, birthday,
-                                   NULL, NULL};
+    cert_case auth_birthday_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL,
+                                   NULL,      birthday,     NULL,         NULL};
     expect_default(&auth_birthday_tie, birthday, "2026-03-16", CAUSE_BIRTHDAY);
-    cert_case all_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", birthday, birthday, birthday,
-                         NULL, NULL};
+    cert_case all_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", birthday,
+                         birthday,  birthday,     NULL,         NULL};
     expect_default(&all_tie, birthday, "2026-03-16", CAUSE_STAY_PERIOD);
-    cert_case card_auth_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", "2025-09-30", NULL,
-                               "2025-09-30", NULL, NULL};
+    cert_case card_auth_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", "2025-09-30",
+                               NULL,      "2025-09-30", NULL,         NULL};
     expect_default(&card_auth_tie, "2025-09-30", "2025-07-01", CAUSE_CARD);
-    cert_case stay_auth_tie = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL, "2025-09-30",
-                               "2025-09-30", NULL, NULL};
+    cert_case stay_auth_tie = {CERT_SIGN,    "1990-06-15", "2021-06-15", NULL,
+                               "2025-09-30", "2025-09-30", NULL,         NULL};
     expect_default(&stay_auth_tie, "2025-09-30", "2025-07-01", CAUSE_STAY_PERIOD);
 }
 
 static void renewal_inside_previous_window_gets_sixth_birthday(void)
 {
     /* previous expiry 2021-08-01: W1 window opened 2021-05-02 */
-    cert_case inside = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL, NULL, NULL, "2021-08-01",
-                        NULL};
+    cert_case inside = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL,
+                        NULL,      NULL,         "2021-08-01", NULL};
     expect_default(&inside, "2027-06-15", "2027-03-16", CAUSE_BIRTHDAY);
     /* issued before the 2021 birthday, so the 6th birthday after issue is in 2026 */
-    cert_case on_open = {CERT_AUTH, "1990-06-15", "2021-05-02", NULL, NULL, NULL, "2021-08-01",
-                         NULL};
+    cert_case on_open = {CERT_AUTH, "1990-06-15", "2021-05-02", NULL,
+                         NULL,      NULL,         "2021-08-01", NULL};
     expect_default(&on_open, "2026-06-15", "2026-03-16", CAUSE_BIRTHDAY);
-    cert_case on_expiry = {CERT_SIGN, "1990-06-15", "2021-08-01", NULL, NULL, NULL,
-                           "2021-08-01", NULL};
+    cert_case on_expiry = {CERT_SIGN, "1990-06-15", "2021-08-01", NULL,
+                           NULL,      NULL,         "2021-08-01", NULL};
     expect_default(&on_expiry, "2027-06-15", "2027-03-16", CAUSE_BIRTHDAY);
 }
 
 static void renewal_outside_previous_window_gets_fifth_birthday(void)
 {
-    cert_case before_open = {CERT_AUTH, "1990-06-15", "2021-05-01", NULL, NULL, NULL,
-                             "2021-08-01", NULL};
+    cert_case before_open = {CERT_AUTH, "1990-06-15", "2021-05-01", NULL,
+                             NULL,      NULL,         "2021-08-01", NULL};
     expect_default(&before_open, "2025-06-15", "2025-03-16", CAUSE_BIRTHDAY);
-    cert_case after_expiry = {CERT_AUTH, "1990-06-15", "2021-08-02", NULL, NULL, NULL,
-                              "2021-08-01", NULL};
+    cert_case after_expiry = {CERT_AUTH, "1990-06-15", "2021-08-02", NULL,
+                              NULL,      NULL,         "2021-08-01", NULL};
     expect_default(&after_expiry, "2026-06-15", "2026-03-16", CAUSE_BIRTHDAY);
 }
 
@@ -252,15 +247,14 @@ static void renewal_window_for_e1b_is_always_w1(void)
 {
     /* Under W2 the previous window would open 2021-05-01; E1b still uses W1 (05-02). */
     rules_config w2 = {.window_w2 = true, .feb29 = FEB29_AS_FEB28};
-    cert_case line = {CERT_AUTH, "1990-06-15", "2021-05-01", NULL, NULL, NULL, "2021-08-01",
-                      NULL};
+    cert_case line = {CERT_AUTH, "1990-06-15", "2021-05-01", NULL, NULL, NULL, "2021-08-01", NULL};
     expect(&line, &w2, "2025-06-15", "2025-03-15", CAUSE_BIRTHDAY);
 }
 
 static void renewal_sixth_birthday_is_still_capped_by_card(void)
 {
-    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", "2026-12-31", NULL, NULL,
-                      "2021-08-01", NULL};
+    cert_case line = {CERT_AUTH, "1990-06-15", "2021-06-15", "2026-12-31",
+                      NULL,      NULL,         "2021-08-01", NULL};
     expect_default(&line, "2026-12-31", "2026-10-01", CAUSE_CARD);
 }
 
@@ -288,23 +282,22 @@ static void inconsistent_dates_are_errors(void)
     expect_error(&no_birth, KG_ERR_BIRTH_MISSING);
     cert_case no_issue = {CERT_AUTH, "1990-06-15", NULL, NULL, NULL, NULL, NULL, NULL};
     expect_error(&no_issue, KG_ERR_ISSUE_MISSING);
-    cert_case before_birth = {CERT_AUTH, "2021-06-15", "2021-06-14", NULL, NULL, NULL, NULL,
-                              NULL};
+    cert_case before_birth = {CERT_AUTH, "2021-06-15", "2021-06-14", NULL, NULL, NULL, NULL, NULL};
     expect_error(&before_birth, KG_ERR_ISSUED_BEFORE_BIRTH);
-    cert_case card_early = {CERT_AUTH, "1990-06-15", "2021-06-15", "2021-06-14", NULL, NULL,
-                            NULL, NULL};
+    cert_case card_early = {CERT_AUTH, "1990-06-15", "2021-06-15", "2021-06-14",
+                            NULL,      NULL,         NULL,         NULL};
     expect_error(&card_early, KG_ERR_CARD_BEFORE_ISSUE);
-    cert_case stay_early = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL, "2020-01-01", NULL,
-                            NULL, NULL};
+    cert_case stay_early = {CERT_AUTH,    "1990-06-15", "2021-06-15", NULL,
+                            "2020-01-01", NULL,         NULL,         NULL};
     expect_error(&stay_early, KG_ERR_STAY_BEFORE_ISSUE);
-    cert_case auth_early = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL, NULL, "2021-06-01",
-                            NULL, NULL};
+    cert_case auth_early = {CERT_SIGN, "1990-06-15", "2021-06-15", NULL,
+                            NULL,      "2021-06-01", NULL,         NULL};
     expect_error(&auth_early, KG_ERR_AUTH_BEFORE_ISSUE);
-    cert_case issued_on_birth = {CERT_AUTH, "2021-06-15", "2021-06-15", NULL, NULL, NULL, NULL,
-                                 NULL};
+    cert_case issued_on_birth = {CERT_AUTH, "2021-06-15", "2021-06-15", NULL,
+                                 NULL,      NULL,         NULL,         NULL};
     expect_default(&issued_on_birth, "2026-06-15", "2026-03-16", CAUSE_BIRTHDAY);
-    cert_case card_on_issue_day = {CERT_AUTH, "1990-06-15", "2021-06-15", "2021-06-15", NULL,
-                                   NULL, NULL, NULL};
+    cert_case card_on_issue_day = {CERT_AUTH, "1990-06-15", "2021-06-15", "2021-06-15",
+                                   NULL,      NULL,         NULL,         NULL};
     expect_default(&card_on_issue_day, "2021-06-15", "2021-03-16", CAUSE_CARD);
 }
 
@@ -325,8 +318,8 @@ static void unknown_type_is_rejected(void)
 static void recorded_expiry_is_authoritative_and_mismatch_reported(void)
 {
     rules_config config = rules_config_default();
-    cert_case differs = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL, NULL, NULL, NULL,
-                         "2026-06-14"};
+    cert_case differs = {CERT_AUTH, "1990-06-15", "2021-06-15", NULL,
+                         NULL,      NULL,         NULL,         "2026-06-14"};
     rules_cert cert = make_cert(&differs);
     rules_expiry result;
     CU_ASSERT_EQUAL_FATAL(rules_expiry_of(&cert, &config, &result), KG_OK);
@@ -337,8 +330,8 @@ static void recorded_expiry_is_authoritative_and_mismatch_reported(void)
     CU_ASSERT_EQUAL(result.computed_cause, CAUSE_BIRTHDAY);
     CU_ASSERT_TRUE(result.recorded_mismatch);
 
-    cert_case agrees = {CERT_AUTH, "1990-06-15", "2021-06-15", "2026-06-15", NULL, NULL, NULL,
-                        "2026-06-15"};
+    cert_case agrees = {CERT_AUTH, "1990-06-15", "2021-06-15", "2026-06-15",
+                        NULL,      NULL,         NULL,         "2026-06-15"};
     cert = make_cert(&agrees);
     CU_ASSERT_EQUAL_FATAL(rules_expiry_of(&cert, &config, &result), KG_OK);
     ASSERT_DATE(result.expiry, "2026-06-15");
@@ -375,29 +368,28 @@ static void mover_window_is_six_months_clamped(void)
 static void age_counts_from_the_birthday(void)
 {
     int age;
-    CU_ASSERT_EQUAL(rules_age_on(test_date("2010-06-15"), test_date("2025-06-14"),
-                                 FEB29_AS_FEB28, &age),
-                    KG_OK);
+    CU_ASSERT_EQUAL(
+        rules_age_on(test_date("2010-06-15"), test_date("2025-06-14"), FEB29_AS_FEB28, &age),
+        KG_OK);
     CU_ASSERT_EQUAL(age, 14);
-    CU_ASSERT_EQUAL(rules_age_on(test_date("2010-06-15"), test_date("2025-06-15"),
-                                 FEB29_AS_FEB28, &age),
-                    KG_OK);
+    CU_ASSERT_EQUAL(
+        rules_age_on(test_date("2010-06-15"), test_date("2025-06-15"), FEB29_AS_FEB28, &age),
+        KG_OK);
     CU_ASSERT_EQUAL(age, 15);
-    CU_ASSERT_EQUAL(rules_age_on(test_date("2008-02-29"), test_date("2023-02-28"),
-                                 FEB29_AS_FEB28, &age),
-                    KG_OK);
+    CU_ASSERT_EQUAL(
+        rules_age_on(test_date("2008-02-29"), test_date("2023-02-28"), FEB29_AS_FEB28, &age),
+        KG_OK);
     CU_ASSERT_EQUAL(age, 15);
-    CU_ASSERT_EQUAL(rules_age_on(test_date("2008-02-29"), test_date("2023-02-28"),
-                                 FEB29_AS_MAR1, &age),
-                    KG_OK);
+    CU_ASSERT_EQUAL(
+        rules_age_on(test_date("2008-02-29"), test_date("2023-02-28"), FEB29_AS_MAR1, &age), KG_OK);
     CU_ASSERT_EQUAL(age, 14);
-    CU_ASSERT_EQUAL(rules_age_on(test_date("2010-06-15"), test_date("2010-06-15"),
-                                 FEB29_AS_FEB28, &age),
-                    KG_OK);
+    CU_ASSERT_EQUAL(
+        rules_age_on(test_date("2010-06-15"), test_date("2010-06-15"), FEB29_AS_FEB28, &age),
+        KG_OK);
     CU_ASSERT_EQUAL(age, 0);
-    CU_ASSERT_EQUAL(rules_age_on(test_date("2010-06-15"), test_date("2010-06-14"),
-                                 FEB29_AS_FEB28, &age),
-                    KG_ERR_ISSUED_BEFORE_BIRTH);
+    CU_ASSERT_EQUAL(
+        rules_age_on(test_date("2010-06-15"), test_date("2010-06-14"), FEB29_AS_FEB28, &age),
+        KG_ERR_ISSUED_BEFORE_BIRTH);
 }
 
 static void names_of_types_and_causes(void)

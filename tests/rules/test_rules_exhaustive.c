@@ -136,8 +136,8 @@ static int naive_window_w2(const naive_calendar *calendar, int expiry_idx)
 }
 
 /* Walks the birthdays year by year from the birth year; returns the n-th after issue. */
-static int naive_nth_birthday(const naive_calendar *calendar, int birth_idx, int issue_idx,
-                              int nth, int feb29_as_mar1)
+static int naive_nth_birthday(const naive_calendar *calendar, int birth_idx, int issue_idx, int nth,
+                              int feb29_as_mar1)
 {
     naive_day birth = calendar->days[birth_idx];
     int seen = 0;
@@ -196,8 +196,8 @@ static naive_result naive_expiry(const naive_calendar *calendar, const naive_inp
         if (dates[cand] == earliest)
             result.cause = causes[cand];
     result.expiry_idx = earliest;
-    result.window_idx = in->w2 ? naive_window_w2(calendar, earliest)
-                               : naive_window_w1(calendar, earliest);
+    result.window_idx =
+        in->w2 ? naive_window_w2(calendar, earliest) : naive_window_w1(calendar, earliest);
     return result;
 }
 
@@ -283,23 +283,20 @@ static void rules_agree_with_naive_walk_on_grid(void)
             } else {
                 agree = err == KG_OK &&
                         naive_index_of_kdate(calendar, actual.expiry) == expected.expiry_idx &&
-                        naive_index_of_kdate(calendar, actual.window_open) ==
-                            expected.window_idx &&
+                        naive_index_of_kdate(calendar, actual.window_open) == expected.window_idx &&
                         actual.cause == expected.cause;
                 if (agree) {
                     causes_seen[actual.cause]++;
-                    if (in.prev >= 0 &&
-                        naive_nth_birthday(calendar, birth, issue, 6, in.feb29_as_mar1) ==
-                            expected.expiry_idx)
+                    if (in.prev >= 0 && naive_nth_birthday(calendar, birth, issue, 6,
+                                                           in.feb29_as_mar1) == expected.expiry_idx)
                         sixth++;
                 }
             }
             if (!agree && mismatches++ < 5) {
                 char iso[KDATE_ISO_LEN + 1];
                 fprintf(stderr, "mismatch: birth %s", kdate_format(cert.birth_date, iso));
-                fprintf(stderr, " issue %s type %s err %s/%s\n",
-                        kdate_format(cert.issued_on, iso), rules_cert_type_name(in.type),
-                        kg_err_code(err), kg_err_code(expected.err));
+                fprintf(stderr, " issue %s type %s err %s/%s\n", kdate_format(cert.issued_on, iso),
+                        rules_cert_type_name(in.type), kg_err_code(err), kg_err_code(expected.err));
             }
         }
     }
@@ -307,9 +304,8 @@ static void rules_agree_with_naive_walk_on_grid(void)
     fprintf(stderr,
             "\n  exhaustive rules: %ld cases compared (%ld expected errors, %ld E1b 6th "
             "birthdays; causes birthday %ld, card %ld, auth_cert %ld, stay_period %ld)\n",
-            compared, errors_expected, sixth, causes_seen[CAUSE_BIRTHDAY],
-            causes_seen[CAUSE_CARD], causes_seen[CAUSE_AUTH_CERT],
-            causes_seen[CAUSE_STAY_PERIOD]);
+            compared, errors_expected, sixth, causes_seen[CAUSE_BIRTHDAY], causes_seen[CAUSE_CARD],
+            causes_seen[CAUSE_AUTH_CERT], causes_seen[CAUSE_STAY_PERIOD]);
     CU_ASSERT_EQUAL(mismatches, 0);
     /* the grid really exercised every branch */
     CU_ASSERT(compared > 1500000);
