@@ -1,0 +1,16 @@
+#!/bin/sh
+# Runs a command with the embedded database up: starts it when it is not running, and
+# stops it afterwards only if this script started it. Exits with the command's status.
+#   scripts/with-db.sh COMMAND [ARGS...]
+set -u
+DB="$(dirname "$0")/db.sh"
+started=0
+if ! sh "$DB" status >/dev/null 2>&1; then
+    sh "$DB" start || exit 4
+    started=1
+fi
+eval "$(sh "$DB" env)"
+"$@"
+status=$?
+[ "$started" -eq 1 ] && sh "$DB" stop
+exit $status
