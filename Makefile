@@ -42,9 +42,12 @@ endif
 
 EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
-FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) -MMD -MP
+FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
-LIBS := -lm
+PKGS := libpq
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS = $(PKG_LIBS) -lm
 TEST_LIBS := -lcunit
 
 ifeq ($(V),1)
@@ -55,11 +58,14 @@ endif
 
 # Sources: everything under batch/ and render/ except main.c makes the library that both
 # the binary and the tests link.
-LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/cmd_*.c))
+LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch/load/*.c \
+	batch/sample/*.c batch/cmd_*.c))
+SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
+GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c
 TEST_SRC := $(sort $(wildcard tests/*.c tests/*/*.c))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/migrations_sql.o
 MAIN_OBJ := $(MAIN_SRC:%.c=$(OBJDIR)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OBJDIR)/%.o)
 
@@ -88,6 +94,15 @@ $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(FINAL_CFLAGS) -Ibatch -Itests -c -o $@ $<
+
+$(GEN_SRC): $(SQL_SRC) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN   $@"
+	$(Q)sh scripts/embed-sql.sh $@ $(SQL_SRC)
+
+$(OBJDIR)/gen/%.o: $(OBJDIR)/gen/%.c
+	@echo "  CC    $<"
+	$(Q)$(CC) $(FINAL_CFLAGS) -Wno-overlength-strings -Ibatch -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 

@@ -1,0 +1,248 @@
+/*
+ * db.c - libpq behind db.h: connection defaults, status checks, buffered COPY.
+ *
+ * Every PGresult is checked against the status the call expects and turned into a
+ * kg_err in exactly one place (result_error). COPY data is gathered into 256 KiB chunks
+ * before PQputCopyData so that row-sized writes cost no round trips.
+ */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#ifndef KIGEN_EMBEDDED_PGHOST
+#define KIGEN_EMBEDDED_PGHOST ""
+#endif
+#define COPY_CHUNK (256 * 1024)
+
+struct db_conn {
+    PGconn *pg;
+    char *copy_buf; /* pending COPY data, COPY_CHUNK bytes */
+    size_t copy_len;
+};
+
+struct db_result {
+    PGresult *pg;
+};
+
+/* First line of a server message, without the trailing newline. */
+static void copy_message(char *dest, size_t cap, const char *message)
+{
+    size_t len = strcspn(message != NULL ? message : "", "\n");
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(dest, message != NULL ? message : "", len);
+    dest[len] = '\0';
+}
+
+static kg_err result_error(db_conn *conn, PGresult *result, const char *sql, kg_errbuf *errbuf)
+{
+    char message[512];
+    copy_message(message, sizeof(message),
+                 result != NULL ? PQresultErrorMessage(result) : PQerrorMessage(conn->pg));
+    char statement[96];
+    copy_message(statement, sizeof(statement), sql);
+    kg_err err = PQstatus(conn->pg) == CONNECTION_BAD ? KG_ERR_DB_CONNECT : KG_ERR_DB_QUERY;
+    return kg_fail(errbuf, err, "unable to run '%s': %s", statement, message);
+}
+
+static int env_set(const char *name)
+{
+    const char *value = getenv(name);
+    return value != NULL && value[0] != '\0';
+}
+
+kg_err db_connect(const char *conninfo, kg_errbuf *errbuf, db_conn **out)
+{
+    char embedded[1024];
+    const char *info = conninfo;
+    int use_embedded = 0;
+    if (info == NULL) {
+        if (env_set("PGHOST") || env_set("PGDATABASE") || env_set("PGSERVICE")) {
+            info = "";
+        } else {
+            snprintf(embedded, sizeof(embedded), "host='%s' dbname=kigen user=kigen",
+                     KIGEN_EMBEDDED_PGHOST);
+            info = embedded;
+            use_embedded = 1;
+        }
+    }
+    db_conn *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL)
+        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to connect: out of memory");
+    conn->copy_buf = malloc(COPY_CHUNK);
+    conn->pg = PQconnectdb(info);
+    if (conn->copy_buf == NULL || conn->pg == NULL) {
+        db_close(conn);
+        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to connect: out of memory");
+    }
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        char message[512];
+        copy_message(message, sizeof(message), PQerrorMessage(conn->pg));
+        kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to connect to the database: %s", message);
+        if (use_embedded)
+            kg_hint(errbuf, "start the embedded database with 'make db-start', or point kigen "
+                            "at a server with PGHOST/PGSERVICE or --db");
+        else
+            kg_hint(errbuf, "check PGHOST, PGPORT, PGDATABASE, PGSERVICE or --db");
+        db_close(conn);
+        return KG_ERR_DB_CONNECT;
+    }
+    if (PQsetClientEncoding(conn->pg, "UTF8") != 0) {
+        db_close(conn);
+        return kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to set client encoding 'UTF8'");
+    }
+    kg_err err = db_query(conn, "SELECT pg_catalog.set_config('search_path', '', false), "
+                          "pg_catalog.set_config('client_min_messages', 'warning', false)", 0,
+                          NULL, errbuf, NULL);
+    if (err != KG_OK) {
+        db_close(conn);
+        return err;
+    }
+    *out = conn;
+    return KG_OK;
+}
+
+void db_close(db_conn *conn)
+{
+    if (conn == NULL)
+        return;
+    if (conn->pg != NULL)
+        PQfinish(conn->pg);
+    free(conn->copy_buf);
+    free(conn);
+}
+
+kg_err db_exec(db_conn *conn, const char *sql, kg_errbuf *errbuf)
+{
+    PGresult *result = PQexec(conn->pg, sql);
+    ExecStatusType status = result != NULL ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    kg_err err = KG_OK;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        err = result_error(conn, result, sql, errbuf);
+    PQclear(result);
+    return err;
+}
+
+kg_err db_query(db_conn *conn, const char *sql, int param_count, const char *const *params,
+                kg_errbuf *errbuf, db_result **out)
+{
+    PGresult *result = PQexecParams(conn->pg, sql, param_count, NULL, params, NULL, NULL, 0);
+    ExecStatusType status = result != NULL ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        kg_err err = result_error(conn, result, sql, errbuf);
+        PQclear(result);
+        return err;
+    }
+    if (out == NULL) {
+        PQclear(result);
+        return KG_OK;
+    }
+    db_result *wrapped = malloc(sizeof(*wrapped));
+    if (wrapped == NULL) {
+        PQclear(result);
+        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to keep a query result: out of memory");
+    }
+    wrapped->pg = result;
+    *out = wrapped;
+    return KG_OK;
+}
+
+int db_result_rows(const db_result *result)
+{
+    return PQntuples(result->pg);
+}
+
+const char *db_result_value(const db_result *result, int row, int column)
+{
+    if (PQgetisnull(result->pg, row, column))
+        return NULL;
+    return PQgetvalue(result->pg, row, column);
+}
+
+long db_result_affected(const db_result *result)
+{
+    const char *tuples = PQcmdTuples(result->pg);
+    return tuples != NULL ? strtol(tuples, NULL, 10) : 0;
+}
+
+void db_result_free(db_result *result)
+{
+    if (result == NULL)
+        return;
+    PQclear(result->pg);
+    free(result);
+}
+
+kg_err db_copy_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
+{
+    PGresult *result = PQexec(conn->pg, copy_sql);
+    kg_err err = KG_OK;
+    if (result == NULL || PQresultStatus(result) != PGRES_COPY_IN)
+        err = result_error(conn, result, copy_sql, errbuf);
+    PQclear(result);
+    conn->copy_len = 0;
+    return err;
+}
+
+static kg_err copy_flush(db_conn *conn, kg_errbuf *errbuf)
+{
+    if (conn->copy_len == 0)
+        return KG_OK;
+    if (PQputCopyData(conn->pg, conn->copy_buf, (int)conn->copy_len) != 1)
+        return result_error(conn, NULL, "COPY", errbuf);
+    conn->copy_len = 0;
+    return KG_OK;
+}
+
+kg_err db_copy_put(db_conn *conn, const char *data, size_t len, kg_errbuf *errbuf)
+{
+    while (len > 0) {
+        size_t room = COPY_CHUNK - conn->copy_len;
+        size_t take = len < room ? len : room;
+        memcpy(conn->copy_buf + conn->copy_len, data, take);
+        conn->copy_len += take;
+        data += take;
+        len -= take;
+        if (conn->copy_len == COPY_CHUNK) {
+            kg_err err = copy_flush(conn, errbuf);
+            if (err != KG_OK)
+                return err;
+        }
+    }
+    return KG_OK;
+}
+
+kg_err db_copy_end(db_conn *conn, kg_errbuf *errbuf)
+{
+    kg_err err = copy_flush(conn, errbuf);
+    if (PQputCopyEnd(conn->pg, err == KG_OK ? NULL : "kigen aborted the COPY") != 1 &&
+        err == KG_OK)
+        err = result_error(conn, NULL, "COPY", errbuf);
+    PGresult *result;
+    while ((result = PQgetResult(conn->pg)) != NULL) {
+        if (PQresultStatus(result) != PGRES_COMMAND_OK && err == KG_OK)
+            err = result_error(conn, result, "COPY", errbuf);
+        PQclear(result);
+    }
+    return err;
+}
+
+kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf)
+{
+    char key_text[32];
+    snprintf(key_text, sizeof(key_text), "%ld", key);
+    const char *params[] = {key_text};
+    db_result *result = NULL;
+    kg_err err = db_query(conn, "SELECT pg_catalog.pg_try_advisory_lock($1::bigint)", 1, params,
+                          errbuf, &result);
+    if (err != KG_OK)
+        return err;
+    const char *value = db_result_value(result, 0, 0);
+    *acquired = value != NULL && value[0] == 't';
+    db_result_free(result);
+    return KG_OK;
+}

@@ -1,0 +1,90 @@
+/*
+ * migrations.c - the migration runner (see migrations.h).
+ */
+#include "migrations.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* pg_advisory_xact_lock key of schema changes ("kigen" + 1). */
+#define MIGRATION_LOCK_KEY "4b4947454e01"
+
+static const char bootstrap_sql[] =
+    "CREATE SCHEMA IF NOT EXISTS kigen;"
+    "CREATE TABLE IF NOT EXISTS kigen.schema_version ("
+    " version integer PRIMARY KEY,"
+    " name text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+
+kg_err migrations_current(db_conn *conn, int *version, kg_errbuf *errbuf)
+{
+    db_result *result = NULL;
+    kg_err err = db_query(conn,
+                          "SELECT CASE WHEN pg_catalog.to_regclass('kigen.schema_version') "
+                          "IS NULL THEN 0 ELSE -1 END",
+                          0, NULL, errbuf, &result);
+    if (err != KG_OK)
+        return err;
+    int absent = db_result_value(result, 0, 0)[0] == '0';
+    db_result_free(result);
+    if (absent) {
+        *version = 0;
+        return KG_OK;
+    }
+    err = db_query(conn, "SELECT coalesce(max(version), 0) FROM kigen.schema_version", 0, NULL,
+                   errbuf, &result);
+    if (err != KG_OK)
+        return err;
+    *version = (int)strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    return KG_OK;
+}
+
+/* Applies one migration in its own transaction, unless another session did meanwhile. */
+static kg_err apply_one(db_conn *conn, const migration_entry *migration, int *applied,
+                        kg_errbuf *errbuf)
+{
+    kg_err err = db_exec(conn, "BEGIN", errbuf);
+    if (err != KG_OK)
+        return err;
+    err = db_exec(conn, "SELECT pg_catalog.pg_advisory_xact_lock(x'" MIGRATION_LOCK_KEY
+                        "'::bigint)",
+                  errbuf);
+    if (err == KG_OK)
+        err = db_exec(conn, bootstrap_sql, errbuf);
+    int current = 0;
+    if (err == KG_OK)
+        err = migrations_current(conn, &current, errbuf);
+    if (err == KG_OK && current < migration->version) {
+        err = db_exec(conn, migration->sql, errbuf);
+        if (err == KG_OK) {
+            char version_text[16];
+            snprintf(version_text, sizeof(version_text), "%d", migration->version);
+            const char *params[] = {version_text, migration->name};
+            err = db_query(conn,
+                           "INSERT INTO kigen.schema_version (version, name) VALUES ($1, $2)",
+                           2, params, errbuf, NULL);
+        }
+        if (err == KG_OK)
+            (*applied)++;
+    }
+    if (err != KG_OK) {
+        char context[KG_ERRBUF_SIZE];
+        snprintf(context, sizeof(context), "%s", errbuf != NULL ? errbuf->text : "");
+        db_exec(conn, "ROLLBACK", NULL);
+        return kg_fail(errbuf, err, "unable to apply migration '%s': %s", migration->name,
+                       context);
+    }
+    return db_exec(conn, "COMMIT", errbuf);
+}
+
+kg_err migrations_apply(db_conn *conn, int *applied, int *version, kg_errbuf *errbuf)
+{
+    *applied = 0;
+    for (int migration_idx = 0; migration_idx < migration_count; migration_idx++) {
+        kg_err err = apply_one(conn, &migration_table[migration_idx], applied, errbuf);
+        if (err != KG_OK)
+            return err;
+    }
+    return migrations_current(conn, version, errbuf);
+}
