@@ -13,8 +13,9 @@
 kg_err cmd_db(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     if (argc != 2 || (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "version") != 0))
-        return kg_fail(&outcome->error, KG_ERR_USAGE, "unable to parse 'db': use 'kigen db "
-                                                      "migrate' or 'kigen db version'");
+        return kg_fail(&outcome->error, KG_ERR_USAGE,
+                       "unable to parse 'db': use 'kigen db "
+                       "migrate' or 'kigen db version'");
     db_conn *conn = NULL;
     kg_err err = db_connect(ctx->conninfo, &outcome->error, &conn);
     if (err != KG_OK)

@@ -95,9 +95,10 @@ kg_err db_connect(const char *conninfo, kg_errbuf *errbuf, db_conn **out)
         db_close(conn);
         return kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to set client encoding 'UTF8'");
     }
-    kg_err err = db_query(conn, "SELECT pg_catalog.set_config('search_path', '', false), "
-                          "pg_catalog.set_config('client_min_messages', 'warning', false)", 0,
-                          NULL, errbuf, NULL);
+    kg_err err = db_query(conn,
+                          "SELECT pg_catalog.set_config('search_path', '', false), "
+                          "pg_catalog.set_config('client_min_messages', 'warning', false)",
+                          0, NULL, errbuf, NULL);
     if (err != KG_OK) {
         db_close(conn);
         return err;
@@ -219,8 +220,7 @@ kg_err db_copy_put(db_conn *conn, const char *data, size_t len, kg_errbuf *errbu
 kg_err db_copy_end(db_conn *conn, kg_errbuf *errbuf)
 {
     kg_err err = copy_flush(conn, errbuf);
-    if (PQputCopyEnd(conn->pg, err == KG_OK ? NULL : "kigen aborted the COPY") != 1 &&
-        err == KG_OK)
+    if (PQputCopyEnd(conn->pg, err == KG_OK ? NULL : "kigen aborted the COPY") != 1 && err == KG_OK)
         err = result_error(conn, NULL, "COPY", errbuf);
     PGresult *result;
     while ((result = PQgetResult(conn->pg)) != NULL) {

@@ -9,12 +9,11 @@
 /* pg_advisory_xact_lock key of schema changes ("kigen" + 1). */
 #define MIGRATION_LOCK_KEY "4b4947454e01"
 
-static const char bootstrap_sql[] =
-    "CREATE SCHEMA IF NOT EXISTS kigen;"
-    "CREATE TABLE IF NOT EXISTS kigen.schema_version ("
-    " version integer PRIMARY KEY,"
-    " name text NOT NULL,"
-    " applied_at timestamptz NOT NULL DEFAULT now())";
+static const char bootstrap_sql[] = "CREATE SCHEMA IF NOT EXISTS kigen;"
+                                    "CREATE TABLE IF NOT EXISTS kigen.schema_version ("
+                                    " version integer PRIMARY KEY,"
+                                    " name text NOT NULL,"
+                                    " applied_at timestamptz NOT NULL DEFAULT now())";
 
 kg_err migrations_current(db_conn *conn, int *version, kg_errbuf *errbuf)
 {
@@ -47,9 +46,8 @@ static kg_err apply_one(db_conn *conn, const migration_entry *migration, int *ap
     kg_err err = db_exec(conn, "BEGIN", errbuf);
     if (err != KG_OK)
         return err;
-    err = db_exec(conn, "SELECT pg_catalog.pg_advisory_xact_lock(x'" MIGRATION_LOCK_KEY
-                        "'::bigint)",
-                  errbuf);
+    err = db_exec(
+        conn, "SELECT pg_catalog.pg_advisory_xact_lock(x'" MIGRATION_LOCK_KEY "'::bigint)", errbuf);
     if (err == KG_OK)
         err = db_exec(conn, bootstrap_sql, errbuf);
     int current = 0;
@@ -61,8 +59,7 @@ static kg_err apply_one(db_conn *conn, const migration_entry *migration, int *ap
             char version_text[16];
             snprintf(version_text, sizeof(version_text), "%d", migration->version);
             const char *params[] = {version_text, migration->name};
-            err = db_query(conn,
-                           "INSERT INTO kigen.schema_version (version, name) VALUES ($1, $2)",
+            err = db_query(conn, "INSERT INTO kigen.schema_version (version, name) VALUES ($1, $2)",
                            2, params, errbuf, NULL);
         }
         if (err == KG_OK)
@@ -72,8 +69,7 @@ static kg_err apply_one(db_conn *conn, const migration_entry *migration, int *ap
         char context[KG_ERRBUF_SIZE];
         snprintf(context, sizeof(context), "%s", errbuf != NULL ? errbuf->text : "");
         db_exec(conn, "ROLLBACK", NULL);
-        return kg_fail(errbuf, err, "unable to apply migration '%s': %s", migration->name,
-                       context);
+        return kg_fail(errbuf, err, "unable to apply migration '%s': %s", migration->name, context);
     }
     return db_exec(conn, "COMMIT", errbuf);
 }

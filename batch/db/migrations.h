@@ -13,7 +13,7 @@
 #include "db.h"
 
 typedef struct migration_entry {
-    int version;     /* NNN of the file name */
+    int version;      /* NNN of the file name */
     const char *name; /* file name without .sql */
     const char *sql;
 } migration_entry;

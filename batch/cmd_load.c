@@ -1,0 +1,310 @@
+/*
+ * cmd_load.c - `kigen load DIR [--encoding utf8|cp932]`: import a resident-register
+ * extract (interfaces.md, CSV extract) in one transaction.
+ *
+ * Each file is parsed as a stream, each row validated column by column; a bad row is
+ * reported once as `file:line: column: reason` on stderr and skipped, good rows go by
+ * COPY into staging tables, and an upsert moves them into kigen.* at the end. Anything
+ * that stops the load (unreadable file, bad header, database error) rolls everything
+ * back: the database is as it was. Loading the same extract again changes nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common/csv.h"
+#include "common/strbuf.h"
+#include "db/db.h"
+#include "db/migrations.h"
+#include "load/load_field.h"
+#include "load/load_spec.h"
+#include "load/load_stage.h"
+
+#define LOAD_MAX_COLUMNS 32
+#define LOAD_LINE_MAX (256 * 1024)
+
+typedef struct load_stats {
+    long read[LOAD_MAX_COLUMNS];     /* rows read per spec */
+    long rejected[LOAD_MAX_COLUMNS]; /* rows rejected per spec */
+    long changed[LOAD_MAX_COLUMNS];  /* rows inserted or changed per spec */
+    int present[LOAD_MAX_COLUMNS];   /* the file was in DIR */
+} load_stats;
+
+typedef struct load_options {
+    const char *dir;
+    int cp932;
+} load_options;
+
+static void report_row(void *context, const load_file_spec *spec, long line, const char *column,
+                       const char *reason)
+{
+    FILE *stream = context;
+    fprintf(stream, "%s:%ld: %s: %s\n", spec->file_name, line, column, reason);
+}
+
+static kg_err parse_options(int argc, char **argv, load_options *options, kg_errbuf *errbuf)
+{
+    options->dir = NULL;
+    options->cp932 = 0;
+    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
+        const char *arg = argv[arg_idx];
+        const char *encoding = NULL;
+        if (strcmp(arg, "--encoding") == 0 && arg_idx + 1 < argc)
+            encoding = argv[++arg_idx];
+        else if (strncmp(arg, "--encoding=", 11) == 0)
+            encoding = arg + 11;
+        else if (arg[0] != '-' && options->dir == NULL)
+            options->dir = arg;
+        else
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to parse option '%s': usage: kigen "
+                           "load DIR [--encoding utf8|cp932]",
+                           arg);
+        if (encoding != NULL) {
+            if (strcmp(encoding, "cp932") == 0 || strcmp(encoding, "sjis") == 0)
+                options->cp932 = 1;
+            else if (strcmp(encoding, "utf8") == 0 || strcmp(encoding, "utf-8") == 0)
+                options->cp932 = 0;
+            else
+                return kg_fail(errbuf, KG_ERR_USAGE,
+                               "unable to use encoding '%s': use utf8 or cp932", encoding);
+        }
+    }
+    if (options->dir == NULL)
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       "unable to load: no directory given (kigen load "
+                       "DIR [--encoding utf8|cp932])");
+    return KG_OK;
+}
+
+/* Maps the header; a header lacking a required column stops the load. */
+static kg_err map_header(const load_file_spec *spec, const csv_record *header,
+                         load_decoder *decoder, size_t *positions, kg_errbuf *errbuf)
+{
+    for (size_t col_idx = 0; col_idx < spec->column_count; col_idx++) {
+        positions[col_idx] = CSV_COLUMN_ABSENT;
+        for (size_t field_idx = 0; field_idx < header->field_count; field_idx++) {
+            const char *utf8;
+            size_t utf8_len;
+            if (load_decode(decoder, header->fields[field_idx].data, header->fields[field_idx].len,
+                            &utf8, &utf8_len) != NULL)
+                continue;
+            if (utf8_len == strlen(spec->columns[col_idx].name) &&
+                memcmp(utf8, spec->columns[col_idx].name, utf8_len) == 0) {
+                positions[col_idx] = field_idx;
+                break;
+            }
+        }
+        if (positions[col_idx] == CSV_COLUMN_ABSENT && spec->columns[col_idx].header_required)
+            return kg_fail(errbuf, KG_ERR_CSV_HEADER,
+                           "unable to load '%s': the header has no column '%s'", spec->file_name,
+                           spec->columns[col_idx].name);
+    }
+    return KG_OK;
+}
+
+/* Builds the COPY line of one record; NULL, or the reason with *column set. */
+static const char *record_line(const load_file_spec *spec, const csv_record *record,
+                               const size_t *positions, size_t header_fields, load_decoder *decoder,
+                               strbuf *line, const char **column)
+{
+    *column = "(record)";
+    if (record->error != KG_OK)
+        return kg_strerror(record->error);
+    if (record->field_count > header_fields)
+        return "more fields than the header";
+    char number[24];
+    snprintf(number, sizeof(number), "%ld", record->line);
+    strbuf_reset(line);
+    if (strbuf_append_str(line, number) != KG_OK)
+        return "too long";
+    for (size_t col_idx = 0; col_idx < spec->column_count; col_idx++) {
+        *column = spec->columns[col_idx].name;
+        csv_field field = csv_record_field(record, positions[col_idx]);
+        const char *utf8;
+        size_t utf8_len;
+        const char *reason = load_decode(decoder, field.data, field.len, &utf8, &utf8_len);
+        if (reason == NULL && strbuf_append_char(line, ',') != KG_OK)
+            reason = "too long";
+        if (reason == NULL)
+            reason = load_field_append(&spec->columns[col_idx], utf8, utf8_len, line);
+        if (reason != NULL)
+            return reason;
+    }
+    if (strbuf_append_char(line, '\n') != KG_OK)
+        return "too long";
+    return NULL;
+}
+
+static int blank_record(const csv_record *record)
+{
+    return record->error == KG_OK && record->field_count == 1 && record->fields[0].len == 0;
+}
+
+/* Streams one file into its staging table. */
+static kg_err stage_file(db_conn *conn, const load_file_spec *spec, FILE *file,
+                         load_decoder *decoder, load_stats *stats, size_t spec_idx,
+                         FILE *report_stream, kg_errbuf *errbuf)
+{
+    csv_reader *reader = NULL;
+    strbuf line;
+    strbuf_init(&line, LOAD_LINE_MAX);
+    kg_err err = csv_reader_new(file, NULL, &reader);
+    if (err != KG_OK)
+        return kg_fail(errbuf, err, "unable to read '%s': out of memory", spec->file_name);
+    csv_record record;
+    size_t positions[LOAD_MAX_COLUMNS];
+    err = csv_read(reader, &record);
+    if (err == KG_EOF || (err == KG_OK && record.error != KG_OK)) {
+        err = kg_fail(errbuf, KG_ERR_CSV_HEADER, "unable to load '%s': no header row",
+                      spec->file_name);
+        goto cleanup;
+    }
+    if (err == KG_OK)
+        err = map_header(spec, &record, decoder, positions, errbuf);
+    if (err != KG_OK)
+        goto cleanup;
+    size_t header_fields = record.field_count;
+    err = load_stage_copy_begin(conn, spec, errbuf);
+    if (err != KG_OK)
+        goto cleanup;
+    for (;;) {
+        err = csv_read(reader, &record);
+        if (err == KG_EOF) {
+            err = KG_OK;
+            break;
+        }
+        if (err != KG_OK) {
+            kg_fail(errbuf, err, "unable to read '%s': %s", spec->file_name, strerror(errno));
+            break;
+        }
+        if (blank_record(&record))
+            continue;
+        stats->read[spec_idx]++;
+        const char *column;
+        const char *reason =
+            record_line(spec, &record, positions, header_fields, decoder, &line, &column);
+        if (reason != NULL) {
+            report_row(report_stream, spec, record.line, column, reason);
+            stats->rejected[spec_idx]++;
+            continue;
+        }
+        err = db_copy_put(conn, line.data, line.len, errbuf);
+        if (err != KG_OK)
+            break;
+    }
+    kg_err end_err = db_copy_end(conn, err == KG_OK ? errbuf : NULL);
+    if (err == KG_OK)
+        err = end_err;
+cleanup:
+    csv_reader_free(reader);
+    strbuf_free(&line);
+    return err;
+}
+
+static kg_err stage_all(db_conn *conn, const load_options *options, load_decoder *decoder,
+                        load_stats *stats, FILE *report_stream, kg_errbuf *errbuf)
+{
+    kg_err err = load_stage_create(conn, errbuf);
+    int files = 0;
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
+        const load_file_spec *spec = &load_file_specs[spec_idx];
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", options->dir, spec->file_name);
+        FILE *file = fopen(path, "rb");
+        if (file == NULL) {
+            if (errno == ENOENT)
+                continue;
+            return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path,
+                           strerror(errno));
+        }
+        stats->present[spec_idx] = 1;
+        files++;
+        err = stage_file(conn, spec, file, decoder, stats, spec_idx, report_stream, errbuf);
+        fclose(file);
+    }
+    if (err == KG_OK && files == 0)
+        return kg_fail(errbuf, KG_ERR_IO_READ,
+                       "unable to load '%s': no extract files (residents.csv, cards.csv, ...)",
+                       options->dir);
+    return err;
+}
+
+static void print_summary(FILE *out, const load_stats *stats)
+{
+    fprintf(out, "%-20s %10s %10s %10s %10s\n", "file", "read", "rejected", "changed", "unchanged");
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++) {
+        if (!stats->present[spec_idx])
+            continue;
+        long accepted = stats->read[spec_idx] - stats->rejected[spec_idx];
+        fprintf(out, "%-20s %10ld %10ld %10ld %10ld\n", load_file_specs[spec_idx].file_name,
+                stats->read[spec_idx], stats->rejected[spec_idx], stats->changed[spec_idx],
+                accepted - stats->changed[spec_idx]);
+    }
+}
+
+static kg_err check_schema(db_conn *conn, kg_errbuf *errbuf)
+{
+    int version = 0;
+    kg_err err = migrations_current(conn, &version, errbuf);
+    if (err != KG_OK)
+        return err;
+    int newest = migration_table[migration_count - 1].version;
+    if (version != newest) {
+        kg_fail(errbuf, KG_ERR_DB_QUERY,
+                "unable to load: the schema is at version %d, "
+                "kigen needs %d",
+                version, newest);
+        kg_hint(errbuf, "run 'kigen db migrate' first");
+        return KG_ERR_DB_QUERY;
+    }
+    return KG_OK;
+}
+
+kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    load_options options;
+    kg_err err = parse_options(argc, argv, &options, &outcome->error);
+    if (err != KG_OK)
+        return err;
+    load_decoder *decoder = NULL;
+    if (load_decoder_new(options.cp932, &decoder) != KG_OK)
+        return kg_fail(&outcome->error, KG_ERR_CONFIG,
+                       "unable to convert from CP932: iconv has no CP932");
+    load_stats *stats = calloc(1, sizeof(*stats));
+    db_conn *conn = NULL;
+    if (stats == NULL) {
+        err = kg_fail(&outcome->error, KG_ERR_NOMEM, "unable to load: out of memory");
+        goto cleanup;
+    }
+    err = db_connect(ctx->conninfo, &outcome->error, &conn);
+    if (err == KG_OK)
+        err = check_schema(conn, &outcome->error);
+    if (err == KG_OK)
+        err = db_exec(conn, "BEGIN", &outcome->error);
+    if (err != KG_OK)
+        goto cleanup;
+    FILE *report_stream = ctx->log->stream != NULL ? ctx->log->stream : stderr;
+    err = stage_all(conn, &options, decoder, stats, report_stream, &outcome->error);
+    if (err == KG_OK)
+        err = load_stage_check(conn, report_row, report_stream, stats->rejected, &outcome->error);
+    if (err == KG_OK)
+        err = load_stage_merge(conn, stats->changed, &outcome->error);
+    if (err == KG_OK)
+        err = db_exec(conn, "COMMIT", &outcome->error);
+    if (err != KG_OK) {
+        db_exec(conn, "ROLLBACK", NULL);
+        log_line(ctx->log, LOG_ERROR, "load rolled back: the database is unchanged");
+        goto cleanup;
+    }
+    print_summary(ctx->out, stats);
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
+        outcome->exceptions += stats->rejected[spec_idx];
+cleanup:
+    db_close(conn);
+    free(stats);
+    load_decoder_free(decoder);
+    return err;
+}

@@ -1,0 +1,85 @@
+/*
+ * strbuf.c - growable buffer with a ceiling (see strbuf.h).
+ */
+#include "strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void strbuf_init(strbuf *buf, size_t max)
+{
+    buf->data = NULL;
+    buf->len = 0;
+    buf->cap = 0;
+    buf->max = max;
+}
+
+void strbuf_free(strbuf *buf)
+{
+    if (buf == NULL)
+        return;
+    free(buf->data);
+    buf->data = NULL;
+    buf->len = 0;
+    buf->cap = 0;
+}
+
+void strbuf_reset(strbuf *buf)
+{
+    buf->len = 0;
+}
+
+static kg_err reserve(strbuf *buf, size_t extra)
+{
+    if (extra > buf->max || buf->len > buf->max - extra)
+        return KG_ERR_CSV_TOO_LONG;
+    size_t need = buf->len + extra;
+    if (need <= buf->cap)
+        return KG_OK;
+    size_t cap = buf->cap == 0 ? 256 : buf->cap;
+    while (cap < need)
+        cap *= 2;
+    if (cap > buf->max + 1)
+        cap = buf->max + 1;
+    char *grown = realloc(buf->data, cap);
+    if (grown == NULL)
+        return KG_ERR_NOMEM;
+    buf->data = grown;
+    buf->cap = cap;
+    return KG_OK;
+}
+
+kg_err strbuf_append(strbuf *buf, const char *data, size_t len)
+{
+    kg_err err = reserve(buf, len);
+    if (err != KG_OK)
+        return err;
+    if (len > 0)
+        memcpy(buf->data + buf->len, data, len);
+    buf->len += len;
+    return KG_OK;
+}
+
+kg_err strbuf_append_str(strbuf *buf, const char *text)
+{
+    return strbuf_append(buf, text, strlen(text));
+}
+
+kg_err strbuf_append_char(strbuf *buf, char ch)
+{
+    return strbuf_append(buf, &ch, 1);
+}
+
+const char *strbuf_cstr(strbuf *buf)
+{
+    /* The terminator may use the one byte past the ceiling that reserve() allows for. */
+    if (buf->len + 1 > buf->cap) {
+        char *grown = realloc(buf->data, buf->len + 1);
+        if (grown == NULL)
+            return NULL;
+        buf->data = grown;
+        buf->cap = buf->len + 1;
+    }
+    buf->data[buf->len] = '\0';
+    return buf->data;
+}

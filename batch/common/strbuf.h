@@ -1,0 +1,31 @@
+/*
+ * strbuf.h - a growable byte buffer with a ceiling.
+ *
+ * Grows by doubling up to `max` bytes; an append past the ceiling fails with
+ * KG_ERR_CSV_TOO_LONG and leaves the buffer as it was. The buffer owns its bytes;
+ * strbuf_free releases them (and accepts a zeroed or already-freed buffer).
+ */
+#ifndef KIGEN_STRBUF_H
+#define KIGEN_STRBUF_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct strbuf {
+    char *data; /* owned; not NUL-terminated unless strbuf_cstr was called */
+    size_t len;
+    size_t cap;
+    size_t max; /* ceiling in bytes */
+} strbuf;
+
+void strbuf_init(strbuf *buf, size_t max);
+void strbuf_free(strbuf *buf);
+void strbuf_reset(strbuf *buf);
+kg_err strbuf_append(strbuf *buf, const char *data, size_t len);
+kg_err strbuf_append_str(strbuf *buf, const char *text);
+kg_err strbuf_append_char(strbuf *buf, char ch);
+/* NUL-terminates (not counted in len) and returns data; NULL when that fails. */
+const char *strbuf_cstr(strbuf *buf);
+
+#endif

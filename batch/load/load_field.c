@@ -1,0 +1,275 @@
+/*
+ * load_field.c - decoding and validation of extract fields (see load_field.h).
+ */
+#include "load_field.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/kdate.h"
+
+#define DECODE_SCRATCH 4096 /* UTF-8 of a CP932 field is at most 1.5 x its bytes */
+#define ID_MAX_DIGITS 18
+
+struct load_decoder {
+    int cp932;
+    iconv_t handle;
+    char scratch[DECODE_SCRATCH];
+};
+
+kg_err load_decoder_new(int cp932, load_decoder **out)
+{
+    load_decoder *decoder = calloc(1, sizeof(*decoder));
+    if (decoder == NULL)
+        return KG_ERR_NOMEM;
+    decoder->cp932 = cp932;
+    decoder->handle = (iconv_t)-1;
+    if (cp932) {
+        decoder->handle = iconv_open("UTF-8", "CP932");
+        if (decoder->handle == (iconv_t)-1) {
+            free(decoder);
+            return KG_ERR_CONFIG;
+        }
+    }
+    *out = decoder;
+    return KG_OK;
+}
+
+void load_decoder_free(load_decoder *decoder)
+{
+    if (decoder == NULL)
+        return;
+    if (decoder->handle != (iconv_t)-1)
+        iconv_close(decoder->handle);
+    free(decoder);
+}
+
+long load_utf8_chars(const char *text, size_t len)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    long chars = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        unsigned lead = bytes[pos];
+        size_t extra;
+        unsigned min_value;
+        unsigned value;
+        if (lead < 0x80) {
+            pos++;
+            chars++;
+            continue;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            extra = 1;
+            min_value = 0x80;
+            value = lead & 0x1F;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            extra = 2;
+            min_value = 0x800;
+            value = lead & 0x0F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            extra = 3;
+            min_value = 0x10000;
+            value = lead & 0x07;
+        } else {
+            return -1;
+        }
+        if (len - pos <= extra)
+            return -1;
+        for (size_t cont = 1; cont <= extra; cont++) {
+            unsigned byte = bytes[pos + cont];
+            if ((byte & 0xC0) != 0x80)
+                return -1;
+            value = (value << 6) | (byte & 0x3F);
+        }
+        if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+            return -1;
+        pos += extra + 1;
+        chars++;
+    }
+    return chars;
+}
+
+const char *load_decode(load_decoder *decoder, const char *field, size_t len, const char **utf8,
+                        size_t *utf8_len)
+{
+    if (!decoder->cp932) {
+        if (load_utf8_chars(field, len) < 0)
+            return "not valid UTF-8";
+        *utf8 = field;
+        *utf8_len = len;
+        return NULL;
+    }
+    if (len * 2 > DECODE_SCRATCH)
+        return "too long";
+    iconv(decoder->handle, NULL, NULL, NULL, NULL); /* reset the shift state */
+    char *in = (char *)(uintptr_t)field;
+    size_t in_left = len;
+    char *out = decoder->scratch;
+    size_t out_left = DECODE_SCRATCH;
+    if (iconv(decoder->handle, &in, &in_left, &out, &out_left) == (size_t)-1 || in_left != 0)
+        return "not valid CP932";
+    *utf8 = decoder->scratch;
+    *utf8_len = DECODE_SCRATCH - out_left;
+    return NULL;
+}
+
+/* Appends "text" with quotes doubled (a quoted empty value is '', not NULL). */
+static kg_err append_quoted(strbuf *line, const char *text, size_t len)
+{
+    kg_err err = strbuf_append_char(line, '"');
+    for (size_t pos = 0; pos < len && err == KG_OK; pos++) {
+        if (text[pos] == '"')
+            err = strbuf_append_char(line, '"');
+        if (err == KG_OK)
+            err = strbuf_append_char(line, text[pos]);
+    }
+    if (err == KG_OK)
+        err = strbuf_append_char(line, '"');
+    return err;
+}
+
+static const char *check_id(const char *text, size_t len)
+{
+    if (len == 0)
+        return "missing";
+    if (len > ID_MAX_DIGITS)
+        return "id too long";
+    int nonzero = 0;
+    for (size_t pos = 0; pos < len; pos++) {
+        if (text[pos] < '0' || text[pos] > '9')
+            return "not a positive integer";
+        nonzero |= text[pos] != '0';
+    }
+    return nonzero ? NULL : "not a positive integer";
+}
+
+static const char *check_date(const char *text, size_t len)
+{
+    kdate day;
+    kg_err err = kdate_parse(text, len, &day);
+    if (err == KG_ERR_DATE_INVALID || err == KG_ERR_DATE_RANGE)
+        return "no such day";
+    if (err != KG_OK)
+        return "not a date of the form YYYY-MM-DD";
+    return NULL;
+}
+
+static const char *check_text(const char *text, size_t len, size_t max_chars)
+{
+    for (size_t pos = 0; pos < len; pos++) {
+        unsigned char byte = (unsigned char)text[pos];
+        if (byte < 0x20 || byte == 0x7F)
+            return "control character";
+    }
+    long chars = load_utf8_chars(text, len);
+    if (chars < 0)
+        return "not valid UTF-8";
+    if ((size_t)chars > max_chars)
+        return "too long";
+    return NULL;
+}
+
+/* Postal code: 7 digits, or 3 digits, a hyphen and 4 digits; normalised to 7 digits. */
+static const char *check_postal(const char *text, size_t len, char *digits)
+{
+    size_t count = 0;
+    for (size_t pos = 0; pos < len; pos++) {
+        if (text[pos] == '-' && pos == 3 && len == 8)
+            continue;
+        if (text[pos] < '0' || text[pos] > '9' || count >= 7)
+            return "not a 7-digit postal code";
+        digits[count++] = text[pos];
+    }
+    return count == 7 ? NULL : "not a 7-digit postal code";
+}
+
+static const char *check_office(const char *text, size_t len)
+{
+    if (len == 0 || len > 16)
+        return "not an office code (1-16 letters, digits, _ or -)";
+    for (size_t pos = 0; pos < len; pos++) {
+        char ch = text[pos];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+              ch == '_' || ch == '-'))
+            return "not an office code (1-16 letters, digits, _ or -)";
+    }
+    return NULL;
+}
+
+static const char *check_enum(const load_column *column, const char *text, size_t len)
+{
+    for (const char *const *value = column->enum_values; *value != NULL; value++)
+        if (strlen(*value) == len && memcmp(*value, text, len) == 0)
+            return NULL;
+    return "not one of the allowed values";
+}
+
+/* Validates; on success *normal and *normal_len are the value to write, *quote whether to
+ * quote it, and an empty unquoted value means NULL. */
+static const char *validate(const load_column *column, const char *text, size_t len, char *postal,
+                            const char **normal, size_t *normal_len, int *quote)
+{
+    *normal = text;
+    *normal_len = len;
+    *quote = 0;
+    int empty = len == 0;
+    switch (column->kind) {
+    case KIND_ID:
+        return check_id(text, len);
+    case KIND_ID_OPT:
+        return empty ? NULL : check_id(text, len);
+    case KIND_DATE:
+        return empty ? "missing" : check_date(text, len);
+    case KIND_DATE_OPT:
+        return empty ? NULL : check_date(text, len);
+    case KIND_TEXT:
+        *quote = 1;
+        return empty ? "missing" : check_text(text, len, column->max_chars);
+    case KIND_TEXT_EMPTY:
+        *quote = 1;
+        return check_text(text, len, column->max_chars);
+    case KIND_TEXT_OPT:
+        *quote = !empty;
+        return check_text(text, len, column->max_chars);
+    case KIND_POSTAL_OPT:
+        if (empty)
+            return NULL;
+        *normal = postal;
+        *normal_len = 7;
+        return check_postal(text, len, postal);
+    case KIND_OFFICE_OPT:
+        return empty ? NULL : check_office(text, len);
+    case KIND_OFFICE:
+        return check_office(text, len);
+    case KIND_SEX:
+        return len == 1 && (text[0] == '0' || text[0] == '1' || text[0] == '2' || text[0] == '9')
+                   ? NULL
+                   : "not 0, 1, 2 or 9";
+    case KIND_FLAG:
+        if (empty) {
+            *normal = "0";
+            *normal_len = 1;
+            return NULL;
+        }
+        return len == 1 && (text[0] == '0' || text[0] == '1') ? NULL : "not 0 or 1";
+    case KIND_ENUM:
+        return check_enum(column, text, len);
+    }
+    return "unknown column kind";
+}
+
+const char *load_field_append(const load_column *column, const char *utf8, size_t len, strbuf *line)
+{
+    char postal[7];
+    const char *normal;
+    size_t normal_len;
+    int quote;
+    const char *reason = validate(column, utf8, len, postal, &normal, &normal_len, &quote);
+    if (reason != NULL)
+        return reason;
+    kg_err err =
+        quote ? append_quoted(line, normal, normal_len) : strbuf_append(line, normal, normal_len);
+    return err == KG_OK ? NULL : "too long";
+}

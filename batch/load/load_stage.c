@@ -1,0 +1,240 @@
+/*
+ * load_stage.c - staging, checks and upsert of `kigen load` (see load_stage.h).
+ *
+ * The SQL is built from load_spec tables; table and column names come only from those
+ * static tables, never from input, and every value travels through COPY.
+ */
+#include "load_stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/strbuf.h"
+
+#define SQL_MAX 8192
+
+static size_t spec_index(const char *table)
+{
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
+        if (strcmp(load_file_specs[spec_idx].table, table) == 0)
+            return spec_idx;
+    return 0;
+}
+
+/* Appends "prefix<col>, prefix<col>..." of a spec's columns. */
+static kg_err append_columns(strbuf *sql, const load_file_spec *spec, const char *prefix)
+{
+    kg_err err = KG_OK;
+    for (size_t col_idx = 0; col_idx < spec->column_count && err == KG_OK; col_idx++) {
+        if (col_idx > 0)
+            err = strbuf_append_str(sql, ", ");
+        if (err == KG_OK)
+            err = strbuf_append_str(sql, prefix);
+        if (err == KG_OK)
+            err = strbuf_append_str(sql, spec->columns[col_idx].name);
+    }
+    return err;
+}
+
+/* Runs the statement built in sql (appended pieces, NULL-terminated list). */
+static kg_err build(strbuf *sql, const char *const *pieces)
+{
+    strbuf_reset(sql);
+    kg_err err = KG_OK;
+    for (const char *const *piece = pieces; *piece != NULL && err == KG_OK; piece++)
+        err = strbuf_append_str(sql, *piece);
+    return err;
+}
+
+kg_err load_stage_create(db_conn *conn, kg_errbuf *errbuf)
+{
+    strbuf sql;
+    strbuf_init(&sql, SQL_MAX);
+    kg_err err = KG_OK;
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
+        const char *table = load_file_specs[spec_idx].table;
+        const char *const pieces[] = {
+            "CREATE TEMP TABLE stage_", table, " (src_line bigint NOT NULL, LIKE kigen.", table,
+            ") ON COMMIT DROP",         NULL};
+        err = build(&sql, pieces);
+        if (err == KG_OK && strbuf_cstr(&sql) != NULL)
+            err = db_exec(conn, sql.data, errbuf);
+    }
+    strbuf_free(&sql);
+    return err;
+}
+
+kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, kg_errbuf *errbuf)
+{
+    strbuf sql;
+    strbuf_init(&sql, SQL_MAX);
+    const char *const pieces[] = {"COPY pg_temp.stage_", spec->table, " (src_line, ", NULL};
+    kg_err err = build(&sql, pieces);
+    if (err == KG_OK)
+        err = append_columns(&sql, spec, "");
+    if (err == KG_OK)
+        err = strbuf_append_str(&sql, ") FROM STDIN (FORMAT csv)");
+    if (err == KG_OK && strbuf_cstr(&sql) != NULL)
+        err = db_copy_begin(conn, sql.data, errbuf);
+    strbuf_free(&sql);
+    return err;
+}
+
+/* Runs a DELETE ... RETURNING src_line wrapped to come back in line order, and reports
+ * each row. */
+static kg_err reject_rows(db_conn *conn, const char *delete_sql, const load_file_spec *spec,
+                          const char *column, const char *reason, load_reject_fn report,
+                          void *context, long *rejected, kg_errbuf *errbuf)
+{
+    strbuf sql;
+    strbuf_init(&sql, SQL_MAX);
+    const char *const pieces[] = {"WITH gone AS (", delete_sql,
+                                  " RETURNING s.src_line) SELECT src_line FROM gone ORDER BY 1",
+                                  NULL};
+    kg_err err = build(&sql, pieces);
+    db_result *result = NULL;
+    if (err == KG_OK && strbuf_cstr(&sql) != NULL)
+        err = db_query(conn, sql.data, 0, NULL, errbuf, &result);
+    if (err == KG_OK) {
+        int rows = db_result_rows(result);
+        for (int row_idx = 0; row_idx < rows; row_idx++)
+            report(context, spec, strtol(db_result_value(result, row_idx, 0), NULL, 10), column,
+                   reason);
+        rejected[spec_index(spec->table)] += rows;
+    }
+    db_result_free(result);
+    strbuf_free(&sql);
+    return err;
+}
+
+static kg_err reject_duplicates(db_conn *conn, const load_file_spec *spec, load_reject_fn report,
+                                void *context, long *rejected, kg_errbuf *errbuf)
+{
+    char delete_sql[1024];
+    snprintf(delete_sql, sizeof(delete_sql),
+             "DELETE FROM pg_temp.stage_%s s USING (SELECT src_line, min(src_line) OVER "
+             "(PARTITION BY %s) AS first_line FROM pg_temp.stage_%s) d "
+             "WHERE s.src_line = d.src_line AND d.src_line <> d.first_line",
+             spec->table, spec->key, spec->table);
+    return reject_rows(conn, delete_sql, spec, spec->key,
+                       "duplicate of an earlier line (the first one is loaded)", report, context,
+                       rejected, errbuf);
+}
+
+static kg_err reject_unknown_residents(db_conn *conn, const load_file_spec *spec,
+                                       load_reject_fn report, void *context, long *rejected,
+                                       kg_errbuf *errbuf)
+{
+    char delete_sql[1024];
+    snprintf(delete_sql, sizeof(delete_sql),
+             "DELETE FROM pg_temp.stage_%s s WHERE NOT EXISTS (SELECT 1 FROM "
+             "pg_temp.stage_residents r WHERE r.resident_id = s.resident_id) AND NOT EXISTS "
+             "(SELECT 1 FROM kigen.residents r WHERE r.resident_id = s.resident_id)",
+             spec->table);
+    return reject_rows(conn, delete_sql, spec, "resident_id",
+                       "no such resident in this extract or the database", report, context,
+                       rejected, errbuf);
+}
+
+static kg_err reject_bad_cards(db_conn *conn, const load_file_spec *spec, load_reject_fn report,
+                               void *context, long *rejected, kg_errbuf *errbuf)
+{
+    kg_err err = reject_rows(
+        conn,
+        "DELETE FROM pg_temp.stage_certificates s WHERE s.card_id IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM pg_temp.stage_cards c WHERE c.card_id = s.card_id) AND NOT EXISTS "
+        "(SELECT 1 FROM kigen.cards c WHERE c.card_id = s.card_id)",
+        spec, "card_id", "no such card in this extract or the database", report, context, rejected,
+        errbuf);
+    if (err != KG_OK)
+        return err;
+    /* The card as it will be after this load: the extract's row wins over the stored one. */
+    return reject_rows(
+        conn,
+        "DELETE FROM pg_temp.stage_certificates s WHERE s.card_id IS NOT NULL AND "
+        "coalesce((SELECT c.resident_id FROM pg_temp.stage_cards c WHERE c.card_id = s.card_id),"
+        " (SELECT c.resident_id FROM kigen.cards c WHERE c.card_id = s.card_id)) "
+        "<> s.resident_id",
+        spec, "card_id", "the card belongs to another resident", report, context, rejected, errbuf);
+}
+
+kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, long *rejected,
+                        kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
+        char analyze[128];
+        snprintf(analyze, sizeof(analyze), "ANALYZE pg_temp.stage_%s",
+                 load_file_specs[spec_idx].table);
+        err = db_exec(conn, analyze, errbuf);
+        if (err == KG_OK)
+            err = reject_duplicates(conn, &load_file_specs[spec_idx], report, context, rejected,
+                                    errbuf);
+    }
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
+        const load_file_spec *spec = &load_file_specs[spec_idx];
+        if (spec->needs_resident)
+            err = reject_unknown_residents(conn, spec, report, context, rejected, errbuf);
+        if (err == KG_OK && strcmp(spec->table, "certificates") == 0)
+            err = reject_bad_cards(conn, spec, report, context, rejected, errbuf);
+    }
+    return err;
+}
+
+static kg_err merge_one(db_conn *conn, const load_file_spec *spec, long *changed, kg_errbuf *errbuf)
+{
+    strbuf sql;
+    strbuf_init(&sql, SQL_MAX);
+    const char *const head[] = {"INSERT INTO kigen.", spec->table, " AS target (", NULL};
+    kg_err err = build(&sql, head);
+    if (err == KG_OK)
+        err = append_columns(&sql, spec, "");
+    if (err == KG_OK)
+        err = strbuf_append_str(&sql, ") SELECT ");
+    if (err == KG_OK)
+        err = append_columns(&sql, spec, "");
+    if (err == KG_OK) {
+        const char *const from[] = {" FROM pg_temp.stage_", spec->table, " ORDER BY ", spec->key,
+                                    " ON CONFLICT (",       spec->key,   ") DO ",      NULL};
+        for (const char *const *piece = from; *piece != NULL && err == KG_OK; piece++)
+            err = strbuf_append_str(&sql, *piece);
+    }
+    if (err == KG_OK && !spec->update_on_conflict)
+        err = strbuf_append_str(&sql, "NOTHING");
+    if (err == KG_OK && spec->update_on_conflict) {
+        err = strbuf_append_str(&sql, "UPDATE SET (");
+        if (err == KG_OK)
+            err = append_columns(&sql, spec, "");
+        if (err == KG_OK)
+            err = strbuf_append_str(&sql, ") = (");
+        if (err == KG_OK)
+            err = append_columns(&sql, spec, "EXCLUDED.");
+        if (err == KG_OK)
+            err = strbuf_append_str(&sql, ") WHERE (");
+        if (err == KG_OK)
+            err = append_columns(&sql, spec, "target.");
+        if (err == KG_OK)
+            err = strbuf_append_str(&sql, ") IS DISTINCT FROM (");
+        if (err == KG_OK)
+            err = append_columns(&sql, spec, "EXCLUDED.");
+        if (err == KG_OK)
+            err = strbuf_append_str(&sql, ")");
+    }
+    db_result *result = NULL;
+    if (err == KG_OK && strbuf_cstr(&sql) != NULL)
+        err = db_query(conn, sql.data, 0, NULL, errbuf, &result);
+    if (err == KG_OK)
+        *changed = db_result_affected(result);
+    db_result_free(result);
+    strbuf_free(&sql);
+    return err;
+}
+
+kg_err load_stage_merge(db_conn *conn, long *changed, kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++)
+        err = merge_one(conn, &load_file_specs[spec_idx], &changed[spec_idx], errbuf);
+    return err;
+}

@@ -1,0 +1,36 @@
+/*
+ * load_stage.h - the database side of `kigen load`: staging tables, the checks that
+ * need the database (duplicates, unknown parents), and the upsert into kigen.*.
+ *
+ * Everything runs inside the caller's transaction; staging tables are temporary and
+ * dropped at commit. Rows rejected here are reported through the callback with their
+ * source line, like the rows the parser rejects.
+ */
+#ifndef KIGEN_LOAD_STAGE_H
+#define KIGEN_LOAD_STAGE_H
+
+#include "../common/error.h"
+#include "../db/db.h"
+#include "load_spec.h"
+
+/* Called once per rejected row, in line order within a file. */
+typedef void (*load_reject_fn)(void *context, const load_file_spec *spec, long line,
+                               const char *column, const char *reason);
+
+/* Creates pg_temp.stage_<table> for every file spec (ON COMMIT DROP). */
+kg_err load_stage_create(db_conn *conn, kg_errbuf *errbuf);
+
+/* Starts COPY into the staging table of spec: rows are "src_line,<columns in spec
+ * order>" in CSV format. */
+kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, kg_errbuf *errbuf);
+
+/* Removes duplicate keys (the first line wins) and rows whose resident or card is in
+ * neither the extract nor the database; reports each and adds to rejected[spec_idx]. */
+kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, long *rejected,
+                        kg_errbuf *errbuf);
+
+/* Upserts every staging table into kigen.*: changed[spec_idx] counts rows inserted or
+ * changed; rows identical to the stored ones are not touched. */
+kg_err load_stage_merge(db_conn *conn, long *changed, kg_errbuf *errbuf);
+
+#endif
