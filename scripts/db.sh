@@ -84,6 +84,9 @@ shared_buffers = 256MB
 work_mem = 64MB
 maintenance_work_mem = 256MB
 max_wal_size = 4GB
+# throwaway cluster: no replication, so bulk loads after TRUNCATE skip the WAL
+wal_level = minimal
+max_wal_senders = 0
 CONF
 }
 
