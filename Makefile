@@ -115,13 +115,15 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
 test-run: lint $(KIGEN) $(TEST_BIN)
-	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) sh scripts/with-db.sh $(TEST_BIN) $(T)
+	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
+		$(TEST_BIN) $(T)
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=asan test-run
 
 valgrind: deps $(KIGEN) $(TEST_BIN)
-	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_VALGRIND=1 sh scripts/with-db.sh \
+	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_VALGRIND=1 KIGEN_TEST_DB=kigen_test \
+		sh scripts/with-db.sh \
 		valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--quiet $(TEST_BIN) $(T)
 

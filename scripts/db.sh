@@ -2,7 +2,7 @@
 # The embedded PostgreSQL cluster: a throwaway database under var/ for the demo and the
 # tests, Unix socket only (listen_addresses is empty: no TCP). Not for production: users
 # point kigen at their own server with PGHOST/PGSERVICE/--db.
-#   scripts/db.sh start|stop|status|sockdir|env|destroy
+#   scripts/db.sh start|stop|status|sockdir|env|recreate NAME|destroy
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` system
 # user (created by the postgresql package), which must be able to reach var/. When it
 # cannot (a repo under /root, say) or the socket path would be too long for a Unix
@@ -123,6 +123,11 @@ case "${1:-}" in
     status) if is_running; then echo "db: running (socket in $SOCK_DIR)"; else echo "db: stopped"; exit 3; fi ;;
     sockdir) echo "$SOCK_DIR" ;;
     env) printf 'export PGHOST=%s PGPORT=%s PGUSER=%s PGDATABASE=%s\n' "$SOCK_DIR" "$PORT" "$DB_USER" "$DB_NAME" ;;
+    recreate)
+        # recreate NAME: an empty database NAME in the embedded cluster (demo, tests, bench)
+        name=${2:?usage: scripts/db.sh recreate NAME}
+        PGOPTIONS="-c client_min_messages=warning" "$(pg_bindir)/dropdb" -h "$SOCK_DIR" -p "$PORT" -U "$DB_USER" --if-exists "$name"
+        "$(pg_bindir)/createdb" -h "$SOCK_DIR" -p "$PORT" -U "$DB_USER" "$name" ;;
     destroy) stop; rm -rf "$PGDATA_DIR"; echo "db: embedded cluster removed" ;;
-    *) echo "usage: scripts/db.sh start|stop|status|sockdir|env|destroy" >&2; exit 2 ;;
+    *) echo "usage: scripts/db.sh start|stop|status|sockdir|env|recreate NAME|destroy" >&2; exit 2 ;;
 esac

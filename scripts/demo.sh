@@ -1,25 +1,45 @@
 #!/bin/sh
-# `make demo`: what kigen does today, on the sample files, with outputs under out/demo/.
-# (Later stages make this the full nightly run: load the sample extract, run, render.)
+# `make demo`: what kigen does today, end to end on the sample data, outputs under out/.
+#   1. a fresh database `kigen_demo` in the embedded cluster, schema migrated
+#   2. the sample extract loaded (bad rows reported, the rest loaded), then loaded again
+#      to show that a repeated load changes nothing
+#   3. the expiry and wareki filters on samples/
+# (Later stages add the nightly run, notices, forms and the audit workbook.)
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/out/demo"
-mkdir -p "$OUT"
 umask 077
+mkdir -p "$OUT"
+eval "$(sh "$ROOT/scripts/db.sh" env)"
+export PGDATABASE=kigen_demo
 
-echo "== embedded database"
-sh "$ROOT/scripts/db.sh" status
+echo "== 1. a fresh demo database in the embedded cluster ($PGHOST)"
+sh "$ROOT/scripts/db.sh" recreate kigen_demo
+"$KIGEN" db migrate
 
-echo "== kigen expiry < samples/certificates.csv (expiry, renewal window, cause)"
+echo
+echo "== 2. kigen load samples/extract (UTF-8; samples/README.md says what each row tests)"
+status=0
+"$KIGEN" load "$ROOT/samples/extract" 2>"$OUT/load-errors.txt" >"$OUT/load-summary.txt" || status=$?
+cat "$OUT/load-summary.txt"
+echo "-- rejected rows (file:line: column: reason), exit status $status (1: some rows rejected):"
+cat "$OUT/load-errors.txt"
+echo "-- the same extract in CP932, loaded again: nothing changes"
+"$KIGEN" load "$ROOT/samples/extract-cp932" --encoding cp932 2>/dev/null || true
+
+echo
+echo "== 3. kigen expiry < samples/certificates.csv (expiry, renewal window, cause)"
 status=0
 "$KIGEN" expiry <"$ROOT/samples/certificates.csv" >"$OUT/expiry.csv" || status=$?
 paste -d' ' "$ROOT/samples/certificates.csv" "$OUT/expiry.csv" | sed 's/ /  ->  /'
 echo "(exit status $status: 1 means some lines were exceptions, reported as error:<code>)"
 
+echo
 echo "== kigen wareki < samples/dates.txt"
 "$KIGEN" wareki <"$ROOT/samples/dates.txt" >"$OUT/wareki.txt" || true
 paste -d' ' "$ROOT/samples/dates.txt" "$OUT/wareki.txt"
 
-echo "== outputs in $OUT"
+echo
+echo "== outputs in $OUT (private to you)"
 ls -l "$OUT"

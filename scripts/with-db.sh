@@ -10,6 +10,11 @@ if ! sh "$DB" status >/dev/null 2>&1; then
     started=1
 fi
 eval "$(sh "$DB" env)"
+# KIGEN_TEST_DB=name: run against a fresh, empty database of that name
+if [ -n "${KIGEN_TEST_DB:-}" ]; then
+    sh "$DB" recreate "$KIGEN_TEST_DB" || exit 4
+    export PGDATABASE="$KIGEN_TEST_DB"
+fi
 "$@"
 status=$?
 [ "$started" -eq 1 ] && sh "$DB" stop
