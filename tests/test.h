@@ -23,6 +23,22 @@ kdate test_date(const char *iso);
         CU_ASSERT_STRING_EQUAL(actual_text_, (expected_iso));                                      \
     } while (0)
 
+/* Reads a whole file into a NUL-terminated buffer the caller frees; NULL on failure. */
+char *test_read_file(const char *path);
+
+/* tests/data/<name> under KIGEN_ROOT (or the current directory) into buf. */
+char *test_data_path(const char *name, char *buf, size_t cap);
+
+/* <KIGEN_ROOT>/<relative> into buf. */
+char *test_root_path(const char *relative, char *buf, size_t cap);
+
+/* Runs a shell command line; returns its exit status (-1 when it did not exit) and, when
+ * output is not NULL, its stdout (the caller frees it). */
+int test_run_shell(const char *command_line, char **output);
+
+/* The kigen binary under test (KIGEN_BIN, or ./kigen). */
+const char *test_kigen_bin(void);
+
 typedef struct test_case {
     const char *name; /* states the rule, e.g. "issued_on_birthday_counts_next_year" */
     CU_TestFunc run;
@@ -39,5 +55,7 @@ int tests_register_csv(void);
 int tests_register_rules(void);
 int tests_register_rules_exhaustive(void);
 int tests_register_filters(void);
+int tests_register_load_field(void);
+int tests_register_load_db(void);
 
 #endif

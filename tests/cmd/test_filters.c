@@ -13,32 +13,6 @@
 #include "commands.h"
 #include "test.h"
 
-/* Reads a whole file into a NUL-terminated buffer the caller frees; NULL on failure. */
-static char *read_file(const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (file == NULL)
-        return NULL;
-    char *text = NULL;
-    size_t size = 0;
-    FILE *sink = open_memstream(&text, &size);
-    char chunk[4096];
-    size_t got;
-    while (sink != NULL && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
-        fwrite(chunk, 1, got, sink);
-    fclose(file);
-    if (sink != NULL)
-        fclose(sink);
-    return text;
-}
-
-static char *data_path(const char *name, char *buf, size_t cap)
-{
-    const char *root = getenv("KIGEN_ROOT");
-    snprintf(buf, cap, "%s/tests/data/%s", root != NULL ? root : ".", name);
-    return buf;
-}
-
 typedef struct filter_run {
     kg_err err;
     long exceptions;
@@ -62,7 +36,7 @@ static filter_run run_in_process(cmd_fn command, const char *args_line, const ch
     }
     argv[argc] = NULL;
     char path[1024];
-    FILE *in = fopen(data_path(input_name, path, sizeof(path)), "rb");
+    FILE *in = fopen(test_data_path(input_name, path, sizeof(path)), "rb");
     CU_ASSERT_PTR_NOT_NULL(in);
     size_t size = 0;
     FILE *out = open_memstream(&run.output, &size);
@@ -86,7 +60,7 @@ static filter_run run_in_process(cmd_fn command, const char *args_line, const ch
 static void assert_output_matches(const char *output, const char *expected_name)
 {
     char path[1024];
-    char *expected = read_file(data_path(expected_name, path, sizeof(path)));
+    char *expected = test_read_file(test_data_path(expected_name, path, sizeof(path)));
     CU_ASSERT_PTR_NOT_NULL_FATAL(expected);
     CU_ASSERT_PTR_NOT_NULL_FATAL(output);
     CU_ASSERT_STRING_EQUAL(output, expected);
@@ -137,45 +111,20 @@ static void wareki_filter_converts_and_reports_bad_lines(void)
     free(run.output);
 }
 
-/* Runs a shell command line; returns its exit status (or -1) and its stdout. */
-static int run_shell(const char *command_line, char **output)
-{
-    FILE *pipe = popen(command_line, "r");
-    if (pipe == NULL)
-        return -1;
-    size_t size = 0;
-    FILE *sink = open_memstream(output, &size);
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), pipe)) > 0)
-        if (sink != NULL)
-            fwrite(chunk, 1, got, sink);
-    if (sink != NULL)
-        fclose(sink);
-    int status = pclose(pipe);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static const char *kigen_bin(void)
-{
-    const char *bin = getenv("KIGEN_BIN");
-    return bin != NULL ? bin : "./kigen";
-}
-
 static void binary_filters_match_expected_files_and_exit_1(void)
 {
     char command_line[4096], input[1024];
     char *output = NULL;
-    snprintf(command_line, sizeof(command_line), "'%s' expiry < '%s' 2>/dev/null", kigen_bin(),
-             data_path("expiry_input.csv", input, sizeof(input)));
-    CU_ASSERT_EQUAL(run_shell(command_line, &output), 1); /* finished, with exceptions */
+    snprintf(command_line, sizeof(command_line), "'%s' expiry < '%s' 2>/dev/null", test_kigen_bin(),
+             test_data_path("expiry_input.csv", input, sizeof(input)));
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 1); /* finished, with exceptions */
     assert_output_matches(output, "expiry_expected.csv");
     free(output);
 
     output = NULL;
-    snprintf(command_line, sizeof(command_line), "'%s' wareki < '%s' 2>/dev/null", kigen_bin(),
-             data_path("wareki_input.txt", input, sizeof(input)));
-    CU_ASSERT_EQUAL(run_shell(command_line, &output), 1);
+    snprintf(command_line, sizeof(command_line), "'%s' wareki < '%s' 2>/dev/null", test_kigen_bin(),
+             test_data_path("wareki_input.txt", input, sizeof(input)));
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 1);
     assert_output_matches(output, "wareki_expected.txt");
     free(output);
 }
@@ -185,8 +134,8 @@ static void binary_exit_statuses(void)
     char command_line[4096];
     char *output = NULL;
     snprintf(command_line, sizeof(command_line),
-             "printf '2019-05-01\\n2026-02-03\\n' | '%s' wareki", kigen_bin());
-    CU_ASSERT_EQUAL(run_shell(command_line, &output), 0);
+             "printf '2019-05-01\\n2026-02-03\\n' | '%s' wareki", test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
     CU_ASSERT_STRING_EQUAL(output, "令和元年5月1日\n令和8年2月3日\n");
     free(output);
 
@@ -195,23 +144,23 @@ static void binary_exit_statuses(void)
     for (size_t case_idx = 0; case_idx < sizeof(usage_errors) / sizeof(usage_errors[0]);
          case_idx++) {
         output = NULL;
-        snprintf(command_line, sizeof(command_line), "'%s' %s </dev/null 2>/dev/null", kigen_bin(),
-                 usage_errors[case_idx]);
-        CU_ASSERT_EQUAL(run_shell(command_line, &output), 2);
+        snprintf(command_line, sizeof(command_line), "'%s' %s </dev/null 2>/dev/null",
+                 test_kigen_bin(), usage_errors[case_idx]);
+        CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 2);
         free(output);
     }
 
     output = NULL;
     snprintf(command_line, sizeof(command_line), "printf 'a,b\\n' | '%s' expiry 2>/dev/null",
-             kigen_bin());
-    CU_ASSERT_EQUAL(run_shell(command_line, &output), 3); /* input rejected */
+             test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 3); /* input rejected */
     free(output);
 
     output = NULL;
     snprintf(command_line, sizeof(command_line),
              "printf 'type,birth_date,issued_on\\n' | '%s' expiry >/dev/full 2>/dev/null",
-             kigen_bin());
-    CU_ASSERT_EQUAL(run_shell(command_line, &output), 5); /* output could not be written */
+             test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 5); /* output could not be written */
     free(output);
 }
 
@@ -234,9 +183,9 @@ static void binary_streams_two_million_lines_in_flat_memory(void)
     char command_line[4096];
     char *output = NULL;
     snprintf(command_line, sizeof(command_line),
-             "'%s' expiry < '%s' | wc -l && '%s' expiry < '%s' >/dev/null", kigen_bin(), path,
-             kigen_bin(), path);
-    CU_ASSERT_EQUAL(run_shell(command_line, &output), 0);
+             "'%s' expiry < '%s' | wc -l && '%s' expiry < '%s' >/dev/null", test_kigen_bin(), path,
+             test_kigen_bin(), path);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
     CU_ASSERT_EQUAL(output != NULL ? atol(output) : 0, LINES + 1);
     free(output);
     unlink(path);
