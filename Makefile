@@ -4,6 +4,7 @@
 #   make test      everything the tests need, then all tests (T=<suite> runs one suite)
 #   make asan      the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind  the whole suite under valgrind (memcheck)
+#   make bench     benchmarks against their baselines (BENCH_RESIDENTS=N to scale)
 #   make lint      banned calls; make format-check: clang-format
 #   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL under var/
 #
@@ -72,7 +73,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(OBJDIR)/%.o)
 KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
-.PHONY: all deps build test test-run asan valgrind demo lint format format-check \
+.PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
 	db-start db-stop db-status db-destroy clean
 
 all: build
@@ -130,6 +131,10 @@ valgrind: deps $(KIGEN) $(TEST_BIN)
 demo: deps
 	$(Q)$(MAKE) --no-print-directory build db-start
 	$(Q)sh scripts/demo.sh $(abspath $(KIGEN))
+
+# Benchmarks (not tests): ratios against the baselines named in the issues, one run.
+bench: deps build
+	$(Q)sh scripts/with-db.sh sh scripts/bench.sh $(abspath $(KIGEN))
 
 db-start:
 	$(Q)sh scripts/db.sh start

@@ -20,7 +20,7 @@ typedef struct command_entry {
 
 static const command_entry command_table[] = {
     {"db", cmd_db, "db migrate: create or upgrade the schema; db version: show it"},
-    {"load", cmd_load, "load DIR [--encoding utf8|cp932]: import a CSV extract"},
+    {"load", cmd_load, "load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract"},
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},

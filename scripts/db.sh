@@ -126,7 +126,7 @@ case "${1:-}" in
     recreate)
         # recreate NAME: an empty database NAME in the embedded cluster (demo, tests, bench)
         name=${2:?usage: scripts/db.sh recreate NAME}
-        PGOPTIONS="-c client_min_messages=warning" "$(pg_bindir)/dropdb" -h "$SOCK_DIR" -p "$PORT" -U "$DB_USER" --if-exists "$name"
+        PGOPTIONS="-c client_min_messages=warning" "$(pg_bindir)/dropdb" -h "$SOCK_DIR" -p "$PORT" -U "$DB_USER" --if-exists --force "$name"
         "$(pg_bindir)/createdb" -h "$SOCK_DIR" -p "$PORT" -U "$DB_USER" "$name" ;;
     destroy) stop; rm -rf "$PGDATA_DIR"; echo "db: embedded cluster removed" ;;
     *) echo "usage: scripts/db.sh start|stop|status|sockdir|env|recreate NAME|destroy" >&2; exit 2 ;;

@@ -149,13 +149,16 @@ static kg_err reject_bad_cards(db_conn *conn, const load_file_spec *spec, load_r
         errbuf);
     if (err != KG_OK)
         return err;
-    /* The card as it will be after this load: the extract's row wins over the stored one. */
+    /* The card as it will be after this load: the extract's row wins over the stored one
+     * (card ids are unique in stage_cards by now). Written as joins: a correlated
+     * subquery per row is quadratic on a city-sized extract. */
     return reject_rows(
         conn,
-        "DELETE FROM pg_temp.stage_certificates s WHERE s.card_id IS NOT NULL AND "
-        "coalesce((SELECT c.resident_id FROM pg_temp.stage_cards c WHERE c.card_id = s.card_id),"
-        " (SELECT c.resident_id FROM kigen.cards c WHERE c.card_id = s.card_id)) "
-        "<> s.resident_id",
+        "DELETE FROM pg_temp.stage_certificates s USING (SELECT x.src_line FROM "
+        "pg_temp.stage_certificates x LEFT JOIN pg_temp.stage_cards sc ON sc.card_id = "
+        "x.card_id LEFT JOIN kigen.cards kc ON kc.card_id = x.card_id WHERE x.card_id IS NOT "
+        "NULL AND coalesce(sc.resident_id, kc.resident_id) <> x.resident_id) owner "
+        "WHERE s.src_line = owner.src_line",
         spec, "card_id", "the card belongs to another resident", report, context, rejected, errbuf);
 }
 
@@ -164,9 +167,11 @@ kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, lon
 {
     kg_err err = KG_OK;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
-        char analyze[128];
-        snprintf(analyze, sizeof(analyze), "ANALYZE pg_temp.stage_%s",
-                 load_file_specs[spec_idx].table);
+        /* Statistics on the key only: the checks join on it, and sampling every text
+         * column of a city-sized staging table costs more than the checks. */
+        char analyze[256];
+        snprintf(analyze, sizeof(analyze), "ANALYZE pg_temp.stage_%s (%s)",
+                 load_file_specs[spec_idx].table, load_file_specs[spec_idx].key);
         err = db_exec(conn, analyze, errbuf);
         if (err == KG_OK)
             err = reject_duplicates(conn, &load_file_specs[spec_idx], report, context, rejected,
@@ -231,10 +236,49 @@ static kg_err merge_one(db_conn *conn, const load_file_spec *spec, long *changed
     return err;
 }
 
-kg_err load_stage_merge(db_conn *conn, long *changed, kg_errbuf *errbuf)
+/* The foreign keys between the data tables (not the ledger's), as "table\tname\tdef". */
+static const char fk_query[] =
+    "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+    "FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+    "WHERE c.contype = 'f' AND n.nspname = 'kigen' AND t.relname IN "
+    "('cards', 'certificates', 'moves', 'changes', 'proxy_requests') ORDER BY 1, 2";
+
+/* Runs "ALTER TABLE <table> <verb> CONSTRAINT <name> [<def>]" for each row of fks. */
+static kg_err alter_fks(db_conn *conn, const db_result *fks, int add, kg_errbuf *errbuf)
 {
+    strbuf sql;
+    strbuf_init(&sql, SQL_MAX);
     kg_err err = KG_OK;
+    for (int row_idx = 0; row_idx < db_result_rows(fks) && err == KG_OK; row_idx++) {
+        const char *const pieces[] = {"ALTER TABLE ",
+                                      db_result_value(fks, row_idx, 0),
+                                      add ? " ADD CONSTRAINT " : " DROP CONSTRAINT ",
+                                      db_result_value(fks, row_idx, 1),
+                                      add ? " " : "",
+                                      add ? db_result_value(fks, row_idx, 2) : "",
+                                      NULL};
+        err = build(&sql, pieces);
+        if (err == KG_OK && strbuf_cstr(&sql) != NULL)
+            err = db_exec(conn, sql.data, errbuf);
+    }
+    strbuf_free(&sql);
+    return err;
+}
+
+kg_err load_stage_merge(db_conn *conn, int bulk, long *changed, kg_errbuf *errbuf)
+{
+    db_result *fks = NULL;
+    kg_err err = KG_OK;
+    if (bulk) {
+        err = db_query(conn, fk_query, 0, NULL, errbuf, &fks);
+        if (err == KG_OK)
+            err = alter_fks(conn, fks, 0, errbuf);
+    }
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++)
         err = merge_one(conn, &load_file_specs[spec_idx], &changed[spec_idx], errbuf);
+    if (bulk && err == KG_OK)
+        err = alter_fks(conn, fks, 1, errbuf);
+    db_result_free(fks);
     return err;
 }

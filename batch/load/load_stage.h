@@ -30,7 +30,10 @@ kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, lon
                         kg_errbuf *errbuf);
 
 /* Upserts every staging table into kigen.*: changed[spec_idx] counts rows inserted or
- * changed; rows identical to the stored ones are not touched. */
-kg_err load_stage_merge(db_conn *conn, long *changed, kg_errbuf *errbuf);
+ * changed; rows identical to the stored ones are not touched. `bulk`: drop the foreign
+ * keys between the data tables first and add them back after (one validating join per
+ * key instead of a trigger query per row; the tables are locked exclusively until
+ * commit, and a row that breaks a key still fails the whole load). */
+kg_err load_stage_merge(db_conn *conn, int bulk, long *changed, kg_errbuf *errbuf);
 
 #endif

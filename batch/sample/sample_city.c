@@ -1,5 +1,5 @@
 /*
- * sample_city.c - how a synthetic resident is drawn (see sample_city.h, docs/sample.md).
+ * sample_city.c - how a synthetic resident is drawn (see sample_city.h).
  *
  * Each resident has its own splitmix64 stream seeded from (seed, resident_id). Card and
  * certificate dates follow the real rules (the rule module computes the recorded

@@ -298,6 +298,48 @@ static void sample_city_is_deterministic_and_loadable(void)
     test_run_shell(command_line, NULL);
 }
 
+/* The foreign keys on the data tables: the bulk path must put every one back. */
+static long data_foreign_keys(void)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    db_result *result = NULL;
+    CU_ASSERT_EQUAL_FATAL(db_query(conn,
+                                   "SELECT count(*) FROM pg_catalog.pg_constraint WHERE contype = "
+                                   "'f' AND connamespace = 'kigen'::regnamespace AND convalidated",
+                                   0, NULL, &errbuf, &result),
+                          KG_OK);
+    long count = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    db_close(conn);
+    return count;
+}
+
+static void bulk_load_gives_the_same_rows_and_keeps_the_keys(void)
+{
+    char dir[1024];
+    test_root_path("samples/extract", dir, sizeof(dir));
+    fresh_database(1);
+    long keys = data_foreign_keys();
+    CU_ASSERT(keys >= 8);
+    char *err_normal = NULL, *err_bulk = NULL;
+    CU_ASSERT_EQUAL(run_load(dir, "", NULL, &err_normal), 1);
+    fingerprint normal = take_fingerprint();
+    fresh_database(1);
+    CU_ASSERT_EQUAL(run_load(dir, "--bulk", NULL, &err_bulk), 1);
+    fingerprint bulk = take_fingerprint();
+    CU_ASSERT_STRING_EQUAL(normal.data, bulk.data);
+    CU_ASSERT_STRING_EQUAL(err_normal != NULL ? err_normal : "", err_bulk != NULL ? err_bulk : "");
+    CU_ASSERT_EQUAL(data_foreign_keys(), keys);
+    /* a second bulk load over the loaded data changes nothing */
+    CU_ASSERT_EQUAL(run_load(dir, "--bulk", NULL, NULL), 1);
+    CU_ASSERT_STRING_EQUAL(take_fingerprint().versions, bulk.versions);
+    CU_ASSERT_EQUAL(data_foreign_keys(), keys);
+    free(err_normal);
+    free(err_bulk);
+}
+
 int tests_register_load_db(void)
 {
     static const test_case cases[] = {
@@ -311,6 +353,8 @@ int tests_register_load_db(void)
          invalid_bytes_are_row_errors_with_line_numbers},
         {"database_errors_exit_4_with_a_hint", database_errors_exit_4_with_a_hint},
         {"sample_city_is_deterministic_and_loadable", sample_city_is_deterministic_and_loadable},
+        {"bulk_load_gives_the_same_rows_and_keeps_the_keys",
+         bulk_load_gives_the_same_rows_and_keeps_the_keys},
         {NULL, NULL},
     };
     return tests_add_suite("load_db", cases);
