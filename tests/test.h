@@ -57,5 +57,6 @@ int tests_register_rules_exhaustive(void);
 int tests_register_filters(void);
 int tests_register_load_field(void);
 int tests_register_load_db(void);
+int tests_register_select(void);
 
 #endif

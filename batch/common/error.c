@@ -67,6 +67,13 @@ static const err_entry err_table[] = {
     [KG_ERR_DB_CONNECT] = {"db_connect", "unable to connect to the database", KG_EXIT_DB},
     [KG_ERR_DB_QUERY] = {"db_query", "database statement failed", KG_EXIT_DB},
     [KG_ERR_INTERNAL] = {"internal", "internal error", KG_EXIT_OUTPUT},
+    [KG_ERR_ISSUED_AFTER_RUN] = {"issued_after_run_date", "issued after the run date",
+                                 KG_EXIT_INPUT},
+    [KG_ERR_CARD_DATES] = {"card_dates_inconsistent", "the card expires before it was issued",
+                           KG_EXIT_INPUT},
+    [KG_ERR_LINKED_BAD_DATA] = {"linked_bad_data",
+                                "the certificate it renews or that caps it has bad data",
+                                KG_EXIT_INPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

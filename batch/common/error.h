@@ -44,6 +44,9 @@ typedef enum kg_err {
     KG_ERR_DB_CONNECT = 32,          /* the database cannot be reached */
     KG_ERR_DB_QUERY = 33,            /* a database statement failed */
     KG_ERR_INTERNAL = 34,            /* a bug: a state that should not happen */
+    KG_ERR_ISSUED_AFTER_RUN = 35,    /* certificate issued after the run date */
+    KG_ERR_CARD_DATES = 36,          /* the card expires before it was issued */
+    KG_ERR_LINKED_BAD_DATA = 37,     /* the renewed or capping certificate has bad data */
     KG_ERR__COUNT                    /* number of values; keep last */
 } kg_err;
 

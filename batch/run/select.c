@@ -1,0 +1,343 @@
+/*
+ * select.c - per-resident selection of the nightly run (see select.h).
+ *
+ * Two passes: first the expiry of every certificate (auth and juki before sign, because
+ * a sign certificate is capped by its card's latest auth certificate; within a type in
+ * issue order, because E1b needs the previous certificate's expiry), then the decision
+ * for each certificate in the precedence order of domain.md N4.
+ */
+#include "select.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MIN_AGE_FOR_SIGN 15
+
+select_config select_config_default(void)
+{
+    select_config config = {.rules = rules_config_default(), .lead_days = 14, .mover_months = 6};
+    return config;
+}
+
+static const char *const reason_names[] = {
+    [REASON_BAD_DATA] = "bad_data",
+    [REASON_NOT_RESIDENT] = "not_resident",
+    [REASON_CARD_INVALID] = "card_invalid",
+    [REASON_REVOKED] = "revoked",
+    [REASON_SIGN_VOID_CHANGE] = "sign_void_change",
+    [REASON_RENEWED] = "renewed",
+    [REASON_SIGN_NOT_ALLOWED] = "sign_not_allowed",
+    [REASON_STAY_PERIOD] = "stay_period",
+    [REASON_LIVES_ELSEWHERE] = "lives_elsewhere",
+    [REASON_RECENT_MOVER] = "recent_mover",
+    [REASON_UNDELIVERABLE] = "undeliverable",
+    [REASON_GLYPH_MISSING] = "glyph_missing",
+};
+_Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == REASON__COUNT,
+               "reason_names must name every select_reason");
+
+const char *select_reason_name(select_reason reason)
+{
+    if ((unsigned)reason >= REASON__COUNT)
+        return "?";
+    return reason_names[reason];
+}
+
+static const char *const move_kind_names[] = {"in", "within", "out"};
+static const char *const change_field_names[] = {"name", "address", "birth_date", "sex"};
+
+/* a issued before b: by issue date, then by id (two certificates of one day). */
+static bool issued_before(const select_cert *a, const select_cert *b)
+{
+    return a->issued_on < b->issued_on ||
+           (a->issued_on == b->issued_on && a->certificate_id < b->certificate_id);
+}
+
+static bool active_on(kdate revoked_on, kdate day)
+{
+    return revoked_on == KDATE_NONE || revoked_on > day;
+}
+
+/* The latest certificate of `type` issued strictly before day `before` (E1b), or of
+ * `type` on `card_id` issued last (E3, before == KDATE_NONE). -1 when there is none. */
+static int latest_of(const select_resident *res, cert_type type, long long card_id, kdate before)
+{
+    int best = -1;
+    for (size_t idx = 0; idx < res->cert_count; idx++) {
+        const select_cert *cert = &res->certs[idx];
+        if (cert->type != type)
+            continue;
+        if (before != KDATE_NONE && cert->issued_on >= before)
+            continue;
+        if (card_id != 0 && cert->card_id != card_id)
+            continue;
+        if (best < 0 || issued_before(&res->certs[best], cert))
+            best = (int)idx;
+    }
+    return best;
+}
+
+typedef struct expiry_state {
+    bool done;
+    kg_err error;
+    rules_expiry expiry;
+} expiry_state;
+
+/* Computes the expiry of cert idx, recursing into the certificates it depends on. The
+ * dependencies always point to an earlier-issued certificate of the same type (E1b) or
+ * to an auth certificate from a sign one (E3), so the recursion ends; `depth` guards it. */
+static void compute_expiry(const select_resident *res, const select_config *config, kdate run_date,
+                           size_t idx, expiry_state *states, int depth)
+{
+    expiry_state *state = &states[idx];
+    if (state->done)
+        return;
+    state->done = true;
+    const select_cert *cert = &res->certs[idx];
+    if (depth > (int)SELECT_MAX_CERTS) {
+        state->error = KG_ERR_INTERNAL;
+        return;
+    }
+    if (cert->issued_on != KDATE_NONE && cert->issued_on > run_date) {
+        state->error = KG_ERR_ISSUED_AFTER_RUN;
+        return;
+    }
+    if (cert->card_id != 0 && cert->card_issued_on != KDATE_NONE &&
+        cert->card_expires != KDATE_NONE && cert->card_expires < cert->card_issued_on) {
+        state->error = KG_ERR_CARD_DATES;
+        return;
+    }
+    rules_cert input;
+    rules_cert_init(&input, cert->type);
+    input.birth_date = res->birth_date;
+    input.issued_on = cert->issued_on;
+    input.card_expires = cert->card_expires;
+    input.stay_expires = res->stay_expires;
+    input.recorded_expiry = cert->recorded_expiry;
+    int prev = latest_of(res, cert->type, 0, cert->issued_on);
+    if (prev >= 0 && cert->type != CERT_JUKI) {
+        compute_expiry(res, config, run_date, (size_t)prev, states, depth + 1);
+        if (states[prev].error != KG_OK) {
+            state->error = KG_ERR_LINKED_BAD_DATA;
+            return;
+        }
+        input.prev_expiry = states[prev].expiry.expiry;
+    }
+    if (cert->type == CERT_SIGN && cert->card_id != 0) {
+        int auth = latest_of(res, CERT_AUTH, cert->card_id, KDATE_NONE);
+        if (auth >= 0) {
+            compute_expiry(res, config, run_date, (size_t)auth, states, depth + 1);
+            if (states[auth].error != KG_OK) {
+                state->error = KG_ERR_LINKED_BAD_DATA;
+                return;
+            }
+            input.auth_expires = states[auth].expiry.expiry;
+        }
+    }
+    state->error = rules_expiry_of(&input, &config->rules, &state->expiry);
+}
+
+/* Each reason test returns true when it applies and writes the detail. */
+
+static bool card_invalid(const select_cert *cert, kdate run_date, char *detail)
+{
+    char date[KDATE_ISO_LEN + 1];
+    if (cert->type == CERT_JUKI) {
+        snprintf(detail, SELECT_DETAIL_MAX,
+                 "juki (住基カード) certificate: renewed by a My Number Card, not by notice");
+        return true;
+    }
+    if (cert->card_id == 0) {
+        snprintf(detail, SELECT_DETAIL_MAX, "no card recorded for the certificate");
+        return true;
+    }
+    if (!active_on(cert->card_revoked_on, run_date)) {
+        snprintf(detail, SELECT_DETAIL_MAX, "card revoked on %s",
+                 kdate_format(cert->card_revoked_on, date));
+        return true;
+    }
+    if (cert->card_expires != KDATE_NONE && cert->card_expires < run_date) {
+        snprintf(detail, SELECT_DETAIL_MAX, "card expired on %s",
+                 kdate_format(cert->card_expires, date));
+        return true;
+    }
+    return false;
+}
+
+/* E6: a sign certificate is void from a change of name, address (a move in or within the
+ * municipality), birth date or sex after its issue day, up to the run date. */
+static bool sign_void_change(const select_resident *res, const select_cert *cert, kdate run_date,
+                             char *detail)
+{
+    if (cert->type != CERT_SIGN)
+        return false;
+    char date[KDATE_ISO_LEN + 1];
+    for (size_t idx = 0; idx < res->change_count; idx++) {
+        const select_change *change = &res->changes[idx];
+        if (change->changed_on > cert->issued_on && change->changed_on <= run_date) {
+            snprintf(detail, SELECT_DETAIL_MAX, "%s changed on %s",
+                     change_field_names[change->field], kdate_format(change->changed_on, date));
+            return true;
+        }
+    }
+    for (size_t idx = 0; idx < res->move_count; idx++) {
+        const select_move *move = &res->moves[idx];
+        if (move->kind != MOVE_OUT && move->moved_on > cert->issued_on &&
+            move->moved_on <= run_date) {
+            snprintf(detail, SELECT_DETAIL_MAX, "address changed: moved (%s) on %s",
+                     move_kind_names[move->kind], kdate_format(move->moved_on, date));
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool renewed(const select_resident *res, const select_cert *cert, kdate run_date,
+                    char *detail)
+{
+    for (size_t idx = 0; idx < res->cert_count; idx++) {
+        const select_cert *other = &res->certs[idx];
+        if (other->type == cert->type && issued_before(cert, other) &&
+            active_on(other->revoked_on, run_date)) {
+            char date[KDATE_ISO_LEN + 1];
+            snprintf(detail, SELECT_DETAIL_MAX, "renewed by certificate %lld issued on %s",
+                     other->certificate_id, kdate_format(other->issued_on, date));
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool sign_not_allowed(const select_resident *res, const select_cert *cert,
+                             const select_config *config, char *detail)
+{
+    if (cert->type != CERT_SIGN)
+        return false;
+    if (res->adult_ward) {
+        snprintf(detail, SELECT_DETAIL_MAX, "holder is an adult ward (成年被後見人)");
+        return true;
+    }
+    int age = 0;
+    if (rules_age_on(res->birth_date, cert->issued_on, config->rules.feb29, &age) == KG_OK &&
+        age < MIN_AGE_FOR_SIGN) {
+        snprintf(detail, SELECT_DETAIL_MAX, "holder was %d at issue (under %d)", age,
+                 MIN_AGE_FOR_SIGN);
+        return true;
+    }
+    return false;
+}
+
+static bool recent_mover(const select_resident *res, const rules_expiry *expiry,
+                         const select_config *config, kdate run_date, char *detail)
+{
+    kdate window_start;
+    if (rules_mover_window_start(expiry->expiry, config->mover_months, &window_start) != KG_OK)
+        return false;
+    /* the latest qualifying move is the one the clerk needs */
+    const select_move *latest = NULL;
+    for (size_t idx = 0; idx < res->move_count; idx++) {
+        const select_move *move = &res->moves[idx];
+        if (move->kind != MOVE_OUT && move->moved_on >= window_start &&
+            move->moved_on <= run_date && (latest == NULL || move->moved_on > latest->moved_on))
+            latest = move;
+    }
+    if (latest == NULL)
+        return false;
+    char moved[KDATE_ISO_LEN + 1], start[KDATE_ISO_LEN + 1];
+    snprintf(detail, SELECT_DETAIL_MAX, "moved (%s) on %s; mover window from %s",
+             move_kind_names[latest->kind], kdate_format(latest->moved_on, moved),
+             kdate_format(window_start, start));
+    return true;
+}
+
+/* The first N4 reason that applies to a due certificate, or REASON__COUNT for none. */
+static select_reason first_reason(const select_resident *res, const select_cert *cert,
+                                  const rules_expiry *expiry, const select_config *config,
+                                  kdate run_date, char *detail)
+{
+    char date[KDATE_ISO_LEN + 1];
+    if (res->removed) {
+        snprintf(detail, SELECT_DETAIL_MAX, "removed from the register (除票)%s%s",
+                 res->removed_on != KDATE_NONE ? " on " : "", kdate_format(res->removed_on, date));
+        return REASON_NOT_RESIDENT;
+    }
+    if (card_invalid(cert, run_date, detail))
+        return REASON_CARD_INVALID;
+    if (!active_on(cert->revoked_on, run_date)) {
+        snprintf(detail, SELECT_DETAIL_MAX, "certificate revoked on %s",
+                 kdate_format(cert->revoked_on, date));
+        return REASON_REVOKED;
+    }
+    if (sign_void_change(res, cert, run_date, detail))
+        return REASON_SIGN_VOID_CHANGE;
+    if (renewed(res, cert, run_date, detail))
+        return REASON_RENEWED;
+    if (sign_not_allowed(res, cert, config, detail))
+        return REASON_SIGN_NOT_ALLOWED;
+    if (expiry->cause == CAUSE_STAY_PERIOD) {
+        snprintf(detail, SELECT_DETAIL_MAX, "period of stay ends on %s",
+                 kdate_format(res->stay_expires, date));
+        return REASON_STAY_PERIOD;
+    }
+    if (res->lives_elsewhere) {
+        snprintf(detail, SELECT_DETAIL_MAX, "居所 registered elsewhere: not mailed");
+        return REASON_LIVES_ELSEWHERE;
+    }
+    if (recent_mover(res, expiry, config, run_date, detail))
+        return REASON_RECENT_MOVER;
+    if (!res->has_postal_code || !res->has_address) {
+        snprintf(detail, SELECT_DETAIL_MAX, "%s",
+                 !res->has_postal_code ? "no postal code" : "no address");
+        return REASON_UNDELIVERABLE;
+    }
+    if (res->glyph_problem != NULL) {
+        snprintf(detail, SELECT_DETAIL_MAX, "%s", res->glyph_problem);
+        return REASON_GLYPH_MISSING;
+    }
+    return REASON__COUNT;
+}
+
+kg_err select_resident_evaluate(const select_resident *res, const select_config *config,
+                                kdate run_date, select_result *results)
+{
+    if (res->cert_count > SELECT_MAX_CERTS)
+        return KG_ERR_INTERNAL;
+    expiry_state states[SELECT_MAX_CERTS];
+    memset(states, 0, sizeof(states));
+    for (size_t idx = 0; idx < res->cert_count; idx++)
+        compute_expiry(res, config, run_date, idx, states, 0);
+
+    for (size_t idx = 0; idx < res->cert_count; idx++) {
+        const select_cert *cert = &res->certs[idx];
+        select_result *result = &results[idx];
+        memset(result, 0, sizeof(*result));
+        result->data_error = states[idx].error;
+        if (states[idx].error != KG_OK) {
+            /* whether it is due cannot be known: reported on every run (N4 bad_data) */
+            result->outcome = OUTCOME_EXCLUDED;
+            result->reason = REASON_BAD_DATA;
+            snprintf(result->detail, SELECT_DETAIL_MAX, "%s", kg_strerror(states[idx].error));
+            continue;
+        }
+        result->expiry = states[idx].expiry;
+        if (!rules_is_due(result->expiry.window_open, result->expiry.expiry, config->lead_days,
+                          run_date)) {
+            result->outcome = OUTCOME_NOT_DUE;
+            continue;
+        }
+        if (cert->noticed) {
+            result->outcome = OUTCOME_ALREADY_NOTICED;
+            continue;
+        }
+        select_reason reason =
+            first_reason(res, cert, &result->expiry, config, run_date, result->detail);
+        if (reason == REASON__COUNT) {
+            result->outcome = OUTCOME_NOTICE;
+            result->detail[0] = '\0';
+        } else {
+            result->outcome = OUTCOME_EXCLUDED;
+            result->reason = reason;
+        }
+    }
+    return KG_OK;
+}

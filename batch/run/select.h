@@ -1,0 +1,124 @@
+/*
+ * select.h - who gets a notice on the run date, and why not (domain.md section 4).
+ *
+ * Pure: one resident with all their certificates, cards, moves and changes in, one
+ * outcome per certificate out (notice, already noticed, not due, or excluded with
+ * exactly one reason code and a detail for the clerk). The dates come from the rule
+ * module (rules.h); this file adds the chains between certificates (E1b's previous
+ * certificate, E3's auth cap) and the N1-N5 decisions. No I/O, no allocation.
+ */
+#ifndef KIGEN_SELECT_H
+#define KIGEN_SELECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/error.h"
+#include "../common/kdate.h"
+#include "../rules/rules.h"
+
+#define SELECT_DETAIL_MAX 160
+
+/* N4 reason codes, in the order of precedence (the first that applies wins). Stable:
+ * the names are in the ledger and the audit export. */
+typedef enum select_reason {
+    REASON_BAD_DATA = 0,
+    REASON_NOT_RESIDENT,
+    REASON_CARD_INVALID,
+    REASON_REVOKED,
+    REASON_SIGN_VOID_CHANGE,
+    REASON_RENEWED,
+    REASON_SIGN_NOT_ALLOWED,
+    REASON_STAY_PERIOD,
+    REASON_LIVES_ELSEWHERE,
+    REASON_RECENT_MOVER,
+    REASON_UNDELIVERABLE,
+    REASON_GLYPH_MISSING,
+    REASON__COUNT
+} select_reason;
+
+typedef enum select_outcome {
+    OUTCOME_NOT_DUE = 0,         /* not due on the run date: nothing to record */
+    OUTCOME_NOTICE = 1,          /* due, gets a notice in this run */
+    OUTCOME_ALREADY_NOTICED = 2, /* due, but noticed by an earlier run (N3) */
+    OUTCOME_EXCLUDED = 3         /* due (or undecidable: bad_data), with a reason */
+} select_outcome;
+
+typedef enum move_kind { MOVE_IN = 0, MOVE_WITHIN = 1, MOVE_OUT = 2 } move_kind;
+typedef enum change_field {
+    CHANGE_NAME = 0,
+    CHANGE_ADDRESS = 1,
+    CHANGE_BIRTH_DATE = 2,
+    CHANGE_SEX = 3
+} change_field;
+
+typedef struct select_cert {
+    long long certificate_id;
+    long long card_id; /* 0: no card (juki) */
+    cert_type type;
+    kdate issued_on;
+    kdate revoked_on;      /* KDATE_NONE: not revoked */
+    kdate recorded_expiry; /* E7, KDATE_NONE when the data has none */
+    kdate card_issued_on;  /* the card's dates, KDATE_NONE without a card */
+    kdate card_expires;
+    kdate card_revoked_on;
+    bool noticed; /* in the notice ledger already (N3) */
+} select_cert;
+
+typedef struct select_move {
+    kdate moved_on;
+    move_kind kind;
+} select_move;
+
+typedef struct select_change {
+    kdate changed_on;
+    change_field field;
+} select_change;
+
+/* One resident as the scan delivers it. Arrays are borrowed (owned by the scanner). */
+typedef struct select_resident {
+    long long resident_id;
+    kdate birth_date; /* KDATE_NONE: missing */
+    bool removed;     /* status removed (除票) */
+    kdate removed_on;
+    kdate stay_expires;
+    bool adult_ward;
+    bool lives_elsewhere;
+    bool has_postal_code;
+    bool has_address;
+    const char *glyph_problem; /* NULL, or what cannot be printed (set by the caller) */
+    const select_cert *certs;
+    size_t cert_count;
+    const select_move *moves;
+    size_t move_count;
+    const select_change *changes;
+    size_t change_count;
+} select_resident;
+
+typedef struct select_config {
+    rules_config rules;
+    int lead_days;    /* N1 */
+    int mover_months; /* N4 recent_mover window */
+} select_config;
+
+/* The default: W1, 29 Feb as 28 Feb, 14 lead days, 6 months. */
+select_config select_config_default(void);
+
+typedef struct select_result {
+    select_outcome outcome;
+    select_reason reason;           /* OUTCOME_EXCLUDED only */
+    kg_err data_error;              /* REASON_BAD_DATA: what is wrong */
+    rules_expiry expiry;            /* valid when data_error == KG_OK */
+    char detail[SELECT_DETAIL_MAX]; /* for the clerk; empty for notices */
+} select_result;
+
+/* Decides every certificate of `resident` for run_date; results[i] belongs to
+ * resident->certs[i]. KG_ERR_INTERNAL only for more certificates than SELECT_MAX_CERTS. */
+#define SELECT_MAX_CERTS 64
+kg_err select_resident_evaluate(const select_resident *resident, const select_config *config,
+                                kdate run_date, select_result *results);
+
+/* "bad_data", "not_resident", ... Never NULL. */
+const char *select_reason_name(select_reason reason);
+
+#endif

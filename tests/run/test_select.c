@@ -1,0 +1,366 @@
+/*
+ * test_select.c - the per-resident decisions of domain.md section 4, one scenario per
+ * reason code and rule (run date 2026-12-01 unless said otherwise, 14 lead days, W1):
+ * the exact outcome, reason and expiry of every certificate. The scenarios are the
+ * hand-written residents of samples/README.md, built in memory.
+ */
+#include <string.h>
+
+#include "run/select.h"
+#include "test.h"
+
+#define RUN_DATE "2026-12-01"
+
+static kdate opt(const char *iso)
+{
+    return iso == NULL ? KDATE_NONE : test_date(iso);
+}
+
+/* A current, deliverable resident born `birth`, without certificates. */
+static select_resident person(const char *birth)
+{
+    select_resident res;
+    memset(&res, 0, sizeof(res));
+    res.resident_id = 1;
+    res.birth_date = opt(birth);
+    res.removed_on = KDATE_NONE;
+    res.stay_expires = KDATE_NONE;
+    res.has_postal_code = true;
+    res.has_address = true;
+    return res;
+}
+
+/* A certificate on card 1 (issued 2021-01-01, expires 2036-01-01, not revoked). */
+static select_cert cert(long long id, cert_type type, const char *issued)
+{
+    select_cert out;
+    memset(&out, 0, sizeof(out));
+    out.certificate_id = id;
+    out.card_id = 1;
+    out.type = type;
+    out.issued_on = opt(issued);
+    out.revoked_on = KDATE_NONE;
+    out.recorded_expiry = KDATE_NONE;
+    out.card_issued_on = opt("2021-01-01");
+    out.card_expires = opt("2036-01-01");
+    out.card_revoked_on = KDATE_NONE;
+    return out;
+}
+
+static void evaluate_on(select_resident *res, select_cert *certs, size_t count, const char *day,
+                        select_result *results)
+{
+    res->certs = certs;
+    res->cert_count = count;
+    select_config config = select_config_default();
+    CU_ASSERT_EQUAL_FATAL(select_resident_evaluate(res, &config, test_date(day), results), KG_OK);
+}
+
+static void evaluate(select_resident *res, select_cert *certs, size_t count, select_result *results)
+{
+    evaluate_on(res, certs, count, RUN_DATE, results);
+}
+
+static void expect_notice(const select_result *result, const char *expiry, expiry_cause cause)
+{
+    CU_ASSERT_EQUAL(result->outcome, OUTCOME_NOTICE);
+    CU_ASSERT_EQUAL(result->expiry.expiry, test_date(expiry));
+    CU_ASSERT_EQUAL(result->expiry.cause, cause);
+}
+
+static void expect_excluded(const select_result *result, select_reason reason,
+                            const char *detail_part)
+{
+    CU_ASSERT_EQUAL(result->outcome, OUTCOME_EXCLUDED);
+    CU_ASSERT_STRING_EQUAL(select_reason_name(result->reason), select_reason_name(reason));
+    CU_ASSERT_PTR_NOT_NULL(strstr(result->detail, detail_part));
+}
+
+static void one_notice_lists_both_certificates(void)
+{
+    select_resident res = person("1980-01-10");
+    select_cert certs[] = {cert(11, CERT_AUTH, "2022-01-20"), cert(12, CERT_SIGN, "2022-01-20")};
+    select_result results[2];
+    evaluate(&res, certs, 2, results);
+    expect_notice(&results[0], "2027-01-10", CAUSE_BIRTHDAY);
+    expect_notice(&results[1], "2027-01-10", CAUSE_BIRTHDAY);
+    CU_ASSERT_EQUAL(results[0].expiry.window_open, test_date("2026-10-11"));
+}
+
+static void due_from_lead_days_before_the_window_to_the_expiry(void)
+{
+    /* expiry 2027-01-10, window 2026-10-11, due from 2026-09-27 through 2027-01-10 */
+    select_resident res = person("1980-01-10");
+    select_cert certs[] = {cert(11, CERT_AUTH, "2022-01-20")};
+    select_result results[1];
+    evaluate_on(&res, certs, 1, "2026-09-26", results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOT_DUE);
+    evaluate_on(&res, certs, 1, "2026-09-27", results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+    /* catch-up: a run weeks later still notices it, up to the expiry day */
+    evaluate_on(&res, certs, 1, "2027-01-10", results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+    evaluate_on(&res, certs, 1, "2027-01-11", results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOT_DUE);
+}
+
+static void already_noticed_is_never_noticed_again(void)
+{
+    select_resident res = person("1980-01-10");
+    select_cert certs[] = {cert(11, CERT_AUTH, "2022-01-20")};
+    certs[0].noticed = true;
+    select_result results[1];
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_ALREADY_NOTICED);
+}
+
+static void bad_data_cases(void)
+{
+    select_result results[2];
+    select_resident missing_birth = person(NULL);
+    select_cert certs[] = {cert(21, CERT_AUTH, "2022-01-20")};
+    evaluate(&missing_birth, certs, 1, results);
+    expect_excluded(&results[0], REASON_BAD_DATA, "birth");
+    CU_ASSERT_EQUAL(results[0].data_error, KG_ERR_BIRTH_MISSING);
+
+    select_resident before_birth = person("1976-01-03");
+    select_cert early[] = {cert(231, CERT_AUTH, "1975-12-01")};
+    evaluate(&before_birth, early, 1, results);
+    CU_ASSERT_EQUAL(results[0].data_error, KG_ERR_ISSUED_BEFORE_BIRTH);
+
+    select_resident future = person("1980-01-10");
+    select_cert later[] = {cert(24, CERT_AUTH, "2026-12-02")};
+    evaluate(&future, later, 1, results);
+    CU_ASSERT_EQUAL(results[0].data_error, KG_ERR_ISSUED_AFTER_RUN);
+
+    select_cert bad_card[] = {cert(25, CERT_AUTH, "2022-01-20")};
+    bad_card[0].card_expires = opt("2020-01-01");
+    evaluate(&future, bad_card, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_EXCLUDED);
+    CU_ASSERT_EQUAL(results[0].data_error, KG_ERR_CARD_DATES);
+
+    /* a sign certificate capped by a bad auth certificate cannot be known either */
+    select_cert linked[] = {cert(26, CERT_AUTH, "2027-01-01"), cert(27, CERT_SIGN, "2022-01-20")};
+    evaluate(&future, linked, 2, results);
+    CU_ASSERT_EQUAL(results[0].data_error, KG_ERR_ISSUED_AFTER_RUN);
+    CU_ASSERT_EQUAL(results[1].data_error, KG_ERR_LINKED_BAD_DATA);
+    expect_excluded(&results[1], REASON_BAD_DATA, "bad data");
+}
+
+static void removed_resident_is_not_resident(void)
+{
+    select_resident res = person("1981-02-14");
+    res.removed = true;
+    res.removed_on = opt("2026-10-31");
+    select_cert certs[] = {cert(31, CERT_AUTH, "2022-03-01")};
+    select_result results[1];
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_NOT_RESIDENT, "2026-10-31");
+}
+
+static void revoked_card_and_revoked_certificate(void)
+{
+    select_resident res = person("1980-01-20");
+    select_cert certs[] = {cert(41, CERT_AUTH, "2022-02-01")};
+    certs[0].card_revoked_on = opt("2026-09-01");
+    select_result results[2];
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_CARD_INVALID, "card revoked on 2026-09-01");
+    /* a revocation after the run date does not count yet */
+    certs[0].card_revoked_on = opt("2026-12-02");
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+
+    select_resident both = person("1980-02-05");
+    select_cert pair[] = {cert(51, CERT_AUTH, "2022-03-01"), cert(52, CERT_SIGN, "2022-03-01")};
+    pair[0].revoked_on = opt("2025-01-01");
+    evaluate(&both, pair, 2, results);
+    expect_excluded(&results[0], REASON_REVOKED, "2025-01-01");
+    expect_notice(&results[1], "2027-02-05", CAUSE_BIRTHDAY);
+}
+
+static void change_after_issue_voids_sign_only(void)
+{
+    select_resident res = person("1980-01-25");
+    select_cert certs[] = {cert(61, CERT_AUTH, "2022-01-30"), cert(62, CERT_SIGN, "2022-01-30")};
+    select_change changes[] = {{opt("2024-05-10"), CHANGE_NAME}};
+    res.changes = changes;
+    res.change_count = 1;
+    select_result results[2];
+    evaluate(&res, certs, 2, results);
+    expect_notice(&results[0], "2027-01-25", CAUSE_BIRTHDAY);
+    expect_excluded(&results[1], REASON_SIGN_VOID_CHANGE, "name changed on 2024-05-10");
+    /* a change on the issue day itself does not void it (decision D20) */
+    changes[0].changed_on = opt("2022-01-30");
+    evaluate(&res, certs, 2, results);
+    CU_ASSERT_EQUAL(results[1].outcome, OUTCOME_NOTICE);
+}
+
+static void renewal_inside_the_window_lasts_six_birthdays(void)
+{
+    select_resident res = person("1980-02-10");
+    select_cert certs[] = {cert(71, CERT_SIGN, "2022-02-15"), cert(72, CERT_SIGN, "2026-11-20"),
+                           cert(73, CERT_AUTH, "2022-02-15")};
+    certs[2].issued_on = opt("2022-02-15");
+    select_result results[3];
+    evaluate(&res, certs, 3, results);
+    expect_excluded(&results[0], REASON_RENEWED, "renewed by certificate 72");
+    /* 72: E1b 6th birthday 2032-02-10, but capped by the auth certificate (2027-02-10) */
+    CU_ASSERT_EQUAL(results[1].expiry.expiry, test_date("2027-02-10"));
+    CU_ASSERT_EQUAL(results[1].expiry.cause, CAUSE_AUTH_CERT);
+    expect_notice(&results[2], "2027-02-10", CAUSE_BIRTHDAY);
+}
+
+static void renewed_by_a_revoked_certificate_is_not_renewed(void)
+{
+    select_resident res = person("1980-02-10");
+    select_cert certs[] = {cert(71, CERT_AUTH, "2022-02-15"), cert(72, CERT_AUTH, "2026-11-20")};
+    certs[1].revoked_on = opt("2026-11-25");
+    select_result results[2];
+    evaluate(&res, certs, 2, results);
+    expect_notice(&results[0], "2027-02-10", CAUSE_BIRTHDAY);
+    CU_ASSERT_EQUAL(results[1].outcome, OUTCOME_NOT_DUE); /* E1b: 2032-02-10 */
+}
+
+static void minors_and_adult_wards_hold_no_sign(void)
+{
+    select_resident child = person("2010-01-30");
+    select_cert certs[] = {cert(81, CERT_AUTH, "2022-02-01"), cert(82, CERT_SIGN, "2022-02-01")};
+    certs[0].card_expires = opt("2027-01-30");
+    certs[1].card_expires = opt("2027-01-30");
+    select_result results[2];
+    evaluate(&child, certs, 2, results);
+    expect_notice(&results[0], "2027-01-30", CAUSE_CARD); /* tie with the birthday: card */
+    expect_excluded(&results[1], REASON_SIGN_NOT_ALLOWED, "was 12 at issue");
+
+    select_resident ward = person("1980-01-12");
+    ward.adult_ward = true;
+    select_cert pair[] = {cert(171, CERT_AUTH, "2022-02-01"), cert(172, CERT_SIGN, "2022-02-01")};
+    evaluate(&ward, pair, 2, results);
+    expect_notice(&results[0], "2027-01-12", CAUSE_BIRTHDAY);
+    expect_excluded(&results[1], REASON_SIGN_NOT_ALLOWED, "adult ward");
+}
+
+static void stay_period_is_listed_not_noticed(void)
+{
+    select_resident res = person("1980-06-01");
+    res.stay_expires = opt("2027-01-31");
+    select_cert certs[] = {cert(91, CERT_AUTH, "2024-02-01")};
+    certs[0].card_expires = opt("2027-01-31");
+    select_result results[1];
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_STAY_PERIOD, "2027-01-31");
+    CU_ASSERT_EQUAL(results[0].expiry.cause, CAUSE_STAY_PERIOD);
+}
+
+static void lives_elsewhere_undeliverable_and_glyphs(void)
+{
+    select_resident res = person("1980-01-05");
+    select_cert certs[] = {cert(101, CERT_AUTH, "2022-02-01")};
+    select_result results[1];
+    res.lives_elsewhere = true;
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_LIVES_ELSEWHERE, "居所");
+    res.lives_elsewhere = false;
+    res.has_postal_code = false;
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_UNDELIVERABLE, "no postal code");
+    res.has_postal_code = true;
+    res.has_address = false;
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_UNDELIVERABLE, "no address");
+    res.has_address = true;
+    res.glyph_problem = "family_name: U+E000 has no glyph";
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_GLYPH_MISSING, "U+E000");
+    /* precedence: lives_elsewhere comes before undeliverable and glyph_missing */
+    res.lives_elsewhere = true;
+    res.has_postal_code = false;
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_LIVES_ELSEWHERE);
+}
+
+static void mover_window_boundaries(void)
+{
+    /* expiry 2027-01-18: the mover window starts 2026-07-18 */
+    select_resident res = person("1980-01-18");
+    select_cert certs[] = {cert(181, CERT_AUTH, "2022-02-01")};
+    select_move moves[] = {{opt("2026-07-17"), MOVE_IN}};
+    res.moves = moves;
+    res.move_count = 1;
+    select_result results[1];
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE); /* the day before */
+    moves[0].moved_on = opt("2026-07-18");
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_RECENT_MOVER, "moved (in) on 2026-07-18");
+    moves[0].moved_on = opt("2026-07-19");
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_RECENT_MOVER); /* the day after */
+    /* a move after the run date is not yet known as a move */
+    moves[0].moved_on = opt("2026-12-02");
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+    /* a move out is not a move in the municipality */
+    moves[0].moved_on = opt("2026-08-01");
+    moves[0].kind = MOVE_OUT;
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+}
+
+static void recorded_expiry_wins_and_juki_is_never_noticed(void)
+{
+    select_resident res = person("1980-02-01");
+    select_cert certs[] = {cert(131, CERT_AUTH, "2022-02-15")};
+    certs[0].recorded_expiry = opt("2027-01-31");
+    select_result results[1];
+    evaluate(&res, certs, 1, results);
+    expect_notice(&results[0], "2027-01-31", CAUSE_RECORDED);
+    CU_ASSERT(results[0].expiry.recorded_mismatch);
+
+    select_resident old = person("1950-01-01");
+    select_cert juki[] = {cert(301, CERT_JUKI, "2014-01-10")};
+    juki[0].card_id = 0;
+    evaluate_on(&old, juki, 1, "2016-12-20", results);
+    expect_excluded(&results[0], REASON_CARD_INVALID, "juki");
+    evaluate(&old, juki, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOT_DUE);
+}
+
+static void reason_names_are_stable(void)
+{
+    static const char *const expected[] = {
+        "bad_data",         "not_resident", "card_invalid",     "revoked",
+        "sign_void_change", "renewed",      "sign_not_allowed", "stay_period",
+        "lives_elsewhere",  "recent_mover", "undeliverable",    "glyph_missing"};
+    for (int reason = 0; reason < REASON__COUNT; reason++)
+        CU_ASSERT_STRING_EQUAL(select_reason_name((select_reason)reason), expected[reason]);
+    CU_ASSERT_STRING_EQUAL(select_reason_name(REASON__COUNT), "?");
+}
+
+int tests_register_select(void)
+{
+    static const test_case cases[] = {
+        {"one_notice_lists_both_certificates", one_notice_lists_both_certificates},
+        {"due_from_lead_days_before_the_window_to_the_expiry",
+         due_from_lead_days_before_the_window_to_the_expiry},
+        {"already_noticed_is_never_noticed_again", already_noticed_is_never_noticed_again},
+        {"bad_data_cases", bad_data_cases},
+        {"removed_resident_is_not_resident", removed_resident_is_not_resident},
+        {"revoked_card_and_revoked_certificate", revoked_card_and_revoked_certificate},
+        {"change_after_issue_voids_sign_only", change_after_issue_voids_sign_only},
+        {"renewal_inside_the_window_lasts_six_birthdays",
+         renewal_inside_the_window_lasts_six_birthdays},
+        {"renewed_by_a_revoked_certificate_is_not_renewed",
+         renewed_by_a_revoked_certificate_is_not_renewed},
+        {"minors_and_adult_wards_hold_no_sign", minors_and_adult_wards_hold_no_sign},
+        {"stay_period_is_listed_not_noticed", stay_period_is_listed_not_noticed},
+        {"lives_elsewhere_undeliverable_and_glyphs", lives_elsewhere_undeliverable_and_glyphs},
+        {"mover_window_boundaries", mover_window_boundaries},
+        {"recorded_expiry_wins_and_juki_is_never_noticed",
+         recorded_expiry_wins_and_juki_is_never_noticed},
+        {"reason_names_are_stable", reason_names_are_stable},
+        {NULL, NULL},
+    };
+    return tests_add_suite("select", cases);
+}
