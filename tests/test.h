@@ -58,5 +58,6 @@ int tests_register_filters(void);
 int tests_register_load_field(void);
 int tests_register_load_db(void);
 int tests_register_select(void);
+int tests_register_sha256(void);
 
 #endif

@@ -22,6 +22,7 @@ struct db_conn {
     PGconn *pg;
     char *copy_buf; /* pending COPY data, COPY_CHUNK bytes */
     size_t copy_len;
+    char *out_row; /* the last row of a COPY TO STDOUT (libpq's buffer), or NULL */
 };
 
 struct db_result {
@@ -111,6 +112,8 @@ void db_close(db_conn *conn)
 {
     if (conn == NULL)
         return;
+    if (conn->out_row != NULL)
+        PQfreemem(conn->out_row);
     if (conn->pg != NULL)
         PQfinish(conn->pg);
     free(conn->copy_buf);
@@ -245,4 +248,36 @@ kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf)
     *acquired = value != NULL && value[0] == 't';
     db_result_free(result);
     return KG_OK;
+}
+
+kg_err db_copy_out_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
+{
+    PGresult *result = PQexec(conn->pg, copy_sql);
+    kg_err err = KG_OK;
+    if (result == NULL || PQresultStatus(result) != PGRES_COPY_OUT)
+        err = result_error(conn, result, copy_sql, errbuf);
+    PQclear(result);
+    return err;
+}
+
+kg_err db_copy_out_next(db_conn *conn, const char **row, size_t *len, kg_errbuf *errbuf)
+{
+    if (conn->out_row != NULL) {
+        PQfreemem(conn->out_row);
+        conn->out_row = NULL;
+    }
+    int got = PQgetCopyData(conn->pg, &conn->out_row, 0);
+    if (got > 0) {
+        *row = conn->out_row;
+        *len = (size_t)got;
+        return KG_OK;
+    }
+    kg_err err = got == -1 ? KG_EOF : result_error(conn, NULL, "COPY TO STDOUT", errbuf);
+    PGresult *result;
+    while ((result = PQgetResult(conn->pg)) != NULL) {
+        if (PQresultStatus(result) != PGRES_COMMAND_OK && err == KG_EOF)
+            err = result_error(conn, result, "COPY TO STDOUT", errbuf);
+        PQclear(result);
+    }
+    return err;
 }

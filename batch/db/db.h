@@ -46,6 +46,12 @@ kg_err db_copy_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf);
 kg_err db_copy_put(db_conn *conn, const char *data, size_t len, kg_errbuf *errbuf);
 kg_err db_copy_end(db_conn *conn, kg_errbuf *errbuf);
 
+/* COPY ... TO STDOUT: begin, then one whole row per db_copy_out_next (text format, with
+ * its newline) until KG_EOF. The row stays valid until the next call or db_close. An
+ * error in the middle (the server failed) is a kg_err with the server's message. */
+kg_err db_copy_out_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf);
+kg_err db_copy_out_next(db_conn *conn, const char **row, size_t *len, kg_errbuf *errbuf);
+
 /* Session-level advisory lock: KG_OK and *acquired = 1 when taken, 0 when another
  * session holds it (never waits). */
 kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf);
