@@ -254,24 +254,6 @@ static void print_summary(FILE *out, const load_stats *stats)
     }
 }
 
-static kg_err check_schema(db_conn *conn, kg_errbuf *errbuf)
-{
-    int version = 0;
-    kg_err err = migrations_current(conn, &version, errbuf);
-    if (err != KG_OK)
-        return err;
-    int newest = migration_table[migration_count - 1].version;
-    if (version != newest) {
-        kg_fail(errbuf, KG_ERR_DB_QUERY,
-                "unable to load: the schema is at version %d, "
-                "kigen needs %d",
-                version, newest);
-        kg_hint(errbuf, "run 'kigen db migrate' first");
-        return KG_ERR_DB_QUERY;
-    }
-    return KG_OK;
-}
-
 kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     load_options options;
@@ -290,7 +272,7 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
     }
     err = db_connect(ctx->conninfo, &outcome->error, &conn);
     if (err == KG_OK)
-        err = check_schema(conn, &outcome->error);
+        err = migrations_require_current(conn, &outcome->error);
     if (err == KG_OK)
         err = db_exec(conn, "BEGIN", &outcome->error);
     if (err != KG_OK)

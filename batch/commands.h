@@ -30,6 +30,7 @@ typedef kg_err (*cmd_fn)(const cmd_context *ctx, int argc, char **argv, cmd_outc
 
 kg_err cmd_db(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_sample(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);

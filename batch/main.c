@@ -21,6 +21,7 @@ typedef struct command_entry {
 static const command_entry command_table[] = {
     {"db", cmd_db, "db migrate: create or upgrade the schema; db version: show it"},
     {"load", cmd_load, "load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract"},
+    {"run", cmd_run, "run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run"},
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
@@ -32,7 +33,8 @@ static void print_usage(FILE *stream)
     for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
         fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name, command_table[cmd_idx].summary);
     fprintf(stream, "\nexit status: 0 ok, 1 finished with exceptions, 2 usage, 3 input "
-                    "rejected,\n             4 database, 5 output could not be written\n");
+                    "rejected,\n             4 database, 5 output could not be written,\n          "
+                    "   6 another run in progress\n");
 }
 
 static const command_entry *find_command(const char *name)

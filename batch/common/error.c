@@ -74,6 +74,7 @@ static const err_entry err_table[] = {
     [KG_ERR_LINKED_BAD_DATA] = {"linked_bad_data",
                                 "the certificate it renews or that caps it has bad data",
                                 KG_EXIT_INPUT},
+    [KG_ERR_RUN_BUSY] = {"run_busy", "another kigen run is in progress", KG_EXIT_BUSY},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

@@ -47,6 +47,7 @@ typedef enum kg_err {
     KG_ERR_ISSUED_AFTER_RUN = 35,    /* certificate issued after the run date */
     KG_ERR_CARD_DATES = 36,          /* the card expires before it was issued */
     KG_ERR_LINKED_BAD_DATA = 37,     /* the renewed or capping certificate has bad data */
+    KG_ERR_RUN_BUSY = 38,            /* another kigen run holds the run lock */
     KG_ERR__COUNT                    /* number of values; keep last */
 } kg_err;
 
@@ -63,7 +64,8 @@ enum kg_exit {
     KG_EXIT_USAGE = 2,      /* usage error */
     KG_EXIT_INPUT = 3,      /* input rejected */
     KG_EXIT_DB = 4,         /* database unavailable or failed */
-    KG_EXIT_OUTPUT = 5      /* output could not be written */
+    KG_EXIT_OUTPUT = 5,     /* output could not be written */
+    KG_EXIT_BUSY = 6        /* another run is in progress: nothing was done */
 };
 
 /* The exit status main uses when a command ends with this error. */

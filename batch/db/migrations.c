@@ -84,3 +84,21 @@ kg_err migrations_apply(db_conn *conn, int *applied, int *version, kg_errbuf *er
     }
     return migrations_current(conn, version, errbuf);
 }
+
+kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf)
+{
+    int version = 0;
+    kg_err err = migrations_current(conn, &version, errbuf);
+    if (err != KG_OK)
+        return err;
+    int newest = migration_table[migration_count - 1].version;
+    if (version != newest) {
+        kg_fail(errbuf, KG_ERR_DB_QUERY,
+                "unable to use the database: the schema is at version %d, "
+                "kigen needs %d",
+                version, newest);
+        kg_hint(errbuf, "run 'kigen db migrate' first");
+        return KG_ERR_DB_QUERY;
+    }
+    return KG_OK;
+}

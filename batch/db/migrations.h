@@ -28,4 +28,8 @@ kg_err migrations_apply(db_conn *conn, int *applied, int *version, kg_errbuf *er
 /* The database's schema version (0 when kigen's schema is absent). */
 kg_err migrations_current(db_conn *conn, int *version, kg_errbuf *errbuf);
 
+/* KG_OK when the database is at the newest version this binary knows; otherwise
+ * KG_ERR_DB_QUERY with the hint to run 'kigen db migrate'. */
+kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf);
+
 #endif

@@ -1,0 +1,337 @@
+/*
+ * cmd_run.c - `kigen run --date D --out DIR`: the nightly run (interfaces.md).
+ *
+ * Takes the run lock, then either finishes a run of D that already recorded its ledger
+ * (files rewritten from the ledger, nothing new recorded), or scans, selects, records
+ * the ledger in one transaction, and writes the files. The scan reads on one
+ * connection while the outcomes stream into the recording transaction on a second.
+ * --dry-run scans and reports without recording or writing anything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "common/clock.h"
+#include "common/crash.h"
+#include "db/db.h"
+#include "db/migrations.h"
+#include "run/ledger.h"
+#include "run/outputs.h"
+#include "run/run_config.h"
+#include "run/scan.h"
+#include "run/select.h"
+#include "version.h"
+
+#define RUN_LOCK_KEY 0x6b6967656eL /* "kigen" */
+#define PROGRESS_EVERY 50000
+#define JSON_MAX 2048
+
+typedef struct run_options {
+    kdate run_date;
+    const char *out_dir;
+    int dry_run;
+    run_config config;
+} run_options;
+
+typedef struct run_counts {
+    long residents;
+    long notices; /* residents noticed */
+    long certificates_noticed;
+    long already_noticed;
+    long excluded;
+    long findings;
+    long per_reason[REASON__COUNT];
+} run_counts;
+
+static const char usage[] =
+    "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
+    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--dry-run]";
+
+/* "--name value" or "--name=value": the value, advancing *arg_idx; NULL otherwise. */
+static const char *option_value(int argc, char **argv, int *arg_idx, const char *name)
+{
+    size_t len = strlen(name);
+    const char *arg = argv[*arg_idx];
+    if (strncmp(arg, name, len) != 0)
+        return NULL;
+    if (arg[len] == '=')
+        return arg + len + 1;
+    if (arg[len] == '\0' && *arg_idx + 1 < argc)
+        return argv[++*arg_idx];
+    return NULL;
+}
+
+static kg_err parse_options(int argc, char **argv, run_options *options, kg_errbuf *errbuf)
+{
+    memset(options, 0, sizeof(*options));
+    options->run_date = clock_now_jst().day;
+    options->config = run_config_default();
+    /* the file first, so that the other options override it */
+    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
+        const char *path = option_value(argc, argv, &arg_idx, "--config");
+        if (path != NULL) {
+            kg_err err = run_config_read_file(&options->config, path, errbuf);
+            if (err != KG_OK)
+                return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+        }
+    }
+    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
+        const char *value;
+        kg_err err = KG_OK;
+        if (option_value(argc, argv, &arg_idx, "--config") != NULL) {
+            continue;
+        } else if ((value = option_value(argc, argv, &arg_idx, "--date")) != NULL) {
+            if (kdate_parse(value, strlen(value), &options->run_date) != KG_OK)
+                return kg_fail(errbuf, KG_ERR_USAGE,
+                               "unable to use --date '%s': not a day "
+                               "as YYYY-MM-DD",
+                               value);
+        } else if ((value = option_value(argc, argv, &arg_idx, "--out")) != NULL) {
+            options->out_dir = value;
+        } else if ((value = option_value(argc, argv, &arg_idx, "--lead-days")) != NULL) {
+            err = run_config_set(&options->config, "lead_days", value, errbuf);
+        } else if ((value = option_value(argc, argv, &arg_idx, "--mover-months")) != NULL) {
+            err = run_config_set(&options->config, "mover_months", value, errbuf);
+        } else if ((value = option_value(argc, argv, &arg_idx, "--feb29")) != NULL) {
+            err = run_config_set(&options->config, "feb29", value, errbuf);
+        } else if (strcmp(argv[arg_idx], "--w2") == 0) {
+            options->config.select.rules.window_w2 = true;
+        } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
+            options->dry_run = 1;
+        } else {
+            return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
+                           usage);
+        }
+        if (err != KG_OK)
+            return err;
+    }
+    if (options->out_dir == NULL && !options->dry_run)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing: %s", usage);
+    return KG_OK;
+}
+
+static void counts_json(const run_counts *counts, char *buf, size_t cap)
+{
+    int len = snprintf(buf, cap,
+                       "{\"residents_scanned\": %ld, \"notices\": %ld, "
+                       "\"certificates_noticed\": %ld, \"already_noticed\": %ld, "
+                       "\"excluded\": %ld, \"findings\": %ld, \"excluded_per_reason\": {",
+                       counts->residents, counts->notices, counts->certificates_noticed,
+                       counts->already_noticed, counts->excluded, counts->findings);
+    for (int reason = 0; reason < REASON__COUNT && len > 0 && (size_t)len < cap; reason++)
+        len += snprintf(buf + len, cap - (size_t)len, "%s\"%s\": %ld", reason > 0 ? ", " : "",
+                        select_reason_name((select_reason)reason), counts->per_reason[reason]);
+    if (len > 0 && (size_t)len < cap)
+        snprintf(buf + len, cap - (size_t)len, "}}");
+}
+
+static void count_resident(const scan_resident *scanned, const select_result *results,
+                           run_counts *counts)
+{
+    int noticed = 0;
+    counts->residents++;
+    for (size_t idx = 0; idx < scanned->res.cert_count; idx++) {
+        const select_result *result = &results[idx];
+        if (result->outcome == OUTCOME_NOTICE) {
+            counts->certificates_noticed++;
+            noticed = 1;
+        } else if (result->outcome == OUTCOME_ALREADY_NOTICED) {
+            counts->already_noticed++;
+        } else if (result->outcome == OUTCOME_EXCLUDED) {
+            counts->excluded++;
+            counts->per_reason[result->reason]++;
+        }
+        if (result->outcome != OUTCOME_NOT_DUE && result->data_error == KG_OK &&
+            result->expiry.recorded_mismatch)
+            counts->findings++;
+    }
+    counts->notices += noticed;
+}
+
+/* Scans every resident, decides, and (unless writer is NULL) streams the outcomes into
+ * the recording transaction on writer. */
+static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_options *options,
+                              const log_sink *log, run_counts *counts, kg_errbuf *errbuf)
+{
+    scan_resident *scanned = malloc(sizeof(*scanned));
+    select_result *results = malloc(sizeof(*results) * SELECT_MAX_CERTS);
+    if (scanned == NULL || results == NULL) {
+        free(scanned);
+        free(results);
+        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to scan: out of memory");
+    }
+    kg_err err = db_exec(reader, "BEGIN ISOLATION LEVEL REPEATABLE READ", errbuf);
+    if (err == KG_OK)
+        err = scan_begin(reader, options->run_date, errbuf);
+    time_t started = time(NULL);
+    while (err == KG_OK && (err = scan_next(reader, scanned, errbuf)) == KG_OK) {
+        err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
+                                       results);
+        if (err != KG_OK) {
+            kg_fail(errbuf, err, "unable to decide for resident %lld", scanned->res.resident_id);
+            break;
+        }
+        for (size_t idx = 0; idx < scanned->res.cert_count && writer != NULL && err == KG_OK; idx++)
+            err = ledger_add(writer, &scanned->res, scanned->office_code, scanned->postal_code,
+                             &scanned->certs[idx], &results[idx], errbuf);
+        count_resident(scanned, results, counts);
+        if (counts->residents == 100)
+            crash_point("scan");
+        if (counts->residents % PROGRESS_EVERY == 0)
+            log_line(log, LOG_INFO, "scanned %ld residents: %ld notices, %ld excluded (%ld s)",
+                     counts->residents, counts->notices, counts->excluded,
+                     (long)(time(NULL) - started));
+    }
+    if (err == KG_EOF)
+        err = db_exec(reader, "COMMIT", errbuf);
+    free(scanned);
+    free(results);
+    return err;
+}
+
+static void print_summary(FILE *out, const run_options *options, const run_counts *counts,
+                          const char *what)
+{
+    char date[KDATE_ISO_LEN + 1];
+    fprintf(out,
+            "run %s: %s: %ld residents scanned, %ld notices (%ld certificates), %ld already "
+            "noticed, %ld excluded, %ld findings",
+            kdate_format(options->run_date, date), what, counts->residents, counts->notices,
+            counts->certificates_noticed, counts->already_noticed, counts->excluded,
+            counts->findings);
+    if (options->out_dir != NULL && !options->dry_run)
+        fprintf(out, "; outputs in %s/%s/", options->out_dir, date);
+    fputc('\n', out);
+    for (int reason = 0; reason < REASON__COUNT; reason++)
+        if (counts->per_reason[reason] > 0)
+            fprintf(out, "  excluded %-17s %ld\n", select_reason_name((select_reason)reason),
+                    counts->per_reason[reason]);
+}
+
+/* A new run: record it, scan into the recording transaction, commit, write the files. */
+static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_options *options,
+                        const char *config_json, run_counts *counts, long *run_id,
+                        kg_errbuf *errbuf)
+{
+    db_conn *writer = NULL;
+    kg_err err =
+        ledger_start_run(conn, options->run_date, KIGEN_VERSION, config_json, run_id, errbuf);
+    if (err == KG_OK)
+        err = db_connect(ctx->conninfo, errbuf, &writer);
+    if (err == KG_OK)
+        err = ledger_begin(writer, errbuf);
+    if (err == KG_OK)
+        err = scan_and_select(conn, writer, options, ctx->log, counts, errbuf);
+    char counts_text[JSON_MAX];
+    counts_json(counts, counts_text, sizeof(counts_text));
+    if (err == KG_OK)
+        err = ledger_commit(writer, *run_id, options->run_date, counts_text, errbuf);
+    db_close(writer); /* on failure this rolls the recording transaction back */
+    if (err == KG_OK) {
+        log_line(ctx->log, LOG_DETAIL, "ledger recorded for run %ld", *run_id);
+        crash_point("recorded");
+    }
+    return err;
+}
+
+static kg_err read_counts(db_conn *conn, long run_id, run_counts *counts, kg_errbuf *errbuf)
+{
+    char run_text[32];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_text};
+    db_result *result = NULL;
+    kg_err err =
+        db_query(conn,
+                 "SELECT (counts->>'residents_scanned')::bigint, "
+                 "(counts->>'notices')::bigint, (counts->>'certificates_noticed')::bigint, "
+                 "(counts->>'already_noticed')::bigint, (counts->>'excluded')::bigint, "
+                 "(counts->>'findings')::bigint FROM kigen.runs WHERE run_id = $1::bigint",
+                 1, params, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) == 1) {
+        long *fields[] = {
+            &counts->residents,       &counts->notices,  &counts->certificates_noticed,
+            &counts->already_noticed, &counts->excluded, &counts->findings};
+        for (int idx = 0; idx < 6; idx++) {
+            const char *value = db_result_value(result, 0, idx);
+            *fields[idx] = value != NULL ? strtol(value, NULL, 10) : 0;
+        }
+    }
+    db_result_free(result);
+    result = NULL;
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "SELECT r.key, r.value FROM kigen.runs, "
+                       "jsonb_each_text(counts->'excluded_per_reason') r WHERE run_id = $1::bigint",
+                       1, params, errbuf, &result);
+    for (int row = 0; err == KG_OK && row < db_result_rows(result); row++)
+        for (int reason = 0; reason < REASON__COUNT; reason++)
+            if (strcmp(db_result_value(result, row, 0),
+                       select_reason_name((select_reason)reason)) == 0)
+                counts->per_reason[reason] = strtol(db_result_value(result, row, 1), NULL, 10);
+    db_result_free(result);
+    return err;
+}
+
+kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    run_options options;
+    kg_errbuf *errbuf = &outcome->error;
+    kg_err err = parse_options(argc, argv, &options, errbuf);
+    if (err != KG_OK)
+        return err;
+    char config_json[JSON_MAX], date[KDATE_ISO_LEN + 1];
+    run_config_json(&options.config, config_json, sizeof(config_json));
+    log_line(ctx->log, LOG_INFO, "run %s%s: configuration %s", kdate_format(options.run_date, date),
+             options.dry_run ? " (dry run)" : "", config_json);
+
+    db_conn *conn = NULL;
+    run_counts counts;
+    memset(&counts, 0, sizeof(counts));
+    err = db_connect(ctx->conninfo, errbuf, &conn);
+    if (err == KG_OK)
+        err = migrations_require_current(conn, errbuf);
+    if (err == KG_OK && options.dry_run) {
+        err = scan_and_select(conn, NULL, &options, ctx->log, &counts, errbuf);
+        if (err == KG_OK)
+            print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
+        goto cleanup;
+    }
+    int acquired = 0;
+    if (err == KG_OK)
+        err = db_try_lock(conn, RUN_LOCK_KEY, &acquired, errbuf);
+    if (err == KG_OK && !acquired) {
+        err = kg_fail(errbuf, KG_ERR_RUN_BUSY,
+                      "unable to start the run of %s: another kigen run is in progress", date);
+        kg_hint(errbuf, "wait for it to finish; nothing was done");
+        goto cleanup;
+    }
+    ledger_status status = LEDGER_NONE;
+    long run_id = 0;
+    if (err == KG_OK)
+        err = ledger_find_run(conn, options.run_date, &status, &run_id, errbuf);
+    const char *what = "recorded";
+    if (err == KG_OK && status == LEDGER_NONE) {
+        err = fresh_run(ctx, conn, &options, config_json, &counts, &run_id, errbuf);
+    } else if (err == KG_OK) {
+        what = status == LEDGER_DONE ? "already done: files rewritten from the ledger, nothing "
+                                       "new recorded"
+                                     : "finished from the ledger of an interrupted run";
+        log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
+        err = read_counts(conn, run_id, &counts, errbuf);
+    }
+    if (err == KG_OK)
+        err = outputs_write(conn, options.out_dir, options.run_date, run_id, errbuf);
+    crash_point("written");
+    if (err == KG_OK)
+        err = ledger_mark_done(conn, run_id, errbuf);
+    if (err == KG_OK)
+        print_summary(ctx->out, &options, &counts, what);
+cleanup:
+    if (err == KG_OK)
+        outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
+    db_close(conn);
+    return err;
+}

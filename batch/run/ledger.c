@@ -1,0 +1,208 @@
+/*
+ * ledger.c - run records and the recording transaction (see ledger.h).
+ *
+ * During the scan, outcomes go by COPY into one temporary table (one COPY per
+ * connection at a time); the commit distributes them with three INSERT ... SELECT
+ * statements and numbers the notices in SQL, so a run's ledger appears all at once.
+ */
+#include "ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/strbuf.h"
+
+#define ROW_MAX 1024
+
+kg_err ledger_find_run(db_conn *conn, kdate run_date, ledger_status *status, long *run_id,
+                       kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1];
+    const char *params[] = {kdate_format(run_date, date)};
+    kg_err err = db_query(conn,
+                          "UPDATE kigen.runs SET status = 'failed', finished_at = now() "
+                          "WHERE run_date = $1 AND status = 'running'",
+                          1, params, errbuf, NULL);
+    db_result *result = NULL;
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "SELECT run_id, status FROM kigen.runs WHERE run_date = $1 AND status IN "
+                       "('recorded', 'done') ORDER BY run_id LIMIT 1",
+                       1, params, errbuf, &result);
+    if (err == KG_OK) {
+        *status = LEDGER_NONE;
+        *run_id = 0;
+        if (db_result_rows(result) == 1) {
+            *run_id = strtol(db_result_value(result, 0, 0), NULL, 10);
+            *status =
+                strcmp(db_result_value(result, 0, 1), "done") == 0 ? LEDGER_DONE : LEDGER_RECORDED;
+        }
+    }
+    db_result_free(result);
+    return err;
+}
+
+kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, const char *config_json,
+                        long *run_id, kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1];
+    const char *params[] = {kdate_format(run_date, date), version, config_json};
+    db_result *result = NULL;
+    kg_err err = db_query(conn,
+                          "INSERT INTO kigen.runs (run_date, status, software_version, config) "
+                          "VALUES ($1, 'running', $2, $3::jsonb) RETURNING run_id",
+                          3, params, errbuf, &result);
+    if (err == KG_OK)
+        *run_id = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    return err;
+}
+
+kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf)
+{
+    kg_err err = db_exec(conn,
+                         "BEGIN; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
+                         "resident_id bigint NOT NULL, certificate_id bigint NOT NULL, "
+                         "office_code text, postal_code text, expiry date, window_open date, "
+                         "cause text, detail text) ON COMMIT DROP",
+                         errbuf);
+    if (err == KG_OK)
+        err = db_copy_begin(conn, "COPY pg_temp.run_rows FROM STDIN (FORMAT csv)", errbuf);
+    return err;
+}
+
+/* Appends a CSV field (quoted when it is text). */
+static kg_err put_text(strbuf *row, const char *text)
+{
+    kg_err err = strbuf_append_char(row, '"');
+    for (const char *ch = text; *ch != '\0' && err == KG_OK; ch++) {
+        if (*ch == '"')
+            err = strbuf_append_char(row, '"');
+        if (err == KG_OK)
+            err = strbuf_append_char(row, *ch);
+    }
+    if (err == KG_OK)
+        err = strbuf_append_char(row, '"');
+    return err;
+}
+
+static kg_err put_row(db_conn *conn, char kind, const select_resident *res, const char *office_code,
+                      const char *postal_code, const select_cert *cert, const select_result *result,
+                      const char *cause, const char *detail, kg_errbuf *errbuf)
+{
+    char head[160], expiry[KDATE_ISO_LEN + 1] = "", window_open[KDATE_ISO_LEN + 1] = "";
+    if (result->data_error == KG_OK) {
+        kdate_format(result->expiry.expiry, expiry);
+        kdate_format(result->expiry.window_open, window_open);
+    }
+    snprintf(head, sizeof(head), "%c,%lld,%lld,", kind, res->resident_id, cert->certificate_id);
+    strbuf row;
+    strbuf_init(&row, ROW_MAX);
+    kg_err err = strbuf_append_str(&row, head);
+    if (err == KG_OK && office_code[0] != '\0')
+        err = put_text(&row, office_code);
+    if (err == KG_OK)
+        err = strbuf_append_char(&row, ',');
+    if (err == KG_OK && postal_code[0] != '\0')
+        err = put_text(&row, postal_code);
+    if (err == KG_OK) {
+        char dates[64];
+        snprintf(dates, sizeof(dates), ",%s,%s,%s,", expiry, window_open, cause);
+        err = strbuf_append_str(&row, dates);
+    }
+    if (err == KG_OK)
+        err = put_text(&row, detail);
+    if (err == KG_OK)
+        err = strbuf_append_char(&row, '\n');
+    if (err == KG_OK)
+        err = db_copy_put(conn, row.data, row.len, errbuf);
+    else
+        err = kg_fail(errbuf, err, "unable to record certificate %lld: row too long",
+                      cert->certificate_id);
+    strbuf_free(&row);
+    return err;
+}
+
+kg_err ledger_add(db_conn *conn, const select_resident *res, const char *office_code,
+                  const char *postal_code, const select_cert *cert, const select_result *result,
+                  kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    if (result->outcome == OUTCOME_NOTICE)
+        err = put_row(conn, 'N', res, office_code, postal_code, cert, result,
+                      rules_cause_name(result->expiry.cause), "", errbuf);
+    else if (result->outcome == OUTCOME_EXCLUDED)
+        err = put_row(conn, 'X', res, office_code, postal_code, cert, result,
+                      select_reason_name(result->reason), result->detail, errbuf);
+    if (err == KG_OK && result->data_error == KG_OK && result->expiry.recorded_mismatch &&
+        result->outcome != OUTCOME_NOT_DUE) {
+        char detail[128], computed[KDATE_ISO_LEN + 1], recorded[KDATE_ISO_LEN + 1];
+        snprintf(detail, sizeof(detail), "recorded %s, computed %s (%s)",
+                 kdate_format(result->expiry.expiry, recorded),
+                 kdate_format(result->expiry.computed_expiry, computed),
+                 rules_cause_name(result->expiry.computed_cause));
+        err = put_row(conn, 'F', res, office_code, postal_code, cert, result, "recorded_mismatch",
+                      detail, errbuf);
+    }
+    return err;
+}
+
+kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
+                     kg_errbuf *errbuf)
+{
+    char run_text[32], date[KDATE_ISO_LEN + 1];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_text, kdate_format(run_date, date), counts_json};
+    kg_err err = db_copy_end(conn, errbuf);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, "
+                       "office_code) SELECT to_char($2::date, 'YYYYMMDD') || '-' || "
+                       "lpad((row_number() OVER (ORDER BY coalesce(office_code, ''), "
+                       "coalesce(postal_code, ''), resident_id))::text, 6, '0'), $1::bigint, "
+                       "$2::date, resident_id, office_code FROM (SELECT DISTINCT resident_id, "
+                       "office_code, postal_code FROM pg_temp.run_rows WHERE kind = 'N') due",
+                       2, params, errbuf, NULL);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "INSERT INTO kigen.notice_certificates (certificate_id, notice_no, expiry, "
+                       "window_open, cause) SELECT r.certificate_id, n.notice_no, r.expiry, "
+                       "r.window_open, r.cause FROM pg_temp.run_rows r JOIN kigen.notices n ON "
+                       "n.run_date = $1::date AND n.resident_id = r.resident_id "
+                       "WHERE r.kind = 'N'",
+                       1, params + 1, errbuf, NULL);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, "
+                       "expiry, reason, detail) SELECT $1::bigint, certificate_id, resident_id, "
+                       "expiry, cause, detail FROM pg_temp.run_rows WHERE kind = 'X'",
+                       1, params, errbuf, NULL);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "INSERT INTO kigen.findings (run_id, certificate_id, resident_id, kind, "
+                       "detail) SELECT $1::bigint, certificate_id, resident_id, cause, detail "
+                       "FROM pg_temp.run_rows WHERE kind = 'F'",
+                       1, params, errbuf, NULL);
+    if (err == KG_OK) {
+        const char *status_params[] = {run_text, counts_json};
+        err = db_query(conn,
+                       "UPDATE kigen.runs SET status = 'recorded', counts = $2::jsonb "
+                       "WHERE run_id = $1::bigint",
+                       2, status_params, errbuf, NULL);
+    }
+    if (err == KG_OK)
+        err = db_exec(conn, "COMMIT", errbuf);
+    return err;
+}
+
+kg_err ledger_mark_done(db_conn *conn, long run_id, kg_errbuf *errbuf)
+{
+    char run_text[32];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_text};
+    return db_query(conn,
+                    "UPDATE kigen.runs SET status = 'done', finished_at = now() "
+                    "WHERE run_id = $1::bigint",
+                    1, params, errbuf, NULL);
+}

@@ -1,0 +1,114 @@
+/*
+ * run_config.c - defaults, file and overrides of the run configuration (run_config.h).
+ */
+#include "run_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_MAX_LEN 512
+
+run_config run_config_default(void)
+{
+    run_config config = {.select = select_config_default(), .max_pages = 1000};
+    return config;
+}
+
+static kg_err parse_int(const char *key, const char *value, long low, long high, int *out,
+                        kg_errbuf *errbuf)
+{
+    char *end = NULL;
+    errno = 0;
+    long number = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || number < low || number > high)
+        return kg_fail(errbuf, KG_ERR_CONFIG,
+                       "unable to use %s = '%s': a whole number from %ld to %ld is needed", key,
+                       value, low, high);
+    *out = (int)number;
+    return KG_OK;
+}
+
+kg_err run_config_set(run_config *config, const char *key, const char *value, kg_errbuf *errbuf)
+{
+    if (strcmp(key, "lead_days") == 0)
+        return parse_int(key, value, 0, 120, &config->select.lead_days, errbuf);
+    if (strcmp(key, "mover_months") == 0)
+        return parse_int(key, value, 0, 24, &config->select.mover_months, errbuf);
+    if (strcmp(key, "max_pages") == 0)
+        return parse_int(key, value, 1, 100000, &config->max_pages, errbuf);
+    if (strcmp(key, "window") == 0) {
+        if (strcmp(value, "w1") == 0 || strcmp(value, "w2") == 0) {
+            config->select.rules.window_w2 = value[1] == '2';
+            return KG_OK;
+        }
+        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use window = '%s': use w1 or w2", value);
+    }
+    if (strcmp(key, "feb29") == 0) {
+        if (strcmp(value, "feb28") == 0 || strcmp(value, "mar1") == 0) {
+            config->select.rules.feb29 = value[0] == 'm' ? FEB29_AS_MAR1 : FEB29_AS_FEB28;
+            return KG_OK;
+        }
+        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use feb29 = '%s': use feb28 or mar1",
+                       value);
+    }
+    return kg_fail(errbuf, KG_ERR_CONFIG,
+                   "unable to use configuration key '%s': the keys are lead_days, "
+                   "mover_months, window, feb29, max_pages",
+                   key);
+}
+
+static char *trim(char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t len = strlen(text);
+    while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+        text[--len] = '\0';
+    return text;
+}
+
+kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *errbuf)
+{
+    FILE *file = fopen(path, "r");
+    if (file == NULL)
+        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+    char line[LINE_MAX_LEN];
+    long line_no = 0;
+    kg_err err = KG_OK;
+    while (err == KG_OK && fgets(line, sizeof(line), file) != NULL) {
+        line_no++;
+        char *hash = strchr(line, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        char *text = trim(line);
+        if (*text == '\0')
+            continue;
+        char *equals = strchr(text, '=');
+        if (equals == NULL) {
+            err = kg_fail(errbuf, KG_ERR_CONFIG, "unable to read '%s': line %ld is not key = value",
+                          path, line_no);
+            break;
+        }
+        *equals = '\0';
+        kg_errbuf inner;
+        err = run_config_set(config, trim(text), trim(equals + 1), &inner);
+        if (err != KG_OK)
+            kg_fail(errbuf, err, "%s:%ld: %s", path, line_no, inner.text);
+    }
+    if (err == KG_OK && ferror(file))
+        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s'", path);
+    fclose(file);
+    return err;
+}
+
+void run_config_json(const run_config *config, char *buf, size_t cap)
+{
+    snprintf(buf, cap,
+             "{\"lead_days\": %d, \"mover_months\": %d, \"window\": \"%s\", \"feb29\": \"%s\", "
+             "\"max_pages\": %d}",
+             config->select.lead_days, config->select.mover_months,
+             config->select.rules.window_w2 ? "w2" : "w1",
+             config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages);
+}

@@ -1,0 +1,35 @@
+/*
+ * run_config.h - the nightly run's configuration: defaults, a `key = value` file
+ * (samples/kigen.conf documents every key), command-line overrides, and the JSON form
+ * stored with the run and logged at its start.
+ *
+ * Does not read the database settings (libpq's own mechanisms do) and never holds a
+ * secret: a key that is not listed here is an error, so a password cannot slip in.
+ */
+#ifndef KIGEN_RUN_CONFIG_H
+#define KIGEN_RUN_CONFIG_H
+
+#include <stddef.h>
+
+#include "../common/error.h"
+#include "select.h"
+
+typedef struct run_config {
+    select_config select; /* lead_days, mover_months, W2 switch, 29 February reading */
+    int max_pages;        /* pages per print file (the renderer's split) */
+} run_config;
+
+run_config run_config_default(void);
+
+/* Sets one key from its text ("lead_days", "14"). KG_ERR_CONFIG for an unknown key or
+ * a value out of range, with the key and the allowed values in errbuf. */
+kg_err run_config_set(run_config *config, const char *key, const char *value, kg_errbuf *errbuf);
+
+/* Reads a configuration file: `key = value` lines, `#` comments, blank lines.
+ * KG_ERR_IO_READ when it cannot be read, KG_ERR_CONFIG with file:line otherwise. */
+kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *errbuf);
+
+/* The configuration as one JSON object with every key, in a fixed order. */
+void run_config_json(const run_config *config, char *buf, size_t cap);
+
+#endif

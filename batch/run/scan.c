@@ -1,0 +1,254 @@
+/*
+ * scan.c - the COPY query of the nightly run and its row parser (see scan.h).
+ *
+ * Certificates travel as one text field per resident, "id,card,type,issued,revoked,
+ * recorded,card_issued,card_expires,card_revoked,noticed" joined with ';' (ids, dates
+ * and enumerations only: nothing that needs quoting); moves as "date,kind;...", changes
+ * as "date,field;...". Text columns are only checked for printable characters.
+ */
+#include "scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glyph.h"
+
+#define FIELD_COUNT 18
+
+static const char scan_sql[] =
+    "SELECT r.resident_id, r.birth_date, r.status, r.removed_on, r.stay_expires, "
+    "r.adult_ward::int, r.lives_elsewhere::int, r.office_code, r.postal_code, "
+    "(coalesce(r.address, '') <> '')::int, r.family_name, r.given_name, r.address, r.banchi, "
+    "r.address2, "
+    "(SELECT string_agg(c.certificate_id || ',' || coalesce(c.card_id, 0) || ',' || c.type "
+    "|| ',' || c.issued_on || ',' || coalesce(c.revoked_on::text, '') || ',' || "
+    "coalesce(c.expires_on::text, '') || ',' || coalesce(k.issued_on::text, '') || ',' || "
+    "coalesce(k.expires_on::text, '') || ',' || coalesce(k.revoked_on::text, '') || ',' || "
+    "(n.certificate_id IS NOT NULL)::int, ';' ORDER BY c.issued_on, c.certificate_id) "
+    "FROM kigen.certificates c LEFT JOIN kigen.cards k ON k.card_id = c.card_id "
+    "LEFT JOIN kigen.notice_certificates n ON n.certificate_id = c.certificate_id "
+    "WHERE c.resident_id = r.resident_id), "
+    "(SELECT string_agg(m.moved_on || ',' || m.kind, ';' ORDER BY m.moved_on, m.kind) "
+    "FROM kigen.moves m WHERE m.resident_id = r.resident_id), "
+    "(SELECT string_agg(h.changed_on || ',' || h.field, ';' ORDER BY h.changed_on, h.field) "
+    "FROM kigen.changes h WHERE h.resident_id = r.resident_id) "
+    "FROM kigen.residents r CROSS JOIN pg_temp.run_params p "
+    "WHERE EXISTS (SELECT 1 FROM kigen.certificates c WHERE c.resident_id = r.resident_id)";
+
+const char *scan_select_sql(void)
+{
+    return scan_sql;
+}
+
+kg_err scan_begin(db_conn *conn, kdate run_date, kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1];
+    kdate_format(run_date, date);
+    const char *params[] = {date};
+    kg_err err = db_exec(conn,
+                         "CREATE TEMP TABLE IF NOT EXISTS run_params (run_date date NOT NULL); "
+                         "TRUNCATE pg_temp.run_params",
+                         errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, "INSERT INTO pg_temp.run_params (run_date) VALUES ($1)", 1, params,
+                       errbuf, NULL);
+    if (err != KG_OK)
+        return err;
+    char copy_sql[sizeof(scan_sql) + 64];
+    snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT", scan_sql);
+    return db_copy_out_begin(conn, copy_sql, errbuf);
+}
+
+typedef struct text_span {
+    const char *text;
+    size_t len;
+} text_span;
+
+static bool is_null(text_span span)
+{
+    return span.len == 2 && span.text[0] == '\\' && span.text[1] == 'N';
+}
+
+/* A date field; empty or \N is KDATE_NONE. */
+static bool parse_date(text_span span, kdate *out)
+{
+    if (span.len == 0 || is_null(span)) {
+        *out = KDATE_NONE;
+        return true;
+    }
+    return kdate_parse(span.text, span.len, out) == KG_OK;
+}
+
+static bool parse_id(text_span span, long long *out)
+{
+    if (span.len == 0 || span.len > 18)
+        return false;
+    long long value = 0;
+    for (size_t idx = 0; idx < span.len; idx++) {
+        if (span.text[idx] < '0' || span.text[idx] > '9')
+            return false;
+        value = value * 10 + (span.text[idx] - '0');
+    }
+    *out = value;
+    return true;
+}
+
+static bool span_is(text_span span, const char *word)
+{
+    return strlen(word) == span.len && memcmp(span.text, word, span.len) == 0;
+}
+
+/* Splits span at `sep` into at most max parts; returns the number of parts. */
+static size_t split(text_span span, char sep, text_span *parts, size_t max)
+{
+    size_t count = 0;
+    const char *start = span.text, *end = span.text + span.len;
+    while (count < max) {
+        const char *stop = memchr(start, sep, (size_t)(end - start));
+        if (stop == NULL)
+            stop = end;
+        parts[count].text = start;
+        parts[count].len = (size_t)(stop - start);
+        count++;
+        if (stop == end)
+            break;
+        start = stop + 1;
+    }
+    return count;
+}
+
+static bool parse_cert(text_span span, select_cert *cert)
+{
+    text_span parts[10];
+    if (split(span, ',', parts, 10) != 10)
+        return false;
+    long long card_id = 0;
+    return parse_id(parts[0], &cert->certificate_id) && parse_id(parts[1], &card_id) &&
+           rules_cert_type_parse(parts[2].text, parts[2].len, &cert->type) == KG_OK &&
+           parse_date(parts[3], &cert->issued_on) && parse_date(parts[4], &cert->revoked_on) &&
+           parse_date(parts[5], &cert->recorded_expiry) &&
+           parse_date(parts[6], &cert->card_issued_on) &&
+           parse_date(parts[7], &cert->card_expires) &&
+           parse_date(parts[8], &cert->card_revoked_on) && parts[9].len == 1 &&
+           (cert->card_id = card_id, cert->noticed = parts[9].text[0] == '1', true);
+}
+
+static bool parse_certs(text_span span, scan_resident *out)
+{
+    out->res.cert_count = 0;
+    if (span.len == 0 || is_null(span))
+        return true;
+    text_span items[SELECT_MAX_CERTS + 1];
+    size_t count = split(span, ';', items, SELECT_MAX_CERTS + 1);
+    if (count > SELECT_MAX_CERTS)
+        return false;
+    for (size_t idx = 0; idx < count; idx++)
+        if (!parse_cert(items[idx], &out->certs[idx]))
+            return false;
+    out->res.cert_count = count;
+    return true;
+}
+
+static bool parse_events(text_span span, scan_resident *out, bool moves)
+{
+    size_t *count = moves ? &out->res.move_count : &out->res.change_count;
+    *count = 0;
+    if (span.len == 0 || is_null(span))
+        return true;
+    text_span items[SCAN_MAX_EVENTS];
+    size_t total = split(span, ';', items, SCAN_MAX_EVENTS);
+    for (size_t idx = 0; idx < total; idx++) {
+        text_span parts[2];
+        kdate day;
+        if (split(items[idx], ',', parts, 2) != 2 || !parse_date(parts[0], &day))
+            return false;
+        if (moves) {
+            static const char *const kinds[] = {"in", "within", "out"};
+            int kind = -1;
+            for (int kind_idx = 0; kind_idx < 3; kind_idx++)
+                if (span_is(parts[1], kinds[kind_idx]))
+                    kind = kind_idx;
+            if (kind < 0)
+                return false;
+            out->moves[idx].moved_on = day;
+            out->moves[idx].kind = (move_kind)kind;
+        } else {
+            static const char *const fields[] = {"name", "address", "birth_date", "sex"};
+            int field = -1;
+            for (int field_idx = 0; field_idx < 4; field_idx++)
+                if (span_is(parts[1], fields[field_idx]))
+                    field = field_idx;
+            if (field < 0)
+                return false;
+            out->changes[idx].changed_on = day;
+            out->changes[idx].field = (change_field)field;
+        }
+    }
+    *count = total;
+    return true;
+}
+
+static void copy_code(text_span span, char *dest, size_t cap)
+{
+    size_t len = is_null(span) || span.len >= cap ? 0 : span.len;
+    memcpy(dest, span.text, len);
+    dest[len] = '\0';
+}
+
+static void check_glyphs(const text_span *fields, scan_resident *out)
+{
+    static const char *const names[] = {"family_name", "given_name", "address", "banchi",
+                                        "address2"};
+    out->res.glyph_problem = NULL;
+    for (int idx = 0; idx < 5; idx++) {
+        uint32_t code_point;
+        if (!is_null(fields[idx]) &&
+            glyph_find_missing(fields[idx].text, fields[idx].len, &code_point)) {
+            snprintf(out->glyph_detail, sizeof(out->glyph_detail),
+                     "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
+                     (unsigned)code_point);
+            out->res.glyph_problem = out->glyph_detail;
+            return;
+        }
+    }
+}
+
+static bool parse_row(const char *row, size_t len, scan_resident *out)
+{
+    if (len > 0 && row[len - 1] == '\n')
+        len--;
+    text_span fields[FIELD_COUNT];
+    if (split((text_span){row, len}, '\t', fields, FIELD_COUNT) != FIELD_COUNT)
+        return false;
+    select_resident *res = &out->res;
+    memset(res, 0, sizeof(*res));
+    res->certs = out->certs;
+    res->moves = out->moves;
+    res->changes = out->changes;
+    if (!parse_id(fields[0], &res->resident_id) || !parse_date(fields[1], &res->birth_date) ||
+        !parse_date(fields[3], &res->removed_on) || !parse_date(fields[4], &res->stay_expires))
+        return false;
+    res->removed = span_is(fields[2], "removed");
+    res->adult_ward = span_is(fields[5], "1");
+    res->lives_elsewhere = span_is(fields[6], "1");
+    copy_code(fields[7], out->office_code, sizeof(out->office_code));
+    copy_code(fields[8], out->postal_code, sizeof(out->postal_code));
+    res->has_postal_code = out->postal_code[0] != '\0';
+    res->has_address = span_is(fields[9], "1");
+    check_glyphs(&fields[10], out);
+    return parse_certs(fields[15], out) && parse_events(fields[16], out, true) &&
+           parse_events(fields[17], out, false);
+}
+
+kg_err scan_next(db_conn *conn, scan_resident *out, kg_errbuf *errbuf)
+{
+    const char *row = NULL;
+    size_t len = 0;
+    kg_err err = db_copy_out_next(conn, &row, &len, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (!parse_row(row, len, out))
+        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to parse scan row '%.80s'", row);
+    return KG_OK;
+}
