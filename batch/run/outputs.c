@@ -209,8 +209,11 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
     out_file file;
     if (err == KG_OK)
         err = file_open(&file, dir, "manifest.json", errbuf);
-    if (err == KG_OK)
-        err = file_commit(&file, file_write(&file, json.data, json.len, errbuf), errbuf);
+    if (err == KG_OK) {
+        err = file_write(&file, json.data, json.len, errbuf);
+        crash_point("manifest.json");
+        err = file_commit(&file, err, errbuf);
+    }
     strbuf_free(&json);
     return err;
 }

@@ -1,0 +1,288 @@
+/*
+ * test_run_db.c - `kigen run` against the embedded PostgreSQL with the sample extract:
+ * the exact notices and exclusions of the hand-written residents (samples/README.md),
+ * re-run idempotency, catch-up across missed nights, the run lock, and kill -9 at each
+ * point of a run followed by a restart that ends in the state of an uninterrupted run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "test.h"
+
+#define RUN_DATE "2026-12-01"
+
+/* Database with the schema and the sample extract loaded. */
+static void loaded_database(void)
+{
+    char script[1024], extract[1024], command_line[4096];
+    const char *name = getenv("PGDATABASE");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+    snprintf(command_line, sizeof(command_line),
+             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
+             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
+             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
+             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+}
+
+/* Runs `kigen -q run --date <date> --out <dir> <extra>`; returns the exit status. */
+static int run_kigen(const char *date, const char *dir, const char *env, const char *extra)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "%s '%s' -q run --date %s --out '%s' %s >/dev/null 2>&1", env, test_kigen_bin(), date,
+             dir, extra);
+    return test_run_shell(command_line, NULL);
+}
+
+static char *read_output(const char *dir, const char *date, const char *name)
+{
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%s/%s", dir, date, name);
+    return test_read_file(path);
+}
+
+static long query_long(const char *sql)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    db_result *result = NULL;
+    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
+    long value = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    db_close(conn);
+    return value;
+}
+
+static void contains(const char *text, const char *part)
+{
+    CU_ASSERT_PTR_NOT_NULL(text != NULL ? strstr(text, part) : NULL);
+    if (text != NULL && strstr(text, part) == NULL)
+        fprintf(stderr, "\nmissing: %s\n", part);
+}
+
+static void make_temp_dir(char *dir)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+}
+
+static void remove_dir(const char *dir)
+{
+    char command_line[1024];
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
+    test_run_shell(command_line, NULL);
+}
+
+static void hand_written_residents_get_their_exact_outcome(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(dir);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1); /* bad_data rows are exceptions */
+    char *notices = read_output(dir, RUN_DATE, "notices.csv");
+    char *excluded = read_output(dir, RUN_DATE, "excluded.csv");
+    char *findings = read_output(dir, RUN_DATE, "findings.csv");
+    char *manifest = read_output(dir, RUN_DATE, "manifest.json");
+    static const char *const expected_notices[] = {
+        ",9001,900011,auth,2027-01-10,2026-10-11,birthday,,\n",
+        ",9001,900012,sign,2027-01-10,2026-10-11,birthday,,\n",
+        ",9005,900052,sign,2027-02-05,2026-11-06,birthday,,\n",
+        ",9006,900061,auth,2027-01-25,2026-10-26,birthday,,\n",
+        ",9007,900072,sign,2027-02-10,2026-11-11,auth_cert,,\n",
+        ",9007,900073,auth,2027-02-10,2026-11-11,birthday,,\n",
+        ",9008,900081,auth,2027-01-30,2026-10-31,card,,\n",
+        ",9013,900131,auth,2027-01-31,2026-11-01,recorded,,\n",
+        ",9014,900141,auth,2027-02-28,2026-11-29,birthday,,\n",
+        ",9015,900151,auth,2027-02-28,2026-11-29,birthday,,\n",
+        ",9016,900161,auth,2026-12-31,2026-10-01,card,,\n",
+        ",9017,900171,auth,2027-01-12,2026-10-13,birthday,,\n",
+        ",9018,900181,auth,2027-01-18,2026-10-19,birthday,,\n",
+        ",9020,900201,auth,2027-01-22,2026-10-23,birthday,,\n",
+        ",9020,900202,sign,2027-01-22,2026-10-23,auth_cert,,\n",
+        ",9021,900211,auth,2027-01-09,2026-10-10,card,,\n",
+        ",9022,900221,auth,2027-02-16,2026-11-17,birthday,,\n",
+    };
+    for (size_t idx = 0; idx < sizeof(expected_notices) / sizeof(expected_notices[0]); idx++)
+        contains(notices, expected_notices[idx]);
+    static const char *const expected_exclusions[] = {
+        "9002,900021,auth,,bad_data,birth date is missing\n",
+        "9003,900031,auth,2027-02-14,not_resident,",
+        "9004,900041,auth,2027-01-20,card_invalid,card revoked on 2026-09-01\n",
+        "9005,900051,auth,2027-02-05,revoked,",
+        "9006,900062,sign,2027-01-25,sign_void_change,name changed on 2024-05-10\n",
+        "9007,900071,sign,2027-02-10,renewed,renewed by certificate 900072",
+        "9008,900082,sign,2027-01-30,sign_not_allowed,",
+        "9009,900091,auth,2027-01-31,stay_period,period of stay ends on 2027-01-31\n",
+        "9010,900101,auth,2027-01-05,lives_elsewhere,",
+        "9011,900111,auth,2027-02-20,recent_mover,moved (within) on 2026-08-20",
+        "9012,900121,auth,2027-01-15,undeliverable,",
+        "9017,900172,sign,2027-01-12,sign_not_allowed,",
+        "9019,900191,auth,2027-02-08,recent_mover,",
+        "9019,900192,sign,2027-02-08,sign_void_change,",
+        "9023,900231,auth,,bad_data,issue date is before the birth date\n",
+        "9024,900241,auth,2027-01-27,glyph_missing,",
+    };
+    for (size_t idx = 0; idx < sizeof(expected_exclusions) / sizeof(expected_exclusions[0]); idx++)
+        contains(excluded, expected_exclusions[idx]);
+    /* nothing of 9001 and 9022 (all noticed) is excluded; each certificate once */
+    CU_ASSERT_PTR_NULL(excluded != NULL ? strstr(excluded, "\n9022,") : NULL);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) - count(DISTINCT certificate_id) FROM "
+                               "kigen.exclusions"),
+                    0);
+    /* one notice per resident (N2), numbers dense from 1 */
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) - count(DISTINCT resident_id) FROM kigen.notices"),
+                    0);
+    CU_ASSERT_EQUAL(
+        query_long("SELECT max(right(notice_no, 6)::int) - count(*) FROM kigen.notices"), 0);
+    contains(findings, "9013,900131,recorded_mismatch,\"recorded 2027-01-31, computed 2027-02-01");
+    contains(manifest, "\"name\": \"notices.csv\"");
+    contains(manifest, "\"bad_data\" : 2");
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%s/notices.csv", dir, RUN_DATE);
+    struct stat info;
+    CU_ASSERT_EQUAL(stat(path, &info), 0);
+    CU_ASSERT_EQUAL(info.st_mode & 077, 0); /* private to the owner */
+    free(notices);
+    free(excluded);
+    free(findings);
+    free(manifest);
+    remove_dir(dir);
+}
+
+static void rerun_reproduces_the_files_and_records_nothing(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(dir);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    char *first = read_output(dir, RUN_DATE, "notices.csv");
+    char *first_manifest = read_output(dir, RUN_DATE, "manifest.json");
+    long notices = query_long("SELECT count(*) FROM kigen.notice_certificates");
+    long exclusions = query_long("SELECT count(*) FROM kigen.exclusions");
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    char *second = read_output(dir, RUN_DATE, "notices.csv");
+    char *second_manifest = read_output(dir, RUN_DATE, "manifest.json");
+    CU_ASSERT_STRING_EQUAL(first != NULL ? first : "", second != NULL ? second : "-");
+    CU_ASSERT_STRING_EQUAL(first_manifest != NULL ? first_manifest : "",
+                           second_manifest != NULL ? second_manifest : "-");
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates"), notices);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.exclusions"), exclusions);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs"), 1);
+    /* the next night notices nothing twice: every one of them is already noticed */
+    CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir, "", ""), 1);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices WHERE run_date = '2026-12-02' "
+                               "AND resident_id > 9000"),
+                    0);
+    free(first);
+    free(second);
+    free(first_manifest);
+    free(second_manifest);
+    remove_dir(dir);
+}
+
+static void missed_nights_are_caught_up(void)
+{
+    /* nothing ran in October and November: the first run notices everything due, and
+     * the notices of the runs of 2026-10-15 + 2026-12-01 equal a single 12-01 run */
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(dir);
+    CU_ASSERT_EQUAL(run_kigen("2026-10-15", dir, "", "") <= 1, 1);
+    long october = query_long("SELECT count(*) FROM kigen.notice_certificates");
+    CU_ASSERT(october > 0);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    long total = query_long("SELECT count(*) FROM kigen.notice_certificates");
+    /* 9016 (card expires 2026-12-31, due from 2026-09-17) was noticed in October */
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates nc JOIN "
+                               "kigen.notices n USING (notice_no) WHERE nc.certificate_id = "
+                               "900161 AND n.run_date = '2026-10-15'"),
+                    1);
+    loaded_database();
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates"), total);
+    remove_dir(dir);
+}
+
+static void a_second_run_is_refused_at_once(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(dir);
+    db_conn *holder = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &holder), KG_OK);
+    int acquired = 0;
+    CU_ASSERT_EQUAL(db_try_lock(holder, 0x6b6967656eL, &acquired, &errbuf), KG_OK);
+    CU_ASSERT_EQUAL(acquired, 1);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 6);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs"), 0);
+    db_close(holder);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    remove_dir(dir);
+}
+
+/* Kill -9 at `point`, restart, and compare with an uninterrupted run. */
+static void killed_at(const char *point, const char *reference_dir)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(dir);
+    char env[128];
+    snprintf(env, sizeof(env), "KIGEN_CRASH_AT=%s", point);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, env, ""), 128 + 9);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    static const char *const files[] = {"notices.csv", "excluded.csv", "findings.csv"};
+    for (size_t idx = 0; idx < 3; idx++) {
+        char *got = read_output(dir, RUN_DATE, files[idx]);
+        char *want = read_output(reference_dir, RUN_DATE, files[idx]);
+        CU_ASSERT_PTR_NOT_NULL(got);
+        CU_ASSERT_STRING_EQUAL(got != NULL ? got : "", want != NULL ? want : "-");
+        free(got);
+        free(want);
+    }
+    char command_line[2048];
+    snprintf(command_line, sizeof(command_line), "ls -A '%s/%s' | grep -c tmp", dir, RUN_DATE);
+    char *temps = NULL;
+    test_run_shell(command_line, &temps);
+    CU_ASSERT_STRING_EQUAL(temps != NULL ? temps : "", "0\n"); /* no temporary file left */
+    free(temps);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates"),
+                    query_long("SELECT (counts->>'certificates_noticed')::int FROM kigen.runs "
+                               "WHERE status = 'done'"));
+    remove_dir(dir);
+}
+
+static void killed_runs_restart_into_the_uninterrupted_state(void)
+{
+    loaded_database();
+    char reference[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(reference);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, reference, "", ""), 1);
+    static const char *const points[] = {"scan",         "recorded",      "notices.csv",
+                                         "excluded.csv", "manifest.json", "written"};
+    for (size_t idx = 0; idx < sizeof(points) / sizeof(points[0]); idx++)
+        killed_at(points[idx], reference);
+    remove_dir(reference);
+}
+
+int tests_register_run_db(void)
+{
+    static const test_case cases[] = {
+        {"hand_written_residents_get_their_exact_outcome",
+         hand_written_residents_get_their_exact_outcome},
+        {"rerun_reproduces_the_files_and_records_nothing",
+         rerun_reproduces_the_files_and_records_nothing},
+        {"missed_nights_are_caught_up", missed_nights_are_caught_up},
+        {"a_second_run_is_refused_at_once", a_second_run_is_refused_at_once},
+        {"killed_runs_restart_into_the_uninterrupted_state",
+         killed_runs_restart_into_the_uninterrupted_state},
+        {NULL, NULL},
+    };
+    return tests_add_suite("run_db", cases);
+}
