@@ -3,8 +3,10 @@
 #   1. a fresh database `kigen_demo` in the embedded cluster, schema migrated
 #   2. the sample extract loaded (bad rows reported, the rest loaded), then loaded again
 #      to show that a repeated load changes nothing
-#   3. the expiry and wareki filters on samples/
-# (Later stages add the nightly run, notices, forms and the audit workbook.)
+#   3. the nightly run for the demo date 2026-12-01 (samples/kigen.conf), then the same
+#      run again: the same files, nothing recorded twice
+#   4. the expiry and wareki filters on samples/
+# (Later stages add the PDF notices, forms and the audit workbook.)
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +31,20 @@ echo "-- the same extract in CP932, loaded again: nothing changes"
 "$KIGEN" load "$ROOT/samples/extract-cp932" --encoding cp932 2>/dev/null || true
 
 echo
-echo "== 3. kigen expiry < samples/certificates.csv (expiry, renewal window, cause)"
+echo "== 3. kigen run --date 2026-12-01 --out out/demo --config samples/kigen.conf"
+rm -rf "$OUT/2026-12-01"
+status=0
+"$KIGEN" run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" || status=$?
+echo "(exit status $status: 1 means the run finished with bad_data exceptions to fix)"
+echo "-- first notices (notices.csv):"
+head -6 "$OUT/2026-12-01/notices.csv"
+echo "-- first exclusions (excluded.csv), one reason each:"
+head -6 "$OUT/2026-12-01/excluded.csv"
+echo "-- the same night again: files rewritten from the ledger, nothing new recorded"
+"$KIGEN" -q run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" | head -1 || true
+
+echo
+echo "== 4. kigen expiry < samples/certificates.csv (expiry, renewal window, cause)"
 status=0
 "$KIGEN" expiry <"$ROOT/samples/certificates.csv" >"$OUT/expiry.csv" || status=$?
 paste -d' ' "$ROOT/samples/certificates.csv" "$OUT/expiry.csv" | sed 's/ /  ->  /'
@@ -42,4 +57,4 @@ paste -d' ' "$ROOT/samples/dates.txt" "$OUT/wareki.txt"
 
 echo
 echo "== outputs in $OUT (private to you)"
-ls -l "$OUT"
+ls -l "$OUT" "$OUT/2026-12-01"
