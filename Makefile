@@ -133,8 +133,13 @@ demo: deps
 	$(Q)sh scripts/demo.sh $(abspath $(KIGEN))
 
 # Benchmarks (not tests): ratios against the baselines named in the issues, one run.
-bench: deps build
-	$(Q)sh scripts/with-db.sh sh scripts/bench.sh $(abspath $(KIGEN))
+bench: deps build $(OBJDIR)/rowread
+	$(Q)sh scripts/with-db.sh sh scripts/bench.sh $(abspath $(KIGEN)) $(abspath $(OBJDIR)/rowread)
+
+# The benchmark's single-row-mode baseline reader (not part of kigen).
+$(OBJDIR)/rowread: tests/bench/rowread.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(STD) $(OPT) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 db-start:
 	$(Q)sh scripts/db.sh start

@@ -33,6 +33,7 @@ typedef struct run_options {
     kdate run_date;
     const char *out_dir;
     int dry_run;
+    int print_scan_sql; /* --scan-sql: print the scan's SELECT (for `make bench`) and stop */
     run_config config;
 } run_options;
 
@@ -101,6 +102,8 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
             options->config.select.rules.window_w2 = true;
         } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
             options->dry_run = 1;
+        } else if (strcmp(argv[arg_idx], "--scan-sql") == 0) {
+            options->print_scan_sql = 1;
         } else {
             return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
                            usage);
@@ -108,7 +111,7 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
         if (err != KG_OK)
             return err;
     }
-    if (options->out_dir == NULL && !options->dry_run)
+    if (options->out_dir == NULL && !options->dry_run && !options->print_scan_sql)
         return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing: %s", usage);
     return KG_OK;
 }
@@ -282,6 +285,10 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     kg_err err = parse_options(argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.print_scan_sql) {
+        fprintf(ctx->out, "%s\n", scan_select_sql());
+        return KG_OK;
+    }
     char config_json[JSON_MAX], date[KDATE_ISO_LEN + 1];
     run_config_json(&options.config, config_json, sizeof(config_json));
     log_line(ctx->log, LOG_INFO, "run %s%s: configuration %s", kdate_format(options.run_date, date),

@@ -78,3 +78,60 @@ printf 'ratio kigen load / psql \\copy: %.2f (target >= 0.5); rows rejected: %s\
 printf '\n%-46s %10s\n' "generator ($RESIDENTS residents)" "seconds"
 printf '%-46s %10.2f\n' "kigen sample --csv" "$csv_secs"
 printf '%-46s %10.2f\n' "kigen sample into the database" "$db_secs"
+
+# ---- the nightly run (issue 4) on the city just loaded, without rendering ----------
+ROWREAD=$2
+RUN_DATE=${BENCH_RUN_DATE:-2026-12-01}
+NEXT_DATE=$(date -d "$RUN_DATE + 1 day" +%F)
+SCAN_SQL=$("$KIGEN" run --scan-sql)
+SETUP="CREATE TEMP TABLE run_params (run_date date NOT NULL); INSERT INTO run_params VALUES ('$RUN_DATE')"
+$PSQL -c "VACUUM ANALYZE"
+rm -rf "$WORK/run"
+
+t0=$(now)
+copy_rows=$($PSQL -At <<SQL | tail -1
+$SETUP;
+\copy ($SCAN_SQL) TO '/dev/null'
+SELECT count(*) FROM kigen.residents r WHERE EXISTS (SELECT 1 FROM kigen.certificates c WHERE c.resident_id = r.resident_id);
+SQL
+)
+t1=$(now)
+copy_secs=$(elapsed "$t0" "$t1")
+
+t0=$(now)
+single_rows=$("$ROWREAD" "$SETUP" "$SCAN_SQL")
+t1=$(now)
+single_secs=$(elapsed "$t0" "$t1")
+
+DBA_SQL="SELECT c.certificate_id, r.resident_id, e.expiry FROM kigen.certificates c
+ JOIN kigen.residents r ON r.resident_id = c.resident_id
+ CROSS JOIN LATERAL (SELECT (r.birth_date + make_interval(years =>
+   extract(year FROM age(c.issued_on, r.birth_date))::int + 5))::date AS expiry) e
+ WHERE c.type IN ('sign', 'auth') AND c.revoked_on IS NULL AND r.status = 'current'
+   AND DATE '$RUN_DATE' BETWEEN (e.expiry - interval '3 months' - interval '14 days')::date
+   AND e.expiry"
+t0=$(now)
+dba_rows=$($PSQL -At -c "SELECT count(*) FROM ($DBA_SQL) due")
+t1=$(now)
+dba_secs=$(elapsed "$t0" "$t1")
+
+t0=$(now)
+"$KIGEN" -q run --date "$RUN_DATE" --out "$WORK/run" >"$WORK/run-first.txt" || true
+t1=$(now)
+run_secs=$(elapsed "$t0" "$t1")
+t0=$(now)
+"$KIGEN" -q run --date "$NEXT_DATE" --out "$WORK/run" >"$WORK/run-next.txt" || true
+t1=$(now)
+next_secs=$(elapsed "$t0" "$t1")
+
+faster=$(echo "if ($copy_secs < $single_secs) $copy_secs else $single_secs" | bc -l)
+printf '\n%-52s %10s %10s %12s\n' "nightly run, $copy_rows residents with certificates" "rows" "seconds" "rows/s"
+printf '%-52s %10s %10.2f %12s\n' "raw read: psql COPY of the scan query to /dev/null" "$copy_rows" "$copy_secs" "$(rate "$copy_rows" "$copy_secs")"
+printf '%-52s %10s %10.2f %12s\n' "raw read: libpq single-row mode, rows discarded" "$single_rows" "$single_secs" "$(rate "$single_rows" "$single_secs")"
+printf '%-52s %10s %10.2f %12s\n' "DBA query (5th birthday by date arithmetic)" "$dba_rows" "$dba_secs" "-"
+printf '%-52s %10s %10.2f %12s\n' "kigen run $RUN_DATE (first run: catch-up)" "$copy_rows" "$run_secs" "$(rate "$copy_rows" "$run_secs")"
+printf '%-52s %10s %10.2f %12s\n' "kigen run $NEXT_DATE (the next night)" "$copy_rows" "$next_secs" "$(rate "$copy_rows" "$next_secs")"
+printf 'ratio run / faster raw read: %.2f (target >= 0.7); DBA query / run: %.2f (target >= 2)\n' \
+    "$(echo "$faster / $run_secs" | bc -l)" "$(echo "$dba_secs / $run_secs" | bc -l)"
+head -1 "$WORK/run-first.txt"
+head -1 "$WORK/run-next.txt"
