@@ -137,7 +137,7 @@ bench: deps build $(OBJDIR)/rowread
 	$(Q)sh scripts/with-db.sh sh scripts/bench.sh $(abspath $(KIGEN)) $(abspath $(OBJDIR)/rowread)
 
 # The benchmark's single-row-mode baseline reader (not part of kigen).
-$(OBJDIR)/rowread: tests/bench/rowread.c
+$(OBJDIR)/rowread: scripts/rowread.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(STD) $(OPT) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 

@@ -17,24 +17,26 @@
 #define FIELD_COUNT 18
 
 static const char scan_sql[] =
+    "WITH cert_lists AS (SELECT c.resident_id, string_agg(c.certificate_id || ',' || "
+    "coalesce(c.card_id, 0) || ',' || c.type || ',' || c.issued_on || ',' || "
+    "coalesce(c.revoked_on::text, '') || ',' || coalesce(c.expires_on::text, '') || ',' || "
+    "coalesce(k.issued_on::text, '') || ',' || coalesce(k.expires_on::text, '') || ',' || "
+    "coalesce(k.revoked_on::text, '') || ',' || (n.certificate_id IS NOT NULL)::int, ';' "
+    "ORDER BY c.issued_on, c.certificate_id) AS certs FROM kigen.certificates c "
+    "LEFT JOIN kigen.cards k ON k.card_id = c.card_id LEFT JOIN kigen.notice_certificates n "
+    "ON n.certificate_id = c.certificate_id GROUP BY c.resident_id), "
+    "move_lists AS (SELECT m.resident_id, string_agg(m.moved_on || ',' || m.kind, ';' "
+    "ORDER BY m.moved_on, m.kind) AS moves FROM kigen.moves m GROUP BY m.resident_id), "
+    "change_lists AS (SELECT h.resident_id, string_agg(h.changed_on || ',' || h.field, ';' "
+    "ORDER BY h.changed_on, h.field) AS changes FROM kigen.changes h GROUP BY h.resident_id) "
     "SELECT r.resident_id, r.birth_date, r.status, r.removed_on, r.stay_expires, "
     "r.adult_ward::int, r.lives_elsewhere::int, r.office_code, r.postal_code, "
     "(coalesce(r.address, '') <> '')::int, r.family_name, r.given_name, r.address, r.banchi, "
-    "r.address2, "
-    "(SELECT string_agg(c.certificate_id || ',' || coalesce(c.card_id, 0) || ',' || c.type "
-    "|| ',' || c.issued_on || ',' || coalesce(c.revoked_on::text, '') || ',' || "
-    "coalesce(c.expires_on::text, '') || ',' || coalesce(k.issued_on::text, '') || ',' || "
-    "coalesce(k.expires_on::text, '') || ',' || coalesce(k.revoked_on::text, '') || ',' || "
-    "(n.certificate_id IS NOT NULL)::int, ';' ORDER BY c.issued_on, c.certificate_id) "
-    "FROM kigen.certificates c LEFT JOIN kigen.cards k ON k.card_id = c.card_id "
-    "LEFT JOIN kigen.notice_certificates n ON n.certificate_id = c.certificate_id "
-    "WHERE c.resident_id = r.resident_id), "
-    "(SELECT string_agg(m.moved_on || ',' || m.kind, ';' ORDER BY m.moved_on, m.kind) "
-    "FROM kigen.moves m WHERE m.resident_id = r.resident_id), "
-    "(SELECT string_agg(h.changed_on || ',' || h.field, ';' ORDER BY h.changed_on, h.field) "
-    "FROM kigen.changes h WHERE h.resident_id = r.resident_id) "
-    "FROM kigen.residents r CROSS JOIN pg_temp.run_params p "
-    "WHERE EXISTS (SELECT 1 FROM kigen.certificates c WHERE c.resident_id = r.resident_id)";
+    "r.address2, cl.certs, ml.moves, hl.changes "
+    "FROM kigen.residents r JOIN cert_lists cl ON cl.resident_id = r.resident_id "
+    "LEFT JOIN move_lists ml ON ml.resident_id = r.resident_id "
+    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id "
+    "CROSS JOIN pg_temp.run_params p";
 
 const char *scan_select_sql(void)
 {
