@@ -70,6 +70,20 @@ kg_err strbuf_append_char(strbuf *buf, char ch)
     return strbuf_append(buf, &ch, 1);
 }
 
+kg_err strbuf_append_csv_quoted(strbuf *buf, const char *text, size_t len)
+{
+    kg_err err = strbuf_append_char(buf, '"');
+    for (size_t pos = 0; pos < len && err == KG_OK; pos++) {
+        if (text[pos] == '"')
+            err = strbuf_append_char(buf, '"');
+        if (err == KG_OK)
+            err = strbuf_append_char(buf, text[pos]);
+    }
+    if (err == KG_OK)
+        err = strbuf_append_char(buf, '"');
+    return err;
+}
+
 const char *strbuf_cstr(strbuf *buf)
 {
     /* The terminator may use the one byte past the ceiling that reserve() allows for. */

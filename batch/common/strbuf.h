@@ -26,6 +26,10 @@ kg_err strbuf_append(strbuf *buf, const char *data, size_t len);
 kg_err strbuf_append_str(strbuf *buf, const char *text);
 kg_err strbuf_append_char(strbuf *buf, char ch);
 /* NUL-terminates (not counted in len) and returns data; NULL when that fails. */
+/* Appends len bytes of text as one RFC 4180 quoted field: in double quotes, each quote
+ * doubled (so an empty text is "", which COPY reads as '' and not NULL). */
+kg_err strbuf_append_csv_quoted(strbuf *buf, const char *text, size_t len);
+
 const char *strbuf_cstr(strbuf *buf);
 
 #endif

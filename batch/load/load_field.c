@@ -115,21 +115,6 @@ const char *load_decode(load_decoder *decoder, const char *field, size_t len, co
     return NULL;
 }
 
-/* Appends "text" with quotes doubled (a quoted empty value is '', not NULL). */
-static kg_err append_quoted(strbuf *line, const char *text, size_t len)
-{
-    kg_err err = strbuf_append_char(line, '"');
-    for (size_t pos = 0; pos < len && err == KG_OK; pos++) {
-        if (text[pos] == '"')
-            err = strbuf_append_char(line, '"');
-        if (err == KG_OK)
-            err = strbuf_append_char(line, text[pos]);
-    }
-    if (err == KG_OK)
-        err = strbuf_append_char(line, '"');
-    return err;
-}
-
 static const char *check_id(const char *text, size_t len)
 {
     if (len == 0)
@@ -269,7 +254,7 @@ const char *load_field_append(const load_column *column, const char *utf8, size_
     const char *reason = validate(column, utf8, len, postal, &normal, &normal_len, &quote);
     if (reason != NULL)
         return reason;
-    kg_err err =
-        quote ? append_quoted(line, normal, normal_len) : strbuf_append(line, normal, normal_len);
+    kg_err err = quote ? strbuf_append_csv_quoted(line, normal, normal_len)
+                       : strbuf_append(line, normal, normal_len);
     return err == KG_OK ? NULL : "too long";
 }

@@ -72,21 +72,6 @@ kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf)
     return err;
 }
 
-/* Appends a CSV field (quoted when it is text). */
-static kg_err put_text(strbuf *row, const char *text)
-{
-    kg_err err = strbuf_append_char(row, '"');
-    for (const char *ch = text; *ch != '\0' && err == KG_OK; ch++) {
-        if (*ch == '"')
-            err = strbuf_append_char(row, '"');
-        if (err == KG_OK)
-            err = strbuf_append_char(row, *ch);
-    }
-    if (err == KG_OK)
-        err = strbuf_append_char(row, '"');
-    return err;
-}
-
 static kg_err put_row(db_conn *conn, char kind, const select_resident *res, const char *office_code,
                       const char *postal_code, const select_cert *cert, const select_result *result,
                       const char *cause, const char *detail, kg_errbuf *errbuf)
@@ -101,18 +86,18 @@ static kg_err put_row(db_conn *conn, char kind, const select_resident *res, cons
     strbuf_init(&row, ROW_MAX);
     kg_err err = strbuf_append_str(&row, head);
     if (err == KG_OK && office_code[0] != '\0')
-        err = put_text(&row, office_code);
+        err = strbuf_append_csv_quoted(&row, office_code, strlen(office_code));
     if (err == KG_OK)
         err = strbuf_append_char(&row, ',');
     if (err == KG_OK && postal_code[0] != '\0')
-        err = put_text(&row, postal_code);
+        err = strbuf_append_csv_quoted(&row, postal_code, strlen(postal_code));
     if (err == KG_OK) {
         char dates[64];
         snprintf(dates, sizeof(dates), ",%s,%s,%s,", expiry, window_open, cause);
         err = strbuf_append_str(&row, dates);
     }
     if (err == KG_OK)
-        err = put_text(&row, detail);
+        err = strbuf_append_csv_quoted(&row, detail, strlen(detail));
     if (err == KG_OK)
         err = strbuf_append_char(&row, '\n');
     if (err == KG_OK)

@@ -13,14 +13,7 @@ static kg_err put_text(strbuf *out, const char *text)
 {
     if (strpbrk(text, ",\"\r\n") == NULL)
         return strbuf_append_str(out, text);
-    kg_err err = strbuf_append_char(out, '"');
-    for (const char *ch = text; *ch != '\0' && err == KG_OK; ch++) {
-        if (*ch == '"')
-            err = strbuf_append_char(out, '"');
-        if (err == KG_OK)
-            err = strbuf_append_char(out, *ch);
-    }
-    return err == KG_OK ? strbuf_append_char(out, '"') : err;
+    return strbuf_append_csv_quoted(out, text, strlen(text));
 }
 
 static kg_err put_date(strbuf *out, kdate day)
