@@ -181,15 +181,36 @@ void db_result_free(db_result *result)
     free(result);
 }
 
-kg_err db_copy_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
+/* Sends a COPY statement and checks that the server entered the expected COPY state. */
+static kg_err start_copy(db_conn *conn, const char *copy_sql, ExecStatusType expected,
+                         kg_errbuf *errbuf)
 {
     PGresult *result = PQexec(conn->pg, copy_sql);
     kg_err err = KG_OK;
-    if (result == NULL || PQresultStatus(result) != PGRES_COPY_IN)
+    if (result == NULL || PQresultStatus(result) != expected)
         err = result_error(conn, result, copy_sql, errbuf);
     PQclear(result);
-    conn->copy_len = 0;
     return err;
+}
+
+/* Reads the results that close a COPY until none is left; the first one that is not
+ * PGRES_COMMAND_OK replaces `err` when `err` is still `success` (KG_OK or KG_EOF). */
+static kg_err finish_copy(db_conn *conn, kg_err err, kg_err success, const char *what,
+                          kg_errbuf *errbuf)
+{
+    PGresult *result;
+    while ((result = PQgetResult(conn->pg)) != NULL) {
+        if (PQresultStatus(result) != PGRES_COMMAND_OK && err == success)
+            err = result_error(conn, result, what, errbuf);
+        PQclear(result);
+    }
+    return err;
+}
+
+kg_err db_copy_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
+{
+    conn->copy_len = 0;
+    return start_copy(conn, copy_sql, PGRES_COPY_IN, errbuf);
 }
 
 static kg_err copy_flush(db_conn *conn, kg_errbuf *errbuf)
@@ -225,13 +246,7 @@ kg_err db_copy_end(db_conn *conn, kg_errbuf *errbuf)
     kg_err err = copy_flush(conn, errbuf);
     if (PQputCopyEnd(conn->pg, err == KG_OK ? NULL : "kigen aborted the COPY") != 1 && err == KG_OK)
         err = result_error(conn, NULL, "COPY", errbuf);
-    PGresult *result;
-    while ((result = PQgetResult(conn->pg)) != NULL) {
-        if (PQresultStatus(result) != PGRES_COMMAND_OK && err == KG_OK)
-            err = result_error(conn, result, "COPY", errbuf);
-        PQclear(result);
-    }
-    return err;
+    return finish_copy(conn, err, KG_OK, "COPY", errbuf);
 }
 
 kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf)
@@ -252,12 +267,7 @@ kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf)
 
 kg_err db_copy_out_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
 {
-    PGresult *result = PQexec(conn->pg, copy_sql);
-    kg_err err = KG_OK;
-    if (result == NULL || PQresultStatus(result) != PGRES_COPY_OUT)
-        err = result_error(conn, result, copy_sql, errbuf);
-    PQclear(result);
-    return err;
+    return start_copy(conn, copy_sql, PGRES_COPY_OUT, errbuf);
 }
 
 kg_err db_copy_out_next(db_conn *conn, const char **row, size_t *len, kg_errbuf *errbuf)
@@ -273,11 +283,5 @@ kg_err db_copy_out_next(db_conn *conn, const char **row, size_t *len, kg_errbuf 
         return KG_OK;
     }
     kg_err err = got == -1 ? KG_EOF : result_error(conn, NULL, "COPY TO STDOUT", errbuf);
-    PGresult *result;
-    while ((result = PQgetResult(conn->pg)) != NULL) {
-        if (PQresultStatus(result) != PGRES_COMMAND_OK && err == KG_EOF)
-            err = result_error(conn, result, "COPY TO STDOUT", errbuf);
-        PQclear(result);
-    }
-    return err;
+    return finish_copy(conn, err, KG_EOF, "COPY TO STDOUT", errbuf);
 }
