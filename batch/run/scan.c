@@ -125,15 +125,16 @@ static bool parse_cert(text_span span, select_cert *cert)
     text_span parts[10];
     if (split(span, ',', parts, 10) != 10)
         return false;
-    long long card_id = 0;
-    return parse_id(parts[0], &cert->certificate_id) && parse_id(parts[1], &card_id) &&
+    if (parts[9].len != 1)
+        return false;
+    cert->noticed = parts[9].text[0] == '1';
+    return parse_id(parts[0], &cert->certificate_id) && parse_id(parts[1], &cert->card_id) &&
            rules_cert_type_parse(parts[2].text, parts[2].len, &cert->type) == KG_OK &&
            parse_date(parts[3], &cert->issued_on) && parse_date(parts[4], &cert->revoked_on) &&
            parse_date(parts[5], &cert->recorded_expiry) &&
            parse_date(parts[6], &cert->card_issued_on) &&
            parse_date(parts[7], &cert->card_expires) &&
-           parse_date(parts[8], &cert->card_revoked_on) && parts[9].len == 1 &&
-           (cert->card_id = card_id, cert->noticed = parts[9].text[0] == '1', true);
+           parse_date(parts[8], &cert->card_revoked_on);
 }
 
 static bool parse_certs(text_span span, scan_resident *out)
@@ -166,25 +167,13 @@ static bool parse_events(text_span span, scan_resident *out, bool moves)
         if (split(items[idx], ',', parts, 2) != 2 || !parse_date(parts[0], &day))
             return false;
         if (moves) {
-            static const char *const kinds[] = {"in", "within", "out"};
-            int kind = -1;
-            for (int kind_idx = 0; kind_idx < 3; kind_idx++)
-                if (span_is(parts[1], kinds[kind_idx]))
-                    kind = kind_idx;
-            if (kind < 0)
-                return false;
             out->moves[idx].moved_on = day;
-            out->moves[idx].kind = (move_kind)kind;
-        } else {
-            static const char *const fields[] = {"name", "address", "birth_date", "sex"};
-            int field = -1;
-            for (int field_idx = 0; field_idx < 4; field_idx++)
-                if (span_is(parts[1], fields[field_idx]))
-                    field = field_idx;
-            if (field < 0)
+            if (!select_move_kind_parse(parts[1].text, parts[1].len, &out->moves[idx].kind))
                 return false;
+        } else {
             out->changes[idx].changed_on = day;
-            out->changes[idx].field = (change_field)field;
+            if (!select_change_field_parse(parts[1].text, parts[1].len, &out->changes[idx].field))
+                return false;
         }
     }
     *count = total;

@@ -43,8 +43,41 @@ const char *select_reason_name(select_reason reason)
     return reason_names[reason];
 }
 
-static const char *const move_kind_names[] = {"in", "within", "out"};
-static const char *const change_field_names[] = {"name", "address", "birth_date", "sex"};
+static const char *const move_kind_names[] = {
+    [MOVE_IN] = "in", [MOVE_WITHIN] = "within", [MOVE_OUT] = "out"};
+static const char *const change_field_names[] = {[CHANGE_NAME] = "name",
+                                                 [CHANGE_ADDRESS] = "address",
+                                                 [CHANGE_BIRTH_DATE] = "birth_date",
+                                                 [CHANGE_SEX] = "sex"};
+
+/* The index of text in names, or -1. */
+static int name_index(const char *const *names, size_t count, const char *text, size_t len)
+{
+    for (size_t idx = 0; idx < count; idx++)
+        if (strlen(names[idx]) == len && memcmp(names[idx], text, len) == 0)
+            return (int)idx;
+    return -1;
+}
+
+bool select_move_kind_parse(const char *text, size_t len, move_kind *out)
+{
+    int idx = name_index(move_kind_names, sizeof(move_kind_names) / sizeof(move_kind_names[0]),
+                         text, len);
+    if (idx < 0)
+        return false;
+    *out = (move_kind)idx;
+    return true;
+}
+
+bool select_change_field_parse(const char *text, size_t len, change_field *out)
+{
+    int idx = name_index(change_field_names,
+                         sizeof(change_field_names) / sizeof(change_field_names[0]), text, len);
+    if (idx < 0)
+        return false;
+    *out = (change_field)idx;
+    return true;
+}
 
 /* a issued before b: by issue date, then by id (two certificates of one day). */
 static bool issued_before(const select_cert *a, const select_cert *b)

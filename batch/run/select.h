@@ -118,6 +118,11 @@ typedef struct select_result {
 kg_err select_resident_evaluate(const select_resident *resident, const select_config *config,
                                 kdate run_date, select_result *results);
 
+/* Parse the names the data uses ("in", "within", "out"; "name", "address", "birth_date",
+ * "sex"; len bytes, no NUL needed). False for any other text. */
+bool select_move_kind_parse(const char *text, size_t len, move_kind *out);
+bool select_change_field_parse(const char *text, size_t len, change_field *out);
+
 /* "bad_data", "not_resident", ... Never NULL. */
 const char *select_reason_name(select_reason reason);
 

@@ -336,6 +336,14 @@ static void reason_names_are_stable(void)
     for (int reason = 0; reason < REASON__COUNT; reason++)
         CU_ASSERT_STRING_EQUAL(select_reason_name((select_reason)reason), expected[reason]);
     CU_ASSERT_STRING_EQUAL(select_reason_name(REASON__COUNT), "?");
+    move_kind kind = MOVE_IN;
+    CU_ASSERT(select_move_kind_parse("within", 6, &kind));
+    CU_ASSERT_EQUAL(kind, MOVE_WITHIN);
+    CU_ASSERT(!select_move_kind_parse("withi", 5, &kind));
+    change_field field = CHANGE_NAME;
+    CU_ASSERT(select_change_field_parse("birth_date", 10, &field));
+    CU_ASSERT_EQUAL(field, CHANGE_BIRTH_DATE);
+    CU_ASSERT(!select_change_field_parse("", 0, &field));
 }
 
 int tests_register_select(void)
