@@ -147,8 +147,7 @@ static void count_resident(const scan_resident *scanned, const select_result *re
             counts->excluded++;
             counts->per_reason[result->reason]++;
         }
-        if (result->outcome != OUTCOME_NOT_DUE && result->data_error == KG_OK &&
-            result->expiry.recorded_mismatch)
+        if (select_result_is_finding(result))
             counts->findings++;
     }
     counts->notices += noticed;

@@ -120,8 +120,7 @@ kg_err ledger_add(db_conn *conn, const select_resident *res, const char *office_
     else if (result->outcome == OUTCOME_EXCLUDED)
         err = put_row(conn, 'X', res, office_code, postal_code, cert, result,
                       select_reason_name(result->reason), result->detail, errbuf);
-    if (err == KG_OK && result->data_error == KG_OK && result->expiry.recorded_mismatch &&
-        result->outcome != OUTCOME_NOT_DUE) {
+    if (err == KG_OK && select_result_is_finding(result)) {
         char detail[128], computed[KDATE_ISO_LEN + 1], recorded[KDATE_ISO_LEN + 1];
         snprintf(detail, sizeof(detail), "recorded %s, computed %s (%s)",
                  kdate_format(result->expiry.expiry, recorded),

@@ -330,6 +330,12 @@ static select_reason first_reason(const select_resident *res, const select_cert 
     return REASON__COUNT;
 }
 
+bool select_result_is_finding(const select_result *result)
+{
+    return result->outcome != OUTCOME_NOT_DUE && result->data_error == KG_OK &&
+           result->expiry.recorded_mismatch;
+}
+
 kg_err select_resident_evaluate(const select_resident *res, const select_config *config,
                                 kdate run_date, select_result *results)
 {

@@ -118,6 +118,10 @@ typedef struct select_result {
 kg_err select_resident_evaluate(const select_resident *resident, const select_config *config,
                                 kdate run_date, select_result *results);
 
+/* An audit finding (E7): a certificate that matters on the run date (due, noticed or
+ * not) whose recorded expiry differs from the computed one. */
+bool select_result_is_finding(const select_result *result);
+
 /* Parse the names the data uses ("in", "within", "out"; "name", "address", "birth_date",
  * "sex"; len bytes, no NUL needed). False for any other text. */
 bool select_move_kind_parse(const char *text, size_t len, move_kind *out);
