@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "common/csv.h"
+#include "common/options.h"
 #include "common/strbuf.h"
 #include "db/db.h"
 #include "db/migrations.h"
@@ -57,16 +58,12 @@ static kg_err parse_options(int argc, char **argv, load_options *options, kg_err
     options->bulk = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *arg = argv[arg_idx];
-        const char *encoding = NULL;
-        if (strcmp(arg, "--encoding") == 0 && arg_idx + 1 < argc)
-            encoding = argv[++arg_idx];
-        else if (strncmp(arg, "--encoding=", 11) == 0)
-            encoding = arg + 11;
-        else if (strcmp(arg, "--bulk") == 0)
+        const char *encoding = options_value(argc, argv, &arg_idx, "--encoding");
+        if (encoding == NULL && strcmp(arg, "--bulk") == 0)
             options->bulk = 1;
-        else if (arg[0] != '-' && options->dir == NULL)
+        else if (encoding == NULL && arg[0] != '-' && options->dir == NULL)
             options->dir = arg;
-        else
+        else if (encoding == NULL)
             return kg_fail(errbuf, KG_ERR_USAGE,
                            "unable to parse option '%s': usage: kigen "
                            "load DIR [--encoding utf8|cp932] [--bulk]",

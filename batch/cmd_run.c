@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "common/clock.h"
 #include "common/crash.h"
+#include "common/options.h"
 #include "db/db.h"
 #include "db/migrations.h"
 #include "run/ledger.h"
@@ -51,20 +52,6 @@ static const char usage[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
     "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--dry-run]";
 
-/* "--name value" or "--name=value": the value, advancing *arg_idx; NULL otherwise. */
-static const char *option_value(int argc, char **argv, int *arg_idx, const char *name)
-{
-    size_t len = strlen(name);
-    const char *arg = argv[*arg_idx];
-    if (strncmp(arg, name, len) != 0)
-        return NULL;
-    if (arg[len] == '=')
-        return arg + len + 1;
-    if (arg[len] == '\0' && *arg_idx + 1 < argc)
-        return argv[++*arg_idx];
-    return NULL;
-}
-
 static kg_err parse_options(int argc, char **argv, run_options *options, kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
@@ -72,7 +59,7 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
     options->config = run_config_default();
     /* the file first, so that the other options override it */
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *path = option_value(argc, argv, &arg_idx, "--config");
+        const char *path = options_value(argc, argv, &arg_idx, "--config");
         if (path != NULL) {
             kg_err err = run_config_read_file(&options->config, path, errbuf);
             if (err != KG_OK)
@@ -82,21 +69,21 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *value;
         kg_err err = KG_OK;
-        if (option_value(argc, argv, &arg_idx, "--config") != NULL) {
+        if (options_value(argc, argv, &arg_idx, "--config") != NULL) {
             continue;
-        } else if ((value = option_value(argc, argv, &arg_idx, "--date")) != NULL) {
+        } else if ((value = options_value(argc, argv, &arg_idx, "--date")) != NULL) {
             if (kdate_parse(value, strlen(value), &options->run_date) != KG_OK)
                 return kg_fail(errbuf, KG_ERR_USAGE,
                                "unable to use --date '%s': not a day "
                                "as YYYY-MM-DD",
                                value);
-        } else if ((value = option_value(argc, argv, &arg_idx, "--out")) != NULL) {
+        } else if ((value = options_value(argc, argv, &arg_idx, "--out")) != NULL) {
             options->out_dir = value;
-        } else if ((value = option_value(argc, argv, &arg_idx, "--lead-days")) != NULL) {
+        } else if ((value = options_value(argc, argv, &arg_idx, "--lead-days")) != NULL) {
             err = run_config_set(&options->config, "lead_days", value, errbuf);
-        } else if ((value = option_value(argc, argv, &arg_idx, "--mover-months")) != NULL) {
+        } else if ((value = options_value(argc, argv, &arg_idx, "--mover-months")) != NULL) {
             err = run_config_set(&options->config, "mover_months", value, errbuf);
-        } else if ((value = option_value(argc, argv, &arg_idx, "--feb29")) != NULL) {
+        } else if ((value = options_value(argc, argv, &arg_idx, "--feb29")) != NULL) {
             err = run_config_set(&options->config, "feb29", value, errbuf);
         } else if (strcmp(argv[arg_idx], "--w2") == 0) {
             options->config.select.rules.window_w2 = true;

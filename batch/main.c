@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "version.h"
 
 typedef struct command_entry {
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
     int arg_idx = 1;
     for (; arg_idx < argc && argv[arg_idx][0] == '-'; arg_idx++) {
         const char *arg = argv[arg_idx];
+        const char *value;
         if (strcmp(arg, "--version") == 0) {
             printf("kigen %s\n", KIGEN_VERSION);
             return KG_EXIT_OK;
@@ -62,10 +64,8 @@ int main(int argc, char **argv)
             level = LOG_DEBUG;
         } else if (strcmp(arg, "-q") == 0) {
             level = LOG_ERROR;
-        } else if (strcmp(arg, "--db") == 0 && arg_idx + 1 < argc) {
-            conninfo = argv[++arg_idx];
-        } else if (strncmp(arg, "--db=", 5) == 0) {
-            conninfo = arg + 5;
+        } else if ((value = options_value(argc, argv, &arg_idx, "--db")) != NULL) {
+            conninfo = value;
         } else {
             fprintf(stderr, "kigen: error: unknown option '%s'\n", arg);
             print_usage(stderr);
