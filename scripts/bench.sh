@@ -88,13 +88,13 @@ SETUP="CREATE TEMP TABLE run_params (run_date date NOT NULL); INSERT INTO run_pa
 $PSQL -c "VACUUM ANALYZE"
 rm -rf "$WORK/run"
 
+copy_rows=$($PSQL -At -c "SELECT count(*) FROM kigen.residents r WHERE EXISTS
+  (SELECT 1 FROM kigen.certificates c WHERE c.resident_id = r.resident_id)")
 t0=$(now)
-copy_rows=$($PSQL -At <<SQL | tail -1
+$PSQL <<SQL
 $SETUP;
 \copy ($SCAN_SQL) TO '/dev/null'
-SELECT count(*) FROM kigen.residents r WHERE EXISTS (SELECT 1 FROM kigen.certificates c WHERE c.resident_id = r.resident_id);
 SQL
-)
 t1=$(now)
 copy_secs=$(elapsed "$t0" "$t1")
 
