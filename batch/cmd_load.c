@@ -21,6 +21,7 @@
 #include "common/strbuf.h"
 #include "db/db.h"
 #include "db/migrations.h"
+#include "run/schedule.h"
 #include "load/load_field.h"
 #include "load/load_spec.h"
 #include "load/load_stage.h"
@@ -292,6 +293,10 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         goto cleanup;
     }
     print_summary(ctx->out, stats);
+    /* the load is committed: a failure here leaves the residents stale (the run reads
+     * them in full), which is reported but loses nothing */
+    long refreshed = 0;
+    err = schedule_refresh(conn, ctx->log, &refreshed, &outcome->error);
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
         outcome->exceptions += stats->rejected[spec_idx];
 cleanup:

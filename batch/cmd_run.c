@@ -23,6 +23,7 @@
 #include "run/outputs.h"
 #include "run/run_config.h"
 #include "run/scan.h"
+#include "run/schedule.h"
 #include "run/select.h"
 #include "version.h"
 
@@ -34,7 +35,9 @@ typedef struct run_options {
     kdate run_date;
     const char *out_dir;
     int dry_run;
-    int print_scan_sql; /* --scan-sql: print the scan's SELECT (for `make bench`) and stop */
+    int whole_city;             /* --whole-city: read every resident, not only the schedule's */
+    const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
+                                   `make bench`) and stop */
     run_config config;
 } run_options;
 
@@ -43,6 +46,7 @@ typedef struct run_counts {
     long notices; /* residents noticed */
     long certificates_noticed;
     long already_noticed;
+    long already_excluded; /* excluded for good by an earlier run (D28) */
     long excluded;
     long findings;
     long per_reason[REASON__COUNT];
@@ -50,7 +54,7 @@ typedef struct run_counts {
 
 static const char usage[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
-    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--dry-run]";
+    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--whole-city] [--dry-run]";
 
 static kg_err parse_options(int argc, char **argv, run_options *options, kg_errbuf *errbuf)
 {
@@ -87,10 +91,12 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
             err = run_config_set(&options->config, "feb29", value, errbuf);
         } else if (strcmp(argv[arg_idx], "--w2") == 0) {
             options->config.select.rules.window_w2 = true;
+        } else if (strcmp(argv[arg_idx], "--whole-city") == 0) {
+            options->whole_city = 1;
         } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
             options->dry_run = 1;
-        } else if (strcmp(argv[arg_idx], "--scan-sql") == 0) {
-            options->print_scan_sql = 1;
+        } else if ((value = options_value(argc, argv, &arg_idx, "--scan-sql")) != NULL) {
+            options->print_scan_sql = value;
         } else {
             return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
                            usage);
@@ -98,7 +104,7 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
         if (err != KG_OK)
             return err;
     }
-    if (options->out_dir == NULL && !options->dry_run && !options->print_scan_sql)
+    if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
         return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing: %s", usage);
     return KG_OK;
 }
@@ -108,9 +114,11 @@ static void counts_json(const run_counts *counts, char *buf, size_t cap)
     int len = snprintf(buf, cap,
                        "{\"residents_scanned\": %ld, \"notices\": %ld, "
                        "\"certificates_noticed\": %ld, \"already_noticed\": %ld, "
-                       "\"excluded\": %ld, \"findings\": %ld, \"excluded_per_reason\": {",
+                       "\"already_excluded\": %ld, \"excluded\": %ld, \"findings\": %ld, "
+                       "\"excluded_per_reason\": {",
                        counts->residents, counts->notices, counts->certificates_noticed,
-                       counts->already_noticed, counts->excluded, counts->findings);
+                       counts->already_noticed, counts->already_excluded, counts->excluded,
+                       counts->findings);
     for (int reason = 0; reason < REASON__COUNT && len > 0 && (size_t)len < cap; reason++)
         len += snprintf(buf + len, cap - (size_t)len, "%s\"%s\": %ld", reason > 0 ? ", " : "",
                         select_reason_name((select_reason)reason), counts->per_reason[reason]);
@@ -130,6 +138,8 @@ static void count_resident(const scan_resident *scanned, const select_result *re
             noticed = 1;
         } else if (result->outcome == OUTCOME_ALREADY_NOTICED) {
             counts->already_noticed++;
+        } else if (result->outcome == OUTCOME_ALREADY_EXCLUDED) {
+            counts->already_excluded++;
         } else if (result->outcome == OUTCOME_EXCLUDED) {
             counts->excluded++;
             counts->per_reason[result->reason]++;
@@ -152,9 +162,15 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_option
         free(results);
         return kg_fail(errbuf, KG_ERR_NOMEM, "unable to scan: out of memory");
     }
+    long listed = 0;
     kg_err err = db_exec(reader, "BEGIN ISOLATION LEVEL REPEATABLE READ", errbuf);
     if (err == KG_OK)
-        err = scan_begin(reader, options->run_date, errbuf);
+        err = scan_prepare_due(reader, options->run_date, options->config.select.lead_days,
+                               options->whole_city, &listed, errbuf);
+    if (err == KG_OK) {
+        log_line(log, LOG_DETAIL, "scan: %ld residents can have something due", listed);
+        err = scan_begin(reader, errbuf);
+    }
     time_t started = time(NULL);
     while (err == KG_OK && (err = scan_next(reader, scanned, errbuf)) == KG_OK) {
         err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
@@ -167,7 +183,7 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_option
             err = ledger_add(writer, &scanned->res, scanned->office_code, scanned->postal_code,
                              &scanned->certs[idx], &results[idx], errbuf);
         count_resident(scanned, results, counts);
-        if (counts->residents == 100)
+        if (counts->residents == 2) /* the ledger's COPY holds rows, the scan goes on */
             crash_point("scan");
         if (counts->residents % PROGRESS_EVERY == 0)
             log_line(log, LOG_INFO, "scanned %ld residents: %ld notices, %ld excluded (%ld s)",
@@ -187,10 +203,10 @@ static void print_summary(FILE *out, const run_options *options, const run_count
     char date[KDATE_ISO_LEN + 1];
     fprintf(out,
             "run %s: %s: %ld residents scanned, %ld notices (%ld certificates), %ld already "
-            "noticed, %ld excluded, %ld findings",
+            "noticed, %ld excluded, %ld already excluded, %ld findings",
             kdate_format(options->run_date, date), what, counts->residents, counts->notices,
             counts->certificates_noticed, counts->already_noticed, counts->excluded,
-            counts->findings);
+            counts->already_excluded, counts->findings);
     if (options->out_dir != NULL && !options->dry_run)
         fprintf(out, "; outputs in %s/%s/", options->out_dir, date);
     fputc('\n', out);
@@ -206,8 +222,12 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_options
                         kg_errbuf *errbuf)
 {
     db_conn *writer = NULL;
-    kg_err err =
-        ledger_start_run(conn, options->run_date, KIGEN_VERSION, config_json, run_id, errbuf);
+    long refreshed = 0;
+    kg_err err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
+    if (err == KG_OK)
+        err = schedule_unsettle_if_changed(conn, KIGEN_VERSION, config_json, ctx->log, errbuf);
+    if (err == KG_OK)
+        err = ledger_start_run(conn, options->run_date, KIGEN_VERSION, config_json, run_id, errbuf);
     if (err == KG_OK)
         err = db_connect(ctx->conninfo, errbuf, &writer);
     if (err == KG_OK)
@@ -237,13 +257,15 @@ static kg_err read_counts(db_conn *conn, long run_id, run_counts *counts, kg_err
                  "SELECT (counts->>'residents_scanned')::bigint, "
                  "(counts->>'notices')::bigint, (counts->>'certificates_noticed')::bigint, "
                  "(counts->>'already_noticed')::bigint, (counts->>'excluded')::bigint, "
-                 "(counts->>'findings')::bigint FROM kigen.runs WHERE run_id = $1::bigint",
+                 "(counts->>'findings')::bigint, (counts->>'already_excluded')::bigint "
+                 "FROM kigen.runs WHERE run_id = $1::bigint",
                  1, params, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) == 1) {
         long *fields[] = {
             &counts->residents,       &counts->notices,  &counts->certificates_noticed,
-            &counts->already_noticed, &counts->excluded, &counts->findings};
-        for (int idx = 0; idx < 6; idx++) {
+            &counts->already_noticed, &counts->excluded, &counts->findings,
+            &counts->already_excluded};
+        for (int idx = 0; idx < 7; idx++) {
             const char *value = db_result_value(result, 0, idx);
             *fields[idx] = value != NULL ? strtol(value, NULL, 10) : 0;
         }
@@ -271,8 +293,16 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     kg_err err = parse_options(argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
-    if (options.print_scan_sql) {
-        fprintf(ctx->out, "%s\n", scan_select_sql());
+    if (options.print_scan_sql != NULL) {
+        const char *part = options.print_scan_sql;
+        const char *sql = strcmp(part, "create") == 0   ? scan_set_create_sql_text()
+                          : strcmp(part, "fill") == 0   ? scan_due_fill_sql_text()
+                          : strcmp(part, "select") == 0 ? scan_select_sql()
+                                                        : NULL;
+        if (sql == NULL)
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to print '--scan-sql %s': create, fill or select", part);
+        fprintf(ctx->out, "%s\n", sql);
         return KG_OK;
     }
     char config_json[JSON_MAX], date[KDATE_ISO_LEN + 1];

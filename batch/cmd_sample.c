@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "db/migrations.h"
 #include "load/load_spec.h"
+#include "run/schedule.h"
 #include "sample/sample_city.h"
 #include "sample/sample_rows.h"
 
@@ -310,6 +311,9 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++)
         if (spec_idx != residents_idx)
             err = copy_from_file(conn, spec_idx, &sinks[spec_idx], errbuf);
+    /* the triggers that mark changed residents were off (replica role): mark all */
+    if (err == KG_OK)
+        err = db_exec(conn, "SELECT kigen.schedule_mark(ARRAY[0::bigint])", errbuf);
     if (err == KG_OK)
         err = db_exec(conn, "COMMIT", errbuf);
     if (err != KG_OK && conn != NULL)
@@ -319,6 +323,9 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
                       "ANALYZE kigen.residents, kigen.cards, kigen.certificates, "
                       "kigen.moves, kigen.changes, kigen.proxy_requests, kigen.offices",
                       errbuf);
+    long refreshed = 0;
+    if (err == KG_OK)
+        err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
     sinks_close(sinks, 0);
     db_close(conn);
     return err;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../common/strbuf.h"
+#include "schedule.h"
 
 #define ROW_MAX 1024
 
@@ -61,12 +62,13 @@ kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, cons
 
 kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf)
 {
-    kg_err err = db_exec(conn,
-                         "BEGIN; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
-                         "resident_id bigint NOT NULL, certificate_id bigint NOT NULL, "
-                         "office_code text, postal_code text, expiry date, window_open date, "
-                         "cause text, detail text) ON COMMIT DROP",
-                         errbuf);
+    kg_err err =
+        db_exec(conn,
+                "BEGIN; " SCHEDULE_LOCK_SQL "; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
+                "resident_id bigint NOT NULL, certificate_id bigint NOT NULL, "
+                "office_code text, postal_code text, expiry date, window_open date, "
+                "cause text, detail text) ON COMMIT DROP",
+                errbuf);
     if (err == KG_OK)
         err = db_copy_begin(conn, "COPY pg_temp.run_rows FROM STDIN (FORMAT csv)", errbuf);
     return err;
@@ -120,6 +122,8 @@ kg_err ledger_add(db_conn *conn, const select_resident *res, const char *office_
     else if (result->outcome == OUTCOME_EXCLUDED)
         err = put_row(conn, 'X', res, office_code, postal_code, cert, result,
                       select_reason_name(result->reason), result->detail, errbuf);
+    if (err == KG_OK && result->final && !cert->settled)
+        err = put_row(conn, 'S', res, office_code, postal_code, cert, result, "", "", errbuf);
     if (err == KG_OK && select_result_is_finding(result)) {
         char detail[128], computed[KDATE_ISO_LEN + 1], recorded[KDATE_ISO_LEN + 1];
         snprintf(detail, sizeof(detail), "recorded %s, computed %s (%s)",
@@ -139,6 +143,8 @@ kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *cou
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
     const char *params[] = {run_text, kdate_format(run_date, date), counts_json};
     kg_err err = db_copy_end(conn, errbuf);
+    if (err == KG_OK) /* the planner's statistics for the joins below */
+        err = db_exec(conn, "ANALYZE pg_temp.run_rows", errbuf);
     if (err == KG_OK)
         err = db_query(conn,
                        "INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, "
@@ -168,6 +174,11 @@ kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *cou
                        "detail) SELECT $1::bigint, certificate_id, resident_id, cause, detail "
                        "FROM pg_temp.run_rows WHERE kind = 'F'",
                        1, params, errbuf, NULL);
+    if (err == KG_OK)
+        err = db_exec(conn,
+                      "UPDATE kigen.cert_schedule s SET settled = true FROM pg_temp.run_rows r "
+                      "WHERE r.kind = 'S' AND s.certificate_id = r.certificate_id",
+                      errbuf);
     if (err == KG_OK) {
         const char *status_params[] = {run_text, counts_json};
         err = db_query(conn,

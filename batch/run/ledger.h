@@ -31,17 +31,20 @@ kg_err ledger_find_run(db_conn *conn, kdate run_date, ledger_status *status, lon
 kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, const char *config_json,
                         long *run_id, kg_errbuf *errbuf);
 
-/* Opens the recording transaction on conn and the COPY of the run's rows. */
+/* Opens the recording transaction on conn (holding the schedule lock: schedule.h) and
+ * the COPY of the run's rows. */
 kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf);
 
 /* Adds one certificate's outcome (notices, exclusions; an E7 mismatch also as a
- * finding). Not-due and already-noticed certificates are not recorded. */
+ * finding; a final outcome marks the certificate settled: D28). Not-due, already-noticed
+ * and already-excluded certificates are not recorded. */
 kg_err ledger_add(db_conn *conn, const select_resident *res, const char *office_code,
                   const char *postal_code, const select_cert *cert, const select_result *result,
                   kg_errbuf *errbuf);
 
 /* Numbers the notices (YYYYMMDD-nnnnnn in office, postal code, resident order), writes
- * notices, exclusions and findings, sets status recorded with the counts, commits. */
+ * notices, exclusions and findings, marks settled certificates, sets status recorded
+ * with the counts, commits. */
 kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
                      kg_errbuf *errbuf);
 

@@ -146,19 +146,26 @@ static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const 
     return err;
 }
 
+/* The certificate's type by its primary key: a night's rows are few, and a join would let
+ * the planner hash the whole certificates table. */
+#define CERT_TYPE_OF(alias)                                                                        \
+    "(SELECT c.type FROM kigen.certificates c WHERE c.certificate_id = " alias ".certificate_id)"
 static const char notices_sql[] =
-    "SELECT n.notice_no, n.resident_id, nc.certificate_id, c.type, nc.expiry, nc.window_open, "
-    "nc.cause, n.file, n.page FROM kigen.notices n JOIN kigen.notice_certificates nc ON "
-    "nc.notice_no = n.notice_no JOIN kigen.certificates c ON c.certificate_id = "
-    "nc.certificate_id JOIN pg_temp.out_params p ON n.run_date = p.run_date "
-    "ORDER BY n.notice_no, nc.certificate_id";
-static const char excluded_sql[] =
-    "SELECT e.resident_id, e.certificate_id, c.type, e.expiry, e.reason, e.detail "
-    "FROM kigen.exclusions e JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "
-    "JOIN pg_temp.out_params p ON e.run_id = p.run_id ORDER BY e.resident_id, e.certificate_id";
+    "SELECT n.notice_no, n.resident_id, nc.certificate_id, " CERT_TYPE_OF(
+        "nc") ", nc.expiry, "
+              "nc.window_open, nc.cause, n.file, n.page FROM kigen.notices n JOIN "
+              "kigen.notice_certificates nc ON nc.notice_no = n.notice_no WHERE n.run_date = "
+              "(SELECT p.run_date FROM pg_temp.out_params p) "
+              "ORDER BY n.notice_no, nc.certificate_id";
+static const char excluded_sql[] = "SELECT e.resident_id, e.certificate_id, " CERT_TYPE_OF(
+    "e") ", e.expiry, e.reason, "
+         "e.detail FROM kigen.exclusions e WHERE e.run_id = (SELECT p.run_id FROM "
+         "pg_temp.out_params p) "
+         "ORDER BY e.resident_id, e.certificate_id";
 static const char findings_sql[] =
     "SELECT f.resident_id, f.certificate_id, f.kind, f.detail FROM kigen.findings f "
-    "JOIN pg_temp.out_params p ON f.run_id = p.run_id ORDER BY f.resident_id, f.certificate_id";
+    "WHERE f.run_id = (SELECT p.run_id FROM pg_temp.out_params p) "
+    "ORDER BY f.resident_id, f.certificate_id";
 
 /* {"reason": count, ...} and {"office": notices, ...} from the ledger. */
 static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
@@ -167,11 +174,12 @@ static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
     kg_err err = db_query(
         conn,
         "SELECT coalesce((SELECT json_object_agg(reason, n ORDER BY reason) FROM (SELECT "
-        "e.reason, count(*) AS n FROM kigen.exclusions e JOIN pg_temp.out_params p ON "
-        "e.run_id = p.run_id GROUP BY e.reason) r), '{}'), coalesce((SELECT "
+        "e.reason, count(*) AS n FROM kigen.exclusions e WHERE "
+        "e.run_id = (SELECT p.run_id FROM pg_temp.out_params p) GROUP BY e.reason) r), '{}'), "
+        "coalesce((SELECT "
         "json_object_agg(office, n ORDER BY office) FROM (SELECT coalesce(n.office_code, '') "
-        "AS office, count(*) AS n FROM kigen.notices n JOIN pg_temp.out_params p ON "
-        "n.run_date = p.run_date GROUP BY 1) o), '{}')",
+        "AS office, count(*) AS n FROM kigen.notices n WHERE "
+        "n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) GROUP BY 1) o), '{}')",
         0, NULL, errbuf, &result);
     if (err == KG_OK) {
         const char *const pieces[] = {

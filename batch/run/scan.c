@@ -2,7 +2,7 @@
  * scan.c - the COPY query of the nightly run and its row parser (see scan.h).
  *
  * Certificates travel as one text field per resident, "id,card,type,issued,revoked,
- * recorded,card_issued,card_expires,card_revoked,noticed" joined with ';' (ids, dates
+ * recorded,card_issued,card_expires,card_revoked,noticed,settled" joined with ';' (ids, dates
  * and enumerations only: nothing that needs quoting); moves as "date,kind;...", changes
  * as "date,field;...". Text columns are only checked for printable characters.
  */
@@ -16,47 +16,145 @@
 
 #define FIELD_COUNT 18
 
+/* The residents to read, in pg_temp.scan_residents (filled by scan_prepare_*). The lists
+ * are aggregated for those residents only: a semi-join the planner turns into index
+ * lookups for a night's few thousand, and into hash joins for a whole city. */
+#define SCAN_SET "(SELECT s.resident_id FROM pg_temp.scan_residents s)"
+
 static const char scan_sql[] =
     "WITH cert_lists AS (SELECT c.resident_id, string_agg(c.certificate_id || ',' || "
     "coalesce(c.card_id, 0) || ',' || c.type || ',' || c.issued_on || ',' || "
     "coalesce(c.revoked_on::text, '') || ',' || coalesce(c.expires_on::text, '') || ',' || "
     "coalesce(k.issued_on::text, '') || ',' || coalesce(k.expires_on::text, '') || ',' || "
-    "coalesce(k.revoked_on::text, '') || ',' || (n.certificate_id IS NOT NULL)::int, ';' "
+    "coalesce(k.revoked_on::text, '') || ',' || (n.certificate_id IS NOT NULL)::int || ',' || "
+    "(coalesce(cs.settled, false) AND NOT EXISTS (SELECT 1 FROM kigen.schedule_stale t "
+    "WHERE t.resident_id IN (c.resident_id, 0)))::int, ';' "
     "ORDER BY c.issued_on, c.certificate_id) AS certs FROM kigen.certificates c "
     "LEFT JOIN kigen.cards k ON k.card_id = c.card_id LEFT JOIN kigen.notice_certificates n "
-    "ON n.certificate_id = c.certificate_id GROUP BY c.resident_id), "
+    "ON n.certificate_id = c.certificate_id LEFT JOIN kigen.cert_schedule cs "
+    "ON cs.certificate_id = c.certificate_id WHERE c.resident_id IN " SCAN_SET
+    " GROUP BY c.resident_id), "
     "move_lists AS (SELECT m.resident_id, string_agg(m.moved_on || ',' || m.kind, ';' "
-    "ORDER BY m.moved_on, m.kind) AS moves FROM kigen.moves m GROUP BY m.resident_id), "
+    "ORDER BY m.moved_on, m.kind) AS moves FROM kigen.moves m WHERE m.resident_id IN " SCAN_SET
+    " GROUP BY m.resident_id), "
     "change_lists AS (SELECT h.resident_id, string_agg(h.changed_on || ',' || h.field, ';' "
-    "ORDER BY h.changed_on, h.field) AS changes FROM kigen.changes h GROUP BY h.resident_id) "
+    "ORDER BY h.changed_on, h.field) AS changes FROM kigen.changes h WHERE h.resident_id "
+    "IN " SCAN_SET " GROUP BY h.resident_id) "
     "SELECT r.resident_id, r.birth_date, r.status, r.removed_on, r.stay_expires, "
     "r.adult_ward::int, r.lives_elsewhere::int, r.office_code, r.postal_code, "
     "(coalesce(r.address, '') <> '')::int, r.family_name, r.given_name, r.address, r.banchi, "
     "r.address2, cl.certs, ml.moves, hl.changes "
     "FROM kigen.residents r JOIN cert_lists cl ON cl.resident_id = r.resident_id "
     "LEFT JOIN move_lists ml ON ml.resident_id = r.resident_id "
-    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id "
-    "CROSS JOIN pg_temp.run_params p";
+    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id";
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+static const char scan_set_create_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS scan_residents (resident_id bigint PRIMARY KEY); "
+    "TRUNCATE pg_temp.scan_residents";
+
+/* $1 run date, $2 lead days. A certificate can be due on D only when its window opens by
+ * D + lead and it expires on or after D; the schedule's span is at most
+ * SELECT_SCHEDULE_MAX_SPAN days, which bounds due_from from below for the index. A settled
+ * certificate (noticed, or excluded for good: D28) needs no reading for its own sake.
+ * Bad data, issues after D and stale residents are read whatever their dates; resident 0
+ * in the stale list (after a TRUNCATE, or before the first refresh) means the whole city. */
+static const char scan_due_fill_sql[] =
+    "INSERT INTO pg_temp.scan_residents (resident_id) "
+    "SELECT s.resident_id FROM kigen.cert_schedule s WHERE s.always "
+    "UNION SELECT s.resident_id FROM kigen.cert_schedule s WHERE s.issued_on > $1::date "
+    "UNION SELECT s.resident_id FROM kigen.cert_schedule s WHERE NOT s.settled AND NOT s.always "
+    "AND s.due_from BETWEEN $1::date - " STRINGIFY(
+        SELECT_SCHEDULE_MAX_SPAN) " AND "
+                                  "$1::date + $2::int AND s.due_until >= $1::date "
+                                  "UNION SELECT t.resident_id FROM kigen.schedule_stale t WHERE "
+                                  "t.resident_id <> 0 "
+                                  "UNION SELECT r.resident_id FROM kigen.residents r WHERE EXISTS "
+                                  "(SELECT 1 FROM kigen.schedule_stale t WHERE t.resident_id = 0)";
 
 const char *scan_select_sql(void)
 {
     return scan_sql;
 }
 
-kg_err scan_begin(db_conn *conn, kdate run_date, kg_errbuf *errbuf)
+const char *scan_set_create_sql_text(void)
 {
-    char date[KDATE_ISO_LEN + 1];
-    kdate_format(run_date, date);
-    const char *params[] = {date};
-    kg_err err = db_exec(conn,
-                         "CREATE TEMP TABLE IF NOT EXISTS run_params (run_date date NOT NULL); "
-                         "TRUNCATE pg_temp.run_params",
-                         errbuf);
+    return scan_set_create_sql;
+}
+
+const char *scan_due_fill_sql_text(void)
+{
+    return scan_due_fill_sql;
+}
+
+/* ANALYZE gives the planner the set's real size (index lookups or hash joins). */
+static kg_err analyze_set(db_conn *conn, long *count, kg_errbuf *errbuf)
+{
+    db_result *result = NULL;
+    kg_err err = db_exec(conn, "ANALYZE pg_temp.scan_residents", errbuf);
     if (err == KG_OK)
-        err = db_query(conn, "INSERT INTO pg_temp.run_params (run_date) VALUES ($1)", 1, params,
-                       errbuf, NULL);
-    if (err != KG_OK)
-        return err;
+        err =
+            db_query(conn, "SELECT count(*) FROM pg_temp.scan_residents", 0, NULL, errbuf, &result);
+    if (err == KG_OK)
+        *count = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    return err;
+}
+
+static const char scan_all_fill_sql[] =
+    "INSERT INTO pg_temp.scan_residents (resident_id) SELECT resident_id FROM kigen.residents";
+
+kg_err scan_prepare_due(db_conn *conn, kdate run_date, int lead_days, bool whole_city, long *count,
+                        kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1], lead[16];
+    kdate_format(run_date, date);
+    snprintf(lead, sizeof(lead), "%d", lead_days);
+    const char *params[] = {date, lead};
+    kg_err err = db_exec(conn, scan_set_create_sql, errbuf);
+    if (err == KG_OK && whole_city)
+        err = db_exec(conn, scan_all_fill_sql, errbuf);
+    else if (err == KG_OK)
+        err = db_query(conn, scan_due_fill_sql, 2, params, errbuf, NULL);
+    if (err == KG_OK)
+        err = analyze_set(conn, count, errbuf);
+    return err;
+}
+
+kg_err scan_prepare_stale(db_conn *conn, long *count, bool *whole_city, kg_errbuf *errbuf)
+{
+    db_result *result = NULL;
+    kg_err err = db_exec(conn, scan_set_create_sql, errbuf);
+    if (err == KG_OK)
+        err = db_exec(conn,
+                      "WITH gone AS (DELETE FROM kigen.schedule_stale RETURNING resident_id) "
+                      "INSERT INTO pg_temp.scan_residents (resident_id) "
+                      "SELECT resident_id FROM gone",
+                      errbuf);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "SELECT EXISTS (SELECT 1 FROM pg_temp.scan_residents "
+                       "WHERE resident_id = 0)",
+                       0, NULL, errbuf, &result);
+    if (err == KG_OK) {
+        *whole_city = db_result_value(result, 0, 0)[0] == 't';
+        if (*whole_city)
+            err = db_exec(conn,
+                          "TRUNCATE pg_temp.scan_residents; " /* then scan_all_fill_sql */
+                          "INSERT INTO pg_temp.scan_residents (resident_id) "
+                          "SELECT resident_id FROM kigen.residents",
+                          errbuf);
+    }
+    db_result_free(result);
+    if (err == KG_OK)
+        err = analyze_set(conn, count, errbuf);
+    return err;
+}
+
+kg_err scan_begin(db_conn *conn, kg_errbuf *errbuf)
+{
     char copy_sql[sizeof(scan_sql) + 64];
     snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT", scan_sql);
     return db_copy_out_begin(conn, copy_sql, errbuf);
@@ -122,12 +220,13 @@ static size_t split(text_span span, char sep, text_span *parts, size_t max)
 
 static bool parse_cert(text_span span, select_cert *cert)
 {
-    text_span parts[10];
-    if (split(span, ',', parts, 10) != 10)
+    text_span parts[11];
+    if (split(span, ',', parts, 11) != 11)
         return false;
-    if (parts[9].len != 1)
+    if (parts[9].len != 1 || parts[10].len != 1)
         return false;
     cert->noticed = parts[9].text[0] == '1';
+    cert->settled = parts[10].text[0] == '1';
     return parse_id(parts[0], &cert->certificate_id) && parse_id(parts[1], &cert->card_id) &&
            rules_cert_type_parse(parts[2].text, parts[2].len, &cert->type) == KG_OK &&
            parse_date(parts[3], &cert->issued_on) && parse_date(parts[4], &cert->revoked_on) &&

@@ -9,6 +9,7 @@
 #ifndef KIGEN_SCAN_H
 #define KIGEN_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/error.h"
@@ -28,14 +29,28 @@ typedef struct scan_resident {
     select_change changes[SCAN_MAX_EVENTS];
 } scan_resident;
 
-/* The scan's SELECT (for COPY and for the benchmark's raw reads). Residents with at
- * least one certificate; every value is read from pg_temp.run_params, which
- * scan_begin fills with parameters. */
-const char *scan_select_sql(void);
+/* The scan reads the residents listed in pg_temp.scan_residents (a temporary table of
+ * the session), filled by one of the two prepare functions inside the caller's
+ * transaction; *count is the number listed. */
 
-/* Creates pg_temp.run_params(run_date) with the run date and starts the COPY on conn
- * (inside the caller's transaction). */
-kg_err scan_begin(db_conn *conn, kdate run_date, kg_errbuf *errbuf);
+/* The nightly run: every resident who can have something to decide on run_date (the
+ * schedule's window, bad data, issues after the date, stale residents; the whole city
+ * while the schedule has not been computed), or with whole_city every resident. */
+kg_err scan_prepare_due(db_conn *conn, kdate run_date, int lead_days, bool whole_city, long *count,
+                        kg_errbuf *errbuf);
+
+/* The schedule refresh: moves the stale list into the set (deleting it from
+ * kigen.schedule_stale); *whole_city when it held resident 0 (then every resident). */
+kg_err scan_prepare_stale(db_conn *conn, long *count, bool *whole_city, kg_errbuf *errbuf);
+
+/* Starts the COPY of the scan (inside the caller's transaction). */
+kg_err scan_begin(db_conn *conn, kg_errbuf *errbuf);
+
+/* The SQL texts, for the benchmark's raw reads (`kigen run --scan-sql`): the temporary
+ * table, its fill for the run ($1 run date, $2 lead days) and the scan's SELECT. */
+const char *scan_set_create_sql_text(void);
+const char *scan_due_fill_sql_text(void);
+const char *scan_select_sql(void);
 
 /* The next resident into *out; KG_EOF after the last. A row the parser cannot read is
  * KG_ERR_INTERNAL (the query and the parser disagree: a bug, not data). */

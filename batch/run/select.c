@@ -225,8 +225,10 @@ static bool sign_void_change(const select_resident *res, const select_cert *cert
     return false;
 }
 
+/* *final: false when the renewing certificate carries a revocation date (still in the
+ * future on run_date), after which the old certificate may be due for a notice again. */
 static bool renewed(const select_resident *res, const select_cert *cert, kdate run_date,
-                    char *detail)
+                    char *detail, bool *final)
 {
     for (size_t idx = 0; idx < res->cert_count; idx++) {
         const select_cert *other = &res->certs[idx];
@@ -235,6 +237,7 @@ static bool renewed(const select_resident *res, const select_cert *cert, kdate r
             char date[KDATE_ISO_LEN + 1];
             snprintf(detail, SELECT_DETAIL_MAX, "renewed by certificate %lld issued on %s",
                      other->certificate_id, kdate_format(other->issued_on, date));
+            *final = other->revoked_on == KDATE_NONE;
             return true;
         }
     }
@@ -286,7 +289,7 @@ static bool recent_mover(const select_resident *res, const rules_expiry *expiry,
 /* The first N4 reason that applies to a due certificate, or REASON__COUNT for none. */
 static select_reason first_reason(const select_resident *res, const select_cert *cert,
                                   const rules_expiry *expiry, const select_config *config,
-                                  kdate run_date, char *detail)
+                                  kdate run_date, char *detail, bool *final)
 {
     char date[KDATE_ISO_LEN + 1];
     if (res->removed) {
@@ -303,7 +306,7 @@ static select_reason first_reason(const select_resident *res, const select_cert 
     }
     if (sign_void_change(res, cert, run_date, detail))
         return REASON_SIGN_VOID_CHANGE;
-    if (renewed(res, cert, run_date, detail))
+    if (renewed(res, cert, run_date, detail, final))
         return REASON_RENEWED;
     if (sign_not_allowed(res, cert, config, detail))
         return REASON_SIGN_NOT_ALLOWED;
@@ -332,8 +335,8 @@ static select_reason first_reason(const select_resident *res, const select_cert 
 
 bool select_result_is_finding(const select_result *result)
 {
-    return result->outcome != OUTCOME_NOT_DUE && result->data_error == KG_OK &&
-           result->expiry.recorded_mismatch;
+    return (result->outcome == OUTCOME_NOTICE || result->outcome == OUTCOME_EXCLUDED) &&
+           result->data_error == KG_OK && result->expiry.recorded_mismatch;
 }
 
 kg_err select_resident_evaluate(const select_resident *res, const select_config *config,
@@ -366,17 +369,62 @@ kg_err select_resident_evaluate(const select_resident *res, const select_config 
         }
         if (cert->noticed) {
             result->outcome = OUTCOME_ALREADY_NOTICED;
+            result->final = true;
             continue;
         }
-        select_reason reason =
-            first_reason(res, cert, &result->expiry, config, run_date, result->detail);
+        /* every reason but bad_data (above) and `renewed` by a certificate revoked in the
+         * future holds on every later date: its conditions only ever start to apply */
+        result->final = true;
+        select_reason reason = first_reason(res, cert, &result->expiry, config, run_date,
+                                            result->detail, &result->final);
         if (reason == REASON__COUNT) {
             result->outcome = OUTCOME_NOTICE;
             result->detail[0] = '\0';
         } else {
-            result->outcome = OUTCOME_EXCLUDED;
+            result->outcome =
+                cert->settled && result->final ? OUTCOME_ALREADY_EXCLUDED : OUTCOME_EXCLUDED;
             result->reason = reason;
         }
+    }
+    return KG_OK;
+}
+
+kg_err select_resident_schedule(const select_resident *res, select_schedule *schedules)
+{
+    if (res->cert_count > SELECT_MAX_CERTS)
+        return KG_ERR_INTERNAL;
+    for (size_t idx = 0; idx < res->cert_count; idx++)
+        schedules[idx] =
+            (select_schedule){.always = false, .due_from = KDATE_MAX, .due_until = KDATE_MIN};
+    /* every reading the configuration can choose; KDATE_MAX as the run date, because
+     * "issued after the run date" is the only place the date enters, and the scan asks
+     * that of the data itself */
+    for (int reading = 0; reading < 4; reading++) {
+        select_config config = select_config_default();
+        config.rules.window_w2 = (reading & 1) != 0;
+        config.rules.feb29 = (reading & 2) != 0 ? FEB29_AS_MAR1 : FEB29_AS_FEB28;
+        expiry_state states[SELECT_MAX_CERTS];
+        memset(states, 0, sizeof(states));
+        for (size_t idx = 0; idx < res->cert_count; idx++) {
+            compute_expiry(res, &config, KDATE_MAX, idx, states, 0);
+            select_schedule *schedule = &schedules[idx];
+            if (states[idx].error != KG_OK) {
+                schedule->always = true;
+                continue;
+            }
+            if (states[idx].expiry.window_open < schedule->due_from)
+                schedule->due_from = states[idx].expiry.window_open;
+            if (states[idx].expiry.expiry > schedule->due_until)
+                schedule->due_until = states[idx].expiry.expiry;
+        }
+    }
+    for (size_t idx = 0; idx < res->cert_count; idx++) {
+        select_schedule *schedule = &schedules[idx];
+        if (!schedule->always &&
+            schedule->due_until - schedule->due_from > SELECT_SCHEDULE_MAX_SPAN)
+            schedule->always = true;
+        if (schedule->always)
+            schedule->due_from = schedule->due_until = KDATE_NONE;
     }
     return KG_OK;
 }

@@ -41,7 +41,8 @@ typedef enum select_outcome {
     OUTCOME_NOT_DUE = 0,         /* not due on the run date: nothing to record */
     OUTCOME_NOTICE = 1,          /* due, gets a notice in this run */
     OUTCOME_ALREADY_NOTICED = 2, /* due, but noticed by an earlier run (N3) */
-    OUTCOME_EXCLUDED = 3         /* due (or undecidable: bad_data), with a reason */
+    OUTCOME_EXCLUDED = 3,        /* due (or undecidable: bad_data), with a reason */
+    OUTCOME_ALREADY_EXCLUDED = 4 /* due, excluded for good by an earlier run (D28) */
 } select_outcome;
 
 typedef enum move_kind { MOVE_IN = 0, MOVE_WITHIN = 1, MOVE_OUT = 2 } move_kind;
@@ -63,6 +64,8 @@ typedef struct select_cert {
     kdate card_expires;
     kdate card_revoked_on;
     bool noticed; /* in the notice ledger already (N3) */
+    bool settled; /* an earlier run decided it for good, with the same data and
+                     configuration (D28): a final exclusion is not reported again */
 } select_cert;
 
 typedef struct select_move {
@@ -110,6 +113,9 @@ typedef struct select_result {
     kg_err data_error;              /* REASON_BAD_DATA: what is wrong */
     rules_expiry expiry;            /* valid when data_error == KG_OK */
     char detail[SELECT_DETAIL_MAX]; /* for the clerk; empty for notices */
+    bool final; /* the outcome stays the same on every later run date while the data and
+                   the configuration do not change: notices, and every exclusion except
+                   bad_data and `renewed` by a certificate with a revocation date (D28) */
 } select_result;
 
 /* Decides every certificate of `resident` for run_date; results[i] belongs to
@@ -118,8 +124,25 @@ typedef struct select_result {
 kg_err select_resident_evaluate(const select_resident *resident, const select_config *config,
                                 kdate run_date, select_result *results);
 
-/* An audit finding (E7): a certificate that matters on the run date (due, noticed or
- * not) whose recorded expiry differs from the computed one. */
+/* When a certificate can possibly be due (sql/004_schedule.sql), whatever the run date
+ * and whichever reading the configuration chooses: due_from is the earliest window
+ * opening and due_until the latest expiry over W1/W2 and both 29 February readings.
+ * `always` when the dates cannot be computed (bad_data on every run) or when
+ * due_until - due_from exceeds SELECT_SCHEDULE_MAX_SPAN days. The run date only enters
+ * the rules through "issued after the run date", which the scan asks of the data itself. */
+#define SELECT_SCHEDULE_MAX_SPAN 120
+typedef struct select_schedule {
+    bool always;
+    kdate due_from;  /* KDATE_NONE when always */
+    kdate due_until; /* KDATE_NONE when always */
+} select_schedule;
+
+/* schedules[i] belongs to resident->certs[i]. KG_ERR_INTERNAL only for more certificates
+ * than SELECT_MAX_CERTS. Pure, like select_resident_evaluate. */
+kg_err select_resident_schedule(const select_resident *resident, select_schedule *schedules);
+
+/* An audit finding (E7): a certificate reported on the run date (noticed or excluded)
+ * whose recorded expiry differs from the computed one. */
 bool select_result_is_finding(const select_result *result);
 
 /* Parse the names the data uses ("in", "within", "out"; "name", "address", "birth_date",

@@ -271,6 +271,91 @@ static void killed_runs_restart_into_the_uninterrupted_state(void)
     remove_dir(reference);
 }
 
+/* Runs `kigen run` for each date into dir, on database `database`; with whole_city, the
+ * scan reads every resident (--whole-city) instead of the schedule's. */
+static void run_nights(const char *database, const char *dir, const char *const *dates,
+                       size_t count, int whole_city)
+{
+    char env[256];
+    snprintf(env, sizeof(env), "PGDATABASE='%s'", database);
+    for (size_t idx = 0; idx < count; idx++) {
+        int status = run_kigen(dates[idx], dir, env, whole_city ? "--whole-city" : "");
+        CU_ASSERT(status == 0 || status == 1);
+    }
+}
+
+/* The schedule (sql/004_schedule.sql) only spares the scan residents with nothing to
+ * decide: night after night, a run that reads the whole city sends exactly the same
+ * notices, and every certificate it excludes was reported by the scheduled runs on that
+ * night or an earlier one (D28: an exclusion for good is reported once). */
+static void scheduled_runs_match_whole_city_runs(void)
+{
+    const char *name = getenv("PGDATABASE");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+    char full_name[256], script[1024], command_line[4096];
+    snprintf(full_name, sizeof(full_name), "%s_full", name);
+    test_root_path("scripts/db.sh", script, sizeof(script));
+    const char *const databases[] = {name, full_name};
+    for (size_t idx = 0; idx < 2; idx++) {
+        snprintf(command_line, sizeof(command_line),
+                 "sh '%s' recreate '%s' >/dev/null 2>&1 && PGDATABASE='%s' '%s' -q db migrate && "
+                 "PGDATABASE='%s' '%s' -q sample --residents 3000 --seed 11 --as-of 2026-12-01",
+                 script, databases[idx], databases[idx], test_kigen_bin(), databases[idx],
+                 test_kigen_bin());
+        CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    }
+    /* a catch-up first night, then nights one to three weeks apart, and a leap day */
+    static const char *const dates[] = {"2026-11-20", "2026-11-21", "2026-11-22", "2026-12-01",
+                                        "2026-12-15", "2027-01-05", "2027-02-01", "2027-02-28",
+                                        "2027-03-01", "2027-04-10", "2027-06-30", "2028-02-29"};
+    size_t count = sizeof(dates) / sizeof(dates[0]);
+    char scheduled[] = "/tmp/kigen-test-run-XXXXXX", whole[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(scheduled);
+    make_temp_dir(whole);
+    run_nights(name, scheduled, dates, count, 0);
+    run_nights(full_name, whole, dates, count, 1);
+    char *reported = calloc(1, 1);
+    long notices_compared = 0, exclusions_checked = 0;
+    for (size_t night = 0; night < count && reported != NULL; night++) {
+        char *got = read_output(scheduled, dates[night], "notices.csv");
+        char *want = read_output(whole, dates[night], "notices.csv");
+        CU_ASSERT_PTR_NOT_NULL(got);
+        CU_ASSERT_STRING_EQUAL(got != NULL ? got : "", want != NULL ? want : "-");
+        for (const char *line = got; line != NULL && (line = strchr(line, '\n')) != NULL; line++)
+            notices_compared++;
+        free(got);
+        free(want);
+        char *excluded = read_output(scheduled, dates[night], "excluded.csv");
+        size_t old_len = strlen(reported), add_len = excluded != NULL ? strlen(excluded) : 0;
+        char *grown = realloc(reported, old_len + add_len + 2);
+        if (grown != NULL) {
+            reported = grown;
+            reported[old_len] = '\n';
+            memcpy(reported + old_len + 1, excluded != NULL ? excluded : "", add_len + 1);
+        }
+        free(excluded);
+        char *full_excluded = read_output(whole, dates[night], "excluded.csv");
+        const char *line = full_excluded != NULL ? strchr(full_excluded, '\n') : NULL;
+        for (; line != NULL && line[1] != '\0'; line = strchr(line + 1, '\n')) {
+            /* "\nresident,certificate," must have been reported */
+            const char *second_comma = strchr(strchr(line + 1, ',') + 1, ',');
+            char key[64];
+            snprintf(key, sizeof(key), "\n%.*s", (int)(second_comma - line), line + 1);
+            CU_ASSERT_PTR_NOT_NULL(strstr(reported, key));
+            exclusions_checked++;
+        }
+        free(full_excluded);
+    }
+    CU_ASSERT(notices_compared > 100);
+    CU_ASSERT(exclusions_checked > 100);
+    free(reported);
+    remove_dir(scheduled);
+    remove_dir(whole);
+    snprintf(command_line, sizeof(command_line),
+             "PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists '%s'", full_name);
+    test_run_shell(command_line, NULL);
+}
+
 int tests_register_run_db(void)
 {
     static const test_case cases[] = {
@@ -282,6 +367,7 @@ int tests_register_run_db(void)
         {"a_second_run_is_refused_at_once", a_second_run_is_refused_at_once},
         {"killed_runs_restart_into_the_uninterrupted_state",
          killed_runs_restart_into_the_uninterrupted_state},
+        {"scheduled_runs_match_whole_city_runs", scheduled_runs_match_whole_city_runs},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);

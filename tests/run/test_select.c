@@ -346,6 +346,124 @@ static void reason_names_are_stable(void)
     CU_ASSERT(!select_change_field_parse("", 0, &field));
 }
 
+/* D28: a final exclusion is reported once; an already-settled one comes back as
+ * OUTCOME_ALREADY_EXCLUDED. bad_data and `renewed` by a certificate that carries a (future)
+ * revocation date are not final: they are decided and reported again. */
+static void final_exclusions_are_reported_once(void)
+{
+    select_resident res = person("1980-02-10");
+    select_cert certs[] = {cert(71, CERT_AUTH, "2022-02-15"), cert(72, CERT_AUTH, "2026-11-20")};
+    select_result results[2];
+    evaluate(&res, certs, 2, results);
+    expect_excluded(&results[0], REASON_RENEWED, "renewed by certificate 72");
+    CU_ASSERT(results[0].final);
+    certs[0].settled = true;
+    evaluate(&res, certs, 2, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_ALREADY_EXCLUDED);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_RENEWED);
+
+    /* the renewing certificate will be revoked on 2026-12-20: on 2026-12-21 the old one is
+     * due for a notice again, so its exclusion today is not final */
+    certs[0].settled = false;
+    certs[1].revoked_on = opt("2026-12-20");
+    evaluate(&res, certs, 2, results);
+    expect_excluded(&results[0], REASON_RENEWED, "renewed by certificate 72");
+    CU_ASSERT(!results[0].final);
+    evaluate_on(&res, certs, 2, "2026-12-21", results);
+    expect_notice(&results[0], "2027-02-10", CAUSE_BIRTHDAY);
+    CU_ASSERT(results[0].final);
+
+    select_resident missing = person(NULL);
+    select_cert bad[] = {cert(81, CERT_AUTH, "2022-02-15")};
+    bad[0].settled = true; /* cannot happen, but bad_data is reported whatever the mark */
+    evaluate(&missing, bad, 1, results);
+    expect_excluded(&results[0], REASON_BAD_DATA, "birth date");
+    CU_ASSERT(!results[0].final);
+}
+
+/* A small deterministic generator (xorshift) for the schedule property below. */
+static unsigned long long next_random(unsigned long long *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+static kdate random_day(unsigned long long *state, const char *from, int span_days)
+{
+    return test_date(from) + (kdate)(next_random(state) % (unsigned long long)span_days);
+}
+
+/* The schedule's promise (select_resident_schedule, sql/004_schedule.sql): whenever any
+ * certificate of a resident is due or undecidable on a day D, under any reading and lead
+ * days, the resident is read on D: some certificate is `always`, issued after D, or has
+ * due_from - lead <= D <= due_until with due_from >= D - SELECT_SCHEDULE_MAX_SPAN (the
+ * scan's index range). Random residents (29 February births, caps, renewals, bad data),
+ * every day of 2024-2029, lead days 0, 14 and 60, W1/W2, both 29 February readings. */
+static void schedule_covers_every_due_day(void)
+{
+    unsigned long long state = 0x9e3779b97f4a7c15ULL;
+    long due_days = 0, residents = 0;
+    static const int leads[] = {0, 14, 60};
+    for (int sample = 0; sample < 300; sample++) {
+        select_resident res = person(sample % 7 == 0 ? "1988-02-29" : NULL);
+        if (sample % 7 != 0)
+            res.birth_date = random_day(&state, "1940-01-01", 60 * 365);
+        if (sample % 41 == 5)
+            res.birth_date = KDATE_NONE;
+        if (sample % 9 == 3)
+            res.stay_expires = random_day(&state, "2024-01-01", 6 * 365);
+        select_cert certs[4];
+        size_t count = 1 + next_random(&state) % 4;
+        for (size_t idx = 0; idx < count; idx++) {
+            certs[idx] = cert((long long)(idx + 1), idx % 2 == 0 ? CERT_AUTH : CERT_SIGN, NULL);
+            certs[idx].issued_on = random_day(&state, "2019-01-01", 11 * 365);
+            if (next_random(&state) % 4 == 0)
+                certs[idx].card_expires = random_day(&state, "2023-01-01", 8 * 365);
+            if (next_random(&state) % 10 == 0)
+                certs[idx].recorded_expiry = random_day(&state, "2024-01-01", 6 * 365);
+        }
+        res.certs = certs;
+        res.cert_count = count;
+        select_schedule schedules[4];
+        CU_ASSERT_EQUAL_FATAL(select_resident_schedule(&res, schedules), KG_OK);
+        residents++;
+        for (kdate day = test_date("2024-01-01"); day <= test_date("2029-12-31"); day++) {
+            bool read = false;
+            for (size_t idx = 0; idx < count; idx++) {
+                const select_schedule *schedule = &schedules[idx];
+                read = read || schedule->always || certs[idx].issued_on > day ||
+                       (schedule->due_from - 60 <= day && day <= schedule->due_until &&
+                        schedule->due_from >= day - SELECT_SCHEDULE_MAX_SPAN);
+            }
+            if (read)
+                continue; /* the tighter lead days below are implied when read */
+            for (int reading = 0; reading < 4; reading++) {
+                for (size_t lead_idx = 0; lead_idx < 3; lead_idx++) {
+                    select_config config = select_config_default();
+                    config.rules.window_w2 = (reading & 1) != 0;
+                    config.rules.feb29 = (reading & 2) != 0 ? FEB29_AS_MAR1 : FEB29_AS_FEB28;
+                    config.lead_days = leads[lead_idx];
+                    select_result results[4];
+                    CU_ASSERT_EQUAL_FATAL(select_resident_evaluate(&res, &config, day, results),
+                                          KG_OK);
+                    for (size_t idx = 0; idx < count; idx++)
+                        if (results[idx].outcome != OUTCOME_NOT_DUE) {
+                            CU_FAIL("a due certificate on a day the schedule does not read");
+                            return;
+                        }
+                }
+            }
+        }
+        for (size_t idx = 0; idx < count; idx++)
+            if (!schedules[idx].always)
+                due_days += schedules[idx].due_until - schedules[idx].due_from;
+    }
+    CU_ASSERT(residents == 300);
+    CU_ASSERT(due_days > 300 * 80); /* windows of about three months were computed */
+}
+
 int tests_register_select(void)
 {
     static const test_case cases[] = {
@@ -368,6 +486,8 @@ int tests_register_select(void)
         {"recorded_expiry_wins_and_juki_is_never_noticed",
          recorded_expiry_wins_and_juki_is_never_noticed},
         {"reason_names_are_stable", reason_names_are_stable},
+        {"final_exclusions_are_reported_once", final_exclusions_are_reported_once},
+        {"schedule_covers_every_due_day", schedule_covers_every_due_day},
         {NULL, NULL},
     };
     return tests_add_suite("select", cases);
