@@ -4,7 +4,7 @@
  * One pass over the UTF-8 address with a small writer that places hyphens lazily (so
  * runs collapse and leading/trailing ones vanish), then the 20 symbol characters, the
  * modulus 19 check and the bar table. No I/O, no allocation, no state between calls.
- * The rules and the cases the manual leaves open are in docs/decisions.md (D28-D34).
+ * The rules and the cases the manual leaves open are in docs/decisions.md (D28-D36).
  */
 #include "barcode.h"
 
