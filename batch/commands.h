@@ -34,5 +34,6 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
 kg_err cmd_sample(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 
 #endif

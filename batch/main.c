@@ -26,6 +26,7 @@ static const command_entry command_table[] = {
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
+    {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},
 };
 
 static void print_usage(FILE *stream)

@@ -75,6 +75,11 @@ static const err_entry err_table[] = {
                                 "the certificate it renews or that caps it has bad data",
                                 KG_EXIT_INPUT},
     [KG_ERR_RUN_BUSY] = {"run_busy", "another kigen run is in progress", KG_EXIT_BUSY},
+    [KG_ERR_POSTAL_CODE] = {"bad_postal_code", "postal code is not 7 digits", KG_EXIT_INPUT},
+    [KG_ERR_POSTAL_CODE_NO_BARCODE] = {"representative_postal_code",
+                                       "postal code ends in 00: no customer barcode is printed",
+                                       KG_EXIT_INPUT},
+    [KG_ERR_ADDRESS_ENCODING] = {"address_encoding", "address is not valid UTF-8", KG_EXIT_INPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

@@ -48,7 +48,10 @@ typedef enum kg_err {
     KG_ERR_CARD_DATES = 36,          /* the card expires before it was issued */
     KG_ERR_LINKED_BAD_DATA = 37,     /* the renewed or capping certificate has bad data */
     KG_ERR_RUN_BUSY = 38,            /* another kigen run holds the run lock */
-    KG_ERR__COUNT                    /* number of values; keep last */
+    KG_ERR_POSTAL_CODE = 39,         /* postal code is not 7 digits (a hyphen after the 3rd) */
+    KG_ERR_POSTAL_CODE_NO_BARCODE = 40, /* postal code ends in 00: no customer barcode */
+    KG_ERR_ADDRESS_ENCODING = 41,       /* address text is not valid UTF-8 */
+    KG_ERR__COUNT                       /* number of values; keep last */
 } kg_err;
 
 /* Stable short code for a value, e.g. "issued_before_birth". Never NULL. */

@@ -1,6 +1,6 @@
 /*
- * test_filters.c - `kigen expiry` and `kigen wareki` end to end: in-process against the
- * command functions, and through the built binary (KIGEN_BIN) on the files in
+ * test_filters.c - `kigen expiry`, `kigen wareki` and `kigen barcode` end to end: in-process
+ * against the command functions, and through the built binary (KIGEN_BIN) on the files in
  * tests/data, with exit statuses, option errors, and flat memory on 2,000,000 lines.
  */
 #include <stdio.h>
@@ -164,6 +164,69 @@ static void binary_exit_statuses(void)
     free(output);
 }
 
+static void barcode_filter_gives_one_line_per_record_and_reports_bad_ones(void)
+{
+    filter_run run = run_in_process(cmd_barcode, "barcode", "barcode_input.csv");
+    CU_ASSERT_EQUAL(run.err, KG_OK);
+    CU_ASSERT_EQUAL(run.exceptions, 5);
+    assert_output_matches(run.output, "barcode_expected.csv");
+    free(run.output);
+}
+
+static void barcode_filter_rejects_options_and_headers_without_its_columns(void)
+{
+    filter_run run = run_in_process(cmd_barcode, "barcode --8pt", "barcode_input.csv");
+    CU_ASSERT_EQUAL(run.err, KG_ERR_USAGE);
+    free(run.output);
+    run = run_in_process(cmd_barcode, "barcode", "expiry_input.csv");
+    CU_ASSERT_EQUAL(run.err, KG_ERR_CSV_HEADER);
+    CU_ASSERT_STRING_EQUAL(run.output, "");
+    free(run.output);
+}
+
+static void binary_barcode_exit_statuses(void)
+{
+    char command_line[4096], input[1024];
+    char *output = NULL;
+    snprintf(command_line, sizeof(command_line), "'%s' barcode < '%s' 2>/dev/null",
+             test_kigen_bin(), test_data_path("barcode_input.csv", input, sizeof(input)));
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 1); /* finished, with exceptions */
+    assert_output_matches(output, "barcode_expected.csv");
+    free(output);
+
+    output = NULL;
+    snprintf(command_line, sizeof(command_line),
+             "printf 'postal_code,address\n2630023,3丁目30-8 郵便ビル403号\n' | '%s' barcode",
+             test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
+    CU_ASSERT_STRING_EQUAL(output, "data,check,bars\n26300233-30-8-403ddd,5,"
+                                   "FDFDADAFDFAFTTFTTFDADFADFATFTDFAFTTTFTADFTFTFADFTTDFATDATDATD"
+                                   "AFTFDF\n");
+    free(output);
+
+    output = NULL; /* a byte that is not UTF-8 is a bad record, not the end */
+    snprintf(command_line, sizeof(command_line),
+             "printf 'postal_code,address\n2630023,1\377\n2630023,\n' | '%s' barcode",
+             test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 1);
+    CU_ASSERT_STRING_EQUAL(output, "data,check,bars\nerror:address_encoding\n"
+                                   "2630023ddddddddddddd,a,FDFDADAFDFAFTTFTTFDADFATDATDATDATDATDAT"
+                                   "DATDATDATDATDATDATDATDADATDF\n");
+    free(output);
+
+    output = NULL;
+    snprintf(command_line, sizeof(command_line),
+             "printf 'postal_code,banchi\n' | '%s' barcode 2>/dev/null", test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 3); /* input rejected */
+    free(output);
+
+    output = NULL;
+    snprintf(command_line, sizeof(command_line), "'%s' barcode extra </dev/null 2>/dev/null",
+             test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 2);
+    free(output);
+}
+
 static void binary_streams_two_million_lines_in_flat_memory(void)
 {
     if (getenv("KIGEN_VALGRIND") != NULL)
@@ -214,6 +277,11 @@ int tests_register_filters(void)
         {"binary_exit_statuses", binary_exit_statuses},
         {"binary_streams_two_million_lines_in_flat_memory",
          binary_streams_two_million_lines_in_flat_memory},
+        {"barcode_filter_gives_one_line_per_record_and_reports_bad_ones",
+         barcode_filter_gives_one_line_per_record_and_reports_bad_ones},
+        {"barcode_filter_rejects_options_and_headers_without_its_columns",
+         barcode_filter_rejects_options_and_headers_without_its_columns},
+        {"binary_barcode_exit_statuses", binary_barcode_exit_statuses},
         {NULL, NULL},
     };
     return tests_add_suite("filters", cases);

@@ -1,0 +1,102 @@
+/*
+ * cmd_barcode.c - `kigen barcode`: the customer barcode module as a streaming CSV filter.
+ *
+ * Reads `postal_code,address` (header-driven, any order, extra columns ignored; `address`
+ * is the part after the town name) and writes `data,check,bars` per input record, or
+ * `error:<code>`. One record in memory at a time; a bad record never stops the filter.
+ * It does not draw bars: that is the PDF renderer's job.
+ */
+#include <stdio.h>
+
+#include "commands.h"
+#include "common/csv.h"
+#include "render/barcode.h"
+
+enum barcode_column { COL_POSTAL_CODE, COL_ADDRESS, COL__COUNT };
+#define COL_REQUIRED 2
+
+static const char *const column_names[COL__COUNT] = {
+    [COL_POSTAL_CODE] = "postal_code",
+    [COL_ADDRESS] = "address",
+};
+
+static kg_err record_to_symbol(const csv_record *record, const size_t *positions,
+                               size_t header_fields, barcode_symbol *symbol)
+{
+    if (record->error != KG_OK)
+        return record->error;
+    if (record->field_count > header_fields)
+        return KG_ERR_CSV_FIELD_COUNT;
+    csv_field postal_code = csv_record_field(record, positions[COL_POSTAL_CODE]);
+    csv_field address = csv_record_field(record, positions[COL_ADDRESS]);
+    return barcode_encode_n(postal_code.data, postal_code.len, address.data, address.len, symbol);
+}
+
+static int write_result(FILE *out, kg_err err, const barcode_symbol *symbol)
+{
+    if (err != KG_OK)
+        return fprintf(out, "error:%s\n", kg_err_code(err));
+    return fprintf(out, "%s,%c,%s\n", symbol->data, symbol->check, symbol->bars);
+}
+
+kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    if (argc > 1)
+        return kg_fail(&outcome->error, KG_ERR_USAGE,
+                       "unable to parse option '%s': barcode takes no options", argv[1]);
+
+    csv_reader *reader = NULL;
+    kg_err err = csv_reader_new(ctx->in, NULL, &reader);
+    if (err != KG_OK)
+        return kg_fail(&outcome->error, err, "unable to start the CSV reader: out of memory");
+
+    csv_record record;
+    size_t positions[COL__COUNT];
+    err = csv_read(reader, &record);
+    if (err == KG_EOF || (err == KG_OK && record.error != KG_OK)) {
+        err = kg_fail(&outcome->error, KG_ERR_CSV_HEADER,
+                      "unable to read the header of standard input: expected %s,%s",
+                      column_names[0], column_names[1]);
+        goto cleanup;
+    }
+    if (err != KG_OK) {
+        err = kg_fail(&outcome->error, err, "unable to read standard input");
+        goto cleanup;
+    }
+    size_t missing = csv_map_header(&record, column_names, COL__COUNT, COL_REQUIRED, positions);
+    if (missing != COL__COUNT) {
+        err = kg_fail(&outcome->error, KG_ERR_CSV_HEADER,
+                      "unable to use the header of standard input: no column '%s'",
+                      column_names[missing]);
+        goto cleanup;
+    }
+    size_t header_fields = record.field_count;
+
+    if (fputs("data,check,bars\n", ctx->out) < 0) {
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        goto cleanup;
+    }
+    for (;;) {
+        err = csv_read(reader, &record);
+        if (err == KG_EOF)
+            break;
+        if (err != KG_OK) {
+            err = kg_fail(&outcome->error, err, "unable to read standard input");
+            goto cleanup;
+        }
+        barcode_symbol symbol;
+        kg_err row_err = record_to_symbol(&record, positions, header_fields, &symbol);
+        if (row_err != KG_OK)
+            outcome->exceptions++;
+        if (write_result(ctx->out, row_err, &symbol) < 0) {
+            err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+            goto cleanup;
+        }
+    }
+    err = KG_OK;
+    if (fflush(ctx->out) != 0)
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+cleanup:
+    csv_reader_free(reader);
+    return err;
+}
