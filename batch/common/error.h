@@ -48,6 +48,9 @@ typedef enum kg_err {
     KG_ERR_CARD_DATES = 36,          /* the card expires before it was issued */
     KG_ERR_LINKED_BAD_DATA = 37,     /* the renewed or capping certificate has bad data */
     KG_ERR_RUN_BUSY = 38,            /* another kigen run holds the run lock */
+    KG_ERR_FONT_LOAD = 39,           /* a font file cannot be loaded */
+    KG_ERR_TEXT_TOO_LONG = 40,       /* a text longer than the shaping limit */
+    KG_ERR_DRAW = 41,                /* cairo failed to draw */
     KG_ERR__COUNT                    /* number of values; keep last */
 } kg_err;
 
