@@ -45,7 +45,7 @@ EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
 FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
-PKGS := libpq
+PKGS := libpq cairo cairo-ft freetype2 harfbuzz
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lm
@@ -60,7 +60,7 @@ endif
 # Sources: everything under batch/ and render/ except main.c makes the library that both
 # the binary and the tests link.
 LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch/load/*.c batch/run/*.c \
-	batch/sample/*.c batch/cmd_*.c))
+	batch/sample/*.c batch/cmd_*.c render/*.c))
 SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c
@@ -94,7 +94,7 @@ $(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
 $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
-	$(Q)$(CC) $(FINAL_CFLAGS) -Ibatch -Itests -c -o $@ $<
+	$(Q)$(CC) $(FINAL_CFLAGS) -Ibatch -Itests -I. -c -o $@ $<
 
 $(GEN_SRC): $(SQL_SRC) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
@@ -157,11 +157,11 @@ db-destroy:
 BANNED := sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|sscanf|mktime|localtime|gmtime|gets
 lint:
 	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \
-		$(wildcard batch/*.h batch/*/*.h); then \
+		$(wildcard batch/*.h batch/*/*.h render/*.h); then \
 		echo "lint: banned call above (see style.md)"; exit 1; \
 	else echo "lint: ok"; fi
 
-FORMAT_SRC = $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard batch/*.h batch/*/*.h tests/*.h)
+FORMAT_SRC = $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard batch/*.h batch/*/*.h render/*.h tests/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
 
