@@ -3,6 +3,7 @@
  * coverage (PUA, IVS, controls, invalid UTF-8), fallback to IPAmj, kinsoku line breaking,
  * shrinking to fit, and drawing to a PDF checked with poppler (pdffonts, pdftotext).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -595,6 +596,79 @@ static void pdf_surface_may_outlive_the_font_set(void)
     rmdir(dir);
 }
 
+static cairo_status_t discard_pdf_bytes(void *closure, const unsigned char *data,
+                                        unsigned int length)
+{
+    size_t *total = closure;
+    (void)data;
+    *total += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+typedef struct worker_result {
+    kg_err err;     /* first failure */
+    size_t missing; /* characters reported missing (expected: none) */
+    size_t pdf_bytes;
+} worker_result;
+
+/* One renderer thread: its own set, runs, lines and PDF surface. */
+static void *render_worker(void *arg)
+{
+    worker_result *result = arg;
+    const char *paths[] = {FONT_MINCHO, FONT_MJ};
+    const char *address = "東京都葛飾区立石5丁目13-1 " YOSHI "野ハイツ403号室（管理人室）";
+    text_fonts *fonts = NULL;
+    result->err = text_fonts_new(paths, 2, &fonts, NULL);
+    if (result->err != KG_OK)
+        return NULL;
+    cairo_surface_t *surface =
+        cairo_pdf_surface_create_for_stream(discard_pdf_bytes, &result->pdf_bytes, 595.0, 842.0);
+    cairo_t *cr = cairo_create(surface);
+    text_run run;
+    text_lines lines;
+    text_run_init(&run);
+    text_lines_init(&lines);
+    for (int page = 0; page < 50 && result->err == KG_OK; page++) {
+        if (text_find_missing(fonts, address, strlen(address), NULL, NULL))
+            result->missing++;
+        result->err = text_break_lines(fonts, address, strlen(address), 10.5, 120.0, 0, &lines);
+        for (size_t line_idx = 0; line_idx < lines.count && result->err == KG_OK; line_idx++) {
+            const text_line *line = &lines.lines[line_idx];
+            result->err =
+                text_shape(fonts, address + line->start, line->end - line->start, 10.5, &run);
+            if (result->err == KG_OK)
+                result->err = text_draw(cr, fonts, &run, 72.0, 100.0 + 14.0 * (double)line_idx);
+        }
+        cairo_show_page(cr);
+    }
+    text_run_free(&run);
+    text_lines_free(&lines);
+    cairo_destroy(cr);
+    text_fonts_free(fonts); /* before the surface: cairo releases the faces later */
+    cairo_surface_finish(surface);
+    if (result->err == KG_OK && cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
+        result->err = KG_ERR_DRAW;
+    cairo_surface_destroy(surface);
+    return NULL;
+}
+
+static void one_font_set_per_thread_renders_concurrently(void)
+{
+    enum { WORKERS = 4 };
+    pthread_t threads[WORKERS];
+    worker_result results[WORKERS];
+    memset(results, 0, sizeof(results));
+    for (size_t worker_idx = 0; worker_idx < WORKERS; worker_idx++)
+        CU_ASSERT_EQUAL_FATAL(
+            pthread_create(&threads[worker_idx], NULL, render_worker, &results[worker_idx]), 0);
+    for (size_t worker_idx = 0; worker_idx < WORKERS; worker_idx++) {
+        pthread_join(threads[worker_idx], NULL);
+        CU_ASSERT_EQUAL(results[worker_idx].err, KG_OK);
+        CU_ASSERT_EQUAL(results[worker_idx].missing, 0);
+        CU_ASSERT(results[worker_idx].pdf_bytes > 1000);
+    }
+}
+
 int tests_register_text(void)
 {
     static const test_case cases[] = {
@@ -621,6 +695,8 @@ int tests_register_text(void)
         {"drawn_text_is_embedded_subset_and_extractable",
          drawn_text_is_embedded_subset_and_extractable},
         {"pdf_surface_may_outlive_the_font_set", pdf_surface_may_outlive_the_font_set},
+        {"one_font_set_per_thread_renders_concurrently",
+         one_font_set_per_thread_renders_concurrently},
         {NULL, NULL},
     };
     /* Its own suite setup: the font sets are loaded once, and cairo's caches emptied. */
