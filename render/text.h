@@ -28,7 +28,8 @@ typedef struct text_fonts text_fonts;
  * print a character prints it). paths are read only during the call. On success *out is a
  * new set the caller frees with text_fonts_free. Errors: KG_ERR_FONT_LOAD with
  * "unable to load font '<path>': <cause>" in errbuf (missing or unreadable file, not a
- * font, no Unicode character map), KG_ERR_USAGE for a bad count, KG_ERR_NOMEM. */
+ * font, no Unicode character map), KG_ERR_USAGE for a bad count, KG_ERR_NOMEM; errbuf
+ * may be NULL. */
 kg_err text_fonts_new(const char *const *paths, size_t count, text_fonts **out, kg_errbuf *errbuf);
 
 /* Releases the set: its HarfBuzz fonts and buffer, FreeType faces and library, scratch
@@ -141,6 +142,7 @@ typedef struct text_lines {
                          on were not placed */
 } text_lines;
 
+/* Empty lines (no allocation). */
 void text_lines_init(text_lines *lines);
 void text_lines_free(text_lines *lines); /* NULL accepted; leaves the text_lines_init state */
 
