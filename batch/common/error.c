@@ -80,6 +80,10 @@ static const err_entry err_table[] = {
                                        "postal code ends in 00: no customer barcode is printed",
                                        KG_EXIT_INPUT},
     [KG_ERR_ADDRESS_ENCODING] = {"address_encoding", "address is not valid UTF-8", KG_EXIT_INPUT},
+    [KG_ERR_FONT_LOAD] = {"font_load", "unable to load a font", KG_EXIT_OUTPUT},
+    [KG_ERR_TEXT_TOO_LONG] = {"text_too_long", "text is longer than the shaping limit",
+                              KG_EXIT_OUTPUT},
+    [KG_ERR_DRAW] = {"draw", "unable to draw on the page", KG_EXIT_OUTPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

@@ -51,6 +51,9 @@ typedef enum kg_err {
     KG_ERR_POSTAL_CODE = 39,         /* postal code is not 7 digits (a hyphen after the 3rd) */
     KG_ERR_POSTAL_CODE_NO_BARCODE = 40, /* postal code ends in 00: no customer barcode */
     KG_ERR_ADDRESS_ENCODING = 41,       /* address text is not valid UTF-8 */
+    KG_ERR_FONT_LOAD = 42,              /* a font file cannot be loaded */
+    KG_ERR_TEXT_TOO_LONG = 43,          /* a text longer than the shaping limit */
+    KG_ERR_DRAW = 44,                   /* cairo failed to draw */
     KG_ERR__COUNT                       /* number of values; keep last */
 } kg_err;
 
