@@ -131,24 +131,10 @@ kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
 
     csv_record record;
     size_t positions[COL__COUNT];
-    err = csv_read(reader, &record);
-    if (err == KG_EOF || (err == KG_OK && record.error != KG_OK)) {
-        err = kg_fail(&outcome->error, KG_ERR_CSV_HEADER,
-                      "unable to read the header of standard input: expected %s,%s,%s,...",
-                      column_names[0], column_names[1], column_names[2]);
+    err = csv_read_header(reader, &record, column_names, COL__COUNT, COL_REQUIRED,
+                          "type,birth_date,issued_on,...", positions, &outcome->error);
+    if (err != KG_OK)
         goto cleanup;
-    }
-    if (err != KG_OK) {
-        err = kg_fail(&outcome->error, err, "unable to read standard input");
-        goto cleanup;
-    }
-    size_t missing = csv_map_header(&record, column_names, COL__COUNT, COL_REQUIRED, positions);
-    if (missing != COL__COUNT) {
-        err = kg_fail(&outcome->error, KG_ERR_CSV_HEADER,
-                      "unable to use the header of standard input: no column '%s'",
-                      column_names[missing]);
-        goto cleanup;
-    }
     size_t header_fields = record.field_count;
 
     if (fputs("expiry,window_open,cause\n", ctx->out) < 0) {

@@ -318,3 +318,21 @@ csv_field csv_record_field(const csv_record *record, size_t position)
         return empty;
     return record->fields[position];
 }
+
+kg_err csv_read_header(csv_reader *reader, csv_record *header, const char *const *names,
+                       size_t name_count, size_t required_count, const char *expected,
+                       size_t *positions, kg_errbuf *errbuf)
+{
+    kg_err err = csv_read(reader, header);
+    if (err == KG_EOF || (err == KG_OK && header->error != KG_OK))
+        return kg_fail(errbuf, KG_ERR_CSV_HEADER,
+                       "unable to read the header of standard input: expected %s", expected);
+    if (err != KG_OK)
+        return kg_fail(errbuf, err, "unable to read standard input");
+    size_t missing = csv_map_header(header, names, name_count, required_count, positions);
+    if (missing != name_count)
+        return kg_fail(errbuf, KG_ERR_CSV_HEADER,
+                       "unable to use the header of standard input: no column '%s'",
+                       names[missing]);
+    return KG_OK;
+}

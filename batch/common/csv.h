@@ -59,6 +59,14 @@ int csv_field_equals(const csv_field *field, const char *name);
 size_t csv_map_header(const csv_record *header, const char *const *names, size_t name_count,
                       size_t required_count, size_t *positions);
 
+/* Reads the header record of a filter's standard input into *header and maps it as
+ * csv_map_header does. KG_ERR_CSV_HEADER ("expected <expected>", or "no column '<name>'")
+ * when there is no usable header or a required column is absent; a read error as it
+ * came. The message goes into errbuf. */
+kg_err csv_read_header(csv_reader *reader, csv_record *header, const char *const *names,
+                       size_t name_count, size_t required_count, const char *expected,
+                       size_t *positions, kg_errbuf *errbuf);
+
 /* Field `position` of a record, or an empty field when the position is absent or past
  * the end of the record (a short row). */
 csv_field csv_record_field(const csv_record *record, size_t position);
