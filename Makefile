@@ -45,7 +45,7 @@ EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
 FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
-PKGS := libpq
+PKGS := libpq xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lm
@@ -60,7 +60,7 @@ endif
 # Sources: everything under batch/ and render/ except main.c makes the library that both
 # the binary and the tests link.
 LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch/load/*.c batch/run/*.c \
-	batch/sample/*.c batch/cmd_*.c))
+	batch/sample/*.c batch/cmd_*.c render/*.c))
 SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c

@@ -19,6 +19,8 @@
 #include "common/options.h"
 #include "db/db.h"
 #include "db/migrations.h"
+#include "../render/xlsx_audit.h"
+#include "run/forecast_scan.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
 #include "run/run_config.h"
@@ -143,7 +145,8 @@ static void count_resident(const scan_resident *scanned, const select_result *re
 /* Scans every resident, decides, and (unless writer is NULL) streams the outcomes into
  * the recording transaction on writer. */
 static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_options *options,
-                              const log_sink *log, run_counts *counts, kg_errbuf *errbuf)
+                              const log_sink *log, run_counts *counts, forecast *fc,
+                              kg_errbuf *errbuf)
 {
     scan_resident *scanned = malloc(sizeof(*scanned));
     select_result *results = malloc(sizeof(*results) * SELECT_MAX_CERTS);
@@ -167,6 +170,8 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_option
             err = ledger_add(writer, &scanned->res, scanned->office_code, scanned->postal_code,
                              &scanned->certs[idx], &results[idx], errbuf);
         count_resident(scanned, results, counts);
+        if (fc != NULL && err == KG_OK)
+            err = forecast_add_resident(fc, scanned->office_code, &scanned->res, results);
         if (counts->residents == 100)
             crash_point("scan");
         if (counts->residents % PROGRESS_EVERY == 0)
@@ -202,7 +207,7 @@ static void print_summary(FILE *out, const run_options *options, const run_count
 
 /* A new run: record it, scan into the recording transaction, commit, write the files. */
 static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_options *options,
-                        const char *config_json, run_counts *counts, long *run_id,
+                        const char *config_json, run_counts *counts, long *run_id, forecast *fc,
                         kg_errbuf *errbuf)
 {
     db_conn *writer = NULL;
@@ -213,7 +218,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_options
     if (err == KG_OK)
         err = ledger_begin(writer, errbuf);
     if (err == KG_OK)
-        err = scan_and_select(conn, writer, options, ctx->log, counts, errbuf);
+        err = scan_and_select(conn, writer, options, ctx->log, counts, fc, errbuf);
     char counts_text[JSON_MAX];
     counts_json(counts, counts_text, sizeof(counts_text));
     if (err == KG_OK)
@@ -287,7 +292,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.dry_run) {
-        err = scan_and_select(conn, NULL, &options, ctx->log, &counts, errbuf);
+        err = scan_and_select(conn, NULL, &options, ctx->log, &counts, NULL, errbuf);
         if (err == KG_OK)
             print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
         goto cleanup;
@@ -306,17 +311,24 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         err = ledger_find_run(conn, options.run_date, &status, &run_id, errbuf);
     const char *what = "recorded";
+    forecast fc; /* the workbook's Forecast sheet, from the run's scan */
+    forecast_init(&fc, options.run_date, FORECAST_TAKE_UP_DEFAULT);
     if (err == KG_OK && status == LEDGER_NONE) {
-        err = fresh_run(ctx, conn, &options, config_json, &counts, &run_id, errbuf);
+        err = fresh_run(ctx, conn, &options, config_json, &counts, &run_id, &fc, errbuf);
     } else if (err == KG_OK) {
         what = status == LEDGER_DONE ? "already done: files rewritten from the ledger, nothing "
                                        "new recorded"
                                      : "finished from the ledger of an interrupted run";
         log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
         err = read_counts(conn, run_id, &counts, errbuf);
+        if (err == KG_OK)
+            err = forecast_scan(conn, &options.config.select, &fc, errbuf);
     }
     if (err == KG_OK)
         err = outputs_write(conn, options.out_dir, options.run_date, run_id, errbuf);
+    if (err == KG_OK)
+        err = xlsx_audit_write_run(conn, options.out_dir, options.run_date, run_id, &fc, errbuf);
+    forecast_free(&fc);
     crash_point("written");
     if (err == KG_OK)
         err = ledger_mark_done(conn, run_id, errbuf);
