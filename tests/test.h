@@ -61,5 +61,6 @@ int tests_register_select(void);
 int tests_register_sha256(void);
 int tests_register_run_db(void);
 int tests_register_forecast(void);
+int tests_register_export_db(void);
 
 #endif
