@@ -25,6 +25,7 @@ typedef struct export_options {
     kdate from, to;
     const char *xlsx_path;
     double take_up;
+    int print_notices_sql; /* --notices-sql: print the Notices query (for `make bench`) */
     run_config config;
 } export_options;
 
@@ -65,6 +66,9 @@ static kg_err parse_options(int argc, char **argv, export_options *options, kg_e
             if (end == value || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))
                 err = kg_fail(errbuf, KG_ERR_USAGE,
                               "unable to use --take-up '%s': not a rate between 0 and 1", value);
+        } else if (strcmp(argv[arg_idx], "--notices-sql") == 0) {
+            options->print_notices_sql = 1;
+            return KG_OK;
         } else {
             err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
                           usage);
@@ -121,6 +125,10 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     kg_err err = parse_options(argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.print_notices_sql) {
+        fprintf(ctx->out, "%s\n", xlsx_audit_notices_sql());
+        return KG_OK;
+    }
     char dir[PATH_CAP], name[PATH_CAP], written_at[CLOCK_ISO_SIZE + 16];
     err = split_path(options.xlsx_path, dir, name, errbuf);
     if (err != KG_OK)

@@ -106,6 +106,11 @@ static const char forms_sql[] =
     "JOIN pg_temp.export_params p ON q.received_on BETWEEN p.from_date AND p.to_date "
     "ORDER BY q.received_on, q.request_id";
 
+const char *xlsx_audit_notices_sql(void)
+{
+    return notices_sql;
+}
+
 static const column_spec notice_columns[] = {
     {"notice_no", COL_TEXT, 17},
     {"run_date", COL_DATE, 11},

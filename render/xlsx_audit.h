@@ -36,6 +36,10 @@ typedef struct xlsx_audit_counts {
 kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request,
                         xlsx_audit_counts *counts, kg_errbuf *errbuf);
 
+/* The Notices sheet's query (for the benchmark's baseline, which must read the same
+ * rows): it reads the period from pg_temp.export_params(from_date, to_date). */
+const char *xlsx_audit_notices_sql(void);
+
 /* Writes request (its path and tmpdir are set here) atomically as dir/name: the workbook
  * goes to outputs_temp_path(dir, name) with its scratch files in dir/.name.d (created
  * 0700, removed after), then outputs_adopt_file (0600, fsync, rename). */
