@@ -25,12 +25,13 @@ typedef struct export_options {
     kdate from, to;
     const char *xlsx_path;
     double take_up;
+    int no_forecast;       /* --no-forecast: skip the scan of the city */
     int print_notices_sql; /* --notices-sql: print the Notices query (for `make bench`) */
     run_config config;
 } export_options;
 
 static const char usage[] = "usage: kigen export --from YYYY-MM-DD --to YYYY-MM-DD --xlsx FILE "
-                            "[--take-up R] [--config FILE]";
+                            "[--take-up R] [--config FILE] [--no-forecast]";
 
 static kg_err parse_date_option(const char *name, const char *value, kdate *out, kg_errbuf *errbuf)
 {
@@ -66,6 +67,8 @@ static kg_err parse_options(int argc, char **argv, export_options *options, kg_e
             if (end == value || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))
                 err = kg_fail(errbuf, KG_ERR_USAGE,
                               "unable to use --take-up '%s': not a rate between 0 and 1", value);
+        } else if (strcmp(argv[arg_idx], "--no-forecast") == 0) {
+            options->no_forecast = 1;
         } else if (strcmp(argv[arg_idx], "--notices-sql") == 0) {
             options->print_notices_sql = 1;
             return KG_OK;
@@ -142,9 +145,10 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     err = db_connect(ctx->conninfo, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
-    if (err == KG_OK)
+    if (err == KG_OK && !options.no_forecast)
         err = forecast_scan(conn, &options.config.select, &fc, errbuf);
-    xlsx_audit_request request = {NULL, NULL, options.from, options.to, written_at, &fc};
+    xlsx_audit_request request = {NULL,       NULL,       options.from,
+                                  options.to, written_at, options.no_forecast ? NULL : &fc};
     xlsx_audit_counts counts = {0, 0, 0, 0};
     if (err == KG_OK)
         err = xlsx_audit_write_atomic(conn, dir, name, &request, &counts, errbuf);
@@ -155,7 +159,8 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
                 "proxy requests\n",
                 kdate_format(options.from, from), kdate_format(options.to, to), options.xlsx_path,
                 counts.notices, counts.excluded, counts.movers, counts.requests);
-        print_busiest(ctx->out, &fc);
+        if (!options.no_forecast)
+            print_busiest(ctx->out, &fc);
     }
     forecast_free(&fc);
     db_close(conn);

@@ -43,8 +43,11 @@ typedef struct column_spec {
     double width;
 } column_spec;
 
+typedef enum tally_kind { TALLY_NONE = 0, TALLY_NOTICES = 1, TALLY_EXCLUDED = 2 } tally_kind;
+
 typedef struct sheet_spec {
     const char *name;
+    tally_kind tally;  /* what its rows add to the Summary */
     const char *note;  /* second row: what the sheet holds */
     const char *empty; /* the row written when the period has none */
     const char *query; /* COPY text rows, columns as below */
@@ -149,25 +152,28 @@ static const column_spec form_columns[] = {
 #define COUNT_OF(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
 static const sheet_spec data_sheets[] = {
-    {"Notices",
+    {"Notices", TALLY_NOTICES,
      "One row per noticed certificate (file and page are empty until the PDF "
      "renderer fills them).",
      "(no notices in this period)", notices_sql, notice_columns, COUNT_OF(notice_columns)},
-    {"Excluded",
+    {"Excluded", TALLY_EXCLUDED,
      "One row per due certificate that got no notice, with its reason (domain.md "
      "N4) and the detail for the clerk.",
      "(no exclusions in this period)", excluded_sql, excluded_columns, COUNT_OF(excluded_columns)},
-    {"Recent movers",
+    {"Recent movers", TALLY_NONE,
      "recent_mover exclusions for the counter's follow-up (N5): the latest "
      "move in or within the city on or before the run date.",
      "(no recent movers in this period)", movers_sql, mover_columns, COUNT_OF(mover_columns)},
-    {"Forms",
+    {"Forms", TALLY_NONE,
      "Proxy inquiry forms (照会書兼回答書) are not produced by kigen yet: none was "
      "sent, so none is returned or overdue. Proxy requests received in the period "
      "are listed as pending.",
      "(no proxy requests received in this period)", forms_sql, form_columns,
      COUNT_OF(form_columns)},
 };
+
+typedef struct summary_tally summary_tally;
+static void tally_add(summary_tally *sum, tally_kind kind, char **fields);
 
 /* ---- streaming a COPY text row into cells ------------------------------------------ */
 
@@ -280,7 +286,7 @@ static kg_err sheet_finish(const sheet_writer *writer, lxw_worksheet *sheet, con
 /* Streams spec->query into the sheet (and continuation sheets "Name 2"... past Excel's
  * 1,048,576 rows). */
 static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const sheet_spec *spec,
-                               long *rows_out, kg_errbuf *errbuf)
+                               summary_tally *sum, long *rows_out, kg_errbuf *errbuf)
 {
     lxw_worksheet *sheet = NULL;
     kg_err err = sheet_start(writer, spec, spec->name, &sheet, errbuf);
@@ -323,6 +329,7 @@ static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const 
                           count, spec->column_count);
             break;
         }
+        tally_add(sum, spec->tally, fields);
         lxw_error lxw_err = LXW_NO_ERROR;
         for (int col = 0; col < count && lxw_err == LXW_NO_ERROR; col++)
             lxw_err = write_cell(sheet, next_row, (lxw_col_t)col, &spec->columns[col], fields[col],
@@ -340,11 +347,88 @@ static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const 
     return err;
 }
 
-/* ---- Summary -------------------------------------------------------------------- */
+/* ---- Summary: tallied while the data sheets stream, written last ----------------- */
 
-static kg_err query_rows(db_conn *conn, const char *sql, db_result **out, kg_errbuf *errbuf)
+typedef struct tally_row {
+    char key[24]; /* office code, or run date as YYYY-MM-DD (sorts by date) */
+    char name[104];
+    long notices, certificates, excluded;
+} tally_row;
+
+typedef struct tally {
+    tally_row *rows; /* owned, sorted by key */
+    size_t count, cap;
+} tally;
+
+struct summary_tally {
+    tally offices, days;
+    long per_reason[REASON__COUNT];
+    char last_notice[24]; /* notices stream in notice_no order: a new one counts once */
+    int failed;           /* out of memory or room: the summary cannot be trusted */
+};
+
+#define TALLY_MAX_ROWS 100000
+
+/* The row of key, inserted in order when new (searched from the end: keys mostly arrive
+ * in order). NULL when out of memory or room. */
+static tally_row *tally_row_of(tally *table, const char *key)
 {
-    return db_query(conn, sql, 0, NULL, errbuf, out);
+    size_t pos = table->count;
+    while (pos > 0 && strcmp(table->rows[pos - 1].key, key) > 0)
+        pos--;
+    if (pos > 0 && strcmp(table->rows[pos - 1].key, key) == 0)
+        return &table->rows[pos - 1];
+    if (table->count >= TALLY_MAX_ROWS)
+        return NULL;
+    if (table->count == table->cap) {
+        size_t cap = table->cap == 0 ? 64 : table->cap * 2;
+        tally_row *grown = realloc(table->rows, cap * sizeof(*grown));
+        if (grown == NULL)
+            return NULL;
+        table->rows = grown;
+        table->cap = cap;
+    }
+    memmove(&table->rows[pos + 1], &table->rows[pos], (table->count - pos) * sizeof(tally_row));
+    table->count++;
+    tally_row *row = &table->rows[pos];
+    memset(row, 0, sizeof(*row));
+    snprintf(row->key, sizeof(row->key), "%s", key);
+    return row;
+}
+
+static void tally_add(summary_tally *sum, tally_kind kind, char **fields)
+{
+    if (kind == TALLY_NONE)
+        return;
+    /* notices: 0 notice_no, 1 run_date, 5 office; exclusions: 0 run_date, 3 office, 8 reason */
+    const char *day_key = fields[kind == TALLY_NOTICES ? 1 : 0];
+    const char *office_key = fields[kind == TALLY_NOTICES ? 5 : 3];
+    tally_row *day = tally_row_of(&sum->days, day_key != NULL ? day_key : "");
+    tally_row *office = tally_row_of(&sum->offices, office_key != NULL ? office_key : "");
+    if (day == NULL || office == NULL) {
+        sum->failed = 1;
+        return;
+    }
+    if (kind == TALLY_NOTICES) {
+        int new_notice = strcmp(sum->last_notice, fields[0]) != 0;
+        snprintf(sum->last_notice, sizeof(sum->last_notice), "%s", fields[0]);
+        day->certificates++;
+        office->certificates++;
+        day->notices += new_notice;
+        office->notices += new_notice;
+        return;
+    }
+    day->excluded++;
+    office->excluded++;
+    for (int reason = 0; reason < REASON__COUNT; reason++)
+        if (fields[8] != NULL && strcmp(fields[8], select_reason_name((select_reason)reason)) == 0)
+            sum->per_reason[reason]++;
+}
+
+static void summary_tally_free(summary_tally *sum)
+{
+    free(sum->offices.rows);
+    free(sum->days.rows);
 }
 
 static lxw_error write_typed(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, column_kind kind,
@@ -354,179 +438,141 @@ static lxw_error write_typed(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col,
     return write_cell(sheet, row, col, &spec, value, formats);
 }
 
-static void add_chart(lxw_workbook *workbook, lxw_worksheet *sheet, const char *sheet_name,
-                      uint8_t type, const char *title, lxw_row_t first, lxw_row_t last,
-                      lxw_row_t at_row)
+static void add_chart(lxw_workbook *workbook, lxw_worksheet *sheet, uint8_t type, const char *title,
+                      lxw_row_t first, lxw_row_t last, lxw_col_t value_col, lxw_row_t at_row)
 {
     lxw_chart *chart = workbook_add_chart(workbook, type);
     if (chart == NULL)
         return;
     lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
     if (series != NULL) {
-        chart_series_set_categories(series, sheet_name, first, 0, last, 0);
-        chart_series_set_values(series, sheet_name, first, 1, last, 1);
+        chart_series_set_categories(series, "Summary", first, 0, last, 0);
+        chart_series_set_values(series, "Summary", first, value_col, last, value_col);
     }
     chart_title_set_name(chart, title);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     worksheet_insert_chart(sheet, at_row, 6, chart);
 }
 
-static kg_err write_summary(db_conn *conn, const sheet_writer *writer, kg_errbuf *errbuf)
+/* A header row of texts at row. */
+static lxw_error write_headers(lxw_worksheet *sheet, lxw_row_t row, const char *const *headers,
+                               int count, const audit_formats *formats)
 {
-    static const column_spec columns[] = {
-        {"", COL_TEXT, 22},   {"", COL_NUMBER, 12}, {"", COL_NUMBER, 14},
-        {"", COL_NUMBER, 12}, {"", COL_NUMBER, 12},
-    };
-    static const sheet_spec spec = {"Summary", "", "", "", columns, COUNT_OF(columns)};
-    lxw_worksheet *sheet = workbook_add_worksheet(writer->workbook, "Summary");
-    if (sheet == NULL)
-        return xlsx_fail(LXW_ERROR_MEMORY_MALLOC_FAILED, "add a sheet to", writer->path, errbuf);
+    lxw_error lxw_err = LXW_NO_ERROR;
+    for (int col = 0; col < count && lxw_err == LXW_NO_ERROR; col++)
+        lxw_err = worksheet_write_string(sheet, row, (lxw_col_t)col, headers[col], formats->header);
+    return lxw_err;
+}
+
+static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_worksheet *sheet,
+                            summary_tally *sum, kg_errbuf *errbuf)
+{
+    if (sum->failed)
+        return kg_fail(errbuf, KG_ERR_NOMEM,
+                       "unable to tally the summary of '%s': more than "
+                       "%d offices or run dates, or out of memory",
+                       writer->path, TALLY_MAX_ROWS);
     const audit_formats *formats = writer->formats;
-    for (int col = 0; col < spec.column_count; col++)
-        worksheet_set_column(sheet, (lxw_col_t)col, (lxw_col_t)col, columns[col].width, NULL);
+    static const double widths[] = {22, 26, 12, 14, 12};
+    for (int col = 0; col < 5; col++)
+        worksheet_set_column(sheet, (lxw_col_t)col, (lxw_col_t)col, widths[col], NULL);
+    db_result *runs = NULL, *offices = NULL;
+    kg_err err = db_query(conn,
+                          "SELECT count(*) FROM kigen.runs ru JOIN pg_temp.export_params p ON "
+                          "ru.run_date BETWEEN p.from_date AND p.to_date WHERE ru.status IN "
+                          "('recorded', 'done')",
+                          0, NULL, errbuf, &runs);
+    if (err == KG_OK)
+        err = db_query(conn, "SELECT office_code, name FROM kigen.offices", 0, NULL, errbuf,
+                       &offices);
+    if (err != KG_OK) {
+        db_result_free(runs);
+        return err;
+    }
+    for (int idx = 0; idx < db_result_rows(offices); idx++)
+        for (size_t row_idx = 0; row_idx < sum->offices.count; row_idx++)
+            if (strcmp(sum->offices.rows[row_idx].key, db_result_value(offices, idx, 0)) == 0)
+                snprintf(sum->offices.rows[row_idx].name, sizeof(sum->offices.rows[0].name), "%s",
+                         db_result_value(offices, idx, 1));
+    db_result_free(offices);
+    long run_count = strtol(db_result_value(runs, 0, 0), NULL, 10);
+    db_result_free(runs);
+
     char title[256], from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
     snprintf(title, sizeof(title), "kigen audit: run dates %s to %s (written %s)",
              kdate_format(writer->request->from, from), kdate_format(writer->request->to, to),
              writer->request->written_at);
     lxw_error lxw_err = worksheet_write_string(sheet, TITLE_ROW, 0, title, formats->title);
-
-    db_result *totals = NULL, *reasons = NULL, *offices = NULL, *days = NULL;
-    kg_err err = query_rows(
-        conn,
-        "SELECT (SELECT count(*) FROM kigen.runs ru JOIN pg_temp.export_params p ON ru.run_date "
-        "BETWEEN p.from_date AND p.to_date WHERE ru.status IN ('recorded', 'done')), "
-        "(SELECT count(*) FROM kigen.notices n JOIN pg_temp.export_params p ON n.run_date "
-        "BETWEEN p.from_date AND p.to_date), (SELECT count(*) FROM kigen.notices n JOIN "
-        "kigen.notice_certificates nc USING (notice_no) JOIN pg_temp.export_params p ON "
-        "n.run_date BETWEEN p.from_date AND p.to_date), (SELECT count(*) FROM kigen.exclusions "
-        "e " PERIOD_RUNS ")",
-        &totals, errbuf);
-    if (err == KG_OK)
-        err = query_rows(conn,
-                         "SELECT e.reason, count(*) FROM kigen.exclusions e " PERIOD_RUNS
-                         "GROUP BY e.reason",
-                         &reasons, errbuf);
-    if (err == KG_OK)
-        err = query_rows(
-            conn,
-            "WITH n AS (SELECT coalesce(n.office_code, '') AS office, count(DISTINCT "
-            "n.notice_no) AS notices, count(*) AS certs FROM kigen.notices n JOIN "
-            "kigen.notice_certificates nc USING (notice_no) JOIN pg_temp.export_params p ON "
-            "n.run_date BETWEEN p.from_date AND p.to_date GROUP BY 1), x AS (SELECT "
-            "coalesce(r.office_code, '') AS office, count(*) AS excluded FROM kigen.exclusions "
-            "e " PERIOD_RUNS "JOIN kigen.residents r ON r.resident_id = e.resident_id GROUP BY 1) "
-            "SELECT office, coalesce(o.name, ''), coalesce(n.notices, 0), coalesce(n.certs, 0), "
-            "coalesce(x.excluded, 0) FROM n FULL JOIN x USING (office) LEFT JOIN kigen.offices o "
-            "ON o.office_code = office ORDER BY office",
-            &offices, errbuf);
-    if (err == KG_OK)
-        err = query_rows(
-            conn,
-            "SELECT ru.run_date, (SELECT count(*) FROM kigen.notices n WHERE n.run_date = "
-            "ru.run_date), (SELECT count(*) FROM kigen.notices n JOIN kigen.notice_certificates "
-            "nc USING (notice_no) WHERE n.run_date = ru.run_date), (SELECT count(*) FROM "
-            "kigen.exclusions e WHERE e.run_id = ru.run_id) FROM kigen.runs ru JOIN "
-            "pg_temp.export_params p ON ru.run_date BETWEEN p.from_date AND p.to_date WHERE "
-            "ru.status IN ('recorded', 'done') ORDER BY ru.run_date",
-            &days, errbuf);
-    if (err != KG_OK)
-        goto cleanup;
-
-    long runs = strtol(db_result_value(totals, 0, 0), NULL, 10);
-    static const char *const total_names[] = {"runs in the period", "notices (residents)",
-                                              "certificates noticed", "certificates excluded"};
     if (lxw_err == LXW_NO_ERROR)
         lxw_err = worksheet_write_string(
             sheet, NOTE_ROW, 0,
-            runs == 0 ? "This period has no recorded run: the workbook is empty."
-                      : "Counts from the ledger (kigen.runs, notices, exclusions).",
+            run_count == 0 ? "This period has no recorded run: the workbook is empty."
+                           : "Counts from the ledger (kigen.runs, notices, exclusions).",
             NULL);
+    long totals[4] = {run_count, 0, 0, 0};
+    for (size_t idx = 0; idx < sum->days.count; idx++) {
+        totals[1] += sum->days.rows[idx].notices;
+        totals[2] += sum->days.rows[idx].certificates;
+        totals[3] += sum->days.rows[idx].excluded;
+    }
+    static const char *const total_names[] = {"runs in the period", "notices (residents)",
+                                              "certificates noticed", "certificates excluded"};
     lxw_row_t row = HEADER_ROW;
     for (int idx = 0; idx < 4 && lxw_err == LXW_NO_ERROR; idx++, row++) {
         lxw_err = worksheet_write_string(sheet, row, 0, total_names[idx], NULL);
         if (lxw_err == LXW_NO_ERROR)
-            lxw_err =
-                write_typed(sheet, row, 1, COL_NUMBER, db_result_value(totals, 0, idx), formats);
+            lxw_err = worksheet_write_number(sheet, row, 1, (double)totals[idx], NULL);
     }
 
     /* exclusions per reason, every reason in the N4 order */
     row++;
     lxw_row_t reason_header = row;
+    static const char *const reason_headers[] = {"exclusion reason", "certificates"};
     if (lxw_err == LXW_NO_ERROR)
-        lxw_err = worksheet_write_string(sheet, row, 0, "exclusion reason", formats->header);
-    if (lxw_err == LXW_NO_ERROR)
-        lxw_err = worksheet_write_string(sheet, row, 1, "certificates", formats->header);
-    row++;
+        lxw_err = write_headers(sheet, row++, reason_headers, 2, formats);
     for (int reason = 0; reason < REASON__COUNT && lxw_err == LXW_NO_ERROR; reason++, row++) {
-        const char *name = select_reason_name((select_reason)reason);
-        double count = 0;
-        for (int idx = 0; idx < db_result_rows(reasons); idx++)
-            if (strcmp(db_result_value(reasons, idx, 0), name) == 0)
-                count = strtod(db_result_value(reasons, idx, 1), NULL);
-        lxw_err = worksheet_write_string(sheet, row, 0, name, NULL);
+        lxw_err =
+            worksheet_write_string(sheet, row, 0, select_reason_name((select_reason)reason), NULL);
         if (lxw_err == LXW_NO_ERROR)
-            lxw_err = worksheet_write_number(sheet, row, 1, count, NULL);
+            lxw_err = worksheet_write_number(sheet, row, 1, (double)sum->per_reason[reason], NULL);
     }
-    add_chart(writer->workbook, sheet, "Summary", LXW_CHART_BAR, "Exclusions per reason",
-              reason_header + 1, row - 1, reason_header);
+    add_chart(writer->workbook, sheet, LXW_CHART_BAR, "Exclusions per reason", reason_header + 1,
+              row - 1, 1, reason_header);
 
-    /* per office */
-    row++;
-    lxw_row_t office_header = row;
+    /* per office, then per run date */
     static const char *const office_headers[] = {"office", "name", "notices", "certificates",
                                                  "excluded"};
-    for (int col = 0; col < 5 && lxw_err == LXW_NO_ERROR; col++)
-        lxw_err = worksheet_write_string(sheet, row, (lxw_col_t)col, office_headers[col],
-                                         formats->header);
-    row++;
-    static const column_kind office_kinds[] = {COL_TEXT, COL_TEXT, COL_NUMBER, COL_NUMBER,
-                                               COL_NUMBER};
-    for (int idx = 0; idx < db_result_rows(offices) && lxw_err == LXW_NO_ERROR; idx++, row++)
-        for (int col = 0; col < 5 && lxw_err == LXW_NO_ERROR; col++)
-            lxw_err = write_typed(sheet, row, (lxw_col_t)col, office_kinds[col],
-                                  db_result_value(offices, idx, col), formats);
-    if (db_result_rows(offices) > 0) {
-        lxw_chart *chart = workbook_add_chart(writer->workbook, LXW_CHART_COLUMN);
-        if (chart != NULL) {
-            lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
-            if (series != NULL) {
-                chart_series_set_categories(series, "Summary", office_header + 1, 0, row - 1, 0);
-                chart_series_set_values(series, "Summary", office_header + 1, 2, row - 1, 2);
-            }
-            chart_title_set_name(chart, "Notices per office");
-            chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-            worksheet_insert_chart(
-                sheet, office_header < reason_header + 16 ? reason_header + 16 : office_header, 6,
-                chart);
+    static const char *const day_headers[] = {"run date", "", "notices", "certificates",
+                                              "excluded"};
+    const tally *tables[] = {&sum->offices, &sum->days};
+    const char *const *headers[] = {office_headers, day_headers};
+    const char *chart_titles[] = {"Notices per office", "Notices per run date"};
+    lxw_row_t chart_row = reason_header + 16;
+    for (int table_idx = 0; table_idx < 2 && lxw_err == LXW_NO_ERROR; table_idx++) {
+        row++;
+        lxw_row_t header = row;
+        lxw_err = write_headers(sheet, row++, headers[table_idx], 5, formats);
+        const tally *table = tables[table_idx];
+        for (size_t idx = 0; idx < table->count && lxw_err == LXW_NO_ERROR; idx++, row++) {
+            const tally_row *entry = &table->rows[idx];
+            lxw_err = write_typed(sheet, row, 0, table_idx == 0 ? COL_TEXT : COL_DATE,
+                                  entry->key[0] != '\0' ? entry->key : "(none)", formats);
+            if (lxw_err == LXW_NO_ERROR && entry->name[0] != '\0')
+                lxw_err = worksheet_write_string(sheet, row, 1, entry->name, NULL);
+            const long values[] = {entry->notices, entry->certificates, entry->excluded};
+            for (int col = 0; col < 3 && lxw_err == LXW_NO_ERROR; col++)
+                lxw_err = worksheet_write_number(sheet, row, (lxw_col_t)(col + 2),
+                                                 (double)values[col], NULL);
+        }
+        if (table->count > 0) {
+            if (chart_row < header)
+                chart_row = header;
+            add_chart(writer->workbook, sheet, LXW_CHART_COLUMN, chart_titles[table_idx],
+                      header + 1, row - 1, 2, chart_row);
+            chart_row += 16;
         }
     }
-
-    /* per run date */
-    row++;
-    lxw_row_t day_header = row;
-    static const char *const day_headers[] = {"run date", "notices", "certificates", "excluded"};
-    for (int col = 0; col < 4 && lxw_err == LXW_NO_ERROR; col++)
-        lxw_err =
-            worksheet_write_string(sheet, row, (lxw_col_t)col, day_headers[col], formats->header);
-    row++;
-    static const column_kind day_kinds[] = {COL_DATE, COL_NUMBER, COL_NUMBER, COL_NUMBER};
-    for (int idx = 0; idx < db_result_rows(days) && lxw_err == LXW_NO_ERROR; idx++, row++)
-        for (int col = 0; col < 4 && lxw_err == LXW_NO_ERROR; col++)
-            lxw_err = write_typed(sheet, row, (lxw_col_t)col, day_kinds[col],
-                                  db_result_value(days, idx, col), formats);
-    if (db_result_rows(days) > 0) {
-        lxw_row_t at = day_header < office_header + 32 ? office_header + 32 : day_header;
-        add_chart(writer->workbook, sheet, "Summary", LXW_CHART_COLUMN, "Notices per run date",
-                  day_header + 1, row - 1, at);
-    }
-    if (lxw_err != LXW_NO_ERROR)
-        err = xlsx_fail(lxw_err, "write", writer->path, errbuf);
-cleanup:
-    db_result_free(totals);
-    db_result_free(reasons);
-    db_result_free(offices);
-    db_result_free(days);
-    return err;
+    return lxw_err == LXW_NO_ERROR ? KG_OK : xlsx_fail(lxw_err, "write", writer->path, errbuf);
 }
 
 /* ---- Forecast ------------------------------------------------------------------- */
@@ -538,6 +584,14 @@ static kg_err write_forecast(const sheet_writer *writer, kg_errbuf *errbuf)
     lxw_worksheet *sheet = workbook_add_worksheet(writer->workbook, "Forecast");
     if (sheet == NULL)
         return xlsx_fail(LXW_ERROR_MEMORY_MALLOC_FAILED, "add a sheet to", writer->path, errbuf);
+    if (fc == NULL) {
+        lxw_error lxw_err = worksheet_write_string(sheet, TITLE_ROW, 0,
+                                                   "kigen renewal-load forecast", formats->title);
+        if (lxw_err == LXW_NO_ERROR)
+            lxw_err = worksheet_write_string(
+                sheet, NOTE_ROW, 0, "Not computed for this workbook (--no-forecast).", NULL);
+        return lxw_err == LXW_NO_ERROR ? KG_OK : xlsx_fail(lxw_err, "write", writer->path, errbuf);
+    }
     size_t offices = fc->office_count;
     lxw_col_t total_col = (lxw_col_t)(offices + 1);
     worksheet_set_column(sheet, 0, 0, 14, NULL);
@@ -646,11 +700,20 @@ kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_a
     sheet_writer writer = {workbook, request->path, &formats, request};
     xlsx_audit_counts got = {0, 0, 0, 0};
     long *sheet_counts[] = {&got.notices, &got.excluded, &got.movers, &got.requests};
-    err = write_summary(conn, &writer, errbuf);
+    summary_tally sum;
+    memset(&sum, 0, sizeof(sum));
+    /* the Summary sheet comes first in the workbook but is written last, from the tallies
+     * of the streamed sheets (constant-memory mode orders rows within a sheet only) */
+    lxw_worksheet *summary = workbook_add_worksheet(workbook, "Summary");
+    if (summary == NULL)
+        err = xlsx_fail(LXW_ERROR_MEMORY_MALLOC_FAILED, "add a sheet to", request->path, errbuf);
     for (int idx = 0; idx < COUNT_OF(data_sheets) && err == KG_OK; idx++)
-        err = write_data_sheet(conn, &writer, &data_sheets[idx], sheet_counts[idx], errbuf);
+        err = write_data_sheet(conn, &writer, &data_sheets[idx], &sum, sheet_counts[idx], errbuf);
     if (err == KG_OK)
         err = write_forecast(&writer, errbuf);
+    if (err == KG_OK)
+        err = write_summary(conn, &writer, summary, &sum, errbuf);
+    summary_tally_free(&sum);
     lxw_error lxw_err = workbook_close(workbook); /* frees it in every case */
     if (err == KG_OK && lxw_err != LXW_NO_ERROR)
         err = xlsx_fail(lxw_err, "write", request->path, errbuf);

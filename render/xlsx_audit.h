@@ -19,7 +19,7 @@ typedef struct xlsx_audit_request {
     const char *tmpdir;       /* existing directory for constant-memory scratch files */
     kdate from, to;           /* run dates of the period, inclusive */
     const char *written_at;   /* title text: when (export time, or the run's record time) */
-    const forecast *forecast; /* the Forecast sheet; borrowed, not NULL */
+    const forecast *forecast; /* the Forecast sheet; borrowed; NULL: "not computed" */
 } xlsx_audit_request;
 
 typedef struct xlsx_audit_counts {

@@ -197,8 +197,11 @@ NOTICES_SQL=$("$KIGEN" export --notices-sql)
     "$WORK/xlsx/python.xlsx" "$WORK/xlsx/tmp" >"$WORK/xlsx/python.rows"
 /usr/bin/time -f '%e %M' -o "$WORK/xlsx/kigen.time" "$KIGEN" -q export --from 2026-01-01 \
     --to 2026-12-31 --xlsx "$WORK/xlsx/kigen.xlsx" >"$WORK/xlsx/kigen.out"
+/usr/bin/time -f '%e %M' -o "$WORK/xlsx/kigen-nf.time" "$KIGEN" -q export --from 2026-01-01 \
+    --to 2026-12-31 --xlsx "$WORK/xlsx/kigen-nf.xlsx" --no-forecast >/dev/null
 read -r py_secs py_kb <"$WORK/xlsx/python.time"
 read -r kg_secs kg_kb <"$WORK/xlsx/kigen.time"
+read -r nf_secs nf_kb <"$WORK/xlsx/kigen-nf.time"
 py_rows=$(cat "$WORK/xlsx/python.rows")
 kg_rows=$(head -1 "$WORK/xlsx/kigen.out" | sed 's/.*: \([0-9]*\) notice rows.*/\1/')
 printf '\n%-52s %10s %10s %12s %10s %10s\n' "export of the ledger to XLSX" "rows" "seconds" "rows/s" \
@@ -209,6 +212,9 @@ printf '%-52s %10s %10.2f %12s %10s %10s\n' "Python XlsxWriter, constant memory 
 printf '%-52s %10s %10.2f %12s %10s %10s\n' "kigen export (all sheets + forecast scan)" \
     "$kg_rows" "$kg_secs" "$(rate "$kg_rows" "$kg_secs")" "$((kg_kb / 1024))" \
     "$(($(stat -c %s "$WORK/xlsx/kigen.xlsx") / 1048576))"
-printf 'ratio kigen / Python rows/s: %.2f (target >= 4); kigen peak RSS %s MB (target < 50)\n' \
-    "$(echo "$py_secs / $kg_secs" | bc -l)" "$((kg_kb / 1024))"
+printf '%-52s %10s %10.2f %12s %10s %10s\n' "kigen export --no-forecast (five sheets)" \
+    "$kg_rows" "$nf_secs" "$(rate "$kg_rows" "$nf_secs")" "$((nf_kb / 1024))" \
+    "$(($(stat -c %s "$WORK/xlsx/kigen-nf.xlsx") / 1048576))"
+printf 'ratio kigen / Python rows/s: %.2f with the forecast, %.2f without (target >= 4); peak RSS %s MB (target < 50)\n' \
+    "$(echo "$py_secs / $kg_secs" | bc -l)" "$(echo "$py_secs / $nf_secs" | bc -l)" "$((kg_kb / 1024))"
 rm -rf "$WORK/xlsx"

@@ -15,6 +15,7 @@ conn = psycopg2.connect("")
 cur = conn.cursor()
 cur.execute("CREATE TEMP TABLE export_params (from_date date, to_date date)")
 cur.execute("INSERT INTO pg_temp.export_params VALUES (%s, %s)", (date_from, date_to))
+cur.execute("ANALYZE pg_temp.export_params")  # as kigen does: the same plan
 rows = conn.cursor(name="notices")  # server-side: rows stream, memory stays flat
 rows.itersize = 10000
 rows.execute(sql)
