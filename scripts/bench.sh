@@ -164,7 +164,7 @@ INSERT INTO kigen.residents (resident_id, office_code, family_name, given_name, 
 SELECT g, 'K' || lpad((g % 12 + 1)::text, 2, '0'),
   (ARRAY['佐藤','鈴木','髙橋','田中','渡邊','伊藤','山﨑','中村'])[g % 8 + 1],
   (ARRAY['一郎','花子','翔太','美咲','健','陽菜'])[g % 6 + 1],
-  date '1950-01-01' + (g * 7 % 25000), 1 + g % 2, lpad((g * 7919 % 10000000)::text, 7, '0'),
+  date '1950-01-01' + (g * 7 % 25000), 1 + g % 2, lpad((g::bigint * 7919 % 10000000)::text, 7, '0'),
   '神奈川県架空市中央区本町', (g % 50 + 1) || '-' || (g % 20 + 1), 'current'
 FROM generate_series(1, $XLSX_RESIDENTS) g;
 INSERT INTO kigen.cards (card_id, resident_id, issued_on, expires_on)
