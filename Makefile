@@ -45,7 +45,7 @@ EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
 FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
-PKGS := libpq cairo cairo-ft freetype2 harfbuzz
+PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lm

@@ -19,6 +19,8 @@
 #include "common/options.h"
 #include "db/db.h"
 #include "db/migrations.h"
+#include "../render/xlsx_audit.h"
+#include "run/forecast_scan.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
 #include "run/run_config.h"
@@ -336,6 +338,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         err = ledger_find_run(conn, options.run_date, &status, &run_id, errbuf);
     const char *what = "recorded";
+    forecast fc; /* the workbook's Forecast sheet */
+    forecast_init(&fc, options.run_date, FORECAST_TAKE_UP_DEFAULT);
     if (err == KG_OK && status == LEDGER_NONE) {
         err = fresh_run(ctx, conn, &options, config_json, &counts, &run_id, errbuf);
     } else if (err == KG_OK) {
@@ -346,7 +350,12 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         err = read_counts(conn, run_id, &counts, errbuf);
     }
     if (err == KG_OK)
+        err = forecast_scan(conn, &options.config.select, &fc, errbuf);
+    if (err == KG_OK)
         err = outputs_write(conn, options.out_dir, options.run_date, run_id, errbuf);
+    if (err == KG_OK)
+        err = xlsx_audit_write_run(conn, options.out_dir, options.run_date, run_id, &fc, errbuf);
+    forecast_free(&fc);
     crash_point("written");
     if (err == KG_OK)
         err = ledger_mark_done(conn, run_id, errbuf);

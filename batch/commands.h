@@ -33,6 +33,7 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
 kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_sample(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 

@@ -24,6 +24,7 @@ static const command_entry command_table[] = {
     {"load", cmd_load, "load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract"},
     {"run", cmd_run, "run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run"},
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
+    {"export", cmd_export, "export --from D --to D --xlsx FILE: the auditor workbook of a period"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
     {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},

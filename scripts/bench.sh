@@ -5,6 +5,9 @@
 #   load:   kigen load of a 1,000,000-resident extract  vs  psql \copy of the same files
 #           into plain tables (no constraints, no validation)
 #   sample: kigen sample --residents 1000000 into the database and as CSV
+#   run:    kigen run on that city vs raw reads of its scan query
+#   xlsx:   kigen export of 1,000,000 ledger rows vs Python XlsxWriter (BENCH_XLSX_ROWS)
+#   BENCH_ONLY=xlsx runs only the last section
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +22,8 @@ PSQL="psql -X -q -v ON_ERROR_STOP=1"
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l; }
 rate() { echo "$1 / $2" | bc; }
+
+if [ "${BENCH_ONLY:-}" != xlsx ]; then
 
 echo "== bench: $RESIDENTS residents (seed 1)"
 t0=$(now)
@@ -150,3 +155,81 @@ printf 'next night:  run / faster raw read %.2f (target >= 0.7); DBA query / run
     "$(echo "$faster / $next_secs" | bc -l)" "$(echo "$dba_secs / $next_secs" | bc -l)"
 head -1 "$WORK/run-first.txt"
 head -1 "$WORK/run-next.txt"
+fi
+
+# ---- the auditor workbook (issue 7): kigen export vs Python XlsxWriter ---------------
+# Database kigen_bench_xlsx: a synthetic ledger of BENCH_XLSX_ROWS notice rows (default
+# 1,000,000) inserted with SQL: residents with two certificates each (auth + sign, one
+# notice per resident), the notices spread over 250 run dates of 2026. Both writers read
+# the rows of the same query (kigen's Notices sheet, `kigen export --notices-sql`) and
+# are timed end to end (query included) with /usr/bin/time (wall clock, peak RSS).
+XLSX_ROWS=${BENCH_XLSX_ROWS:-1000000}
+XLSX_RESIDENTS=$(((XLSX_ROWS + 1) / 2))
+export PGDATABASE=kigen_bench_xlsx
+sh "$ROOT/scripts/db.sh" recreate kigen_bench_xlsx >/dev/null
+"$KIGEN" -q db migrate
+echo
+echo "== bench: auditor workbook, a synthetic ledger of $XLSX_ROWS notice rows"
+t0=$(now)
+$PSQL <<SQL
+INSERT INTO kigen.offices (office_code, name) SELECT 'K' || lpad(o::text, 2, '0'),
+  '架空市' || o || '区役所 区民課' FROM generate_series(1, 12) o;
+INSERT INTO kigen.residents (resident_id, office_code, family_name, given_name, birth_date,
+  sex, postal_code, address, banchi, status)
+SELECT g, 'K' || lpad((g % 12 + 1)::text, 2, '0'),
+  (ARRAY['佐藤','鈴木','髙橋','田中','渡邊','伊藤','山﨑','中村'])[g % 8 + 1],
+  (ARRAY['一郎','花子','翔太','美咲','健','陽菜'])[g % 6 + 1],
+  date '1950-01-01' + (g * 7 % 25000), 1 + g % 2, lpad((g::bigint * 7919 % 10000000)::text, 7, '0'),
+  '神奈川県架空市中央区本町', (g % 50 + 1) || '-' || (g % 20 + 1), 'current'
+FROM generate_series(1, $XLSX_RESIDENTS) g;
+INSERT INTO kigen.cards (card_id, resident_id, issued_on, expires_on)
+SELECT g, g, date '2021-06-01' + (g % 300), date '2031-06-01' + (g % 300)
+FROM generate_series(1, $XLSX_RESIDENTS) g;
+INSERT INTO kigen.certificates (certificate_id, resident_id, card_id, type, issued_on)
+SELECT 2 * g - 1 + t, g, g, CASE t WHEN 0 THEN 'auth' ELSE 'sign' END, date '2021-06-01' + (g % 300)
+FROM generate_series(1, $XLSX_RESIDENTS) g, generate_series(0, 1) t
+WHERE 2 * g - 1 + t <= $XLSX_ROWS;
+INSERT INTO kigen.runs (run_date, status, software_version, config)
+SELECT date '2026-01-05' + d, 'done', 'bench', '{}' FROM generate_series(0, 249) d;
+INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, office_code)
+SELECT to_char(ru.run_date, 'YYYYMMDD') || '-' || lpad(g::text, 6, '0'), ru.run_id, ru.run_date,
+  g, 'K' || lpad((g % 12 + 1)::text, 2, '0')
+FROM generate_series(1, $XLSX_RESIDENTS) g JOIN kigen.runs ru ON ru.run_date = date '2026-01-05' + g % 250;
+INSERT INTO kigen.notice_certificates (certificate_id, notice_no, expiry, window_open, cause)
+SELECT c.certificate_id, n.notice_no, n.run_date + 100, n.run_date + 9, 'birthday'
+FROM kigen.certificates c JOIN kigen.notices n ON n.resident_id = c.resident_id;
+VACUUM ANALYZE;
+SQL
+t1=$(now)
+printf 'ledger generated in %.1f s: %s notice rows\n' "$(elapsed "$t0" "$t1")" \
+    "$($PSQL -At -c 'SELECT count(*) FROM kigen.notice_certificates')"
+
+rm -rf "$WORK/xlsx"
+mkdir -p "$WORK/xlsx/tmp"
+NOTICES_SQL=$("$KIGEN" export --notices-sql)
+/usr/bin/time -f '%e %M' -o "$WORK/xlsx/python.time" /usr/bin/python3 \
+    "$ROOT/scripts/xlsx_baseline.py" "$NOTICES_SQL" 2026-01-01 2026-12-31 \
+    "$WORK/xlsx/python.xlsx" "$WORK/xlsx/tmp" >"$WORK/xlsx/python.rows"
+/usr/bin/time -f '%e %M' -o "$WORK/xlsx/kigen.time" "$KIGEN" -q export --from 2026-01-01 \
+    --to 2026-12-31 --xlsx "$WORK/xlsx/kigen.xlsx" >"$WORK/xlsx/kigen.out"
+/usr/bin/time -f '%e %M' -o "$WORK/xlsx/kigen-nf.time" "$KIGEN" -q export --from 2026-01-01 \
+    --to 2026-12-31 --xlsx "$WORK/xlsx/kigen-nf.xlsx" --no-forecast >/dev/null
+read -r py_secs py_kb <"$WORK/xlsx/python.time"
+read -r kg_secs kg_kb <"$WORK/xlsx/kigen.time"
+read -r nf_secs nf_kb <"$WORK/xlsx/kigen-nf.time"
+py_rows=$(cat "$WORK/xlsx/python.rows")
+kg_rows=$(head -1 "$WORK/xlsx/kigen.out" | sed 's/.*: \([0-9]*\) notice rows.*/\1/')
+printf '\n%-52s %10s %10s %12s %10s %10s\n' "export of the ledger to XLSX" "rows" "seconds" "rows/s" \
+    "peak MB" "MB out"
+printf '%-52s %10s %10.2f %12s %10s %10s\n' "Python XlsxWriter, constant memory (baseline)" \
+    "$py_rows" "$py_secs" "$(rate "$py_rows" "$py_secs")" "$((py_kb / 1024))" \
+    "$(($(stat -c %s "$WORK/xlsx/python.xlsx") / 1048576))"
+printf '%-52s %10s %10.2f %12s %10s %10s\n' "kigen export (all sheets + forecast scan)" \
+    "$kg_rows" "$kg_secs" "$(rate "$kg_rows" "$kg_secs")" "$((kg_kb / 1024))" \
+    "$(($(stat -c %s "$WORK/xlsx/kigen.xlsx") / 1048576))"
+printf '%-52s %10s %10.2f %12s %10s %10s\n' "kigen export --no-forecast (five sheets)" \
+    "$kg_rows" "$nf_secs" "$(rate "$kg_rows" "$nf_secs")" "$((nf_kb / 1024))" \
+    "$(($(stat -c %s "$WORK/xlsx/kigen-nf.xlsx") / 1048576))"
+printf 'ratio kigen / Python rows/s: %.2f with the forecast, %.2f without (target >= 4); peak RSS %s MB (target < 50)\n' \
+    "$(echo "$py_secs / $kg_secs" | bc -l)" "$(echo "$py_secs / $nf_secs" | bc -l)" "$((kg_kb / 1024))"
+rm -rf "$WORK/xlsx"

@@ -5,8 +5,9 @@
 #      to show that a repeated load changes nothing
 #   3. the nightly run for the demo date 2026-12-01 (samples/kigen.conf), then the same
 #      run again: the same files, nothing recorded twice
-#   4. the expiry and wareki filters on samples/
-# (Later stages add the PDF notices, forms and the audit workbook.)
+#   4. the auditor workbook: audit.xlsx of the run, and kigen export of a period
+#   5. the expiry and wareki filters on samples/
+# (Later stages add the PDF notices and forms.)
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +45,13 @@ echo "-- the same night again: files rewritten from the ledger, nothing new reco
 "$KIGEN" -q run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" | head -1 || true
 
 echo
-echo "== 4. kigen expiry < samples/certificates.csv (expiry, renewal window, cause)"
+echo "== 4. the auditor workbook: out/demo/2026-12-01/audit.xlsx (written by the run), and"
+echo "   kigen export --from 2026-11-01 --to 2026-12-31 --xlsx out/demo/audit-2026-11-12.xlsx"
+"$KIGEN" -q export --from 2026-11-01 --to 2026-12-31 --xlsx "$OUT/audit-2026-11-12.xlsx"
+echo "(sheets Summary, Notices, Excluded, Recent movers, Forms, Forecast; open them in a spreadsheet)"
+
+echo
+echo "== 5. kigen expiry < samples/certificates.csv (expiry, renewal window, cause)"
 status=0
 "$KIGEN" expiry <"$ROOT/samples/certificates.csv" >"$OUT/expiry.csv" || status=$?
 paste -d' ' "$ROOT/samples/certificates.csv" "$OUT/expiry.csv" | sed 's/ /  ->  /'

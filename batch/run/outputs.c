@@ -118,7 +118,7 @@ static kg_err make_dir(const char *path, kg_errbuf *errbuf)
 
 /* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name. */
 static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const char *query,
-                        file_summary *summary, kg_errbuf *errbuf)
+                        kg_errbuf *errbuf)
 {
     out_file file;
     kg_err err = file_open(&file, dir, name, errbuf);
@@ -136,14 +136,7 @@ static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const 
     if (err == KG_EOF)
         err = KG_OK;
     crash_point(name); /* the file is complete under its temporary name only */
-    err = file_commit(&file, err, errbuf);
-    if (err == KG_OK) {
-        summary->name = name;
-        summary->bytes = file.bytes;
-        summary->rows = file.rows - 1; /* the header */
-        sha256_final_hex(&file.hash, summary->sha256);
-    }
-    return err;
+    return file_commit(&file, err, errbuf);
 }
 
 /* The certificate's type by its primary key: a night's rows are few, and a join would let
@@ -192,9 +185,83 @@ static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
     return err;
 }
 
-static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, long run_id,
-                             const file_summary *files, size_t file_count, kg_errbuf *errbuf)
+/* Bytes and sha256 of dir/name read back from disk; *present = 0 when it does not exist. */
+static kg_err summarize_file(const char *dir, const char *name, file_summary *summary, int *present,
+                             kg_errbuf *errbuf)
 {
+    char path[PATH_CAP];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    memset(summary, 0, sizeof(*summary));
+    summary->name = name;
+    *present = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return KG_OK;
+    if (fd < 0)
+        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+    sha256_ctx hash;
+    sha256_init(&hash);
+    char block[65536];
+    ssize_t got;
+    while ((got = read(fd, block, sizeof(block))) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            kg_err err =
+                kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", path, strerror(errno));
+            close(fd);
+            return err;
+        }
+        sha256_update(&hash, block, (size_t)got);
+        summary->bytes += got;
+    }
+    close(fd);
+    sha256_final_hex(&hash, summary->sha256);
+    *present = 1;
+    return KG_OK;
+}
+
+/* The manifest's files, in this order, each with the query whose rows it holds (the
+ * workbook: its Notices sheet). Files not (yet) on disk are left out. */
+typedef struct manifest_entry {
+    const char *name;
+    const char *rows_sql;
+} manifest_entry;
+static const manifest_entry manifest_entries[] = {
+    {"notices.csv", notices_sql},
+    {"excluded.csv", excluded_sql},
+    {"findings.csv", findings_sql},
+    {"audit.xlsx", notices_sql},
+};
+#define MANIFEST_ENTRY_COUNT (sizeof(manifest_entries) / sizeof(manifest_entries[0]))
+
+static kg_err count_rows(db_conn *conn, const char *query, long *rows, kg_errbuf *errbuf)
+{
+    char count_sql[2048];
+    snprintf(count_sql, sizeof(count_sql), "SELECT count(*) FROM (%s) q", query);
+    db_result *result = NULL;
+    kg_err err = db_query(conn, count_sql, 0, NULL, errbuf, &result);
+    if (err == KG_OK)
+        *rows = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    return err;
+}
+
+static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, long run_id,
+                             kg_errbuf *errbuf)
+{
+    file_summary files[MANIFEST_ENTRY_COUNT];
+    size_t file_count = 0;
+    for (size_t idx = 0; idx < MANIFEST_ENTRY_COUNT; idx++) {
+        int present = 0;
+        kg_err err =
+            summarize_file(dir, manifest_entries[idx].name, &files[file_count], &present, errbuf);
+        if (err == KG_OK && present)
+            err = count_rows(conn, manifest_entries[idx].rows_sql, &files[file_count].rows, errbuf);
+        if (err != KG_OK)
+            return err;
+        file_count += (size_t)present;
+    }
     strbuf json;
     strbuf_init(&json, MANIFEST_MAX);
     char line[512], date[KDATE_ISO_LEN + 1];
@@ -242,16 +309,76 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
     if (err == KG_OK)
         err = db_query(conn, "INSERT INTO pg_temp.out_params VALUES ($1, $2)", 2, params, errbuf,
                        NULL);
-    file_summary files[3];
-    memset(files, 0, sizeof(files));
     if (err == KG_OK)
-        err = write_csv(conn, dir, "notices.csv", notices_sql, &files[0], errbuf);
+        err = write_csv(conn, dir, "notices.csv", notices_sql, errbuf);
     if (err == KG_OK)
-        err = write_csv(conn, dir, "excluded.csv", excluded_sql, &files[1], errbuf);
+        err = write_csv(conn, dir, "excluded.csv", excluded_sql, errbuf);
     if (err == KG_OK)
-        err = write_csv(conn, dir, "findings.csv", findings_sql, &files[2], errbuf);
+        err = write_csv(conn, dir, "findings.csv", findings_sql, errbuf);
     if (err == KG_OK)
-        err = write_manifest(conn, dir, run_date, run_id, files, 3, errbuf);
+        err = write_manifest(conn, dir, run_date, run_id, errbuf);
+    if (err == KG_OK)
+        err = sync_dir(dir, errbuf);
+    return err;
+}
+
+kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t cap,
+                       kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1];
+    int len = snprintf(dir, cap, "%s/%s", out_dir, kdate_format(run_date, date));
+    if (len < 0 || (size_t)len >= cap)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", out_dir);
+    return make_dir(dir, errbuf);
+}
+
+kg_err outputs_temp_path(const char *dir, const char *name, char *path, size_t cap,
+                         kg_errbuf *errbuf)
+{
+    int len = snprintf(path, cap, "%s/.%s.tmp", dir, name);
+    if (len < 0 || (size_t)len >= cap)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
+    return KG_OK;
+}
+
+kg_err outputs_adopt_file(const char *dir, const char *name, kg_errbuf *errbuf)
+{
+    out_file file;
+    memset(&file, 0, sizeof(file));
+    snprintf(file.final_path, sizeof(file.final_path), "%s/%s", dir, name);
+    kg_err err = outputs_temp_path(dir, name, file.temp_path, sizeof(file.temp_path), errbuf);
+    if (err != KG_OK)
+        return err;
+    file.fd = open(file.temp_path, O_RDWR | O_CLOEXEC);
+    if (file.fd < 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to open '%s': %s", file.temp_path,
+                       strerror(errno));
+    if (fchmod(file.fd, 0600) != 0)
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to chmod '%s': %s", file.temp_path,
+                      strerror(errno));
+    crash_point(name); /* the file is complete under its temporary name only */
+    err = file_commit(&file, err, errbuf);
+    if (err == KG_OK)
+        err = sync_dir(dir, errbuf);
+    return err;
+}
+
+kg_err outputs_write_manifest(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
+                              kg_errbuf *errbuf)
+{
+    char dir[PATH_CAP], date[KDATE_ISO_LEN + 1], run_text[32];
+    snprintf(dir, sizeof(dir), "%s/%s", out_dir, kdate_format(run_date, date));
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_text, date};
+    kg_err err = db_exec(conn,
+                         "CREATE TEMP TABLE IF NOT EXISTS out_params (run_id bigint, run_date "
+                         "date); TRUNCATE pg_temp.out_params",
+                         errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, "INSERT INTO pg_temp.out_params VALUES ($1, $2)", 2, params, errbuf,
+                       NULL);
+    if (err == KG_OK)
+        err = write_manifest(conn, dir, run_date, run_id, errbuf);
     if (err == KG_OK)
         err = sync_dir(dir, errbuf);
     return err;

@@ -265,7 +265,8 @@ static void killed_runs_restart_into_the_uninterrupted_state(void)
     make_temp_dir(reference);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, reference, "", ""), 1);
     static const char *const points[] = {"scan",         "recorded",      "notices.csv",
-                                         "excluded.csv", "manifest.json", "written"};
+                                         "excluded.csv", "manifest.json", "audit.xlsx",
+                                         "written"};
     for (size_t idx = 0; idx < sizeof(points) / sizeof(points[0]); idx++)
         killed_at(points[idx], reference);
     remove_dir(reference);

@@ -1,0 +1,168 @@
+/*
+ * cmd_export.c - `kigen export --from D --to D --xlsx FILE`: the auditor workbook of a
+ * period, from the ledger (interfaces.md).
+ *
+ * Reads only: the ledger for the period's sheets, the data (through the run's scan and
+ * the rule module) for the forecast as of --to. Writes FILE atomically (temporary name,
+ * fsync, rename, 0600) and prints the three busiest forecast weeks per office.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../render/xlsx_audit.h"
+#include "commands.h"
+#include "common/clock.h"
+#include "common/options.h"
+#include "db/db.h"
+#include "db/migrations.h"
+#include "run/forecast_scan.h"
+#include "run/run_config.h"
+
+#define PATH_CAP 4096
+
+typedef struct export_options {
+    kdate from, to;
+    const char *xlsx_path;
+    double take_up;
+    int no_forecast;       /* --no-forecast: skip the scan of the city */
+    int print_notices_sql; /* --notices-sql: print the Notices query (for `make bench`) */
+    run_config config;
+} export_options;
+
+static const char usage[] = "usage: kigen export --from YYYY-MM-DD --to YYYY-MM-DD --xlsx FILE "
+                            "[--take-up R] [--config FILE] [--no-forecast]";
+
+static kg_err parse_date_option(const char *name, const char *value, kdate *out, kg_errbuf *errbuf)
+{
+    if (kdate_parse(value, strlen(value), out) != KG_OK)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use %s '%s': not a day as YYYY-MM-DD", name,
+                       value);
+    return KG_OK;
+}
+
+static kg_err parse_options(int argc, char **argv, export_options *options, kg_errbuf *errbuf)
+{
+    memset(options, 0, sizeof(*options));
+    options->from = KDATE_NONE;
+    options->to = KDATE_NONE;
+    options->take_up = FORECAST_TAKE_UP_DEFAULT;
+    options->config = run_config_default();
+    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
+        const char *value;
+        kg_err err = KG_OK;
+        if ((value = options_value(argc, argv, &arg_idx, "--from")) != NULL) {
+            err = parse_date_option("--from", value, &options->from, errbuf);
+        } else if ((value = options_value(argc, argv, &arg_idx, "--to")) != NULL) {
+            err = parse_date_option("--to", value, &options->to, errbuf);
+        } else if ((value = options_value(argc, argv, &arg_idx, "--xlsx")) != NULL) {
+            options->xlsx_path = value;
+        } else if ((value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
+            err = run_config_read_file(&options->config, value, errbuf);
+            if (err == KG_ERR_IO_READ)
+                err = KG_ERR_CONFIG;
+        } else if ((value = options_value(argc, argv, &arg_idx, "--take-up")) != NULL) {
+            char *end = NULL;
+            options->take_up = strtod(value, &end);
+            if (end == value || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))
+                err = kg_fail(errbuf, KG_ERR_USAGE,
+                              "unable to use --take-up '%s': not a rate between 0 and 1", value);
+        } else if (strcmp(argv[arg_idx], "--no-forecast") == 0) {
+            options->no_forecast = 1;
+        } else if (strcmp(argv[arg_idx], "--notices-sql") == 0) {
+            options->print_notices_sql = 1;
+            return KG_OK;
+        } else {
+            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
+                          usage);
+        }
+        if (err != KG_OK)
+            return err;
+    }
+    if (options->from == KDATE_NONE || options->to == KDATE_NONE || options->xlsx_path == NULL)
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       "unable to export: --from, --to and --xlsx are "
+                       "required: %s",
+                       usage);
+    if (options->from > options->to)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to export: --from is after --to");
+    return KG_OK;
+}
+
+/* FILE into its directory and base name. */
+static kg_err split_path(const char *path, char *dir, char *name, kg_errbuf *errbuf)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    size_t dir_len = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    if (base[0] == '\0' || strlen(path) >= PATH_CAP - 16)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to write '%s': not a file name", path);
+    memcpy(dir, slash == NULL ? "." : path, dir_len);
+    dir[dir_len] = '\0';
+    snprintf(name, PATH_CAP, "%s", base);
+    return KG_OK;
+}
+
+static void print_busiest(FILE *out, const forecast *fc)
+{
+    char week_text[KDATE_ISO_LEN + 1];
+    fprintf(out, "forecast as of %s (take-up %.2f): the three busiest weeks per office\n",
+            kdate_format(fc->as_of, week_text), fc->take_up);
+    for (size_t idx = 0; idx < fc->office_count; idx++) {
+        const forecast_office *office = &fc->offices[idx];
+        int weeks[3];
+        forecast_busiest(office, 3, weeks);
+        fprintf(out, "  %-8s", office->office_code[0] != '\0' ? office->office_code : "(none)");
+        for (int rank = 0; rank < 3; rank++)
+            fprintf(out, "  week of %s: %7.1f",
+                    kdate_format(fc->first_week + 7 * weeks[rank], week_text),
+                    office->visits[weeks[rank]]);
+        fprintf(out, "\n");
+    }
+}
+
+kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    export_options options;
+    kg_errbuf *errbuf = &outcome->error;
+    kg_err err = parse_options(argc, argv, &options, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (options.print_notices_sql) {
+        fprintf(ctx->out, "%s\n", xlsx_audit_notices_sql());
+        return KG_OK;
+    }
+    char dir[PATH_CAP], name[PATH_CAP], written_at[CLOCK_ISO_SIZE + 16];
+    err = split_path(options.xlsx_path, dir, name, errbuf);
+    if (err != KG_OK)
+        return err;
+    clock_jst now = clock_now_jst();
+    clock_format_iso(&now, written_at);
+
+    db_conn *conn = NULL;
+    forecast fc;
+    forecast_init(&fc, options.to, options.take_up);
+    err = db_connect(ctx->conninfo, errbuf, &conn);
+    if (err == KG_OK)
+        err = migrations_require_current(conn, errbuf);
+    if (err == KG_OK && !options.no_forecast)
+        err = forecast_scan(conn, &options.config.select, &fc, errbuf);
+    xlsx_audit_request request = {NULL,       NULL,       options.from,
+                                  options.to, written_at, options.no_forecast ? NULL : &fc};
+    xlsx_audit_counts counts = {0, 0, 0, 0};
+    if (err == KG_OK)
+        err = xlsx_audit_write_atomic(conn, dir, name, &request, &counts, errbuf);
+    if (err == KG_OK) {
+        char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
+        fprintf(ctx->out,
+                "export %s to %s: %s: %ld notice rows, %ld exclusions, %ld recent movers, %ld "
+                "proxy requests\n",
+                kdate_format(options.from, from), kdate_format(options.to, to), options.xlsx_path,
+                counts.notices, counts.excluded, counts.movers, counts.requests);
+        if (!options.no_forecast)
+            print_busiest(ctx->out, &fc);
+    }
+    forecast_free(&fc);
+    db_close(conn);
+    return err;
+}

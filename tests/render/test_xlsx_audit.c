@@ -1,0 +1,230 @@
+/*
+ * test_xlsx_audit.c - the auditor workbook read back by a real reader (openpyxl, through
+ * tests/xlsx_dump.py) against the embedded PostgreSQL: cell values and types equal the
+ * ledger, the charts exist, an empty period gives a valid workbook that says so, and
+ * `kigen export` covers exactly the runs of its period.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db/db.h"
+#include "test.h"
+
+#define RUN_DATE "2026-12-01"
+
+static void loaded_database(void)
+{
+    char script[1024], extract[1024], command_line[4096];
+    const char *name = getenv("PGDATABASE");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+    snprintf(command_line, sizeof(command_line),
+             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
+             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
+             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
+             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+}
+
+static int kigen(const char *args)
+{
+    char command_line[8192];
+    snprintf(command_line, sizeof(command_line), "'%s' -q %s >/dev/null 2>&1", test_kigen_bin(),
+             args);
+    return test_run_shell(command_line, NULL);
+}
+
+/* What openpyxl reads from the workbook at path (the caller frees it). */
+static char *dump(const char *path)
+{
+    char script[1024], command_line[4096];
+    snprintf(command_line, sizeof(command_line), "/usr/bin/python3 '%s' '%s'",
+             test_root_path("tests/xlsx_dump.py", script, sizeof(script)), path);
+    char *text = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &text), 0);
+    return text;
+}
+
+static void has_line(const char *text, const char *line)
+{
+    char wanted[1024];
+    snprintf(wanted, sizeof(wanted), "\n%s\n", line);
+    int found = text != NULL && strstr(text, wanted) != NULL;
+    CU_ASSERT(found);
+    if (!found)
+        fprintf(stderr, "\nmissing in the workbook: %s\n", line);
+}
+
+/* Every row of sql (tab-separated columns) as "Sheet<TAB>Xn<TAB>type<TAB>value" lines
+ * expected in the dump, starting at sheet row 5; types[] gives each column's cell type
+ * (n, s, d). Returns the number of rows. */
+static int expect_rows(const char *text, const char *sheet, const char *sql, const char *types)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    db_result *result = NULL;
+    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
+    int rows = db_result_rows(result);
+    for (int row = 0; row < rows; row++)
+        for (int col = 0; types[col] != '\0'; col++) {
+            const char *value = db_result_value(result, row, col);
+            if (value == NULL || value[0] == '\0')
+                continue; /* an empty cell: not in the dump */
+            char line[1024];
+            snprintf(line, sizeof(line), "%s\t%c%d\t%c\t%s", sheet, 'A' + col, row + 5, types[col],
+                     value);
+            has_line(text, line);
+        }
+    db_result_free(result);
+    db_close(conn);
+    return rows;
+}
+
+static void run_workbook_cells_equal_the_ledger(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[4096], path[1024];
+    snprintf(args, sizeof(args), "run --date %s --out '%s'", RUN_DATE, dir);
+    CU_ASSERT_EQUAL(kigen(args), 1);
+    snprintf(path, sizeof(path), "%s/%s/audit.xlsx", dir, RUN_DATE);
+    struct stat info;
+    CU_ASSERT_EQUAL_FATAL(stat(path, &info), 0);
+    CU_ASSERT_EQUAL(info.st_mode & 077, 0);
+    char *text = dump(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    /* notices: text ids, real dates, numbers, postal codes as text, Japanese intact */
+    int notices = expect_rows(
+        text, "Notices",
+        "SELECT n.notice_no, n.run_date, n.resident_id, r.family_name || '　' || r.given_name, "
+        "r.postal_code, n.office_code, nc.certificate_id, c.type, nc.expiry, nc.window_open, "
+        "nc.cause FROM kigen.notices n JOIN kigen.notice_certificates nc USING (notice_no) JOIN "
+        "kigen.certificates c USING (certificate_id) JOIN kigen.residents r ON r.resident_id = "
+        "n.resident_id ORDER BY n.notice_no, nc.certificate_id",
+        "sdnsssnsdds");
+    CU_ASSERT(notices > 10);
+    has_line(text, "Notices\tD5\ts\t佐藤　一郎");
+    has_line(text, "Notices\tB5\td\t2026-12-01");
+    int excluded = expect_rows(text, "Excluded",
+                               "SELECT '2026-12-01', e.resident_id, r.family_name || '　' || "
+                               "r.given_name, r.office_code, r.postal_code, e.certificate_id, "
+                               "c.type, e.expiry, e.reason, e.detail FROM kigen.exclusions e "
+                               "JOIN kigen.certificates c USING (certificate_id) JOIN "
+                               "kigen.residents r ON r.resident_id = e.resident_id ORDER BY "
+                               "e.resident_id, e.certificate_id",
+                               "dnsssnsdss");
+    CU_ASSERT(excluded > 10);
+    /* the mover of samples/README.md, with the move from the data */
+    has_line(text, "Recent movers\tB5\tn\t9011");
+    has_line(text, "Recent movers\tI5\td\t2026-08-20");
+    has_line(text, "Recent movers\tJ5\ts\twithin (転居)");
+    /* Forms: honest about what does not exist yet */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Forms\tA2\ts\tProxy inquiry forms (照会書兼回答書) are "
+                                        "not produced by kigen yet"));
+    /* Summary totals and the forecast's weeks (first Monday after the run date) */
+    has_line(text, "Summary\tB4\tn\t1");
+    has_line(text, "Forecast\tA5\td\t2026-12-07");
+    has_line(text, "Forecast\tA30\td\t2027-05-31");
+    has_line(text, "Forecast\tB4\ts\tK01");
+    /* frozen header, autofilter over the rows, charts */
+    has_line(text, "#freeze\tNotices\tA5");
+    char filter[64];
+    snprintf(filter, sizeof(filter), "#filter\tNotices\tA4:M%d", notices + 4);
+    has_line(text, filter);
+    has_line(text, "#part\txl/charts/chart1.xml");
+    has_line(text, "#part\txl/charts/chart4.xml");
+    /* the manifest lists it */
+    snprintf(path, sizeof(path), "%s/%s/manifest.json", dir, RUN_DATE);
+    char *manifest = test_read_file(path);
+    CU_ASSERT_PTR_NOT_NULL(manifest != NULL ? strstr(manifest, "\"name\": \"audit.xlsx\"") : NULL);
+    free(manifest);
+    free(text);
+    snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+    test_run_shell(args, NULL);
+}
+
+static void empty_period_gives_a_valid_workbook_that_says_so(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[4096], path[1024];
+    snprintf(path, sizeof(path), "%s/empty.xlsx", dir);
+    snprintf(args, sizeof(args), "export --from 2020-01-01 --to 2020-01-31 --xlsx '%s'", path);
+    CU_ASSERT_EQUAL(kigen(args), 0);
+    char *text = dump(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    has_line(text, "Summary\tA2\ts\tThis period has no recorded run: the workbook is empty.");
+    has_line(text, "Summary\tB4\tn\t0");
+    has_line(text, "Notices\tA5\ts\t(no notices in this period)");
+    has_line(text, "Excluded\tA5\ts\t(no exclusions in this period)");
+    has_line(text, "#part\txl/charts/chart1.xml");
+    CU_ASSERT_PTR_NULL(strstr(text, "Notices\tA6"));
+    /* no temporary name or scratch directory is left beside it */
+    char *listing = NULL;
+    snprintf(args, sizeof(args), "ls -A '%s'", dir);
+    test_run_shell(args, &listing);
+    CU_ASSERT_STRING_EQUAL(listing != NULL ? listing : "", "empty.xlsx\n");
+    free(listing);
+    free(text);
+    snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+    test_run_shell(args, NULL);
+}
+
+static void export_covers_exactly_the_runs_of_its_period(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[4096], path[1024];
+    snprintf(args, sizeof(args), "run --date 2026-10-15 --out '%s'", dir);
+    CU_ASSERT(kigen(args) <= 1);
+    snprintf(args, sizeof(args), "run --date %s --out '%s'", RUN_DATE, dir);
+    CU_ASSERT_EQUAL(kigen(args), 1);
+    snprintf(path, sizeof(path), "%s/both.xlsx", dir);
+    snprintf(args, sizeof(args), "export --from 2026-10-01 --to 2026-12-31 --xlsx '%s'", path);
+    CU_ASSERT_EQUAL(kigen(args), 0);
+    char *text = dump(path);
+    has_line(text, "Summary\tB4\tn\t2");
+    int both = expect_rows(text, "Notices",
+                           "SELECT n.notice_no, n.run_date FROM kigen.notices n JOIN "
+                           "kigen.notice_certificates nc USING (notice_no) ORDER BY "
+                           "n.notice_no, nc.certificate_id",
+                           "sd");
+    CU_ASSERT(both > 0);
+    char line[64];
+    snprintf(line, sizeof(line), "Summary\tB6\tn\t%d", both);
+    has_line(text, line);
+    free(text);
+    snprintf(path, sizeof(path), "%s/december.xlsx", dir);
+    snprintf(args, sizeof(args), "export --from 2026-11-01 --to 2026-12-31 --xlsx '%s'", path);
+    CU_ASSERT_EQUAL(kigen(args), 0);
+    text = dump(path);
+    has_line(text, "Summary\tB4\tn\t1");
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "\td\t2026-10-15\n") : NULL);
+    free(text);
+    /* usage errors */
+    CU_ASSERT_EQUAL(kigen("export --from 2026-12-02 --to 2026-12-01 --xlsx /tmp/x.xlsx"), 2);
+    CU_ASSERT_EQUAL(kigen("export --from 2026-12-01 --to 2026-12-01"), 2);
+    CU_ASSERT_EQUAL(kigen("export --from 2026-12-01 --to 2026-12-01 --xlsx /tmp/x.xlsx "
+                          "--take-up 1.5"),
+                    2);
+    snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+    test_run_shell(args, NULL);
+}
+
+int tests_register_export_db(void)
+{
+    static const test_case cases[] = {
+        {"run_workbook_cells_equal_the_ledger", run_workbook_cells_equal_the_ledger},
+        {"empty_period_gives_a_valid_workbook_that_says_so",
+         empty_period_gives_a_valid_workbook_that_says_so},
+        {"export_covers_exactly_the_runs_of_its_period",
+         export_covers_exactly_the_runs_of_its_period},
+        {NULL, NULL},
+    };
+    return tests_add_suite("export_db", cases);
+}
