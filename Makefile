@@ -43,12 +43,12 @@ endif
 
 EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
-FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
 PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -pthread
 TEST_LIBS := -lcunit
 # libzint: only the tests' oracle for the customer barcode's bars (render/barcode.c is ours)
 TEST_LIBS += -lzint

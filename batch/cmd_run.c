@@ -19,10 +19,14 @@
 #include "common/options.h"
 #include "db/db.h"
 #include "db/migrations.h"
+#include "../render/notice.h"
+#include "../render/template.h"
 #include "../render/xlsx_audit.h"
+#include "rules/rules.h"
 #include "run/forecast_scan.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
+#include "run/print.h"
 #include "run/run_config.h"
 #include "run/scan.h"
 #include "run/schedule.h"
@@ -31,7 +35,9 @@
 
 #define RUN_LOCK_KEY 0x6b6967656eL /* "kigen" */
 #define PROGRESS_EVERY 50000
-#define JSON_MAX 2048
+#define JSON_MAX 4096
+#define PAGES_PER_NOTICE 1 /* the notice; the enclosed form (issue 6) will add its page */
+#define MIN_AGE_ADDRESSED 15 /* younger: the notice goes to the legal representative */
 
 typedef struct run_options {
     kdate run_date;
@@ -154,9 +160,45 @@ static void count_resident(const scan_resident *scanned, const select_result *re
 
 /* Scans every resident, decides, and (unless writer is NULL) streams the outcomes into
  * the recording transaction on writer. */
-static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_options *options,
-                              const log_sink *log, run_counts *counts, kg_errbuf *errbuf)
+/* The addressee as the notice will print it. */
+static ledger_addressee addressee_of(const scan_resident *scanned, const run_options *options)
 {
+    int age = 0;
+    bool minor = scanned->res.birth_date != KDATE_NONE &&
+                 rules_age_on(scanned->res.birth_date, options->run_date,
+                              options->config.select.rules.feb29, &age) == KG_OK &&
+                 age < MIN_AGE_ADDRESSED;
+    ledger_addressee to = {scanned->office_code, scanned->postal_code, scanned->family_name,
+                           scanned->given_name,  scanned->address,     scanned->banchi,
+                           scanned->address2,    minor};
+    return to;
+}
+
+/* A resident about to be noticed whose name or address cannot be placed in the envelope
+ * window is decided again as undeliverable (D50), with the reason in problem. */
+static kg_err check_address_block(notice_painter *painter, const run_options *options,
+                                  scan_resident *scanned, const ledger_addressee *to,
+                                  select_result *results, char *problem, size_t cap)
+{
+    bool noticed = false;
+    for (size_t idx = 0; idx < scanned->res.cert_count; idx++)
+        noticed = noticed || results[idx].outcome == OUTCOME_NOTICE;
+    notice_data data = {.notice_no = "", .family_name = to->family_name,
+                        .given_name = to->given_name, .postal_code = to->postal_code,
+                        .address = to->address, .banchi = to->banchi, .address2 = to->address2,
+                        .to_representative = to->to_representative};
+    if (!noticed || notice_address_fits(painter, &data, problem, cap))
+        return KG_OK;
+    scanned->res.layout_problem = problem;
+    return select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
+                                    results);
+}
+
+static kg_err scan_and_select(db_conn *reader, db_conn *writer, notice_painter *painter,
+                              const run_options *options, const log_sink *log,
+                              run_counts *counts, kg_errbuf *errbuf)
+{
+    char layout_problem[SELECT_DETAIL_MAX];
     scan_resident *scanned = malloc(sizeof(*scanned));
     select_result *results = malloc(sizeof(*results) * SELECT_MAX_CERTS);
     if (scanned == NULL || results == NULL) {
@@ -174,16 +216,21 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, const run_option
         err = scan_begin(reader, errbuf);
     }
     time_t started = time(NULL);
-    while (err == KG_OK && (err = scan_next(reader, scanned, errbuf)) == KG_OK) {
+    const text_fonts *fonts = notice_painter_fonts(painter);
+    while (err == KG_OK && (err = scan_next(reader, fonts, scanned, errbuf)) == KG_OK) {
         err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
                                        results);
+        ledger_addressee to = addressee_of(scanned, options);
+        if (err == KG_OK)
+            err = check_address_block(painter, options, scanned, &to, results, layout_problem,
+                                      sizeof(layout_problem));
         if (err != KG_OK) {
             kg_fail(errbuf, err, "unable to decide for resident %lld", scanned->res.resident_id);
             break;
         }
         for (size_t idx = 0; idx < scanned->res.cert_count && writer != NULL && err == KG_OK; idx++)
-            err = ledger_add(writer, &scanned->res, scanned->office_code, scanned->postal_code,
-                             &scanned->certs[idx], &results[idx], errbuf);
+            err = ledger_add(writer, &scanned->res, &to, &scanned->certs[idx], &results[idx],
+                             errbuf);
         count_resident(scanned, results, counts);
         if (counts->residents == 2) /* the ledger's COPY holds rows, the scan goes on */
             crash_point("scan");
@@ -219,9 +266,9 @@ static void print_summary(FILE *out, const run_options *options, const run_count
 }
 
 /* A new run: record it, scan into the recording transaction, commit, write the files. */
-static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_options *options,
-                        const char *config_json, run_counts *counts, long *run_id,
-                        kg_errbuf *errbuf)
+static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, notice_painter *painter,
+                        const run_options *options, const char *config_json, run_counts *counts,
+                        long *run_id, kg_errbuf *errbuf)
 {
     db_conn *writer = NULL;
     long refreshed = 0;
@@ -235,16 +282,43 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_options
     if (err == KG_OK)
         err = ledger_begin(writer, errbuf);
     if (err == KG_OK)
-        err = scan_and_select(conn, writer, options, ctx->log, counts, errbuf);
+        err = scan_and_select(conn, writer, painter, options, ctx->log, counts, errbuf);
     char counts_text[JSON_MAX];
     counts_json(counts, counts_text, sizeof(counts_text));
     if (err == KG_OK)
-        err = ledger_commit(writer, *run_id, options->run_date, counts_text, errbuf);
+        err = ledger_commit(writer, *run_id, options->run_date, counts_text,
+                            options->config.max_pages / PAGES_PER_NOTICE, PAGES_PER_NOTICE,
+                            errbuf);
     db_close(writer); /* on failure this rolls the recording transaction back */
     if (err == KG_OK) {
         log_line(ctx->log, LOG_DETAIL, "ledger recorded for run %ld", *run_id);
         crash_point("recorded");
     }
+    return err;
+}
+
+/* The print files of the run, from its ledger, on all cores (or render_threads). */
+static kg_err print_files(const cmd_context *ctx, const notice_template *tmpl,
+                          const run_options *options, kg_errbuf *errbuf)
+{
+    char dir[4096];
+    kg_err err = outputs_run_dir(options->out_dir, options->run_date, dir, sizeof(dir), errbuf);
+    print_job job = {.conninfo = ctx->conninfo, .tmpl = tmpl, .dir = dir,
+                     .run_date = options->run_date, .threads = options->config.render_threads,
+                     .log = ctx->log};
+    print_totals totals;
+    struct timespec started, ended;
+    clock_gettime(CLOCK_MONOTONIC, &started);
+    if (err == KG_OK)
+        err = print_notices(&job, &totals, errbuf);
+    clock_gettime(CLOCK_MONOTONIC, &ended);
+    double seconds = (double)(ended.tv_sec - started.tv_sec) +
+                     (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
+    if (err == KG_OK)
+        log_line(ctx->log, LOG_INFO,
+                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads)",
+                 totals.files, totals.pages, seconds,
+                 seconds > 0 ? (double)totals.pages / seconds : 0.0, totals.threads);
     return err;
 }
 
@@ -307,8 +381,18 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         fprintf(ctx->out, "%s\n", sql);
         return KG_OK;
     }
+    /* the template first: a broken one stops the run before anything is read or written */
+    notice_template *tmpl = NULL;
+    notice_painter *painter = NULL;
+    err = template_load(options.config.template_path, &tmpl, errbuf);
+    if (err == KG_OK)
+        err = notice_painter_new(tmpl, &painter, errbuf);
+    if (err != KG_OK) {
+        template_free(tmpl);
+        return err;
+    }
     char config_json[JSON_MAX], date[KDATE_ISO_LEN + 1];
-    run_config_json(&options.config, config_json, sizeof(config_json));
+    run_config_json(&options.config, tmpl->sha256, config_json, sizeof(config_json));
     log_line(ctx->log, LOG_INFO, "run %s%s: configuration %s", kdate_format(options.run_date, date),
              options.dry_run ? " (dry run)" : "", config_json);
 
@@ -319,7 +403,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.dry_run) {
-        err = scan_and_select(conn, NULL, &options, ctx->log, &counts, errbuf);
+        err = scan_and_select(conn, NULL, painter, &options, ctx->log, &counts, errbuf);
         if (err == KG_OK)
             print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
         goto cleanup;
@@ -341,7 +425,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     forecast fc; /* the workbook's Forecast sheet */
     forecast_init(&fc, options.run_date, FORECAST_TAKE_UP_DEFAULT);
     if (err == KG_OK && status == LEDGER_NONE) {
-        err = fresh_run(ctx, conn, &options, config_json, &counts, &run_id, errbuf);
+        err = fresh_run(ctx, conn, painter, &options, config_json, &counts, &run_id, errbuf);
     } else if (err == KG_OK) {
         what = status == LEDGER_DONE ? "already done: files rewritten from the ledger, nothing "
                                        "new recorded"
@@ -349,6 +433,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
         err = read_counts(conn, run_id, &counts, errbuf);
     }
+    if (err == KG_OK)
+        err = print_files(ctx, tmpl, &options, errbuf);
     if (err == KG_OK)
         err = forecast_scan(conn, &options.config.select, &fc, errbuf);
     if (err == KG_OK)
@@ -365,5 +451,7 @@ cleanup:
     if (err == KG_OK)
         outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
     db_close(conn);
+    notice_painter_free(painter);
+    template_free(tmpl);
     return err;
 }

@@ -69,8 +69,9 @@ static kg_err xlsx_fail(lxw_error lxw_err, const char *what, const char *path, k
 /* ---- the queries: every one reads the period from pg_temp.export_params ----------- */
 
 static const char notices_sql[] =
-    "SELECT n.notice_no, n.run_date, n.resident_id, r.family_name || '　' || r.given_name, "
-    "r.postal_code, n.office_code, nc.certificate_id, c.type, nc.expiry, nc.window_open, "
+    "SELECT n.notice_no, n.run_date, n.resident_id, coalesce(n.family_name, r.family_name) || "
+    "'　' || coalesce(n.given_name, r.given_name), coalesce(n.postal_code, r.postal_code), "
+    "n.office_code, nc.certificate_id, c.type, nc.expiry, nc.window_open, "
     "nc.cause, n.file, n.page FROM kigen.notices n "
     "JOIN kigen.notice_certificates nc ON nc.notice_no = n.notice_no "
     "JOIN kigen.certificates c ON c.certificate_id = nc.certificate_id "

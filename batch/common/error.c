@@ -84,6 +84,8 @@ static const err_entry err_table[] = {
     [KG_ERR_TEXT_TOO_LONG] = {"text_too_long", "text is longer than the shaping limit",
                               KG_EXIT_OUTPUT},
     [KG_ERR_DRAW] = {"draw", "unable to draw on the page", KG_EXIT_OUTPUT},
+    [KG_ERR_TEMPLATE] = {"template", "the notice template is broken", KG_EXIT_USAGE},
+    [KG_ERR_LAYOUT] = {"layout", "a text does not fit its place on the page", KG_EXIT_OUTPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

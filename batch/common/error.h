@@ -54,6 +54,8 @@ typedef enum kg_err {
     KG_ERR_FONT_LOAD = 42,              /* a font file cannot be loaded */
     KG_ERR_TEXT_TOO_LONG = 43,          /* a text longer than the shaping limit */
     KG_ERR_DRAW = 44,                   /* cairo failed to draw */
+    KG_ERR_TEMPLATE = 45,               /* a notice template is broken (file:line) */
+    KG_ERR_LAYOUT = 46,                 /* a notice's text does not fit its place */
     KG_ERR__COUNT                       /* number of values; keep last */
 } kg_err;
 

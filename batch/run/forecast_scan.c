@@ -22,7 +22,7 @@ kg_err forecast_scan(db_conn *conn, const select_config *config, forecast *fc, k
     if (err == KG_OK)
         err = scan_begin(conn, errbuf);
     while (err == KG_OK) {
-        err = scan_next(conn, scanned, errbuf);
+        err = scan_next(conn, NULL, scanned, errbuf);
         if (err == KG_OK)
             err = select_resident_evaluate(&scanned->res, config, fc->as_of, results);
         if (err == KG_OK)

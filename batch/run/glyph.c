@@ -9,7 +9,8 @@ static bool unprintable(uint32_t code_point)
            code_point == 0xFFFD;
 }
 
-bool glyph_find_missing(const char *text, size_t len, uint32_t *code_point)
+bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len,
+                        uint32_t *code_point)
 {
     const unsigned char *bytes = (const unsigned char *)text;
     size_t pos = 0;
@@ -40,5 +41,6 @@ bool glyph_find_missing(const char *text, size_t len, uint32_t *code_point)
         }
         pos += extra + 1;
     }
-    return false;
+    size_t offset = 0;
+    return fonts != NULL && text_find_missing(fonts, text, len, code_point, &offset);
 }

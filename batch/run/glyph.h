@@ -1,9 +1,10 @@
 /*
  * glyph.h - can the notice fonts print this text? (domain.md N4 glyph_missing)
  *
- * Until the renderer brings real font coverage, a character is unprintable when it is
- * in a private-use area (U+E000-U+F8FF, planes 15 and 16: how 外字 travel in extracts)
- * or is U+FFFD (a character lost in conversion). Pure; UTF-8 in.
+ * A character is unprintable when it is in a private-use area (U+E000-U+F8FF, planes 15
+ * and 16: how 外字 travel in extracts; a font's glyph there would be some other
+ * character), is U+FFFD (a character lost in conversion), or is in none of the notice
+ * template's fonts (render/text.h, variation sequences included). UTF-8 in.
  */
 #ifndef KIGEN_GLYPH_H
 #define KIGEN_GLYPH_H
@@ -12,8 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* True when text (len bytes of UTF-8) holds a character the fonts cannot print; its
- * code point goes to *code_point. */
-bool glyph_find_missing(const char *text, size_t len, uint32_t *code_point);
+#include "render/text.h"
+
+/* True when text (len bytes of UTF-8) holds a character that cannot be printed; its code
+ * point goes to *code_point. fonts NULL: only the private-use and U+FFFD test. */
+bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len,
+                        uint32_t *code_point);
 
 #endif

@@ -11,6 +11,8 @@
 #ifndef KIGEN_LEDGER_H
 #define KIGEN_LEDGER_H
 
+#include <stdbool.h>
+
 #include "../common/error.h"
 #include "../common/kdate.h"
 #include "../db/db.h"
@@ -35,18 +37,26 @@ kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, cons
  * the COPY of the run's rows. */
 kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf);
 
+/* Who a notice goes to, as it will be printed (copied into kigen.notices). */
+typedef struct ledger_addressee {
+    const char *office_code;   /* "" when none */
+    const char *postal_code;   /* "" when none */
+    const char *family_name, *given_name, *address, *banchi, *address2;
+    bool to_representative;    /* under 15 on the run date */
+} ledger_addressee;
+
 /* Adds one certificate's outcome (notices, exclusions; an E7 mismatch also as a
  * finding; a final outcome marks the certificate settled: D28). Not-due, already-noticed
  * and already-excluded certificates are not recorded. */
-kg_err ledger_add(db_conn *conn, const select_resident *res, const char *office_code,
-                  const char *postal_code, const select_cert *cert, const select_result *result,
-                  kg_errbuf *errbuf);
+kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addressee *to,
+                  const select_cert *cert, const select_result *result, kg_errbuf *errbuf);
 
-/* Numbers the notices (YYYYMMDD-nnnnnn in office, postal code, resident order), writes
- * notices, exclusions and findings, marks settled certificates, sets status recorded
- * with the counts, commits. */
+/* Numbers the notices (YYYYMMDD-nnnnnn in print order: office, postal code, address,
+ * resident), places them in print files (notices-<office>-<nnn>.pdf, notices_per_file
+ * each, pages_per_notice pages each), writes notices, exclusions and findings, marks
+ * settled certificates, sets status recorded with the counts, commits. */
 kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
-                     kg_errbuf *errbuf);
+                     int notices_per_file, int pages_per_notice, kg_errbuf *errbuf);
 
 /* Sets status done and the end time. */
 kg_err ledger_mark_done(db_conn *conn, long run_id, kg_errbuf *errbuf);

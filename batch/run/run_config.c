@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_MAX_LEN 512
+#define LINE_MAX_LEN 2048
 
 run_config run_config_default(void)
 {
     run_config config = {.select = select_config_default(), .max_pages = 1000};
+    snprintf(config.template_path, sizeof(config.template_path), "%s", RUN_CONFIG_TEMPLATE);
     return config;
 }
 
@@ -38,6 +39,18 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return parse_int(key, value, 0, 24, &config->select.mover_months, errbuf);
     if (strcmp(key, "max_pages") == 0)
         return parse_int(key, value, 1, 100000, &config->max_pages, errbuf);
+    if (strcmp(key, "render_threads") == 0)
+        return parse_int(key, value, 0, 64, &config->render_threads, errbuf);
+    if (strcmp(key, "template") == 0) {
+        size_t len = strlen(value);
+        if (len == 0 || len >= sizeof(config->template_path) || strpbrk(value, "\"\\") != NULL)
+            return kg_fail(errbuf, KG_ERR_CONFIG,
+                           "unable to use template = '%.100s': a file path (no quotes or "
+                           "backslashes, at most %zu bytes) is needed",
+                           value, sizeof(config->template_path) - 1);
+        memcpy(config->template_path, value, len + 1);
+        return KG_OK;
+    }
     if (strcmp(key, "window") == 0) {
         if (strcmp(value, "w1") == 0 || strcmp(value, "w2") == 0) {
             config->select.rules.window_w2 = value[1] == '2';
@@ -55,7 +68,7 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
     }
     return kg_fail(errbuf, KG_ERR_CONFIG,
                    "unable to use configuration key '%s': the keys are lead_days, "
-                   "mover_months, window, feb29, max_pages",
+                   "mover_months, window, feb29, max_pages, render_threads, template",
                    key);
 }
 
@@ -103,12 +116,14 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
     return err;
 }
 
-void run_config_json(const run_config *config, char *buf, size_t cap)
+void run_config_json(const run_config *config, const char *template_sha256, char *buf,
+                     size_t cap)
 {
     snprintf(buf, cap,
              "{\"lead_days\": %d, \"mover_months\": %d, \"window\": \"%s\", \"feb29\": \"%s\", "
-             "\"max_pages\": %d}",
+             "\"max_pages\": %d, \"template\": \"%s\", \"template_sha256\": \"%s\"}",
              config->select.lead_days, config->select.mover_months,
              config->select.rules.window_w2 ? "w2" : "w1",
-             config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages);
+             config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages,
+             config->template_path, template_sha256);
 }

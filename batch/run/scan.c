@@ -286,15 +286,45 @@ static void copy_code(text_span span, char *dest, size_t cap)
     dest[len] = '\0';
 }
 
-static void check_glyphs(const text_span *fields, scan_resident *out)
+/* A COPY text field into dest (cap bytes, NUL-terminated): \\N is NULL (empty here),
+ * backslash escapes decoded. False when it does not fit (the schema bounds the columns). */
+static bool copy_text(text_span span, char *dest, size_t cap)
+{
+    size_t out = 0;
+    if (!is_null(span))
+        for (size_t idx = 0; idx < span.len; idx++) {
+            char ch = span.text[idx];
+            if (ch == '\\' && idx + 1 < span.len) {
+                char next = span.text[++idx];
+                ch = next == 't' ? '\t' : next == 'n' ? '\n' : next == 'r' ? '\r' : next;
+            }
+            if (out + 1 >= cap)
+                return false;
+            dest[out++] = ch;
+        }
+    dest[out] = '\0';
+    return true;
+}
+
+static bool copy_names(const text_span *fields, scan_resident *out)
+{
+    return copy_text(fields[0], out->family_name, sizeof(out->family_name)) &&
+           copy_text(fields[1], out->given_name, sizeof(out->given_name)) &&
+           copy_text(fields[2], out->address, sizeof(out->address)) &&
+           copy_text(fields[3], out->banchi, sizeof(out->banchi)) &&
+           copy_text(fields[4], out->address2, sizeof(out->address2));
+}
+
+static void check_glyphs(const text_fonts *fonts, scan_resident *out)
 {
     static const char *const names[] = {"family_name", "given_name", "address", "banchi",
                                         "address2"};
+    const char *const texts[] = {out->family_name, out->given_name, out->address, out->banchi,
+                                 out->address2};
     out->res.glyph_problem = NULL;
     for (int idx = 0; idx < 5; idx++) {
         uint32_t code_point;
-        if (!is_null(fields[idx]) &&
-            glyph_find_missing(fields[idx].text, fields[idx].len, &code_point)) {
+        if (glyph_find_missing(fonts, texts[idx], strlen(texts[idx]), &code_point)) {
             snprintf(out->glyph_detail, sizeof(out->glyph_detail),
                      "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
                      (unsigned)code_point);
@@ -304,7 +334,7 @@ static void check_glyphs(const text_span *fields, scan_resident *out)
     }
 }
 
-static bool parse_row(const char *row, size_t len, scan_resident *out)
+static bool parse_row(const char *row, size_t len, const text_fonts *fonts, scan_resident *out)
 {
     if (len > 0 && row[len - 1] == '\n')
         len--;
@@ -326,19 +356,21 @@ static bool parse_row(const char *row, size_t len, scan_resident *out)
     copy_code(fields[8], out->postal_code, sizeof(out->postal_code));
     res->has_postal_code = out->postal_code[0] != '\0';
     res->has_address = span_is(fields[9], "1");
-    check_glyphs(&fields[10], out);
+    if (!copy_names(&fields[10], out))
+        return false;
+    check_glyphs(fonts, out);
     return parse_certs(fields[15], out) && parse_events(fields[16], out, true) &&
            parse_events(fields[17], out, false);
 }
 
-kg_err scan_next(db_conn *conn, scan_resident *out, kg_errbuf *errbuf)
+kg_err scan_next(db_conn *conn, const text_fonts *fonts, scan_resident *out, kg_errbuf *errbuf)
 {
     const char *row = NULL;
     size_t len = 0;
     kg_err err = db_copy_out_next(conn, &row, &len, errbuf);
     if (err != KG_OK)
         return err;
-    if (!parse_row(row, len, out))
+    if (!parse_row(row, len, fonts, out))
         return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to parse scan row '%.80s'", row);
     return KG_OK;
 }

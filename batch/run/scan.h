@@ -14,6 +14,7 @@
 
 #include "../common/error.h"
 #include "../db/db.h"
+#include "render/text.h"
 #include "select.h"
 
 #define SCAN_MAX_EVENTS 128
@@ -24,6 +25,9 @@ typedef struct scan_resident {
     char office_code[17];
     char postal_code[8];
     char glyph_detail[96];
+    /* what the notice prints, unescaped (the schema bounds them: 50, 50, 200, 100, 100
+     * characters of at most 4 bytes) */
+    char family_name[256], given_name[256], address[1024], banchi[512], address2[512];
     select_cert certs[SELECT_MAX_CERTS];
     select_move moves[SCAN_MAX_EVENTS];
     select_change changes[SCAN_MAX_EVENTS];
@@ -52,8 +56,9 @@ const char *scan_set_create_sql_text(void);
 const char *scan_due_fill_sql_text(void);
 const char *scan_select_sql(void);
 
-/* The next resident into *out; KG_EOF after the last. A row the parser cannot read is
+/* The next resident into *out; KG_EOF after the last. Names and addresses are checked
+ * against fonts (glyph.h; NULL: only for private-use characters) into res.glyph_problem. A row the parser cannot read is
  * KG_ERR_INTERNAL (the query and the parser disagree: a bug, not data). */
-kg_err scan_next(db_conn *conn, scan_resident *out, kg_errbuf *errbuf);
+kg_err scan_next(db_conn *conn, const text_fonts *fonts, scan_resident *out, kg_errbuf *errbuf);
 
 #endif

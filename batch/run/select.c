@@ -326,6 +326,10 @@ static select_reason first_reason(const select_resident *res, const select_cert 
                  !res->has_postal_code ? "no postal code" : "no address");
         return REASON_UNDELIVERABLE;
     }
+    if (res->layout_problem != NULL) { /* D50: cannot be placed in the envelope window */
+        snprintf(detail, SELECT_DETAIL_MAX, "%s", res->layout_problem);
+        return REASON_UNDELIVERABLE;
+    }
     if (res->glyph_problem != NULL) {
         snprintf(detail, SELECT_DETAIL_MAX, "%s", res->glyph_problem);
         return REASON_GLYPH_MISSING;

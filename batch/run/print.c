@@ -1,0 +1,319 @@
+/*
+ * print.c - renders the run's print files from the ledger on worker threads (print.h).
+ */
+#include "print.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include "../db/db.h"
+#include "outputs.h"
+#include "render/notice.h"
+
+#define PATH_CAP 4096
+#define MAX_THREADS 64
+
+/* One notice's row of the file query; columns in this order. */
+static const char file_rows_sql[] =
+    "SELECT n.notice_no, n.page, coalesce(n.family_name, r.family_name, ''), "
+    "coalesce(n.given_name, r.given_name, ''), coalesce(n.postal_code, r.postal_code, ''), "
+    "coalesce(n.address, r.address, ''), coalesce(n.banchi, r.banchi, ''), "
+    "coalesce(n.address2, r.address2, ''), n.to_representative::int, coalesce(o.name, ''), "
+    "coalesce(o.postal_code, ''), coalesce(o.address, ''), coalesce(o.phone, ''), "
+    "coalesce(o.hours, ''), (SELECT string_agg(c.type || ',' || nc.expiry || ',' || "
+    "nc.window_open || ',' || nc.cause, ';' ORDER BY nc.expiry, nc.certificate_id) FROM "
+    "kigen.notice_certificates nc JOIN kigen.certificates c ON c.certificate_id = "
+    "nc.certificate_id WHERE nc.notice_no = n.notice_no) "
+    "FROM kigen.notices n LEFT JOIN kigen.residents r ON r.resident_id = n.resident_id "
+    "LEFT JOIN kigen.offices o ON o.office_code = n.office_code "
+    "WHERE n.run_date = $1::date AND n.file = $2 ORDER BY n.page";
+
+/* What the workers share: the job, the list of files, the next one to take, the first
+ * error. Everything else is a worker's own. */
+typedef struct print_shared {
+    const print_job *job;
+    char **files;       /* file names, in order */
+    size_t file_count;
+    size_t next;        /* guarded by lock */
+    kg_err err;         /* guarded by lock: the first failure */
+    kg_errbuf errbuf;   /* guarded by lock */
+    long pages;         /* guarded by lock */
+    pthread_mutex_t lock;
+} print_shared;
+
+typedef struct print_worker {
+    print_shared *shared;
+    pthread_t thread;
+} print_worker;
+
+/* The PDF stream's sink: the temporary file, and the first write error. */
+typedef struct pdf_sink {
+    int fd;
+    int write_errno;
+} pdf_sink;
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    pdf_sink *sink = closure;
+    while (length > 0 && sink->write_errno == 0) {
+        ssize_t written = write(sink->fd, data, length);
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0) {
+            sink->write_errno = written < 0 ? errno : ENOSPC;
+            break;
+        }
+        data += written;
+        length -= (unsigned int)written;
+    }
+    return sink->write_errno == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* "type,expiry,window,cause;..." into certs (type and cause point into text, which is
+ * modified). False when malformed. */
+static bool parse_certs(char *text, notice_cert *certs, size_t *count)
+{
+    *count = 0;
+    for (char *item = text; item != NULL && *item != '\0';) {
+        char *next = strchr(item, ';');
+        if (next != NULL)
+            *next++ = '\0';
+        char *parts[4];
+        parts[0] = item;
+        for (int idx = 1; idx < 4; idx++) {
+            char *comma = parts[idx - 1] != NULL ? strchr(parts[idx - 1], ',') : NULL;
+            if (comma == NULL)
+                return false;
+            *comma = '\0';
+            parts[idx] = comma + 1;
+        }
+        if (*count == NOTICE_MAX_CERTS)
+            return false;
+        notice_cert *cert = &certs[(*count)++];
+        cert->type = parts[0];
+        cert->cause = parts[3];
+        if (kdate_parse(parts[1], strlen(parts[1]), &cert->expiry) != KG_OK ||
+            kdate_parse(parts[2], strlen(parts[2]), &cert->window_open) != KG_OK)
+            return false;
+        item = next;
+    }
+    return *count > 0;
+}
+
+static const char *value_or_empty(const db_result *result, int row, int column)
+{
+    const char *value = db_result_value(result, row, column);
+    return value != NULL ? value : "";
+}
+
+/* Draws every notice of result on the surface, one page set each. */
+static kg_err draw_notices(notice_painter *painter, cairo_surface_t *surface,
+                           const db_result *result, kdate run_date, const char *name,
+                           kg_errbuf *errbuf)
+{
+    cairo_t *cr = cairo_create(surface);
+    kg_err err = KG_OK;
+    for (int row = 0; err == KG_OK && row < db_result_rows(result); row++) {
+        char certs_text[2048];
+        snprintf(certs_text, sizeof(certs_text), "%s", value_or_empty(result, row, 14));
+        notice_cert certs[NOTICE_MAX_CERTS];
+        notice_data data = {
+            .notice_no = value_or_empty(result, row, 0),
+            .run_date = run_date,
+            .family_name = value_or_empty(result, row, 2),
+            .given_name = value_or_empty(result, row, 3),
+            .postal_code = value_or_empty(result, row, 4),
+            .address = value_or_empty(result, row, 5),
+            .banchi = value_or_empty(result, row, 6),
+            .address2 = value_or_empty(result, row, 7),
+            .to_representative = strcmp(value_or_empty(result, row, 8), "1") == 0,
+            .office = {value_or_empty(result, row, 9), value_or_empty(result, row, 10),
+                       value_or_empty(result, row, 11), value_or_empty(result, row, 12),
+                       value_or_empty(result, row, 13)},
+            .certs = certs};
+        if (!parse_certs(certs_text, certs, &data.cert_count))
+            err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no readable certificates",
+                          name, data.notice_no);
+        if (err == KG_OK)
+            err = notice_paint(painter, cr, &data, errbuf);
+        if (err == KG_OK)
+            cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    return err;
+}
+
+/* Renders one print file to its temporary name and adopts it. */
+static kg_err render_file(db_conn *conn, notice_painter *painter, const print_job *job,
+                          const char *name, long *pages, kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1], temp[PATH_CAP], created[40];
+    const char *params[] = {kdate_format(job->run_date, date), name};
+    db_result *result = NULL;
+    kg_err err = db_query(conn, file_rows_sql, 2, params, errbuf, &result);
+    if (err == KG_OK)
+        err = outputs_temp_path(job->dir, name, temp, sizeof(temp), errbuf);
+    pdf_sink sink = {.fd = -1};
+    if (err == KG_OK) {
+        sink.fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (sink.fd < 0)
+            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", temp,
+                          strerror(errno));
+    }
+    if (err == KG_OK) {
+        const notice_template *tmpl = job->tmpl;
+        cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
+            sink_write, &sink, tmpl->page_width * NOTICE_PT_PER_MM,
+            tmpl->page_height * NOTICE_PT_PER_MM);
+        /* the same bytes on every re-run: the date is the run date's, not the clock's */
+        snprintf(created, sizeof(created), "%sT00:00:00+09:00", date);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, name);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "kigen");
+        err = draw_notices(painter, surface, result, job->run_date, name, errbuf);
+        cairo_surface_finish(surface);
+        cairo_status_t status = cairo_surface_status(surface);
+        cairo_surface_destroy(surface);
+        if (err == KG_OK && sink.write_errno != 0)
+            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", temp,
+                          strerror(sink.write_errno));
+        else if (err == KG_OK && status != CAIRO_STATUS_SUCCESS)
+            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to finish '%s': %s", temp,
+                          cairo_status_to_string(status));
+    }
+    if (sink.fd >= 0 && close(sink.fd) != 0 && err == KG_OK)
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to close '%s': %s", temp, strerror(errno));
+    if (err == KG_OK)
+        err = outputs_adopt_file(job->dir, name, errbuf);
+    else if (sink.fd >= 0)
+        unlink(temp);
+    if (err == KG_OK)
+        *pages = db_result_rows(result);
+    db_result_free(result);
+    return err;
+}
+
+static void record_failure(print_shared *shared, kg_err err, const kg_errbuf *errbuf)
+{
+    pthread_mutex_lock(&shared->lock);
+    if (shared->err == KG_OK) {
+        shared->err = err;
+        shared->errbuf = *errbuf;
+    }
+    pthread_mutex_unlock(&shared->lock);
+}
+
+static void *worker_main(void *arg)
+{
+    print_worker *worker = arg;
+    print_shared *shared = worker->shared;
+    const print_job *job = shared->job;
+    kg_errbuf errbuf;
+    memset(&errbuf, 0, sizeof(errbuf));
+    db_conn *conn = NULL;
+    notice_painter *painter = NULL;
+    kg_err err = db_connect(job->conninfo, &errbuf, &conn);
+    if (err == KG_OK)
+        err = notice_painter_new(job->tmpl, &painter, &errbuf);
+    while (err == KG_OK) {
+        pthread_mutex_lock(&shared->lock);
+        size_t idx = shared->next++;
+        bool stop = shared->err != KG_OK || idx >= shared->file_count;
+        pthread_mutex_unlock(&shared->lock);
+        if (stop)
+            break;
+        long pages = 0;
+        err = render_file(conn, painter, job, shared->files[idx], &pages, &errbuf);
+        if (err == KG_OK) {
+            pthread_mutex_lock(&shared->lock);
+            shared->pages += pages;
+            pthread_mutex_unlock(&shared->lock);
+            log_line(job->log, LOG_DETAIL, "print: %s, %ld pages", shared->files[idx], pages);
+        }
+    }
+    if (err != KG_OK)
+        record_failure(shared, err, &errbuf);
+    notice_painter_free(painter);
+    db_close(conn);
+    return NULL;
+}
+
+static kg_err list_files(const print_job *job, print_shared *shared, kg_errbuf *errbuf)
+{
+    db_conn *conn = NULL;
+    db_result *result = NULL;
+    char date[KDATE_ISO_LEN + 1];
+    const char *params[] = {kdate_format(job->run_date, date)};
+    kg_err err = db_connect(job->conninfo, errbuf, &conn);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "SELECT DISTINCT file FROM kigen.notices WHERE run_date = $1::date "
+                       "AND file IS NOT NULL ORDER BY file",
+                       1, params, errbuf, &result);
+    int rows = err == KG_OK ? db_result_rows(result) : 0;
+    if (err == KG_OK && rows > 0 &&
+        (shared->files = calloc((size_t)rows, sizeof(*shared->files))) == NULL)
+        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the print files: out of memory");
+    for (int row = 0; err == KG_OK && row < rows; row++) {
+        const char *name = db_result_value(result, row, 0);
+        size_t len = strlen(name);
+        if ((shared->files[row] = malloc(len + 1)) == NULL)
+            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the print files: out of memory");
+        else
+            memcpy(shared->files[row], name, len + 1);
+        shared->file_count += err == KG_OK;
+    }
+    db_result_free(result);
+    db_close(conn);
+    return err;
+}
+
+kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errbuf)
+{
+    memset(totals, 0, sizeof(*totals));
+    print_shared shared = {.job = job};
+    kg_err err = list_files(job, &shared, errbuf);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = job->threads > 0 ? (size_t)job->threads : cores > 0 ? (size_t)cores : 1;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    if (threads > shared.file_count)
+        threads = shared.file_count;
+    print_worker workers[MAX_THREADS];
+    size_t started = 0;
+    if (err == KG_OK && pthread_mutex_init(&shared.lock, NULL) != 0)
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to start the print workers");
+    bool locked = err == KG_OK;
+    while (err == KG_OK && started < threads) {
+        workers[started].shared = &shared;
+        if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0)
+            err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to start print worker %zu", started);
+        else
+            started++;
+    }
+    if (err != KG_OK && started > 0) /* let the started ones stop at their next file */
+        record_failure(&shared, err, errbuf);
+    for (size_t idx = 0; idx < started; idx++)
+        pthread_join(workers[idx].thread, NULL);
+    if (err == KG_OK && shared.err != KG_OK) {
+        err = shared.err;
+        *errbuf = shared.errbuf;
+    }
+    if (locked)
+        pthread_mutex_destroy(&shared.lock);
+    totals->files = (long)shared.file_count;
+    totals->pages = shared.pages;
+    totals->threads = (int)started;
+    for (size_t idx = 0; idx < shared.file_count; idx++)
+        free(shared.files[idx]);
+    free(shared.files);
+    return err;
+}

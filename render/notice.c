@@ -1,0 +1,548 @@
+/*
+ * notice.c - the notice page (see notice.h): placeholders, the office layer, texts,
+ * boxes, lines and the certificate table. The address block is notice_address.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/wareki.h"
+#include "notice_internal.h"
+
+#define CELL_PAD_MM 2.0
+#define CELL_MIN_SIZE 6.0
+#define SHRINK_STEP 0.5
+#define BOTTOM_MARGIN_MM 5.0
+
+typedef enum level { LEVEL_FIXED = 0, LEVEL_OFFICE, LEVEL_NOTICE } level;
+
+const char *notice_type_text(const char *type)
+{
+    if (strcmp(type, "sign") == 0)
+        return "署名用電子証明書";
+    if (strcmp(type, "auth") == 0)
+        return "利用者証明用電子証明書";
+    return "";
+}
+
+const char *notice_cause_text(const char *cause)
+{
+    static const char *const names[][2] = {
+        {"birthday", "発行後5回目の誕生日"},         {"card", "マイナンバーカードの有効期限"},
+        {"auth_cert", "利用者証明用電子証明書の期限"}, {"stay_period", "在留期間の満了日"},
+        {"recorded", "記録された有効期限"},           {"term", "有効期間の満了"}};
+    for (size_t idx = 0; idx < sizeof(names) / sizeof(names[0]); idx++)
+        if (strcmp(cause, names[idx][0]) == 0)
+            return names[idx][1];
+    return "";
+}
+
+/* Which layer a text belongs to: fixed, the office's (date and office fields), or the
+ * notice's own. */
+static level text_level(const char *text)
+{
+    level found = LEVEL_FIXED;
+    for (const char *pos = strchr(text, '{'); pos != NULL; pos = strchr(pos + 1, '{')) {
+        if (strncmp(pos, "{office_", 8) == 0 || strncmp(pos, "{date}", 6) == 0)
+            found = found > LEVEL_OFFICE ? found : LEVEL_OFFICE;
+        else
+            return LEVEL_NOTICE;
+    }
+    return found;
+}
+
+static bool when_holds(template_when when, const notice_data *data)
+{
+    bool card = false;
+    for (size_t idx = 0; idx < data->cert_count; idx++)
+        card = card || strcmp(data->certs[idx].cause, "card") == 0;
+    switch (when) {
+    case WHEN_ALWAYS:
+        return true;
+    case WHEN_CARD:
+        return card;
+    case WHEN_NOT_CARD:
+        return !card;
+    case WHEN_REPRESENTATIVE:
+        return data->to_representative;
+    case WHEN_HOLDER:
+        return !data->to_representative;
+    }
+    return true;
+}
+
+kg_err notice_join_name(strbuf *out, const notice_data *data)
+{
+    strbuf_reset(out);
+    kg_err err = strbuf_append_str(out, data->family_name);
+    if (err == KG_OK && data->given_name[0] != '\0')
+        err = strbuf_append_str(out, "　");
+    if (err == KG_OK)
+        err = strbuf_append_str(out, data->given_name);
+    return err;
+}
+
+kg_err notice_join_address(strbuf *out, const notice_data *data)
+{
+    strbuf_reset(out);
+    kg_err err = strbuf_append_str(out, data->address);
+    if (err == KG_OK)
+        err = strbuf_append_str(out, data->banchi);
+    if (err == KG_OK && data->address2[0] != '\0')
+        err = strbuf_append_str(out, "　");
+    if (err == KG_OK)
+        err = strbuf_append_str(out, data->address2);
+    return err;
+}
+
+static kg_err append_wareki(strbuf *out, kdate day)
+{
+    char text[WAREKI_BUF_SIZE];
+    kg_err err = wareki_format(day, text, sizeof(text));
+    return err != KG_OK ? err : strbuf_append_str(out, text);
+}
+
+/* The earliest expiry and window opening of the notice's certificates. */
+static void earliest(const notice_data *data, kdate *expiry, kdate *window_open)
+{
+    *expiry = data->certs[0].expiry;
+    *window_open = data->certs[0].window_open;
+    for (size_t idx = 1; idx < data->cert_count; idx++) {
+        if (data->certs[idx].expiry < *expiry)
+            *expiry = data->certs[idx].expiry;
+        if (data->certs[idx].window_open < *window_open)
+            *window_open = data->certs[idx].window_open;
+    }
+}
+
+static kg_err append_field(strbuf *out, const char *name, size_t len, const notice_data *data,
+                           const notice_cert *row)
+{
+#define IS(field) (len == sizeof(field) - 1 && memcmp(name, field, len) == 0)
+    if (row != NULL && IS("type"))
+        return strbuf_append_str(out, notice_type_text(row->type));
+    if (row != NULL && IS("cause"))
+        return strbuf_append_str(out, notice_cause_text(row->cause));
+    if (row != NULL && IS("expiry"))
+        return append_wareki(out, row->expiry);
+    if (row != NULL && IS("window_open"))
+        return append_wareki(out, row->window_open);
+    if (IS("expiry") || IS("window_open")) {
+        kdate expiry = 0, window_open = 0;
+        if (data->cert_count == 0)
+            return KG_OK;
+        earliest(data, &expiry, &window_open);
+        return append_wareki(out, IS("expiry") ? expiry : window_open);
+    }
+    if (IS("notice_no"))
+        return strbuf_append_str(out, data->notice_no);
+    if (IS("date"))
+        return append_wareki(out, data->run_date);
+    if (IS("name"))
+        return notice_join_name(out, data) == KG_OK ? KG_OK : KG_ERR_NOMEM;
+    if (IS("postal_code") || IS("office_postal_code")) {
+        const char *code = IS("postal_code") ? data->postal_code : data->office.postal_code;
+        char text[16] = "";
+        if (strlen(code) == 7)
+            snprintf(text, sizeof(text), "%.3s-%.4s", code, code + 3);
+        return strbuf_append_str(out, text);
+    }
+    if (IS("address")) {
+        kg_err err = strbuf_append_str(out, data->address);
+        if (err == KG_OK)
+            err = strbuf_append_str(out, data->banchi);
+        if (err == KG_OK && data->address2[0] != '\0')
+            err = strbuf_append_str(out, "　");
+        return err != KG_OK ? err : strbuf_append_str(out, data->address2);
+    }
+    const struct {
+        const char *field;
+        const char *value;
+    } office[] = {{"office_name", data->office.name},
+                  {"office_address", data->office.address},
+                  {"office_phone", data->office.phone},
+                  {"office_hours", data->office.hours}};
+    for (size_t idx = 0; idx < sizeof(office) / sizeof(office[0]); idx++)
+        if (strlen(office[idx].field) == len && memcmp(office[idx].field, name, len) == 0)
+            return strbuf_append_str(out, office[idx].value);
+#undef IS
+    return KG_ERR_INTERNAL; /* template.c accepts only the fields above */
+}
+
+kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row,
+                     strbuf *out)
+{
+    strbuf_reset(out);
+    kg_err err = KG_OK;
+    const char *pos = text;
+    while (err == KG_OK && *pos != '\0') {
+        const char *open = strchr(pos, '{');
+        const char *close = open != NULL ? strchr(open, '}') : NULL;
+        if (open == NULL || close == NULL) {
+            err = strbuf_append_str(out, pos);
+            break;
+        }
+        err = strbuf_append(out, pos, (size_t)(open - pos));
+        if (err == KG_OK) {
+            /* {name} joins into out itself: keep what came before */
+            if (close - open - 1 == 4 && memcmp(open + 1, "name", 4) == 0) {
+                err = strbuf_append_str(out, data->family_name);
+                if (err == KG_OK && data->given_name[0] != '\0')
+                    err = strbuf_append_str(out, "　");
+                if (err == KG_OK)
+                    err = strbuf_append_str(out, data->given_name);
+            } else {
+                err = append_field(out, open + 1, (size_t)(close - open - 1), data, row);
+            }
+        }
+        pos = close + 1;
+    }
+    return err;
+}
+
+kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, size_t len,
+                        double size, double x, double top, kg_errbuf *errbuf)
+{
+    while (len > 0 && text[len - 1] == '\n')
+        len--;
+    if (len == 0)
+        return KG_OK;
+    kg_err err = text_shape(painter->fonts, text, len, size, &painter->run);
+    if (err == KG_OK && painter->run.missing > 0) {
+        uint32_t code_point = 0;
+        size_t offset = 0;
+        text_find_missing(painter->fonts, text, len, &code_point, &offset);
+        return kg_fail(errbuf, KG_ERR_LAYOUT,
+                       "U+%04X in '%.*s' is in none of the template's fonts: it would print as "
+                       "a box",
+                       (unsigned)code_point, (int)(len < 200 ? len : 200), text);
+    }
+    if (err == KG_OK)
+        err = text_draw(cr, painter->fonts, &painter->run, x, top + size * NOTICE_ASCENT);
+    if (err != KG_OK)
+        return kg_fail(errbuf, err, "unable to draw '%.*s'", (int)(len < 200 ? len : 200), text);
+    return KG_OK;
+}
+
+/* A text element: its paragraphs broken into lines at its width, shrunk (down to
+ * min_size) to fit its height when it has one. */
+static kg_err draw_text(notice_painter *painter, cairo_t *cr, const template_element *element,
+                        const char *text, size_t len, kg_errbuf *errbuf)
+{
+    const notice_template *tmpl = painter->tmpl;
+    double width = notice_pt(element->width);
+    double limit = element->height > 0
+                       ? notice_pt(element->height)
+                       : notice_pt(tmpl->page_height - BOTTOM_MARGIN_MM - element->y);
+    double size = element->size;
+    kg_err err = KG_OK;
+    for (;;) {
+        err = text_break_lines(painter->fonts, text, len, size, width, 0, &painter->lines);
+        if (err != KG_OK)
+            return kg_fail(errbuf, err, "%s:%d: unable to lay out the text", tmpl->path,
+                           element->line);
+        double needed = size * element->line_height * (double)(painter->lines.count - 1) + size;
+        if (needed <= limit + 1e-6)
+            break;
+        if (size - SHRINK_STEP < element->min_size - 1e-9)
+            return kg_fail(errbuf, KG_ERR_LAYOUT,
+                           "%s:%d: the text needs %.1f mm and has %.1f mm (%s): shorten it, "
+                           "move it or give it a min_size",
+                           tmpl->path, element->line, needed / NOTICE_PT_PER_MM,
+                           limit / NOTICE_PT_PER_MM,
+                           element->height > 0 ? "its height" : "to the page's bottom margin");
+        size -= SHRINK_STEP;
+    }
+    double x = notice_pt(element->x), top = notice_pt(element->y);
+    for (size_t idx = 0; err == KG_OK && idx < painter->lines.count; idx++) {
+        const text_line *line = &painter->lines.lines[idx];
+        double offset = element->align == ALIGN_LEFT     ? 0
+                        : element->align == ALIGN_CENTER ? (width - line->width) / 2
+                                                         : width - line->width;
+        err = notice_draw_line(painter, cr, text + line->start, line->end - line->start, size,
+                               x + offset, top + size * element->line_height * (double)idx,
+                               errbuf);
+    }
+    return err;
+}
+
+static void draw_rule(cairo_t *cr, double stroke, double x1, double y1, double x2, double y2)
+{
+    cairo_set_line_width(cr, stroke);
+    cairo_move_to(cr, x1, y1);
+    cairo_line_to(cr, x2, y2);
+    cairo_stroke(cr);
+}
+
+/* One table row (header when row is NULL) at the given top, in points. */
+static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const template_element *table,
+                             const notice_data *data, const notice_cert *row, double top,
+                             kg_errbuf *errbuf)
+{
+    double x = notice_pt(table->x), height = notice_pt(table->row_height);
+    double pad = notice_pt(CELL_PAD_MM);
+    kg_err err = KG_OK;
+    for (size_t col = 0; err == KG_OK && col < table->column_count; col++) {
+        const template_column *column = &table->columns[col];
+        double width = notice_pt(column->width);
+        if (row == NULL && table->gray >= 0) {
+            cairo_set_source_rgb(cr, table->gray, table->gray, table->gray);
+            cairo_rectangle(cr, x, top, width, height);
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+        }
+        if (table->stroke > 0) {
+            cairo_set_line_width(cr, table->stroke);
+            cairo_rectangle(cr, x, top, width, height);
+            cairo_stroke(cr);
+        }
+        if (row == NULL) {
+            strbuf_reset(&painter->expanded);
+            err = strbuf_append_str(&painter->expanded, column->header);
+        } else
+            err = notice_expand(column->text, data, row, &painter->expanded);
+        double size = table->size;
+        bool fits = true;
+        if (err == KG_OK)
+            err = text_fit_size(painter->fonts, painter->expanded.data, painter->expanded.len,
+                                table->size, CELL_MIN_SIZE, width - 2 * pad, &size, &fits);
+        if (err == KG_OK && !fits)
+            err = kg_fail(errbuf, KG_ERR_LAYOUT, "%s:%d: '%.*s' does not fit its column",
+                          painter->tmpl->path, table->line, (int)painter->expanded.len,
+                          painter->expanded.data);
+        if (err == KG_OK)
+            err = notice_draw_line(painter, cr, painter->expanded.data, painter->expanded.len,
+                                   size, x + pad, top + (height - size) / 2, errbuf);
+        x += width;
+    }
+    return err;
+}
+
+static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr,
+                              const template_element *table, const notice_data *data,
+                              kg_errbuf *errbuf)
+{
+    if (data->cert_count > (size_t)table->max_rows)
+        return kg_fail(errbuf, KG_ERR_LAYOUT,
+                       "notice %s lists %zu certificates and the table (%s:%d) has %d rows",
+                       data->notice_no, data->cert_count, painter->tmpl->path, table->line,
+                       table->max_rows);
+    kg_err err = KG_OK;
+    double top = notice_pt(table->y + table->row_height);
+    for (size_t idx = 0; err == KG_OK && idx < data->cert_count; idx++) {
+        err = draw_table_row(painter, cr, table, data, &data->certs[idx], top, errbuf);
+        top += notice_pt(table->row_height);
+    }
+    return err;
+}
+
+/* Draws one element; a table's header row only (its rows are the notice's). */
+static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_element *element,
+                           const notice_data *data, kg_errbuf *errbuf)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    switch (element->kind) {
+    case TEMPLATE_TEXT: {
+        kg_err err = notice_expand(element->text, data, NULL, &painter->expanded);
+        if (err != KG_OK)
+            return kg_fail(errbuf, err, "%s:%d: unable to fill the text", painter->tmpl->path,
+                           element->line);
+        /* expanded is reused by the table, not by draw_text: keep it */
+        return draw_text(painter, cr, element, painter->expanded.data, painter->expanded.len,
+                         errbuf);
+    }
+    case TEMPLATE_BOX:
+        if (element->gray >= 0) {
+            cairo_set_source_rgb(cr, element->gray, element->gray, element->gray);
+            cairo_rectangle(cr, notice_pt(element->x), notice_pt(element->y),
+                            notice_pt(element->width), notice_pt(element->height));
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+        }
+        if (element->stroke > 0) {
+            cairo_set_line_width(cr, element->stroke);
+            cairo_rectangle(cr, notice_pt(element->x), notice_pt(element->y),
+                            notice_pt(element->width), notice_pt(element->height));
+            cairo_stroke(cr);
+        }
+        return KG_OK;
+    case TEMPLATE_LINE:
+        if (element->stroke > 0)
+            draw_rule(cr, element->stroke, notice_pt(element->x), notice_pt(element->y),
+                      notice_pt(element->x2), notice_pt(element->y2));
+        return KG_OK;
+    case TEMPLATE_TABLE:
+        return draw_table_row(painter, cr, element, data, NULL, notice_pt(element->y), errbuf);
+    }
+    return KG_OK;
+}
+
+static bool in_office_layer(const template_element *element)
+{
+    if (element->when != WHEN_ALWAYS)
+        return false;
+    return element->kind != TEMPLATE_TEXT || text_level(element->text) != LEVEL_NOTICE;
+}
+
+static cairo_surface_t *new_layer(const notice_template *tmpl)
+{
+    cairo_rectangle_t extents = {0, 0, notice_pt(tmpl->page_width), notice_pt(tmpl->page_height)};
+    return cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+}
+
+static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
+{
+    if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        err = kg_fail(errbuf, KG_ERR_DRAW, "unable to draw the page's fixed parts: %s",
+                      cairo_status_to_string(cairo_status(cr)));
+    cairo_destroy(cr);
+    return err;
+}
+
+/* The layer of data's office and date: rebuilt when they differ from the last page's. */
+static kg_err office_layer(notice_painter *painter, const notice_data *data, kg_errbuf *errbuf)
+{
+    char key[sizeof(painter->layer_key)];
+    snprintf(key, sizeof(key), "%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", data->run_date,
+             data->office.name, data->office.postal_code, data->office.address,
+             data->office.phone, data->office.hours);
+    if (painter->layer != NULL && strcmp(key, painter->layer_key) == 0)
+        return KG_OK;
+    if (painter->layer != NULL)
+        cairo_surface_destroy(painter->layer);
+    painter->layer = new_layer(painter->tmpl);
+    cairo_t *cr = cairo_create(painter->layer);
+    kg_err err = KG_OK;
+    for (size_t idx = 0; err == KG_OK && idx < painter->tmpl->element_count; idx++) {
+        const template_element *element = &painter->tmpl->elements[idx];
+        if (in_office_layer(element))
+            err = draw_element(painter, cr, element, data, errbuf);
+    }
+    err = finish_layer(cr, err, errbuf);
+    if (err == KG_OK)
+        memcpy(painter->layer_key, key, sizeof(key));
+    else
+        painter->layer_key[0] = '\0';
+    return err;
+}
+
+kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *data,
+                    kg_errbuf *errbuf)
+{
+    if (data->cert_count == 0 || data->cert_count > NOTICE_MAX_CERTS)
+        return kg_fail(errbuf, KG_ERR_INTERNAL, "notice %s with %zu certificates",
+                       data->notice_no, data->cert_count);
+    kg_err err = office_layer(painter, data, errbuf);
+    if (err == KG_OK) {
+        cairo_set_source_surface(cr, painter->layer, 0, 0);
+        cairo_paint(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+    }
+    for (size_t idx = 0; err == KG_OK && idx < painter->tmpl->element_count; idx++) {
+        const template_element *element = &painter->tmpl->elements[idx];
+        if (element->kind == TEMPLATE_TABLE)
+            err = draw_table_rows(painter, cr, element, data, errbuf);
+        if (in_office_layer(element) || !when_holds(element->when, data))
+            continue;
+        if (element->kind != TEMPLATE_TEXT || element->dynamic) {
+            err = draw_element(painter, cr, element, data, errbuf);
+            continue;
+        }
+        if (painter->fixed[idx] == NULL) { /* a conditional fixed text: drawn once */
+            painter->fixed[idx] = new_layer(painter->tmpl);
+            cairo_t *layer_cr = cairo_create(painter->fixed[idx]);
+            err = finish_layer(layer_cr, draw_element(painter, layer_cr, element, data, errbuf),
+                               errbuf);
+        }
+        if (err == KG_OK) {
+            cairo_set_source_surface(cr, painter->fixed[idx], 0, 0);
+            cairo_paint(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+        }
+    }
+    if (err == KG_OK)
+        err = notice_draw_address(painter, cr, data, errbuf);
+    if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        err = kg_fail(errbuf, KG_ERR_DRAW, "notice %s: %s", data->notice_no,
+                      cairo_status_to_string(cairo_status(cr)));
+    return err;
+}
+
+/* Draws every fixed text once on a scratch surface, so that a fixed text too long for its
+ * place is a template error (file:line) before any notice is recorded. */
+static kg_err check_fixed_texts(notice_painter *painter, kg_errbuf *errbuf)
+{
+    static const notice_cert cert = {"sign", 0, 0, "birthday"};
+    notice_data data = {.notice_no = "", .family_name = "", .given_name = "",
+                        .postal_code = "", .address = "", .banchi = "", .address2 = "",
+                        .office = {"", "", "", "", ""}, .certs = &cert, .cert_count = 1};
+    cairo_surface_t *scratch = new_layer(painter->tmpl);
+    cairo_t *cr = cairo_create(scratch);
+    kg_err err = KG_OK;
+    for (size_t idx = 0; err == KG_OK && idx < painter->tmpl->element_count; idx++) {
+        const template_element *element = &painter->tmpl->elements[idx];
+        if (element->kind == TEMPLATE_TEXT && !element->dynamic)
+            err = draw_element(painter, cr, element, &data, errbuf);
+        else if (element->kind == TEMPLATE_TABLE)
+            err = draw_element(painter, cr, element, &data, errbuf);
+    }
+    err = finish_layer(cr, err, errbuf);
+    cairo_surface_destroy(scratch);
+    if (err == KG_ERR_LAYOUT)
+        err = KG_ERR_TEMPLATE; /* the message already names file:line */
+    return err;
+}
+
+kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_errbuf *errbuf)
+{
+    *out = NULL;
+    kg_err err = notice_check_address_block(tmpl, errbuf);
+    if (err != KG_OK)
+        return err;
+    notice_painter *painter = calloc(1, sizeof(*painter));
+    cairo_surface_t **fixed = calloc(tmpl->element_count + 1, sizeof(*fixed));
+    if (painter == NULL || fixed == NULL) {
+        free(painter);
+        free(fixed);
+        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to prepare the notice: out of memory");
+    }
+    painter->tmpl = tmpl;
+    painter->fixed = fixed;
+    text_run_init(&painter->run);
+    text_lines_init(&painter->lines);
+    strbuf_init(&painter->expanded, NOTICE_TEXT_MAX);
+    strbuf_init(&painter->joined, NOTICE_TEXT_MAX);
+    err = text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts,
+                         errbuf);
+    if (err == KG_OK)
+        err = check_fixed_texts(painter, errbuf);
+    if (err != KG_OK) {
+        notice_painter_free(painter);
+        return err;
+    }
+    *out = painter;
+    return KG_OK;
+}
+
+void notice_painter_free(notice_painter *painter)
+{
+    if (painter == NULL)
+        return;
+    if (painter->layer != NULL)
+        cairo_surface_destroy(painter->layer);
+    for (size_t idx = 0; idx < painter->tmpl->element_count; idx++)
+        if (painter->fixed[idx] != NULL)
+            cairo_surface_destroy(painter->fixed[idx]);
+    free(painter->fixed);
+    text_run_free(&painter->run);
+    text_lines_free(&painter->lines);
+    strbuf_free(&painter->expanded);
+    strbuf_free(&painter->joined);
+    text_fonts_free(painter->fonts);
+    free(painter);
+}
+
+text_fonts *notice_painter_fonts(notice_painter *painter)
+{
+    return painter->fonts;
+}

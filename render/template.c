@@ -1,0 +1,700 @@
+/*
+ * template.c - reads and checks a notice template (see template.h).
+ */
+#include "template.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/sha256.h"
+#include "common/strbuf.h"
+
+#define TEMPLATE_MAX_BYTES (256 * 1024)
+#define TEMPLATE_MAX_ELEMENTS 200
+#define PATH_CAP 4096
+
+typedef enum section {
+    SECTION_NONE,
+    SECTION_PAGE,
+    SECTION_WINDOW,
+    SECTION_ADDRESS,
+    SECTION_ELEMENT
+} section;
+
+/* The parser's state: the template being filled and where it is in the file. */
+typedef struct parser {
+    notice_template *tmpl;
+    const char *path;
+    int line;
+    section current;
+    template_element *element; /* SECTION_ELEMENT */
+    int seen_page, seen_window, seen_address, seen_table;
+    unsigned set; /* SET_* bits of the current section */
+} parser;
+
+enum {
+    SET_X = 1u << 0,
+    SET_Y = 1u << 1,
+    SET_WIDTH = 1u << 2,
+    SET_HEIGHT = 1u << 3,
+    SET_X2 = 1u << 4,
+    SET_Y2 = 1u << 5,
+    SET_SIZE = 1u << 6,
+    SET_TEXT = 1u << 7,
+    SET_ROW_HEIGHT = 1u << 8,
+    SET_MIN_SIZE = 1u << 9,
+    SET_TOLERANCE = 1u << 10
+};
+
+static const char *const notice_fields[] = {
+    "notice_no",    "date",           "name",          "postal_code",
+    "address",      "expiry",         "window_open",   "office_name",
+    "office_postal_code", "office_address", "office_phone", "office_hours", NULL};
+static const char *const row_fields[] = {"type", "expiry", "window_open", "cause", NULL};
+
+static bool in_list(const char *const *list, const char *name, size_t len)
+{
+    for (; *list != NULL; list++)
+        if (strlen(*list) == len && memcmp(*list, name, len) == 0)
+            return true;
+    return false;
+}
+
+bool template_is_notice_field(const char *name, size_t len)
+{
+    return in_list(notice_fields, name, len);
+}
+
+bool template_is_row_field(const char *name, size_t len)
+{
+    return in_list(row_fields, name, len);
+}
+
+static kg_err fail(const parser *p, kg_errbuf *errbuf, const char *reason, const char *what)
+{
+    return kg_fail(errbuf, KG_ERR_TEMPLATE, "%s:%d: %s%s", p->path, p->line, reason, what);
+}
+
+static char *dup_text(const char *text)
+{
+    size_t len = strlen(text);
+    char *copy = malloc(len + 1);
+    if (copy != NULL)
+        memcpy(copy, text, len + 1);
+    return copy;
+}
+
+/* Checks the placeholders of text: balanced braces, known names; *dynamic when any. */
+static kg_err check_fields(const parser *p, const char *text, bool row_allowed, bool *dynamic,
+                           kg_errbuf *errbuf)
+{
+    for (const char *pos = text; *pos != '\0'; pos++) {
+        if (*pos == '}')
+            return fail(p, errbuf, "a '}' without its '{' in: ", text);
+        if (*pos != '{')
+            continue;
+        const char *close = strchr(pos + 1, '}');
+        if (close == NULL)
+            return fail(p, errbuf, "a '{' without its '}' in: ", text);
+        size_t len = (size_t)(close - pos - 1);
+        if (!template_is_notice_field(pos + 1, len) &&
+            !(row_allowed && template_is_row_field(pos + 1, len))) {
+            char name[64];
+            snprintf(name, sizeof(name), "{%.*s}", (int)(len < 40 ? len : 40), pos + 1);
+            return fail(p, errbuf,
+                        row_allowed ? "unknown placeholder (see the list at the top of the "
+                                      "template): "
+                                    : "unknown placeholder here ({type} and {cause} only in a "
+                                      "table column): ",
+                        name);
+        }
+        *dynamic = true;
+        pos = close;
+    }
+    return KG_OK;
+}
+
+static kg_err parse_number(const parser *p, const char *key, const char *value, double low,
+                           double high, double *out, kg_errbuf *errbuf)
+{
+    char *end = NULL;
+    errno = 0;
+    double number = strtod(value, &end);
+    if (errno != 0 || end == value || *end != '\0' || !isfinite(number) || number < low ||
+        number > high) {
+        char what[160];
+        snprintf(what, sizeof(what), "%s = '%.40s': a number from %g to %g is needed", key,
+                 value, low, high);
+        return fail(p, errbuf, "", what);
+    }
+    *out = number;
+    return KG_OK;
+}
+
+static kg_err set_owned(const parser *p, char **slot, const char *value, kg_errbuf *errbuf)
+{
+    char *copy = dup_text(value);
+    if (copy == NULL)
+        return fail(p, errbuf, "out of memory", "");
+    free(*slot);
+    *slot = copy;
+    return KG_OK;
+}
+
+/* Appends one paragraph to element->text. */
+static kg_err add_paragraph(const parser *p, template_element *element, const char *value,
+                            kg_errbuf *errbuf)
+{
+    size_t old_len = element->text != NULL ? strlen(element->text) : 0;
+    size_t add = strlen(value);
+    char *grown = realloc(element->text, old_len + add + 2);
+    if (grown == NULL)
+        return fail(p, errbuf, "out of memory", "");
+    if (old_len > 0)
+        grown[old_len++] = '\n';
+    memcpy(grown + old_len, value, add + 1);
+    element->text = grown;
+    return KG_OK;
+}
+
+static kg_err resolve_font(parser *p, const char *value, kg_errbuf *errbuf)
+{
+    notice_template *tmpl = p->tmpl;
+    if (tmpl->font_count == TEXT_MAX_FONTS)
+        return fail(p, errbuf, "too many fonts (at most 8)", "");
+    char full[PATH_CAP];
+    const char *slash = strrchr(p->path, '/');
+    if (value[0] == '/' || slash == NULL)
+        snprintf(full, sizeof(full), "%s", value);
+    else
+        snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - p->path), p->path, value);
+    FILE *probe = fopen(full, "rb");
+    if (probe == NULL)
+        return fail(p, errbuf, "font file cannot be opened: ", full);
+    fclose(probe);
+    char *copy = dup_text(full);
+    if (copy == NULL)
+        return fail(p, errbuf, "out of memory", "");
+    tmpl->fonts[tmpl->font_count++] = copy;
+    return KG_OK;
+}
+
+static kg_err page_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
+{
+    notice_template *tmpl = p->tmpl;
+    if (strcmp(key, "width") == 0)
+        return parse_number(p, key, value, 50, 1000, &tmpl->page_width, errbuf);
+    if (strcmp(key, "height") == 0)
+        return parse_number(p, key, value, 50, 1000, &tmpl->page_height, errbuf);
+    if (strcmp(key, "font") == 0)
+        return resolve_font(p, value, errbuf);
+    return fail(p, errbuf, "unknown key in [page] (width, height, font): ", key);
+}
+
+static kg_err window_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
+{
+    template_window *win = &p->tmpl->window;
+    struct {
+        const char *name;
+        double *slot;
+        unsigned bit;
+        double low, high;
+    } const keys[] = {{"x", &win->x, SET_X, 0, 1000},
+                      {"y", &win->y, SET_Y, 0, 1000},
+                      {"width", &win->width, SET_WIDTH, 10, 1000},
+                      {"height", &win->height, SET_HEIGHT, 10, 1000},
+                      {"tolerance", &win->tolerance, SET_TOLERANCE, 0, 20}};
+    for (size_t idx = 0; idx < sizeof(keys) / sizeof(keys[0]); idx++)
+        if (strcmp(key, keys[idx].name) == 0) {
+            p->set |= keys[idx].bit;
+            return parse_number(p, key, value, keys[idx].low, keys[idx].high, keys[idx].slot,
+                                errbuf);
+        }
+    return fail(p, errbuf, "unknown key in [window] (x, y, width, height, tolerance): ", key);
+}
+
+static kg_err address_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
+{
+    template_address *addr = &p->tmpl->address;
+    bool dynamic = false;
+    if (strcmp(key, "size") == 0)
+        return parse_number(p, key, value, 6, 24, &addr->size, errbuf);
+    if (strcmp(key, "name_size") == 0)
+        return parse_number(p, key, value, 6, 36, &addr->name_size, errbuf);
+    if (strcmp(key, "name_min_size") == 0)
+        return parse_number(p, key, value, 6, 36, &addr->name_min_size, errbuf);
+    if (strcmp(key, "mark_size") == 0)
+        return parse_number(p, key, value, 6, 24, &addr->mark_size, errbuf);
+    if (strcmp(key, "lines") == 0) {
+        double lines = 0;
+        kg_err err = parse_number(p, key, value, 1, 6, &lines, errbuf);
+        if (err == KG_OK && lines != floor(lines))
+            return fail(p, errbuf, "lines must be a whole number: ", value);
+        addr->lines = (int)lines;
+        return err;
+    }
+    if (strcmp(key, "holder") == 0 || strcmp(key, "representative") == 0) {
+        kg_err err = check_fields(p, value, false, &dynamic, errbuf);
+        if (err == KG_OK && strstr(value, "{name}") == NULL)
+            return fail(p, errbuf, "the name line must hold {name}: ", value);
+        return err != KG_OK ? err
+                            : set_owned(p, key[0] == 'h' ? &addr->holder : &addr->representative,
+                                        value, errbuf);
+    }
+    if (strcmp(key, "mark") == 0)
+        return strchr(value, '{') != NULL
+                   ? fail(p, errbuf, "the mark is fixed text, no placeholders: ", value)
+                   : set_owned(p, &addr->mark, value, errbuf);
+    if (strcmp(key, "barcode") == 0) {
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return fail(p, errbuf, "barcode is yes or no, not: ", value);
+        addr->barcode = value[0] == 'y';
+        return KG_OK;
+    }
+    return fail(p, errbuf,
+                "unknown key in [address] (size, lines, name_size, name_min_size, holder, "
+                "representative, mark, mark_size, barcode): ",
+                key);
+}
+
+static kg_err parse_when(const parser *p, const char *value, template_when *out, kg_errbuf *errbuf)
+{
+    static const char *const names[] = {"always", "card", "not_card", "representative", "holder"};
+    for (size_t idx = 0; idx < sizeof(names) / sizeof(names[0]); idx++)
+        if (strcmp(value, names[idx]) == 0) {
+            *out = (template_when)idx;
+            return KG_OK;
+        }
+    return fail(p, errbuf, "when is always, card, not_card, representative or holder, not: ",
+                value);
+}
+
+/* column = header | width mm | text */
+static kg_err parse_column(parser *p, const char *value, kg_errbuf *errbuf)
+{
+    template_element *table = p->element;
+    if (table->column_count == TEMPLATE_MAX_COLUMNS)
+        return fail(p, errbuf, "too many columns (at most 8)", "");
+    const char *bar1 = strchr(value, '|');
+    const char *bar2 = bar1 != NULL ? strchr(bar1 + 1, '|') : NULL;
+    if (bar2 == NULL)
+        return fail(p, errbuf, "a column is `header | width | text`, not: ", value);
+    char header[512], width[64], text[512];
+    snprintf(header, sizeof(header), "%.*s", (int)(bar1 - value), value);
+    snprintf(width, sizeof(width), "%.*s", (int)(bar2 - bar1 - 1), bar1 + 1);
+    snprintf(text, sizeof(text), "%s", bar2 + 1);
+    char *parts[] = {header, width, text};
+    for (size_t idx = 0; idx < 3; idx++) { /* trim */
+        char *start = parts[idx];
+        while (*start == ' ')
+            start++;
+        size_t len = strlen(start);
+        while (len > 0 && start[len - 1] == ' ')
+            len--;
+        memmove(parts[idx], start, len);
+        parts[idx][len] = '\0';
+    }
+    template_column *column = &table->columns[table->column_count];
+    bool dynamic = false;
+    kg_err err = parse_number(p, "column width", width, 5, 1000, &column->width, errbuf);
+    if (err == KG_OK)
+        err = check_fields(p, header, false, &dynamic, errbuf);
+    if (err == KG_OK && dynamic)
+        err = fail(p, errbuf, "a column header is fixed text: ", header);
+    if (err == KG_OK)
+        err = check_fields(p, text, true, &dynamic, errbuf);
+    if (err == KG_OK)
+        err = set_owned(p, &column->header, header, errbuf);
+    if (err == KG_OK)
+        err = set_owned(p, &column->text, text, errbuf);
+    if (err == KG_OK)
+        table->column_count++;
+    return err;
+}
+
+static kg_err element_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
+{
+    template_element *element = p->element;
+    template_kind kind = element->kind;
+    struct {
+        const char *name;
+        double *slot;
+        unsigned bit;
+        double low, high;
+        unsigned kinds; /* 1 << template_kind */
+    } const keys[] = {
+        {"x", &element->x, SET_X, 0, 1000, 15},
+        {"y", &element->y, SET_Y, 0, 1000, 15},
+        {"width", &element->width, SET_WIDTH, 1, 1000, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
+        {"height", &element->height, SET_HEIGHT, 1, 1000,
+         1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
+        {"x2", &element->x2, SET_X2, 0, 1000, 1u << TEMPLATE_LINE},
+        {"y2", &element->y2, SET_Y2, 0, 1000, 1u << TEMPLATE_LINE},
+        {"size", &element->size, SET_SIZE, 4, 72, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_TABLE},
+        {"min_size", &element->min_size, SET_MIN_SIZE, 4, 72, 1u << TEMPLATE_TEXT},
+        {"line_height", &element->line_height, 0, 1, 3, 1u << TEMPLATE_TEXT},
+        {"line", &element->stroke, 0, 0, 5, 1u << TEMPLATE_BOX | 1u << TEMPLATE_LINE | 1u << TEMPLATE_TABLE},
+        {"gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_BOX},
+        {"header_gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_TABLE},
+        {"row_height", &element->row_height, SET_ROW_HEIGHT, 3, 50, 1u << TEMPLATE_TABLE},
+    };
+    for (size_t idx = 0; idx < sizeof(keys) / sizeof(keys[0]); idx++)
+        if (strcmp(key, keys[idx].name) == 0 && (keys[idx].kinds & (1u << kind)) != 0) {
+            p->set |= keys[idx].bit;
+            return parse_number(p, key, value, keys[idx].low, keys[idx].high, keys[idx].slot,
+                                errbuf);
+        }
+    if (strcmp(key, "when") == 0 && kind == TEMPLATE_TEXT)
+        return parse_when(p, value, &element->when, errbuf);
+    if (strcmp(key, "align") == 0 && kind == TEMPLATE_TEXT) {
+        if (strcmp(value, "left") == 0 || strcmp(value, "center") == 0 ||
+            strcmp(value, "right") == 0) {
+            element->align = value[0] == 'l' ? ALIGN_LEFT : value[0] == 'c' ? ALIGN_CENTER
+                                                                             : ALIGN_RIGHT;
+            return KG_OK;
+        }
+        return fail(p, errbuf, "align is left, center or right, not: ", value);
+    }
+    if (strcmp(key, "text") == 0 && kind == TEMPLATE_TEXT) {
+        p->set |= SET_TEXT;
+        kg_err err = check_fields(p, value, false, &element->dynamic, errbuf);
+        return err != KG_OK ? err : add_paragraph(p, element, value, errbuf);
+    }
+    if (strcmp(key, "column") == 0 && kind == TEMPLATE_TABLE)
+        return parse_column(p, value, errbuf);
+    if (strcmp(key, "max_rows") == 0 && kind == TEMPLATE_TABLE) {
+        double rows = 0;
+        kg_err err = parse_number(p, key, value, 1, 20, &rows, errbuf);
+        element->max_rows = (int)rows;
+        return err;
+    }
+    static const char *const known[] = {
+        [TEMPLATE_TEXT] = "x, y, width, height, size, min_size, line_height, align, when, text",
+        [TEMPLATE_BOX] = "x, y, width, height, line, gray",
+        [TEMPLATE_LINE] = "x, y, x2, y2, line",
+        [TEMPLATE_TABLE] = "x, y, size, row_height, max_rows, line, header_gray, column"};
+    char what[200];
+    snprintf(what, sizeof(what), "%.40s (this section knows %s)", key, known[kind]);
+    return fail(p, errbuf, "unknown key: ", what);
+}
+
+typedef struct area {
+    double left, top, right, bottom;
+} area;
+
+static area area_of(const template_element *element)
+{
+    area a = {element->x, element->y, element->x + element->width, element->y + element->height};
+    if (element->kind == TEMPLATE_TABLE) {
+        a.right = element->x;
+        for (size_t idx = 0; idx < element->column_count; idx++)
+            a.right += element->columns[idx].width;
+        a.bottom = element->y + element->row_height * (element->max_rows + 1);
+    }
+    return a;
+}
+
+static bool overlap(area one, area two)
+{
+    const double slack = 0.01; /* touching edges are fine */
+    return one.left < two.right - slack && two.left < one.right - slack &&
+           one.top < two.bottom - slack && two.top < one.bottom - slack;
+}
+
+/* Two conditions that never hold together (their texts may share a place). */
+static bool exclusive(template_when one, template_when two)
+{
+    return (one == WHEN_CARD && two == WHEN_NOT_CARD) || (one == WHEN_NOT_CARD && two == WHEN_CARD) ||
+           (one == WHEN_REPRESENTATIVE && two == WHEN_HOLDER) ||
+           (one == WHEN_HOLDER && two == WHEN_REPRESENTATIVE);
+}
+
+/* Checks that the finished section has what it needs and fits the page. */
+static kg_err finish_section(parser *p, kg_errbuf *errbuf)
+{
+    const notice_template *tmpl = p->tmpl;
+    unsigned need = 0;
+    const char *what = "";
+    if (p->current == SECTION_WINDOW) {
+        need = SET_X | SET_Y | SET_WIDTH | SET_HEIGHT;
+        what = "[window] needs x, y, width and height";
+    } else if (p->current == SECTION_ELEMENT) {
+        template_kind kind = p->element->kind;
+        need = kind == TEMPLATE_TEXT    ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT | SET_SIZE | SET_TEXT
+               : kind == TEMPLATE_BOX   ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
+               : kind == TEMPLATE_LINE  ? SET_X | SET_Y | SET_X2 | SET_Y2
+                                        : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
+        what = kind == TEMPLATE_TEXT    ? "[text] needs x, y, width, height, size and text"
+               : kind == TEMPLATE_BOX   ? "[box] needs x, y, width and height"
+               : kind == TEMPLATE_LINE  ? "[line] needs x, y, x2 and y2"
+                                        : "[table] needs x, y, size, row_height and columns";
+        if (kind == TEMPLATE_TABLE && p->element->column_count == 0)
+            return fail(p, errbuf, what, "");
+    }
+    if ((p->set & need) != need)
+        return fail(p, errbuf, what, "");
+    if (p->current == SECTION_ELEMENT) {
+        template_element *element = p->element;
+        if ((p->set & SET_MIN_SIZE) == 0)
+            element->min_size = element->size;
+        if (element->min_size > element->size)
+            return fail(p, errbuf, "min_size is larger than size", "");
+        area a = area_of(element);
+        double right = a.right, bottom = a.bottom;
+        if (element->kind == TEMPLATE_LINE) {
+            right = fmax(element->x, element->x2);
+            bottom = fmax(element->y, element->y2);
+        }
+        if (right > tmpl->page_width + 1e-9 || bottom > tmpl->page_height + 1e-9)
+            return fail(p, errbuf, "the element reaches outside the page", "");
+    }
+    return KG_OK;
+}
+
+static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
+{
+    kg_err err = p->current != SECTION_NONE ? finish_section(p, errbuf) : KG_OK;
+    if (err != KG_OK)
+        return err;
+    p->set = 0;
+    p->element = NULL;
+    notice_template *tmpl = p->tmpl;
+    if (strcmp(name, "page") == 0) {
+        p->current = SECTION_PAGE;
+        return p->seen_page++ ? fail(p, errbuf, "a second [page]", "") : KG_OK;
+    }
+    if (!p->seen_page)
+        return fail(p, errbuf, "[page] must come first", "");
+    if (strcmp(name, "window") == 0) {
+        p->current = SECTION_WINDOW;
+        return p->seen_window++ ? fail(p, errbuf, "a second [window]", "") : KG_OK;
+    }
+    if (strcmp(name, "address") == 0) {
+        p->current = SECTION_ADDRESS;
+        return p->seen_address++ ? fail(p, errbuf, "a second [address]", "") : KG_OK;
+    }
+    template_kind kind;
+    if (strcmp(name, "text") == 0)
+        kind = TEMPLATE_TEXT;
+    else if (strcmp(name, "box") == 0)
+        kind = TEMPLATE_BOX;
+    else if (strcmp(name, "line") == 0)
+        kind = TEMPLATE_LINE;
+    else if (strcmp(name, "table") == 0)
+        kind = TEMPLATE_TABLE;
+    else
+        return fail(p, errbuf,
+                    "unknown section (page, window, address, text, box, line, table): ", name);
+    if (kind == TEMPLATE_TABLE && p->seen_table++)
+        return fail(p, errbuf, "a second [table]", "");
+    if (tmpl->element_count == TEMPLATE_MAX_ELEMENTS)
+        return fail(p, errbuf, "too many sections", "");
+    template_element *grown =
+        realloc(tmpl->elements, sizeof(*grown) * (tmpl->element_count + 1));
+    if (grown == NULL)
+        return fail(p, errbuf, "out of memory", "");
+    tmpl->elements = grown;
+    p->element = &grown[tmpl->element_count++];
+    memset(p->element, 0, sizeof(*p->element));
+    p->element->kind = kind;
+    p->element->line = p->line;
+    p->element->line_height = 1.5;
+    p->element->stroke = kind == TEMPLATE_TEXT ? 0 : 0.5;
+    p->element->gray = -1;
+    p->element->max_rows = 4;
+    p->current = SECTION_ELEMENT;
+    return KG_OK;
+}
+
+static char *trim(char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t len = strlen(text);
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r'))
+        text[--len] = '\0';
+    return text;
+}
+
+static kg_err parse_line(parser *p, char *line, kg_errbuf *errbuf)
+{
+    char *text = trim(line);
+    if (*text == '\0' || *text == '#')
+        return KG_OK;
+    if (*text == '[') {
+        size_t len = strlen(text);
+        if (text[len - 1] != ']')
+            return fail(p, errbuf, "a section header is [name]: ", text);
+        text[len - 1] = '\0';
+        return open_section(p, trim(text + 1), errbuf);
+    }
+    char *equals = strchr(text, '=');
+    if (equals == NULL)
+        return fail(p, errbuf, "expected `key = value`, [section] or # comment: ", text);
+    *equals = '\0';
+    char *key = trim(text), *value = trim(equals + 1);
+    switch (p->current) {
+    case SECTION_NONE:
+        return fail(p, errbuf, "a key before the first [section]: ", key);
+    case SECTION_PAGE:
+        return page_key(p, key, value, errbuf);
+    case SECTION_WINDOW:
+        return window_key(p, key, value, errbuf);
+    case SECTION_ADDRESS:
+        return address_key(p, key, value, errbuf);
+    case SECTION_ELEMENT:
+        return element_key(p, key, value, errbuf);
+    }
+    return fail(p, errbuf, "internal parser state", "");
+}
+
+/* Texts and the table must not overlap each other or the envelope window: a longer
+ * wording then fails here, with both places named, instead of printing over. */
+static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
+{
+    const notice_template *tmpl = p->tmpl;
+    const template_window *win = &tmpl->window;
+    area window = {win->x, win->y, win->x + win->width, win->y + win->height};
+    for (size_t one = 0; one < tmpl->element_count; one++) {
+        const template_element *first = &tmpl->elements[one];
+        if (first->kind != TEMPLATE_TEXT && first->kind != TEMPLATE_TABLE)
+            continue;
+        char what[96];
+        p->line = first->line;
+        if (overlap(area_of(first), window))
+            return fail(p, errbuf, "this section overlaps the envelope window ([window])", "");
+        for (size_t two = one + 1; two < tmpl->element_count; two++) {
+            const template_element *second = &tmpl->elements[two];
+            if ((second->kind != TEMPLATE_TEXT && second->kind != TEMPLATE_TABLE) ||
+                exclusive(first->when, second->when) || !overlap(area_of(first), area_of(second)))
+                continue;
+            snprintf(what, sizeof(what), "the section at line %d", second->line);
+            return fail(p, errbuf, "this section overlaps ", what);
+        }
+    }
+    return KG_OK;
+}
+
+/* The whole-template checks, at the end of the file. */
+static kg_err finish_template(parser *p, kg_errbuf *errbuf)
+{
+    notice_template *tmpl = p->tmpl;
+    if (!p->seen_page || !p->seen_window || !p->seen_address)
+        return fail(p, errbuf, "a template needs [page], [window] and [address]", "");
+    if (tmpl->page_width <= 0 || tmpl->page_height <= 0)
+        return fail(p, errbuf, "[page] needs width and height", "");
+    if (tmpl->font_count == 0)
+        return fail(p, errbuf, "[page] needs at least one font", "");
+    const template_window *win = &tmpl->window;
+    if (win->x + win->width > tmpl->page_width || win->y + win->height > tmpl->page_height)
+        return fail(p, errbuf, "the window reaches outside the page", "");
+    if (2 * win->tolerance >= win->width || 2 * win->tolerance >= win->height)
+        return fail(p, errbuf, "the window's tolerance leaves no room for the address", "");
+    template_address *addr = &tmpl->address;
+    if (addr->holder == NULL || addr->representative == NULL)
+        return fail(p, errbuf, "[address] needs holder and representative", "");
+    if (addr->name_min_size > addr->name_size)
+        return fail(p, errbuf, "[address] name_min_size is larger than name_size", "");
+    if (addr->mark == NULL && set_owned(p, &addr->mark, "", errbuf) != KG_OK)
+        return KG_ERR_TEMPLATE;
+    return check_overlaps(p, errbuf);
+}
+
+static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
+{
+    FILE *file = fopen(path, "rb");
+    if (file == NULL)
+        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to read the template '%s': %s", path,
+                       strerror(errno));
+    char chunk[8192];
+    size_t got;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
+        err = strbuf_append(content, chunk, got);
+    if (err == KG_OK && ferror(file))
+        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read the template '%s'", path);
+    else if (err != KG_OK)
+        err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path,
+                      TEMPLATE_MAX_BYTES);
+    fclose(file);
+    return err;
+}
+
+kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
+{
+    *out = NULL;
+    notice_template *tmpl = calloc(1, sizeof(*tmpl));
+    if (tmpl == NULL)
+        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
+    tmpl->address = (template_address){.size = 10, .lines = 3, .name_size = 14,
+                                       .name_min_size = 9, .mark_size = 9, .barcode = true};
+    strbuf content;
+    strbuf_init(&content, TEMPLATE_MAX_BYTES);
+    kg_err err = read_all(path, &content, errbuf);
+    if (err == KG_OK && (tmpl->path = dup_text(path)) == NULL)
+        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
+    parser p = {.tmpl = tmpl, .path = path, .current = SECTION_NONE};
+    if (err == KG_OK) {
+        sha256_ctx hash;
+        sha256_init(&hash);
+        sha256_update(&hash, content.data, content.len);
+        sha256_final_hex(&hash, tmpl->sha256);
+        if (content.len > 3 && memcmp(content.data, "\xEF\xBB\xBF", 3) == 0)
+            memset(content.data, ' ', 3); /* a BOM from a Windows editor */
+        if (memchr(content.data, '\0', content.len) != NULL)
+            err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: holds a NUL byte (not a text file)", path);
+    }
+    char *cursor = content.data;
+    char *end = content.data + content.len;
+    while (err == KG_OK && cursor < end) {
+        char *newline = memchr(cursor, '\n', (size_t)(end - cursor));
+        char *line_end = newline != NULL ? newline : end;
+        p.line++;
+        char line[4096];
+        size_t len = (size_t)(line_end - cursor);
+        if (len >= sizeof(line))
+            err = fail(&p, errbuf, "line longer than 4095 bytes", "");
+        else {
+            memcpy(line, cursor, len);
+            line[len] = '\0';
+            err = parse_line(&p, line, errbuf);
+        }
+        cursor = line_end + 1;
+    }
+    if (err == KG_OK && p.current != SECTION_NONE)
+        err = finish_section(&p, errbuf);
+    if (err == KG_OK)
+        err = finish_template(&p, errbuf);
+    strbuf_free(&content);
+    if (err != KG_OK) {
+        template_free(tmpl);
+        return err;
+    }
+    *out = tmpl;
+    return KG_OK;
+}
+
+void template_free(notice_template *tmpl)
+{
+    if (tmpl == NULL)
+        return;
+    for (size_t idx = 0; idx < tmpl->element_count; idx++) {
+        template_element *element = &tmpl->elements[idx];
+        free(element->text);
+        for (size_t col = 0; col < element->column_count; col++) {
+            free(element->columns[col].header);
+            free(element->columns[col].text);
+        }
+    }
+    free(tmpl->elements);
+    for (size_t idx = 0; idx < tmpl->font_count; idx++)
+        free(tmpl->fonts[idx]);
+    free(tmpl->address.holder);
+    free(tmpl->address.representative);
+    free(tmpl->address.mark);
+    free(tmpl->path);
+    free(tmpl);
+}
