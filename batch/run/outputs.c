@@ -4,6 +4,7 @@
 #include "outputs.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,20 @@ static const char findings_sql[] =
     "WHERE f.run_id = (SELECT p.run_id FROM pg_temp.out_params p) "
     "ORDER BY f.resident_id, f.certificate_id";
 
+/* Pieces per office and postal district (the first three digits of the postal code),
+ * for the bulk-mail discount (domain.md section 8), with the first file and page of each
+ * district's run of notices. */
+static const char districts_sql[] =
+    "SELECT coalesce(n.office_code, '') AS office_code, left(n.postal_code, 3) AS district, "
+    "count(*) AS pieces, min(n.file || ':' || lpad(n.page::text, 6, '0')) AS first_file_page "
+    "FROM kigen.notices n WHERE n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) "
+    "AND n.postal_code IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2";
+
+/* The print files of the run with their pages. */
+static const char print_files_sql[] =
+    "SELECT n.file, sum(n.pages) FROM kigen.notices n WHERE n.run_date = (SELECT p.run_date "
+    "FROM pg_temp.out_params p) AND n.file IS NOT NULL GROUP BY n.file ORDER BY n.file";
+
 /* {"reason": count, ...} and {"office": notices, ...} from the ledger. */
 static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
 {
@@ -172,12 +187,17 @@ static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
         "coalesce((SELECT "
         "json_object_agg(office, n ORDER BY office) FROM (SELECT coalesce(n.office_code, '') "
         "AS office, count(*) AS n FROM kigen.notices n WHERE "
-        "n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) GROUP BY 1) o), '{}')",
+        "n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) GROUP BY 1) o), '{}'), "
+        "coalesce((SELECT json_object_agg(district, n ORDER BY district) FROM (SELECT "
+        "left(n.postal_code, 3) AS district, count(*) AS n FROM kigen.notices n WHERE "
+        "n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) AND n.postal_code IS NOT "
+        "NULL GROUP BY 1) d), '{}')",
         0, NULL, errbuf, &result);
     if (err == KG_OK) {
         const char *const pieces[] = {
             ",\n  \"excluded_per_reason\": ", db_result_value(result, 0, 0),
-            ",\n  \"notices_per_office\": ", db_result_value(result, 0, 1), NULL};
+            ",\n  \"notices_per_office\": ", db_result_value(result, 0, 1),
+            ",\n  \"pieces_per_district\": ", db_result_value(result, 0, 2), NULL};
         for (const char *const *piece = pieces; *piece != NULL && err == KG_OK; piece++)
             err = strbuf_append_str(json, *piece);
     }
@@ -229,6 +249,7 @@ typedef struct manifest_entry {
 } manifest_entry;
 static const manifest_entry manifest_entries[] = {
     {"notices.csv", notices_sql},
+    {"districts.csv", districts_sql},
     {"excluded.csv", excluded_sql},
     {"findings.csv", findings_sql},
     {"audit.xlsx", notices_sql},
@@ -243,6 +264,34 @@ static kg_err count_rows(db_conn *conn, const char *query, long *rows, kg_errbuf
     kg_err err = db_query(conn, count_sql, 0, NULL, errbuf, &result);
     if (err == KG_OK)
         *rows = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    return err;
+}
+
+/* The print files as manifest entries: pages (from the ledger), bytes and sha256 (from
+ * the disk). A print file that the ledger names and the disk lacks is an error: the
+ * manifest never describes a run whose files are not all there. */
+static kg_err append_print_files(db_conn *conn, const char *dir, strbuf *json, bool after_other,
+                                 kg_errbuf *errbuf)
+{
+    db_result *result = NULL;
+    kg_err err = db_query(conn, print_files_sql, 0, NULL, errbuf, &result);
+    for (int row = 0; err == KG_OK && row < db_result_rows(result); row++) {
+        const char *name = db_result_value(result, row, 0);
+        file_summary summary;
+        int present = 0;
+        err = summarize_file(dir, name, &summary, &present, errbuf);
+        if (err == KG_OK && !present)
+            err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing",
+                          dir, name);
+        char line[512];
+        snprintf(line, sizeof(line),
+                 "%s\n    {\"name\": \"%s\", \"pages\": %s, \"bytes\": %lld, \"sha256\": \"%s\"}",
+                 after_other || row > 0 ? "," : "", name, db_result_value(result, row, 1),
+                 summary.bytes, summary.sha256);
+        if (err == KG_OK)
+            err = strbuf_append_str(json, line);
+    }
     db_result_free(result);
     return err;
 }
@@ -275,6 +324,8 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
                  files[idx].sha256);
         err = strbuf_append_str(&json, line);
     }
+    if (err == KG_OK)
+        err = append_print_files(conn, dir, &json, file_count > 0, errbuf);
     if (err == KG_OK)
         err = strbuf_append_str(&json, "\n  ]");
     if (err == KG_OK)
@@ -315,6 +366,8 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
         err = write_csv(conn, dir, "excluded.csv", excluded_sql, errbuf);
     if (err == KG_OK)
         err = write_csv(conn, dir, "findings.csv", findings_sql, errbuf);
+    if (err == KG_OK)
+        err = write_csv(conn, dir, "districts.csv", districts_sql, errbuf);
     if (err == KG_OK)
         err = write_manifest(conn, dir, run_date, run_id, errbuf);
     if (err == KG_OK)
