@@ -62,6 +62,7 @@ int tests_register_sha256(void);
 int tests_register_run_db(void);
 int tests_register_barcode(void);
 int tests_register_text(void);
+int tests_register_notice(void);
 int tests_register_forecast(void);
 int tests_register_export_db(void);
 

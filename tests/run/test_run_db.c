@@ -226,6 +226,110 @@ static void a_second_run_is_refused_at_once(void)
     remove_dir(dir);
 }
 
+/* Writes a small extract into dir (one file per entry: name, then its CSV text). */
+static void write_extract(const char *dir, const char *const *files)
+{
+    for (const char *const *file = files; *file != NULL; file += 2) {
+        char path[2048];
+        snprintf(path, sizeof(path), "%s/%s", dir, file[0]);
+        FILE *out = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        fputs(file[1], out);
+        fclose(out);
+    }
+}
+
+/* Residents whose notice cannot be printed are excluded with a reason a clerk can act on;
+ * a child's notice goes to the legal representative; an IVS name is printed. Every
+ * notice is in a print file, on the page notices.csv names, in print order. */
+static void print_files_hold_every_notice_and_nothing_unprintable(void)
+{
+    loaded_database();
+    char extract[] = "/tmp/kigen-test-extract-XXXXXX", dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(extract);
+    make_temp_dir(dir);
+    static const char *const files[] = {
+        "residents.csv",
+        "resident_id,office_code,family_name,given_name,family_kana,given_kana,birth_date,sex,"
+        "postal_code,address,banchi,address2,status,removed_on,stay_expires,adult_ward,"
+        "lives_elsewhere\n"
+        "8001,K01,\xF0\xB0\x80\x80田,一郎,タ,イチロウ,1980-01-10,1,2201013,神奈川県架空市中央区本町,"
+        "1-1,,current,,,0,0\n"
+        "8002,K01,長住,所,ナガ,ショ,1980-01-10,1,2201013,神奈川県架空市中央区本町,1-2,"
+        "とても長い名前の共同住宅管理組合事務所気付第二十三号棟北側別館東側入口から入って右手"
+        "奥の部屋四〇三号室のさらに奥の小部屋,current,,,0,0\n"
+        "8003,K01,山田,花子,ヤマダ,ハナコ,2016-01-10,2,2201013,神奈川県架空市中央区本町,1-3,,"
+        "current,,,0,0\n"
+        "8004,K01,葛\xF3\xA0\x84\x80城,次郎,カツラギ,ジロウ,1980-01-10,1,2201013,"
+        "神奈川県架空市中央区本町,1-4,,current,,,0,0\n",
+        "cards.csv",
+        "card_id,resident_id,issued_on,expires_on,revoked_on\n"
+        "880010,8001,2022-01-20,2032-01-10,\n880020,8002,2022-01-20,2032-01-10,\n"
+        "880030,8003,2022-01-20,2027-01-10,\n880040,8004,2022-01-20,2032-01-10,\n",
+        "certificates.csv",
+        "certificate_id,resident_id,card_id,type,issued_on,revoked_on,expires_on\n"
+        "880011,8001,880010,auth,2022-01-20,,\n880021,8002,880020,auth,2022-01-20,,\n"
+        "880031,8003,880030,auth,2022-01-20,,\n880041,8004,880040,auth,2022-01-20,,\n",
+        NULL};
+    write_extract(extract, files);
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line), "'%s' -q load '%s' >/dev/null 2>&1",
+             test_kigen_bin(), extract);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    char *excluded = read_output(dir, RUN_DATE, "excluded.csv");
+    contains(excluded, "8001,880011,auth,2027-01-10,glyph_missing,family_name: U+30000 cannot be "
+                       "printed");
+    contains(excluded, "8002,880021,auth,2027-01-10,undeliverable,the address does not fit the "
+                       "envelope window");
+    char *notices = read_output(dir, RUN_DATE, "notices.csv");
+    contains(notices, ",8003,880031,auth,");
+    contains(notices, ",8004,880041,auth,");
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices WHERE resident_id = 8003 AND "
+                               "to_representative"),
+                    1);
+    /* every notice on its own page; pages of the files = notices; print order */
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices WHERE run_date = '" RUN_DATE
+                               "' AND (file IS NULL OR page IS NULL)"),
+                    0);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM (SELECT file, page FROM kigen.notices "
+                               "GROUP BY 1, 2 HAVING count(*) > 1) d"),
+                    0);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM (SELECT n.*, lag(postal_code) OVER (PARTITION "
+                               "BY file ORDER BY page) AS before FROM kigen.notices n) d WHERE "
+                               "before > postal_code"),
+                    0);
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s/%s' && for f in notices-*.pdf; do pdfinfo \"$f\" | sed -n 's/^Pages: *//p'; "
+             "done | awk '{s += $1} END {print s}'",
+             dir, RUN_DATE);
+    char *pages = NULL;
+    test_run_shell(command_line, &pages);
+    CU_ASSERT_EQUAL(pages != NULL ? strtol(pages, NULL, 10) : -1,
+                    query_long("SELECT count(*) FROM kigen.notices"));
+    free(pages);
+    /* the page notices.csv gives for 8003 is the child's notice */
+    long page = query_long("SELECT page FROM kigen.notices WHERE resident_id = 8003");
+    char *file = NULL;
+    snprintf(command_line, sizeof(command_line),
+             "psql -X -A -t -c \"SELECT file FROM kigen.notices WHERE resident_id = 8003\" | tr -d "
+             "'\\n'");
+    test_run_shell(command_line, &file);
+    char page_text[32];
+    snprintf(page_text, sizeof(page_text), "%ld", page);
+    snprintf(command_line, sizeof(command_line), "pdftotext -f %s -l %s '%s/%s/%s' - 2>/dev/null",
+             page_text, page_text, dir, RUN_DATE, file != NULL ? file : "");
+    char *text = NULL;
+    test_run_shell(command_line, &text);
+    contains(text, "花子 様の法定代理人 様");
+    free(text);
+    free(file);
+    free(excluded);
+    free(notices);
+    remove_dir(extract);
+    remove_dir(dir);
+}
+
 /* Kill -9 at `point`, restart, and compare with an uninterrupted run. */
 static void killed_at(const char *point, const char *reference_dir)
 {
@@ -246,6 +350,12 @@ static void killed_at(const char *point, const char *reference_dir)
         free(want);
     }
     char command_line[2048];
+    /* the print files: the same bytes as the uninterrupted run's */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s/%s' && ls notices-*.pdf | grep -q . && for f in notices-*.pdf; do "
+             "cmp -s \"$f\" '%s/%s/'\"$f\" || exit 1; done",
+             reference_dir, RUN_DATE, dir, RUN_DATE);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
     snprintf(command_line, sizeof(command_line), "ls -A '%s/%s' | grep -c tmp", dir, RUN_DATE);
     char *temps = NULL;
     test_run_shell(command_line, &temps);
@@ -264,9 +374,9 @@ static void killed_runs_restart_into_the_uninterrupted_state(void)
     char reference[] = "/tmp/kigen-test-run-XXXXXX";
     make_temp_dir(reference);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, reference, "", ""), 1);
-    static const char *const points[] = {"scan",         "recorded",      "notices.csv",
-                                         "excluded.csv", "manifest.json", "audit.xlsx",
-                                         "written"};
+    static const char *const points[] = {"scan",          "recorded",    "notices-K02-001.pdf",
+                                         "notices.csv",   "excluded.csv", "manifest.json",
+                                         "audit.xlsx",    "written"};
     for (size_t idx = 0; idx < sizeof(points) / sizeof(points[0]); idx++)
         killed_at(points[idx], reference);
     remove_dir(reference);
@@ -365,6 +475,8 @@ int tests_register_run_db(void)
         {"rerun_reproduces_the_files_and_records_nothing",
          rerun_reproduces_the_files_and_records_nothing},
         {"missed_nights_are_caught_up", missed_nights_are_caught_up},
+        {"print_files_hold_every_notice_and_nothing_unprintable",
+         print_files_hold_every_notice_and_nothing_unprintable},
         {"a_second_run_is_refused_at_once", a_second_run_is_refused_at_once},
         {"killed_runs_restart_into_the_uninterrupted_state",
          killed_runs_restart_into_the_uninterrupted_state},
