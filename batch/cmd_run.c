@@ -36,7 +36,7 @@
 #define RUN_LOCK_KEY 0x6b6967656eL /* "kigen" */
 #define PROGRESS_EVERY 50000
 #define JSON_MAX 4096
-#define PAGES_PER_NOTICE 1 /* the notice; the enclosed form (issue 6) will add its page */
+#define PAGES_PER_NOTICE 1   /* the notice; the enclosed form (issue 6) will add its page */
 #define MIN_AGE_ADDRESSED 15 /* younger: the notice goes to the legal representative */
 
 typedef struct run_options {
@@ -168,9 +168,9 @@ static ledger_addressee addressee_of(const scan_resident *scanned, const run_opt
                  rules_age_on(scanned->res.birth_date, options->run_date,
                               options->config.select.rules.feb29, &age) == KG_OK &&
                  age < MIN_AGE_ADDRESSED;
-    ledger_addressee to = {scanned->office_code, scanned->postal_code, scanned->family_name,
-                           scanned->given_name,  scanned->address,     scanned->banchi,
-                           scanned->address2,    minor};
+    ledger_addressee to = {
+        scanned->office_code, scanned->postal_code, scanned->family_name, scanned->given_name,
+        scanned->address,     scanned->banchi,      scanned->address2,    minor};
     return to;
 }
 
@@ -183,9 +183,13 @@ static kg_err check_address_block(notice_painter *painter, const run_options *op
     bool noticed = false;
     for (size_t idx = 0; idx < scanned->res.cert_count; idx++)
         noticed = noticed || results[idx].outcome == OUTCOME_NOTICE;
-    notice_data data = {.notice_no = "", .family_name = to->family_name,
-                        .given_name = to->given_name, .postal_code = to->postal_code,
-                        .address = to->address, .banchi = to->banchi, .address2 = to->address2,
+    notice_data data = {.notice_no = "",
+                        .family_name = to->family_name,
+                        .given_name = to->given_name,
+                        .postal_code = to->postal_code,
+                        .address = to->address,
+                        .banchi = to->banchi,
+                        .address2 = to->address2,
                         .to_representative = to->to_representative};
     if (!noticed || notice_address_fits(painter, &data, problem, cap))
         return KG_OK;
@@ -195,8 +199,8 @@ static kg_err check_address_block(notice_painter *painter, const run_options *op
 }
 
 static kg_err scan_and_select(db_conn *reader, db_conn *writer, notice_painter *painter,
-                              const run_options *options, const log_sink *log,
-                              run_counts *counts, kg_errbuf *errbuf)
+                              const run_options *options, const log_sink *log, run_counts *counts,
+                              kg_errbuf *errbuf)
 {
     char layout_problem[SELECT_DETAIL_MAX];
     scan_resident *scanned = malloc(sizeof(*scanned));
@@ -229,8 +233,8 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, notice_painter *
             break;
         }
         for (size_t idx = 0; idx < scanned->res.cert_count && writer != NULL && err == KG_OK; idx++)
-            err = ledger_add(writer, &scanned->res, &to, &scanned->certs[idx], &results[idx],
-                             errbuf);
+            err =
+                ledger_add(writer, &scanned->res, &to, &scanned->certs[idx], &results[idx], errbuf);
         count_resident(scanned, results, counts);
         if (counts->residents == 2) /* the ledger's COPY holds rows, the scan goes on */
             crash_point("scan");
@@ -287,8 +291,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, notice_painter *p
     counts_json(counts, counts_text, sizeof(counts_text));
     if (err == KG_OK)
         err = ledger_commit(writer, *run_id, options->run_date, counts_text,
-                            options->config.max_pages / PAGES_PER_NOTICE, PAGES_PER_NOTICE,
-                            errbuf);
+                            options->config.max_pages / PAGES_PER_NOTICE, PAGES_PER_NOTICE, errbuf);
     db_close(writer); /* on failure this rolls the recording transaction back */
     if (err == KG_OK) {
         log_line(ctx->log, LOG_DETAIL, "ledger recorded for run %ld", *run_id);
@@ -303,8 +306,11 @@ static kg_err print_files(const cmd_context *ctx, const notice_template *tmpl,
 {
     char dir[4096];
     kg_err err = outputs_run_dir(options->out_dir, options->run_date, dir, sizeof(dir), errbuf);
-    print_job job = {.conninfo = ctx->conninfo, .tmpl = tmpl, .dir = dir,
-                     .run_date = options->run_date, .threads = options->config.render_threads,
+    print_job job = {.conninfo = ctx->conninfo,
+                     .tmpl = tmpl,
+                     .dir = dir,
+                     .run_date = options->run_date,
+                     .threads = options->config.render_threads,
                      .log = ctx->log};
     print_totals totals;
     struct timespec started, ended;
@@ -312,13 +318,13 @@ static kg_err print_files(const cmd_context *ctx, const notice_template *tmpl,
     if (err == KG_OK)
         err = print_notices(&job, &totals, errbuf);
     clock_gettime(CLOCK_MONOTONIC, &ended);
-    double seconds = (double)(ended.tv_sec - started.tv_sec) +
-                     (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
+    double seconds =
+        (double)(ended.tv_sec - started.tv_sec) + (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
     if (err == KG_OK)
         log_line(ctx->log, LOG_INFO,
-                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads)",
-                 totals.files, totals.pages, seconds,
-                 seconds > 0 ? (double)totals.pages / seconds : 0.0, totals.threads);
+                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads)", totals.files,
+                 totals.pages, seconds, seconds > 0 ? (double)totals.pages / seconds : 0.0,
+                 totals.threads);
     return err;
 }
 

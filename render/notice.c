@@ -27,10 +27,12 @@ const char *notice_type_text(const char *type)
 
 const char *notice_cause_text(const char *cause)
 {
-    static const char *const names[][2] = {
-        {"birthday", "発行後5回目の誕生日"},         {"card", "マイナンバーカードの有効期限"},
-        {"auth_cert", "利用者証明用電子証明書の期限"}, {"stay_period", "在留期間の満了日"},
-        {"recorded", "記録された有効期限"},           {"term", "有効期間の満了"}};
+    static const char *const names[][2] = {{"birthday", "発行後5回目の誕生日"},
+                                           {"card", "マイナンバーカードの有効期限"},
+                                           {"auth_cert", "利用者証明用電子証明書の期限"},
+                                           {"stay_period", "在留期間の満了日"},
+                                           {"recorded", "記録された有効期限"},
+                                           {"term", "有効期間の満了"}};
     for (size_t idx = 0; idx < sizeof(names) / sizeof(names[0]); idx++)
         if (strcmp(cause, names[idx][0]) == 0)
             return names[idx][1];
@@ -169,8 +171,7 @@ static kg_err append_field(strbuf *out, const char *name, size_t len, const noti
     return KG_ERR_INTERNAL; /* template.c accepts only the fields above */
 }
 
-kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row,
-                     strbuf *out)
+kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row, strbuf *out)
 {
     strbuf_reset(out);
     kg_err err = KG_OK;
@@ -260,8 +261,7 @@ static kg_err draw_text(notice_painter *painter, cairo_t *cr, const template_ele
                         : element->align == ALIGN_CENTER ? (width - line->width) / 2
                                                          : width - line->width;
         err = notice_draw_line(painter, cr, text + line->start, line->end - line->start, size,
-                               x + offset, top + size * element->line_height * (double)idx,
-                               errbuf);
+                               x + offset, top + size * element->line_height * (double)idx, errbuf);
     }
     return err;
 }
@@ -311,16 +311,15 @@ static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const templat
                           painter->tmpl->path, table->line, (int)painter->expanded.len,
                           painter->expanded.data);
         if (err == KG_OK)
-            err = notice_draw_line(painter, cr, painter->expanded.data, painter->expanded.len,
-                                   size, x + pad, top + (height - size) / 2, errbuf);
+            err = notice_draw_line(painter, cr, painter->expanded.data, painter->expanded.len, size,
+                                   x + pad, top + (height - size) / 2, errbuf);
         x += width;
     }
     return err;
 }
 
-static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr,
-                              const template_element *table, const notice_data *data,
-                              kg_errbuf *errbuf)
+static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr, const template_element *table,
+                              const notice_data *data, kg_errbuf *errbuf)
 {
     if (data->cert_count > (size_t)table->max_rows)
         return kg_fail(errbuf, KG_ERR_LAYOUT,
@@ -404,8 +403,8 @@ static kg_err office_layer(notice_painter *painter, const notice_data *data, kg_
 {
     char key[sizeof(painter->layer_key)];
     snprintf(key, sizeof(key), "%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", data->run_date,
-             data->office.name, data->office.postal_code, data->office.address,
-             data->office.phone, data->office.hours);
+             data->office.name, data->office.postal_code, data->office.address, data->office.phone,
+             data->office.hours);
     if (painter->layer != NULL && strcmp(key, painter->layer_key) == 0)
         return KG_OK;
     if (painter->layer != NULL)
@@ -430,8 +429,8 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
                     kg_errbuf *errbuf)
 {
     if (data->cert_count == 0 || data->cert_count > NOTICE_MAX_CERTS)
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "notice %s with %zu certificates",
-                       data->notice_no, data->cert_count);
+        return kg_fail(errbuf, KG_ERR_INTERNAL, "notice %s with %zu certificates", data->notice_no,
+                       data->cert_count);
     kg_err err = office_layer(painter, data, errbuf);
     if (err == KG_OK) {
         cairo_set_source_surface(cr, painter->layer, 0, 0);
@@ -473,9 +472,16 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
 static kg_err check_fixed_texts(notice_painter *painter, kg_errbuf *errbuf)
 {
     static const notice_cert cert = {"sign", 0, 0, "birthday"};
-    notice_data data = {.notice_no = "", .family_name = "", .given_name = "",
-                        .postal_code = "", .address = "", .banchi = "", .address2 = "",
-                        .office = {"", "", "", "", ""}, .certs = &cert, .cert_count = 1};
+    notice_data data = {.notice_no = "",
+                        .family_name = "",
+                        .given_name = "",
+                        .postal_code = "",
+                        .address = "",
+                        .banchi = "",
+                        .address2 = "",
+                        .office = {"", "", "", "", ""},
+                        .certs = &cert,
+                        .cert_count = 1};
     cairo_surface_t *scratch = new_layer(painter->tmpl);
     cairo_t *cr = cairo_create(scratch);
     kg_err err = KG_OK;
@@ -512,8 +518,8 @@ kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_
     text_lines_init(&painter->lines);
     strbuf_init(&painter->expanded, NOTICE_TEXT_MAX);
     strbuf_init(&painter->joined, NOTICE_TEXT_MAX);
-    err = text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts,
-                         errbuf);
+    err =
+        text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts, errbuf);
     if (err == KG_OK)
         err = check_fixed_texts(painter, errbuf);
     if (err != KG_OK) {

@@ -25,7 +25,7 @@
 #define NOTICE_PT_PER_MM (72.0 / 25.4)
 
 typedef struct notice_cert {
-    const char *type;  /* "sign", "auth" */
+    const char *type; /* "sign", "auth" */
     kdate expiry;
     kdate window_open;
     const char *cause; /* rules_cause_name(): "birthday", "card", ... */
@@ -39,11 +39,11 @@ typedef struct notice_data {
     const char *notice_no;
     kdate run_date;
     const char *family_name, *given_name;
-    const char *postal_code;              /* 7 digits */
+    const char *postal_code;                 /* 7 digits */
     const char *address, *banchi, *address2; /* "" when none */
-    bool to_representative;               /* under 15 on the run date */
+    bool to_representative;                  /* under 15 on the run date */
     notice_office office;
-    const notice_cert *certs;             /* 1..NOTICE_MAX_CERTS, by expiry */
+    const notice_cert *certs; /* 1..NOTICE_MAX_CERTS, by expiry */
     size_t cert_count;
 } notice_data;
 

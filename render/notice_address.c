@@ -15,8 +15,8 @@
 #include "barcode.h"
 #include "notice_internal.h"
 
-#define LINE_ADVANCE 1.35     /* em: postal code and address lines */
-#define NAME_ADVANCE 1.3      /* em */
+#define LINE_ADVANCE 1.35 /* em: postal code and address lines */
+#define NAME_ADVANCE 1.3  /* em */
 #define NAME_GAP_MM 1.0
 #define BARCODE_CLEAR_MM (BARCODE_CLEAR_SPACE_UM / 1000.0)
 #define BARCODE_REF_SCALE 1.0 /* 10 pt */
@@ -84,8 +84,8 @@ kg_err notice_check_address_block(const notice_template *tmpl, kg_errbuf *errbuf
 static kg_err name_line(notice_painter *painter, const notice_data *data)
 {
     const template_address *addr = &painter->tmpl->address;
-    return notice_expand(data->to_representative ? addr->representative : addr->holder, data,
-                         NULL, &painter->expanded);
+    return notice_expand(data->to_representative ? addr->representative : addr->holder, data, NULL,
+                         &painter->expanded);
 }
 
 static size_t code_points(const char *text, size_t len)
@@ -121,8 +121,9 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
     if (err == KG_OK)
         err = fit_name(painter, b.width, &size, &fits);
     if (err != KG_OK || !fits) {
-        snprintf(problem, cap, "the name line does not fit the envelope window at %.1f pt (%zu "
-                               "characters): address it by hand",
+        snprintf(problem, cap,
+                 "the name line does not fit the envelope window at %.1f pt (%zu "
+                 "characters): address it by hand",
                  addr->name_min_size, code_points(painter->expanded.data, painter->expanded.len));
         return false;
     }
@@ -173,8 +174,7 @@ static void draw_bars(cairo_t *cr, const barcode_symbol *symbol, double x, doubl
 }
 
 /* The barcode's address part: banchi and address2 joined with a space (D38). */
-static void draw_barcode(cairo_t *cr, const notice_data *data,
-                         const block *b, double top)
+static void draw_barcode(cairo_t *cr, const notice_data *data, const block *b, double top)
 {
     char address[512];
     snprintf(address, sizeof(address), "%s%s%s", data->banchi, data->address2[0] ? " " : "",
@@ -197,7 +197,8 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     char postal[32];
     snprintf(postal, sizeof(postal), "〒%.3s-%.4s", data->postal_code,
              strlen(data->postal_code) >= 7 ? data->postal_code + 3 : "");
-    kg_err err = notice_draw_line(painter, cr, postal, strlen(postal), addr->size, b.x, top, errbuf);
+    kg_err err =
+        notice_draw_line(painter, cr, postal, strlen(postal), addr->size, b.x, top, errbuf);
     if (err == KG_OK && addr->mark[0] != '\0') {
         size_t len = strlen(addr->mark);
         err = text_shape(painter->fonts, addr->mark, len, addr->mark_size, &painter->run);
@@ -219,8 +220,8 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
                                addr->size, b.width, (size_t)addr->lines, &painter->lines);
     if (err == KG_OK && painter->lines.overflow)
         err = kg_fail(errbuf, KG_ERR_LAYOUT,
-                      "notice %s: the address does not fit the window in %d lines",
-                      data->notice_no, addr->lines);
+                      "notice %s: the address does not fit the window in %d lines", data->notice_no,
+                      addr->lines);
     for (size_t idx = 0; err == KG_OK && idx < painter->lines.count; idx++) {
         const text_line *line = &painter->lines.lines[idx];
         err = notice_draw_line(painter, cr, painter->joined.data + line->start,

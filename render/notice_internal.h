@@ -8,8 +8,8 @@
 #include "common/strbuf.h"
 #include "notice.h"
 
-#define NOTICE_TEXT_MAX 8192   /* one expanded text */
-#define NOTICE_ASCENT 0.88     /* baseline below a line's top, in em (IPAex, IPAmj) */
+#define NOTICE_TEXT_MAX 8192 /* one expanded text */
+#define NOTICE_ASCENT 0.88   /* baseline below a line's top, in em (IPAex, IPAmj) */
 
 struct notice_painter {
     const notice_template *tmpl; /* borrowed */

@@ -50,9 +50,9 @@ enum {
 };
 
 static const char *const notice_fields[] = {
-    "notice_no",    "date",           "name",          "postal_code",
-    "address",      "expiry",         "window_open",   "office_name",
-    "office_postal_code", "office_address", "office_phone", "office_hours", NULL};
+    "notice_no",    "date",         "name",        "postal_code",        "address",
+    "expiry",       "window_open",  "office_name", "office_postal_code", "office_address",
+    "office_phone", "office_hours", NULL};
 static const char *const row_fields[] = {"type", "expiry", "window_open", "cause", NULL};
 
 static bool in_list(const char *const *list, const char *name, size_t len)
@@ -126,8 +126,8 @@ static kg_err parse_number(const parser *p, const char *key, const char *value, 
     if (errno != 0 || end == value || *end != '\0' || !isfinite(number) || number < low ||
         number > high) {
         char what[160];
-        snprintf(what, sizeof(what), "%s = '%.40s': a number from %g to %g is needed", key,
-                 value, low, high);
+        snprintf(what, sizeof(what), "%s = '%.40s': a number from %g to %g is needed", key, value,
+                 low, high);
         return fail(p, errbuf, "", what);
     }
     *out = number;
@@ -268,8 +268,8 @@ static kg_err parse_when(const parser *p, const char *value, template_when *out,
             *out = (template_when)idx;
             return KG_OK;
         }
-    return fail(p, errbuf, "when is always, card, not_card, representative or holder, not: ",
-                value);
+    return fail(p, errbuf,
+                "when is always, card, not_card, representative or holder, not: ", value);
 }
 
 /* column = header | width mm | text */
@@ -329,14 +329,14 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         {"x", &element->x, SET_X, 0, 1000, 15},
         {"y", &element->y, SET_Y, 0, 1000, 15},
         {"width", &element->width, SET_WIDTH, 1, 1000, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
-        {"height", &element->height, SET_HEIGHT, 1, 1000,
-         1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
+        {"height", &element->height, SET_HEIGHT, 1, 1000, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
         {"x2", &element->x2, SET_X2, 0, 1000, 1u << TEMPLATE_LINE},
         {"y2", &element->y2, SET_Y2, 0, 1000, 1u << TEMPLATE_LINE},
         {"size", &element->size, SET_SIZE, 4, 72, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_TABLE},
         {"min_size", &element->min_size, SET_MIN_SIZE, 4, 72, 1u << TEMPLATE_TEXT},
         {"line_height", &element->line_height, 0, 1, 3, 1u << TEMPLATE_TEXT},
-        {"line", &element->stroke, 0, 0, 5, 1u << TEMPLATE_BOX | 1u << TEMPLATE_LINE | 1u << TEMPLATE_TABLE},
+        {"line", &element->stroke, 0, 0, 5,
+         1u << TEMPLATE_BOX | 1u << TEMPLATE_LINE | 1u << TEMPLATE_TABLE},
         {"gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_BOX},
         {"header_gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_TABLE},
         {"row_height", &element->row_height, SET_ROW_HEIGHT, 3, 50, 1u << TEMPLATE_TABLE},
@@ -352,8 +352,9 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
     if (strcmp(key, "align") == 0 && kind == TEMPLATE_TEXT) {
         if (strcmp(value, "left") == 0 || strcmp(value, "center") == 0 ||
             strcmp(value, "right") == 0) {
-            element->align = value[0] == 'l' ? ALIGN_LEFT : value[0] == 'c' ? ALIGN_CENTER
-                                                                             : ALIGN_RIGHT;
+            element->align = value[0] == 'l'   ? ALIGN_LEFT
+                             : value[0] == 'c' ? ALIGN_CENTER
+                                               : ALIGN_RIGHT;
             return KG_OK;
         }
         return fail(p, errbuf, "align is left, center or right, not: ", value);
@@ -407,7 +408,8 @@ static bool overlap(area one, area two)
 /* Two conditions that never hold together (their texts may share a place). */
 static bool exclusive(template_when one, template_when two)
 {
-    return (one == WHEN_CARD && two == WHEN_NOT_CARD) || (one == WHEN_NOT_CARD && two == WHEN_CARD) ||
+    return (one == WHEN_CARD && two == WHEN_NOT_CARD) ||
+           (one == WHEN_NOT_CARD && two == WHEN_CARD) ||
            (one == WHEN_REPRESENTATIVE && two == WHEN_HOLDER) ||
            (one == WHEN_HOLDER && two == WHEN_REPRESENTATIVE);
 }
@@ -423,14 +425,14 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
         what = "[window] needs x, y, width and height";
     } else if (p->current == SECTION_ELEMENT) {
         template_kind kind = p->element->kind;
-        need = kind == TEMPLATE_TEXT    ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT | SET_SIZE | SET_TEXT
-               : kind == TEMPLATE_BOX   ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
-               : kind == TEMPLATE_LINE  ? SET_X | SET_Y | SET_X2 | SET_Y2
-                                        : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
-        what = kind == TEMPLATE_TEXT    ? "[text] needs x, y, width, height, size and text"
-               : kind == TEMPLATE_BOX   ? "[box] needs x, y, width and height"
-               : kind == TEMPLATE_LINE  ? "[line] needs x, y, x2 and y2"
-                                        : "[table] needs x, y, size, row_height and columns";
+        need = kind == TEMPLATE_TEXT  ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT | SET_SIZE | SET_TEXT
+               : kind == TEMPLATE_BOX ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
+               : kind == TEMPLATE_LINE ? SET_X | SET_Y | SET_X2 | SET_Y2
+                                       : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
+        what = kind == TEMPLATE_TEXT   ? "[text] needs x, y, width, height, size and text"
+               : kind == TEMPLATE_BOX  ? "[box] needs x, y, width and height"
+               : kind == TEMPLATE_LINE ? "[line] needs x, y, x2 and y2"
+                                       : "[table] needs x, y, size, row_height and columns";
         if (kind == TEMPLATE_TABLE && p->element->column_count == 0)
             return fail(p, errbuf, what, "");
     }
@@ -492,8 +494,7 @@ static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
         return fail(p, errbuf, "a second [table]", "");
     if (tmpl->element_count == TEMPLATE_MAX_ELEMENTS)
         return fail(p, errbuf, "too many sections", "");
-    template_element *grown =
-        realloc(tmpl->elements, sizeof(*grown) * (tmpl->element_count + 1));
+    template_element *grown = realloc(tmpl->elements, sizeof(*grown) * (tmpl->element_count + 1));
     if (grown == NULL)
         return fail(p, errbuf, "out of memory", "");
     tmpl->elements = grown;
@@ -617,8 +618,8 @@ static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
     if (err == KG_OK && ferror(file))
         err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read the template '%s'", path);
     else if (err != KG_OK)
-        err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path,
-                      TEMPLATE_MAX_BYTES);
+        err =
+            kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path, TEMPLATE_MAX_BYTES);
     fclose(file);
     return err;
 }
@@ -629,8 +630,12 @@ kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
     notice_template *tmpl = calloc(1, sizeof(*tmpl));
     if (tmpl == NULL)
         return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
-    tmpl->address = (template_address){.size = 10, .lines = 3, .name_size = 14,
-                                       .name_min_size = 9, .mark_size = 9, .barcode = true};
+    tmpl->address = (template_address){.size = 10,
+                                       .lines = 3,
+                                       .name_size = 14,
+                                       .name_min_size = 9,
+                                       .mark_size = 9,
+                                       .barcode = true};
     strbuf content;
     strbuf_init(&content, TEMPLATE_MAX_BYTES);
     kg_err err = read_all(path, &content, errbuf);

@@ -19,7 +19,12 @@
 
 #define TEMPLATE_MAX_COLUMNS 8
 
-typedef enum template_kind { TEMPLATE_TEXT, TEMPLATE_BOX, TEMPLATE_LINE, TEMPLATE_TABLE } template_kind;
+typedef enum template_kind {
+    TEMPLATE_TEXT,
+    TEMPLATE_BOX,
+    TEMPLATE_LINE,
+    TEMPLATE_TABLE
+} template_kind;
 
 /* When an element is drawn. */
 typedef enum template_when {
@@ -33,30 +38,30 @@ typedef enum template_when {
 typedef enum template_align { ALIGN_LEFT = 0, ALIGN_CENTER, ALIGN_RIGHT } template_align;
 
 typedef struct template_column {
-    char *header;  /* owned */
-    double width;  /* mm */
-    char *text;    /* owned, may hold row placeholders */
+    char *header; /* owned */
+    double width; /* mm */
+    char *text;   /* owned, may hold row placeholders */
 } template_column;
 
 typedef struct template_element {
     template_kind kind;
-    int line;              /* where the section starts in the file */
+    int line; /* where the section starts in the file */
     template_when when;
-    double x, y;           /* mm, top-left (line: start) */
-    double width, height;  /* mm; height 0: text unbounded (up to the page's bottom) */
-    double x2, y2;         /* line: end, mm */
-    double size;           /* pt */
-    double min_size;       /* pt: a dynamic text too long for its height shrinks to this */
-    double line_height;    /* multiple of size */
-    double stroke;         /* pt, box/line/table rules; 0: none */
-    double gray;           /* box/table header fill: 0 black .. 1 white; < 0: none */
+    double x, y;          /* mm, top-left (line: start) */
+    double width, height; /* mm; height 0: text unbounded (up to the page's bottom) */
+    double x2, y2;        /* line: end, mm */
+    double size;          /* pt */
+    double min_size;      /* pt: a dynamic text too long for its height shrinks to this */
+    double line_height;   /* multiple of size */
+    double stroke;        /* pt, box/line/table rules; 0: none */
+    double gray;          /* box/table header fill: 0 black .. 1 white; < 0: none */
     template_align align;
-    char *text;            /* owned: paragraphs separated by '\n' (text) */
-    bool dynamic;          /* the text holds placeholders: drawn per notice */
+    char *text;   /* owned: paragraphs separated by '\n' (text) */
+    bool dynamic; /* the text holds placeholders: drawn per notice */
     template_column columns[TEMPLATE_MAX_COLUMNS];
     size_t column_count;
-    double row_height;     /* table, mm */
-    int max_rows;          /* table: certificate rows (a notice has at most this many) */
+    double row_height; /* table, mm */
+    int max_rows;      /* table: certificate rows (a notice has at most this many) */
 } template_element;
 
 typedef struct template_window {
@@ -77,15 +82,15 @@ typedef struct template_address {
 } template_address;
 
 typedef struct notice_template {
-    char *path;                            /* owned: as given */
-    double page_width, page_height;        /* mm */
-    char *fonts[TEXT_MAX_FONTS];           /* owned: absolute paths, in fallback order */
+    char *path;                     /* owned: as given */
+    double page_width, page_height; /* mm */
+    char *fonts[TEXT_MAX_FONTS];    /* owned: absolute paths, in fallback order */
     size_t font_count;
     template_window window;
     template_address address;
-    template_element *elements;            /* owned, file order */
+    template_element *elements; /* owned, file order */
     size_t element_count;
-    char sha256[65];                       /* of the file's bytes: stored with the run */
+    char sha256[65]; /* of the file's bytes: stored with the run */
 } notice_template;
 
 /* Reads and checks path. KG_ERR_IO_READ when unreadable, KG_ERR_TEMPLATE with

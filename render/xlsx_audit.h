@@ -33,8 +33,8 @@ typedef struct xlsx_audit_counts {
  * same ledger gives the same bytes. KG_ERR_DB_QUERY when a query fails, KG_ERR_IO_WRITE
  * when libxlsxwriter cannot write (its own "[ERROR]" line is on stderr too). counts may
  * be NULL. */
-kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request,
-                        xlsx_audit_counts *counts, kg_errbuf *errbuf);
+kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_audit_counts *counts,
+                        kg_errbuf *errbuf);
 
 /* The Notices sheet's query (for the benchmark's baseline, which must read the same
  * rows): it reads the period from pg_temp.export_params(from_date, to_date). */

@@ -9,8 +9,7 @@ static bool unprintable(uint32_t code_point)
            code_point == 0xFFFD;
 }
 
-bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len,
-                        uint32_t *code_point)
+bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, uint32_t *code_point)
 {
     const unsigned char *bytes = (const unsigned char *)text;
     size_t pos = 0;

@@ -139,11 +139,11 @@ kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addres
 {
     kg_err err = KG_OK;
     if (result->outcome == OUTCOME_NOTICE)
-        err = put_row(conn, 'N', res, to, cert, result,
-                      rules_cause_name(result->expiry.cause), "", errbuf);
+        err = put_row(conn, 'N', res, to, cert, result, rules_cause_name(result->expiry.cause), "",
+                      errbuf);
     else if (result->outcome == OUTCOME_EXCLUDED)
-        err = put_row(conn, 'X', res, to, cert, result,
-                      select_reason_name(result->reason), result->detail, errbuf);
+        err = put_row(conn, 'X', res, to, cert, result, select_reason_name(result->reason),
+                      result->detail, errbuf);
     if (err == KG_OK && result->final && !cert->settled)
         err = put_row(conn, 'S', res, to, cert, result, "", "", errbuf);
     if (err == KG_OK && select_result_is_finding(result)) {
@@ -152,8 +152,7 @@ kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addres
                  kdate_format(result->expiry.expiry, recorded),
                  kdate_format(result->expiry.computed_expiry, computed),
                  rules_cause_name(result->expiry.computed_cause));
-        err = put_row(conn, 'F', res, to, cert, result, "recorded_mismatch",
-                      detail, errbuf);
+        err = put_row(conn, 'F', res, to, cert, result, "recorded_mismatch", detail, errbuf);
     }
     return err;
 }
@@ -162,23 +161,32 @@ kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addres
  * every server. Numbers and file sequence numbers widen past their padding rather than
  * wrap (a national run can have millions of notices). */
 #define PRINT_ORDER                                                                                \
-    "coalesce(postal_code, '') COLLATE \"C\", coalesce(address, '') COLLATE \"C\", "                \
+    "coalesce(postal_code, '') COLLATE \"C\", coalesce(address, '') COLLATE \"C\", "               \
     "coalesce(banchi, '') COLLATE \"C\", coalesce(address2, '') COLLATE \"C\", resident_id"
-#define PADDED(expr, width) "lpad((" expr ")::text, greatest(" #width ", length((" expr ")::text)), '0')"
+#define PADDED(expr, width)                                                                        \
+    "lpad((" expr ")::text, greatest(" #width ", length((" expr ")::text)), '0')"
 
 static const char insert_notices_sql[] =
     "INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, office_code, "
     "family_name, given_name, postal_code, address, banchi, address2, to_representative, pages, "
-    "file, page) SELECT to_char($2::date, 'YYYYMMDD') || '-' || " PADDED("seq", 6) ", $1::bigint, "
-    "$2::date, resident_id, office_code, family_name, given_name, postal_code, address, banchi, "
-    "address2, to_representative, $4::int, 'notices-' || coalesce(office_code, '_none_') || '-' || "
-    PADDED("(office_seq - 1) / $3::int + 1", 3) " || '.pdf', "
-    "((office_seq - 1) % $3::int) * $4::int + 1 "
-    "FROM (SELECT d.*, row_number() OVER (ORDER BY coalesce(office_code, '') COLLATE \"C\", "
-    PRINT_ORDER ") AS seq, row_number() OVER (PARTITION BY office_code ORDER BY " PRINT_ORDER
-    ") AS office_seq FROM (SELECT DISTINCT ON (resident_id) resident_id, office_code, "
-    "postal_code, family_name, given_name, address, banchi, address2, to_representative "
-    "FROM pg_temp.run_rows WHERE kind = 'N' ORDER BY resident_id) d) due";
+    "file, page) SELECT to_char($2::date, 'YYYYMMDD') || '-' || " PADDED(
+        "seq",
+        6) ", $1::bigint, "
+           "$2::date, resident_id, office_code, family_name, given_name, postal_code, address, "
+           "banchi, "
+           "address2, to_representative, $4::int, 'notices-' || coalesce(office_code, '_none_') || "
+           "'-' || " PADDED(
+               "(office_seq - 1) / $3::int + 1",
+               3) " || '.pdf', "
+                  "((office_seq - 1) % $3::int) * $4::int + 1 "
+                  "FROM (SELECT d.*, row_number() OVER (ORDER BY coalesce(office_code, '') COLLATE "
+                  "\"C\", " PRINT_ORDER
+                  ") AS seq, row_number() OVER (PARTITION BY office_code ORDER BY " PRINT_ORDER
+                  ") AS office_seq FROM (SELECT DISTINCT ON (resident_id) resident_id, "
+                  "office_code, "
+                  "postal_code, family_name, given_name, address, banchi, address2, "
+                  "to_representative "
+                  "FROM pg_temp.run_rows WHERE kind = 'N' ORDER BY resident_id) d) due";
 
 kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
                      int notices_per_file, int pages_per_notice, kg_errbuf *errbuf)

@@ -39,10 +39,10 @@ kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf);
 
 /* Who a notice goes to, as it will be printed (copied into kigen.notices). */
 typedef struct ledger_addressee {
-    const char *office_code;   /* "" when none */
-    const char *postal_code;   /* "" when none */
+    const char *office_code; /* "" when none */
+    const char *postal_code; /* "" when none */
     const char *family_name, *given_name, *address, *banchi, *address2;
-    bool to_representative;    /* under 15 on the run date */
+    bool to_representative; /* under 15 on the run date */
 } ledger_addressee;
 
 /* Adds one certificate's outcome (notices, exclusions; an E7 mismatch also as a

@@ -194,10 +194,13 @@ static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
         "NULL GROUP BY 1) d), '{}')",
         0, NULL, errbuf, &result);
     if (err == KG_OK) {
-        const char *const pieces[] = {
-            ",\n  \"excluded_per_reason\": ", db_result_value(result, 0, 0),
-            ",\n  \"notices_per_office\": ", db_result_value(result, 0, 1),
-            ",\n  \"pieces_per_district\": ", db_result_value(result, 0, 2), NULL};
+        const char *const pieces[] = {",\n  \"excluded_per_reason\": ",
+                                      db_result_value(result, 0, 0),
+                                      ",\n  \"notices_per_office\": ",
+                                      db_result_value(result, 0, 1),
+                                      ",\n  \"pieces_per_district\": ",
+                                      db_result_value(result, 0, 2),
+                                      NULL};
         for (const char *const *piece = pieces; *piece != NULL && err == KG_OK; piece++)
             err = strbuf_append_str(json, *piece);
     }
@@ -248,10 +251,8 @@ typedef struct manifest_entry {
     const char *rows_sql;
 } manifest_entry;
 static const manifest_entry manifest_entries[] = {
-    {"notices.csv", notices_sql},
-    {"districts.csv", districts_sql},
-    {"excluded.csv", excluded_sql},
-    {"findings.csv", findings_sql},
+    {"notices.csv", notices_sql},   {"districts.csv", districts_sql},
+    {"excluded.csv", excluded_sql}, {"findings.csv", findings_sql},
     {"audit.xlsx", notices_sql},
 };
 #define MANIFEST_ENTRY_COUNT (sizeof(manifest_entries) / sizeof(manifest_entries[0]))
@@ -282,8 +283,8 @@ static kg_err append_print_files(db_conn *conn, const char *dir, strbuf *json, b
         int present = 0;
         err = summarize_file(dir, name, &summary, &present, errbuf);
         if (err == KG_OK && !present)
-            err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing",
-                          dir, name);
+            err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing", dir,
+                          name);
         char line[512];
         snprintf(line, sizeof(line),
                  "%s\n    {\"name\": \"%s\", \"pages\": %s, \"bytes\": %lld, \"sha256\": \"%s\"}",

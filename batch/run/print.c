@@ -40,12 +40,12 @@ static const char file_rows_sql[] =
  * error. Everything else is a worker's own. */
 typedef struct print_shared {
     const print_job *job;
-    char **files;       /* file names, in order */
+    char **files; /* file names, in order */
     size_t file_count;
-    size_t next;        /* guarded by lock */
-    kg_err err;         /* guarded by lock: the first failure */
-    kg_errbuf errbuf;   /* guarded by lock */
-    long pages;         /* guarded by lock */
+    size_t next;      /* guarded by lock */
+    kg_err err;       /* guarded by lock: the first failure */
+    kg_errbuf errbuf; /* guarded by lock */
+    long pages;       /* guarded by lock */
     pthread_mutex_t lock;
 } print_shared;
 

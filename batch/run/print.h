@@ -22,7 +22,7 @@ typedef struct print_job {
     const notice_template *tmpl; /* the notice template */
     const char *dir;             /* the run's output folder, existing */
     kdate run_date;
-    int threads;                 /* workers; 0: one per core */
+    int threads; /* workers; 0: one per core */
     const log_sink *log;
 } print_job;
 

@@ -116,8 +116,7 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
     return err;
 }
 
-void run_config_json(const run_config *config, const char *template_sha256, char *buf,
-                     size_t cap)
+void run_config_json(const run_config *config, const char *template_sha256, char *buf, size_t cap)
 {
     snprintf(buf, cap,
              "{\"lead_days\": %d, \"mover_months\": %d, \"window\": \"%s\", \"feb29\": \"%s\", "

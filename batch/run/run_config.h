@@ -18,9 +18,9 @@
 #define RUN_CONFIG_TEMPLATE "templates/notice.tmpl"
 
 typedef struct run_config {
-    select_config select; /* lead_days, mover_months, W2 switch, 29 February reading */
-    int max_pages;        /* pages per print file (the renderer's split) */
-    int render_threads;   /* print files rendered at once; 0: one per core */
+    select_config select;     /* lead_days, mover_months, W2 switch, 29 February reading */
+    int max_pages;            /* pages per print file (the renderer's split) */
+    int render_threads;       /* print files rendered at once; 0: one per core */
     char template_path[1024]; /* the notice template (templates/notice.tmpl) */
 } run_config;
 
@@ -36,7 +36,6 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
 
 /* The configuration as one JSON object with every key, in a fixed order; template_sha256
  * (the template file's bytes, "" when not loaded) is stored beside its path. */
-void run_config_json(const run_config *config, const char *template_sha256, char *buf,
-                     size_t cap);
+void run_config_json(const run_config *config, const char *template_sha256, char *buf, size_t cap);
 
 #endif

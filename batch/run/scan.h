@@ -57,8 +57,8 @@ const char *scan_due_fill_sql_text(void);
 const char *scan_select_sql(void);
 
 /* The next resident into *out; KG_EOF after the last. Names and addresses are checked
- * against fonts (glyph.h; NULL: only for private-use characters) into res.glyph_problem. A row the parser cannot read is
- * KG_ERR_INTERNAL (the query and the parser disagree: a bug, not data). */
+ * against fonts (glyph.h; NULL: only for private-use characters) into res.glyph_problem. A row the
+ * parser cannot read is KG_ERR_INTERNAL (the query and the parser disagree: a bug, not data). */
 kg_err scan_next(db_conn *conn, const text_fonts *fonts, scan_resident *out, kg_errbuf *errbuf);
 
 #endif

@@ -89,7 +89,7 @@ typedef struct select_resident {
     bool lives_elsewhere;
     bool has_postal_code;
     bool has_address;
-    const char *glyph_problem; /* NULL, or what cannot be printed (set by the caller) */
+    const char *glyph_problem;  /* NULL, or what cannot be printed (set by the caller) */
     const char *layout_problem; /* NULL, or why the address block cannot be printed (caller) */
     const select_cert *certs;
     size_t cert_count;

@@ -62,8 +62,8 @@ static kg_err paint_pdf(const char *path, const notice_data *notices, size_t cou
     kg_errbuf errbuf;
     kg_err err = notice_painter_new(tmpl, &painter, &errbuf);
     CU_ASSERT_EQUAL_FATAL(err, KG_OK);
-    cairo_surface_t *surface = cairo_pdf_surface_create(path, 210 * NOTICE_PT_PER_MM,
-                                                        297 * NOTICE_PT_PER_MM);
+    cairo_surface_t *surface =
+        cairo_pdf_surface_create(path, 210 * NOTICE_PT_PER_MM, 297 * NOTICE_PT_PER_MM);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE,
                                    "2026-12-01T00:00:00+09:00");
     cairo_t *cr = cairo_create(surface);
@@ -81,7 +81,8 @@ static kg_err paint_pdf(const char *path, const notice_data *notices, size_t cou
 
 /* Output of `tool_args 'pdf' after` (stderr dropped). Not inlined: GCC 12 then sees a
  * dangling pointer that is not there. */
-__attribute__((noinline)) static char *shell_output(const char *tool_args, const char *pdf, const char *after)
+__attribute__((noinline)) static char *shell_output(const char *tool_args, const char *pdf,
+                                                    const char *after)
 {
     char command_line[2048];
     snprintf(command_line, sizeof(command_line), "%s '%s' %s 2>/dev/null", tool_args, pdf, after);
@@ -149,7 +150,8 @@ static void broken_templates_name_file_and_line(void)
         {"[text]\nx = 15\ny = 100\nwidth = 100\nheight = 10\nsize = 10\ntext = {type}\n",
          ":21: unknown placeholder here"},
         {"[text]\nx = 15\ny = 100\nwidth = 20\nheight = 5\nsize = 10\n"
-         "text = とても長い固定の文章は、その場所に収まらないので、テンプレートの誤りとして報告される\n",
+         "text = "
+         "とても長い固定の文章は、その場所に収まらないので、テンプレートの誤りとして報告される\n",
          ":15: the text needs"},
         {"[table]\nx = 15\ny = 100\nsize = 10\nrow_height = 7\ncolumn = 種類 | 40\n",
          ":20: a column is `header | width | text`"},
@@ -226,7 +228,7 @@ static void a_notice_page_holds_name_dates_and_number(void)
     contains(text, "〒220-1013");
     contains(text, "神奈川県架空市中央区本町3丁目30-8");
     contains(text, "転送不要");
-    contains(text, "令和9年2月10日");       /* the expiry in 和暦 */
+    contains(text, "令和9年2月10日");      /* the expiry in 和暦 */
     contains(text, "令和8年11月11日から"); /* the window */
     contains(text, "20261201-000042");
     contains(text, "署名用電子証明書");

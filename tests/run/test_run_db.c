@@ -253,7 +253,8 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
         "resident_id,office_code,family_name,given_name,family_kana,given_kana,birth_date,sex,"
         "postal_code,address,banchi,address2,status,removed_on,stay_expires,adult_ward,"
         "lives_elsewhere\n"
-        "8001,K01,\xF0\xB0\x80\x80田,一郎,タ,イチロウ,1980-01-10,1,2201013,神奈川県架空市中央区本町,"
+        "8001,K01,\xF0\xB0\x80\x80田,一郎,タ,イチロウ,1980-01-10,1,2201013,"
+        "神奈川県架空市中央区本町,"
         "1-1,,current,,,0,0\n"
         "8002,K01,長住,所,ナガ,ショ,1980-01-10,1,2201013,神奈川県架空市中央区本町,1-2,"
         "とても長い名前の共同住宅管理組合事務所気付第二十三号棟北側別館東側入口から入って右手"
@@ -374,9 +375,9 @@ static void killed_runs_restart_into_the_uninterrupted_state(void)
     char reference[] = "/tmp/kigen-test-run-XXXXXX";
     make_temp_dir(reference);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, reference, "", ""), 1);
-    static const char *const points[] = {"scan",          "recorded",    "notices-K02-001.pdf",
-                                         "notices.csv",   "excluded.csv", "manifest.json",
-                                         "audit.xlsx",    "written"};
+    static const char *const points[] = {"scan",        "recorded",     "notices-K02-001.pdf",
+                                         "notices.csv", "excluded.csv", "manifest.json",
+                                         "audit.xlsx",  "written"};
     for (size_t idx = 0; idx < sizeof(points) / sizeof(points[0]); idx++)
         killed_at(points[idx], reference);
     remove_dir(reference);
