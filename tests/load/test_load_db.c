@@ -93,7 +93,7 @@ static void migrate_is_idempotent(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q db migrate && '%s' db version",
              test_kigen_bin(), test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output, "4\n");
+    CU_ASSERT_STRING_EQUAL(output, "5\n");
     free(output);
 }
 
