@@ -20,7 +20,7 @@
 #include "db/db.h"
 #include "db/migrations.h"
 #include "../render/xlsx_audit.h"
-#include "run/forecast_scan.h"
+#include "run/forecast_cache.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
 #include "run/run_config.h"
@@ -349,8 +349,10 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
         err = read_counts(conn, run_id, &counts, errbuf);
     }
-    if (err == KG_OK)
-        err = forecast_scan(conn, &options.config.select, &fc, errbuf);
+    forecast_request forecast_for = {options.run_date, KIGEN_VERSION, config_json,
+                                     &options.config.select, FORECAST_TAKE_UP_DEFAULT};
+    if (err == KG_OK) /* the week's forecast, computed by its first run (D48, D49) */
+        err = forecast_cache_for_run(conn, run_id, &forecast_for, ctx->log, &fc, NULL, errbuf);
     if (err == KG_OK)
         err = outputs_write(conn, options.out_dir, options.run_date, run_id, errbuf);
     if (err == KG_OK)
