@@ -23,7 +23,6 @@
 #include "version.h"
 
 #define PATH_CAP 4096
-#define JSON_MAX 2048
 
 typedef struct export_options {
     kdate from, to;
@@ -161,9 +160,7 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     err = db_connect(ctx->conninfo, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
-    char config_json[JSON_MAX];
-    run_config_json(&options.config, config_json, sizeof(config_json));
-    forecast_request forecast_for = {options.to, KIGEN_VERSION, config_json, &options.config.select,
+    forecast_request forecast_for = {options.to, KIGEN_VERSION, &options.config.select,
                                      options.take_up};
     long cached = 0;
     if (err == KG_OK && !options.no_forecast)

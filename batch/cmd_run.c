@@ -349,8 +349,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
         err = read_counts(conn, run_id, &counts, errbuf);
     }
-    forecast_request forecast_for = {options.run_date, KIGEN_VERSION, config_json,
-                                     &options.config.select, FORECAST_TAKE_UP_DEFAULT};
+    forecast_request forecast_for = {options.run_date, KIGEN_VERSION, &options.config.select,
+                                     FORECAST_TAKE_UP_DEFAULT};
     if (err == KG_OK) /* the week's forecast, computed by its first run (D48, D49) */
         err = forecast_cache_for_run(conn, run_id, &forecast_for, ctx->log, &fc, NULL, errbuf);
     if (err == KG_OK)

@@ -28,7 +28,7 @@
 
 static const char by_key_sql[] = "SELECT " HEADER_COLUMNS " FROM kigen.forecasts f "
                                  "WHERE f.first_week = $1::date AND f.software_version = $2 "
-                                 "AND f.config = $3::jsonb AND f.take_up = $4::float8";
+                                 "AND f.rules = $3::jsonb AND f.take_up = $4::float8";
 
 static const char by_run_sql[] = "SELECT " HEADER_COLUMNS " FROM kigen.run_forecasts r "
                                  "JOIN kigen.forecasts f USING (forecast_id) "
@@ -124,9 +124,17 @@ static kg_err find_by(db_conn *conn, const char *sql, int param_count, const cha
     return err;
 }
 
-/* The key's parameters: first week, version, configuration, take-up. */
+void forecast_cache_rules_json(const select_config *select, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "{\"window\": \"%s\", \"feb29\": \"%s\"}",
+             select->rules.window_w2 ? "w2" : "w1",
+             select->rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28");
+}
+
+/* The key's parameters: first week, version, rule readings, take-up. */
 typedef struct key_text {
     char first_week[KDATE_ISO_LEN + 1];
+    char rules[FORECAST_RULES_JSON_MAX];
     char take_up[NUMBER_TEXT_MAX];
     const char *params[4];
 } key_text;
@@ -135,10 +143,11 @@ static void key_text_of(const forecast_request *request, kdate first_week, doubl
                         key_text *key)
 {
     kdate_format(first_week, key->first_week);
+    forecast_cache_rules_json(request->select, key->rules, sizeof(key->rules));
     snprintf(key->take_up, sizeof(key->take_up), "%.17g", take_up);
     key->params[0] = key->first_week;
     key->params[1] = request->version;
-    key->params[2] = request->config_json;
+    key->params[2] = key->rules;
     key->params[3] = key->take_up;
 }
 
@@ -211,12 +220,11 @@ kg_err forecast_cache_store(db_conn *conn, const forecast_request *request, cons
     kg_err err = db_exec(conn, "BEGIN", errbuf);
     int began = err == KG_OK;
     if (err == KG_OK)
-        err =
-            db_query(conn,
-                     "INSERT INTO kigen.forecasts (first_week, software_version, config, take_up, "
-                     "as_of) VALUES ($1::date, $2, $3::jsonb, $4::float8, $5::date) "
-                     "RETURNING forecast_id",
-                     5, params, errbuf, &result);
+        err = db_query(conn,
+                       "INSERT INTO kigen.forecasts (first_week, software_version, rules, take_up, "
+                       "as_of) VALUES ($1::date, $2, $3::jsonb, $4::float8, $5::date) "
+                       "RETURNING forecast_id",
+                       5, params, errbuf, &result);
     if (err == KG_OK && parse_long(db_result_value(result, 0, 0), &id) != KG_OK)
         err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to store the forecast: no id returned");
     db_result_free(result);

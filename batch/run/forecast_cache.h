@@ -17,14 +17,22 @@
 #include "forecast.h"
 #include "select.h"
 
-/* What a forecast depends on. Every pointer is borrowed for the duration of the call. */
+/* What a forecast depends on. Every pointer is borrowed for the duration of the call.
+ * The key is the week of as_of, the version, select->rules (W1/W2, the 29 February
+ * reading) and take_up; lead days and mover months decide notices, not the forecast. */
 typedef struct forecast_request {
-    kdate as_of;                 /* the run date (`kigen export`: --to); its week is the key */
+    kdate as_of;                 /* the run date (`kigen export`: --to) */
     const char *version;         /* KIGEN_VERSION */
-    const char *config_json;     /* run_config_json() of the configuration, as stored with runs */
-    const select_config *select; /* the same configuration, for forecast_scan on a miss */
-    double take_up;              /* part of the key: the figures are multiplied by it */
+    const select_config *select; /* the configuration: its rules in the key, all of it for
+                                    forecast_scan on a miss */
+    double take_up;              /* the figures are multiplied by it */
 } forecast_request;
+
+#define FORECAST_RULES_JSON_MAX 64
+
+/* select->rules as the key's JSON object, {"window": "w1", "feb29": "feb28"}, into buf
+ * (FORECAST_RULES_JSON_MAX bytes). */
+void forecast_cache_rules_json(const select_config *select, char *buf, size_t cap);
 
 /* Where a run's forecast came from. */
 typedef enum forecast_source {
@@ -33,8 +41,8 @@ typedef enum forecast_source {
     FORECAST_COMPUTED    /* computed now by forecast_scan, stored and linked to the run */
 } forecast_source;
 
-/* The cached forecast for request's week (forecast_first_week(as_of)), version,
- * configuration and take-up into fc, which is freed and re-initialised with the stored
+/* The cached forecast for request's week (forecast_first_week(as_of)), version, rule
+ * readings and take-up into fc, which is freed and re-initialised with the stored
  * as-of date (a day of the week before first_week, not necessarily request->as_of).
  * *forecast_id is its id, or 0 when there is none (fc is then left as it was).
  * KG_ERR_DB_QUERY, KG_ERR_NOMEM; KG_ERR_INTERNAL for rows the forecast cannot hold. */

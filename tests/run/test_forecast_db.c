@@ -16,8 +16,6 @@
 #include "test.h"
 #include "version.h"
 
-#define JSON_MAX 2048
-
 static void loaded_database(void)
 {
     char script[1024], extract[1024], command_line[4096];
@@ -85,22 +83,20 @@ static void remove_dir(const char *dir)
     test_run_shell(command_line, NULL);
 }
 
-/* The default configuration, as `kigen run` without options stores it. */
+/* The default configuration, as `kigen run` without options uses it. */
 typedef struct default_setting {
     run_config config;
-    char json[JSON_MAX];
 } default_setting;
 
 static void default_setting_init(default_setting *setting)
 {
     setting->config = run_config_default();
-    run_config_json(&setting->config, setting->json, sizeof(setting->json));
 }
 
 static forecast_request request_for(const default_setting *setting, const char *as_of)
 {
-    forecast_request request = {test_date(as_of), KIGEN_VERSION, setting->json,
-                                &setting->config.select, FORECAST_TAKE_UP_DEFAULT};
+    forecast_request request = {test_date(as_of), KIGEN_VERSION, &setting->config.select,
+                                FORECAST_TAKE_UP_DEFAULT};
     return request;
 }
 
@@ -260,7 +256,7 @@ static void a_second_run_in_the_same_week_reads_the_cache(void)
     remove_dir(dir);
 }
 
-static void another_configuration_or_version_recomputes(void)
+static void other_rule_readings_or_version_recompute(void)
 {
     loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
@@ -274,11 +270,12 @@ static void another_configuration_or_version_recomputes(void)
     CU_ASSERT(run_kigen("2026-12-03", dir, "", "--w2", &log) <= 1);
     contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): from the cache");
     free(log);
-    CU_ASSERT(run_kigen("2026-12-04", dir, "", "", &log) <= 1);
+    /* lead days and mover months decide notices, not expiries: the same forecast */
+    CU_ASSERT(run_kigen("2026-12-04", dir, "", "--lead-days 30 --mover-months 3", &log) <= 1);
     contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 2);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts WHERE config->>'window' = "
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts WHERE rules->>'window' = "
                                "'w2' AND as_of = '2026-12-02'"),
                     1);
     /* the forecasts of another version are not this one's */
@@ -390,8 +387,7 @@ int tests_register_forecast_db(void)
          cached_forecast_equals_the_freshly_computed_one},
         {"a_second_run_in_the_same_week_reads_the_cache",
          a_second_run_in_the_same_week_reads_the_cache},
-        {"another_configuration_or_version_recomputes",
-         another_configuration_or_version_recomputes},
+        {"other_rule_readings_or_version_recompute", other_rule_readings_or_version_recompute},
         {"rerun_writes_the_same_workbook_after_a_load_or_a_new_configuration",
          rerun_writes_the_same_workbook_after_a_load_or_a_new_configuration},
         {"a_run_killed_while_storing_the_forecast_leaves_no_half",
