@@ -17,7 +17,7 @@ CREATE TABLE kigen.forecasts (
     first_week date NOT NULL CHECK (extract(isodow FROM first_week) = 1),
     as_of date NOT NULL,                        -- certificates valid on this day count
     software_version text NOT NULL,
-    rules jsonb NOT NULL,                       -- the rule readings: {"window": "w1", "feb29": "feb28"}
+    rules jsonb NOT NULL,                       -- {"window": "w1", "feb29": "feb28"}
     take_up double precision NOT NULL CHECK (take_up >= 0 AND take_up <= 1),
     computed_at timestamptz NOT NULL DEFAULT now(),
     CHECK (first_week - as_of BETWEEN 1 AND 7), -- the Monday after as_of (D41)

@@ -4,7 +4,7 @@
  *
  * A forecast's weeks start on the first Monday after its as-of date (D41), so the one
  * computed by the first run of a week serves every later run of that week with the same
- * configuration, version and take-up: the nightly run reads the whole city for the
+ * rule readings, version and take-up: the nightly run reads the whole city for the
  * forecast once a week. Each run remembers the forecast its workbook used, so a re-run
  * writes the same Forecast sheet. Computing is forecast_scan's job, not this module's.
  */
