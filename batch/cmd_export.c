@@ -2,9 +2,10 @@
  * cmd_export.c - `kigen export --from D --to D --xlsx FILE`: the auditor workbook of a
  * period, from the ledger (interfaces.md).
  *
- * Reads only: the ledger for the period's sheets, the data (through the run's scan and
- * the rule module) for the forecast as of --to. Writes FILE atomically (temporary name,
- * fsync, rename, 0600) and prints the three busiest forecast weeks per office.
+ * Reads only: the ledger for the period's sheets; for the forecast as of --to, the one the
+ * runs of that week keep in the cache when it matches (D49), else the data (through the
+ * run's scan and the rule module). Writes FILE atomically (temporary name, fsync, rename,
+ * 0600) and prints the three busiest forecast weeks per office.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,10 @@
 #include "common/options.h"
 #include "db/db.h"
 #include "db/migrations.h"
+#include "run/forecast_cache.h"
 #include "run/forecast_scan.h"
 #include "run/run_config.h"
+#include "version.h"
 
 #define PATH_CAP 4096
 
@@ -103,6 +106,18 @@ static kg_err split_path(const char *path, char *dir, char *name, kg_errbuf *err
     return KG_OK;
 }
 
+static void log_forecast_source(const log_sink *log, const forecast *fc, long cached)
+{
+    char as_of[KDATE_ISO_LEN + 1];
+    if (cached != 0)
+        log_line(log, LOG_INFO,
+                 "forecast as of %s: the runs' forecast of that week, from the cache",
+                 kdate_format(fc->as_of, as_of));
+    else
+        log_line(log, LOG_INFO, "forecast as of %s: computed from every resident",
+                 kdate_format(fc->as_of, as_of));
+}
+
 static void print_busiest(FILE *out, const forecast *fc)
 {
     char week_text[KDATE_ISO_LEN + 1];
@@ -145,8 +160,15 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     err = db_connect(ctx->conninfo, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
+    forecast_request forecast_for = {options.to, KIGEN_VERSION, &options.config.select,
+                                     options.take_up};
+    long cached = 0;
     if (err == KG_OK && !options.no_forecast)
+        err = forecast_cache_find(conn, &forecast_for, &fc, &cached, errbuf);
+    if (err == KG_OK && !options.no_forecast && cached == 0)
         err = forecast_scan(conn, &options.config.select, &fc, errbuf);
+    if (err == KG_OK && !options.no_forecast)
+        log_forecast_source(ctx->log, &fc, cached);
     xlsx_audit_request request = {NULL,       NULL,       options.from,
                                   options.to, written_at, options.no_forecast ? NULL : &fc};
     xlsx_audit_counts counts = {0, 0, 0, 0};

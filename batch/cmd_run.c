@@ -23,7 +23,7 @@
 #include "../render/template.h"
 #include "../render/xlsx_audit.h"
 #include "rules/rules.h"
-#include "run/forecast_scan.h"
+#include "run/forecast_cache.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
 #include "run/print.h"
@@ -441,8 +441,10 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     }
     if (err == KG_OK)
         err = print_files(ctx, tmpl, &options, errbuf);
-    if (err == KG_OK)
-        err = forecast_scan(conn, &options.config.select, &fc, errbuf);
+    forecast_request forecast_for = {options.run_date, KIGEN_VERSION, &options.config.select,
+                                     FORECAST_TAKE_UP_DEFAULT};
+    if (err == KG_OK) /* the week's forecast, computed by its first run (D48, D49) */
+        err = forecast_cache_for_run(conn, run_id, &forecast_for, ctx->log, &fc, NULL, errbuf);
     if (err == KG_OK)
         err = outputs_write(conn, options.out_dir, options.run_date, run_id, errbuf);
     if (err == KG_OK)

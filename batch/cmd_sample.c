@@ -241,11 +241,13 @@ static kg_err copy_from_file(db_conn *conn, size_t spec_idx, table_sink *sink, k
 static kg_err prepare_tables(db_conn *conn, int replace, kg_errbuf *errbuf)
 {
     if (replace)
-        return db_exec(conn,
-                       "TRUNCATE kigen.exclusions, kigen.notice_certificates, kigen.notices, "
-                       "kigen.runs, kigen.proxy_requests, kigen.changes, kigen.moves, "
-                       "kigen.certificates, kigen.cards, kigen.residents, kigen.offices",
-                       errbuf);
+        return db_exec(
+            conn,
+            "TRUNCATE kigen.run_forecasts, kigen.forecast_weeks, kigen.forecasts, "
+            "kigen.findings, kigen.exclusions, kigen.notice_certificates, kigen.notices, "
+            "kigen.runs, kigen.proxy_requests, kigen.changes, kigen.moves, "
+            "kigen.certificates, kigen.cards, kigen.residents, kigen.offices",
+            errbuf);
     db_result *result = NULL;
     kg_err err =
         db_query(conn, "SELECT EXISTS (SELECT 1 FROM kigen.residents)", 0, NULL, errbuf, &result);

@@ -65,5 +65,6 @@ int tests_register_text(void);
 int tests_register_notice(void);
 int tests_register_forecast(void);
 int tests_register_export_db(void);
+int tests_register_forecast_db(void);
 
 #endif

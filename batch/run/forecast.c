@@ -94,6 +94,18 @@ kg_err forecast_add_visit(forecast *fc, const char *office_code, kdate window_op
     return KG_OK;
 }
 
+kg_err forecast_set_office(forecast *fc, const char *office_code, long certificates,
+                           const double visits[FORECAST_WEEKS])
+{
+    kg_err err = KG_OK;
+    forecast_office *office = office_of(fc, office_code, &err);
+    if (office == NULL)
+        return err;
+    office->certificates = certificates;
+    memcpy(office->visits, visits, sizeof(office->visits));
+    return KG_OK;
+}
+
 static bool active_on(kdate revoked_on, kdate day)
 {
     return revoked_on == KDATE_NONE || revoked_on > day;

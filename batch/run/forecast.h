@@ -55,6 +55,12 @@ kg_err forecast_add_visit(forecast *fc, const char *office_code, kdate window_op
 kg_err forecast_add_resident(forecast *fc, const char *office_code, const select_resident *res,
                              const select_result *results);
 
+/* Sets office_code's figures as they were computed before (a forecast read back from
+ * the cache): its certificates and 26 weekly visits, replacing any it had. Offices stay
+ * sorted by code. KG_ERR_NOMEM, or KG_ERR_INTERNAL past FORECAST_MAX_OFFICES offices. */
+kg_err forecast_set_office(forecast *fc, const char *office_code, long certificates,
+                           const double visits[FORECAST_WEEKS]);
+
 /* The `count` busiest weeks of office (most visits first, the earlier week on ties) into
  * weeks[]; count <= FORECAST_WEEKS. */
 void forecast_busiest(const forecast_office *office, int count, int *weeks);

@@ -2,8 +2,9 @@
  * forecast_scan.h - fills a forecast from the database: the nightly run's scan and the
  * rule module, without recording anything.
  *
- * For `kigen export` and for a run finished from its ledger; a fresh `kigen run` feeds
- * the forecast from its own scan instead (one read of the city, not two).
+ * Reads every resident (about 13 s at 1,000,000): called only when forecast_cache holds
+ * no matching forecast, i.e. by the first run of a week and by `kigen export` for another
+ * week, configuration or take-up (docs/decisions.md D48-D49).
  */
 #ifndef KIGEN_FORECAST_SCAN_H
 #define KIGEN_FORECAST_SCAN_H

@@ -294,6 +294,11 @@ static void sample_city_is_deterministic_and_loadable(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q sample --residents 2000 2>/dev/null",
              test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 2);
+    /* with --replace it empties every kigen table that refers to the city first */
+    snprintf(command_line, sizeof(command_line), "'%s' -q sample --residents 300 --replace",
+             test_kigen_bin());
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    CU_ASSERT_EQUAL(take_fingerprint().residents, 300);
     snprintf(command_line, sizeof(command_line), "rm -rf '%s'", temp_dir);
     test_run_shell(command_line, NULL);
 }
