@@ -439,15 +439,17 @@ static lxw_error write_typed(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col,
     return write_cell(sheet, row, col, &spec, value, formats);
 }
 
+/* A chart of one column of the Summary, its categories from category_col. */
 static void add_chart(lxw_workbook *workbook, lxw_worksheet *sheet, uint8_t type, const char *title,
-                      lxw_row_t first, lxw_row_t last, lxw_col_t value_col, lxw_row_t at_row)
+                      lxw_row_t first, lxw_row_t last, lxw_col_t value_col, lxw_row_t at_row,
+                      lxw_col_t category_col)
 {
     lxw_chart *chart = workbook_add_chart(workbook, type);
     if (chart == NULL)
         return;
     lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
     if (series != NULL) {
-        chart_series_set_categories(series, "Summary", first, 0, last, 0);
+        chart_series_set_categories(series, "Summary", first, category_col, last, category_col);
         chart_series_set_values(series, "Summary", first, value_col, last, value_col);
     }
     chart_title_set_name(chart, title);
@@ -538,12 +540,12 @@ static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_works
             lxw_err = worksheet_write_number(sheet, row, 1, (double)sum->per_reason[reason], NULL);
     }
     add_chart(writer->workbook, sheet, LXW_CHART_BAR, "Exclusions per reason", reason_header + 1,
-              row - 1, 1, reason_header);
+              row - 1, 1, reason_header, 0);
 
     /* per office, then per run date */
     static const char *const office_headers[] = {"office", "name", "notices", "certificates",
                                                  "excluded"};
-    static const char *const day_headers[] = {"run date", "", "notices", "certificates",
+    static const char *const day_headers[] = {"run date", "label", "notices", "certificates",
                                               "excluded"};
     const tally *tables[] = {&sum->offices, &sum->days};
     const char *const *headers[] = {office_headers, day_headers};
@@ -560,6 +562,10 @@ static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_works
                                   entry->key[0] != '\0' ? entry->key : "(none)", formats);
             if (lxw_err == LXW_NO_ERROR && entry->name[0] != '\0')
                 lxw_err = worksheet_write_string(sheet, row, 1, entry->name, NULL);
+            /* the day's chart labels: the date as text (a date axis would be bucketed by
+             * LibreOffice into months or years) */
+            if (lxw_err == LXW_NO_ERROR && table_idx == 1)
+                lxw_err = worksheet_write_string(sheet, row, 1, entry->key, NULL);
             const long values[] = {entry->notices, entry->certificates, entry->excluded};
             for (int col = 0; col < 3 && lxw_err == LXW_NO_ERROR; col++)
                 lxw_err = worksheet_write_number(sheet, row, (lxw_col_t)(col + 2),
@@ -569,7 +575,7 @@ static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_works
             if (chart_row < header)
                 chart_row = header;
             add_chart(writer->workbook, sheet, LXW_CHART_COLUMN, chart_titles[table_idx],
-                      header + 1, row - 1, 2, chart_row);
+                      header + 1, row - 1, 2, chart_row, table_idx == 1 ? 1 : 0);
             chart_row += 16;
         }
     }
@@ -646,6 +652,7 @@ static kg_err write_forecast(const sheet_writer *writer, kg_errbuf *errbuf)
         chart_series_set_name_range(series, "Forecast", HEADER_ROW, (lxw_col_t)(idx + 1));
     }
     if (chart != NULL) {
+        chart_axis_set_num_format(chart->x_axis, "yyyy-mm-dd"); /* the weeks' Mondays */
         chart_title_set_name(chart, "Expected renewal visits per week and office");
         worksheet_insert_chart(sheet, last + 2, 0, chart);
     }
