@@ -3,8 +3,10 @@
  */
 #include "migrations.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* pg_advisory_xact_lock key of schema changes ("kigen" + 1). */
 #define MIGRATION_LOCK_KEY "4b4947454e01"
@@ -50,14 +52,20 @@ static kg_err apply_one(db_conn *conn, const migration_entry *migration, int *ap
         conn, "SELECT pg_catalog.pg_advisory_xact_lock(x'" MIGRATION_LOCK_KEY "'::bigint)", errbuf);
     if (err == KG_OK)
         err = db_exec(conn, bootstrap_sql, errbuf);
-    int current = 0;
+    /* applied when missing, whatever the newest version is: a migration merged from a
+     * parallel branch can have a lower number than one already applied */
+    char version_text[16];
+    snprintf(version_text, sizeof(version_text), "%d", migration->version);
+    const char *version_param[] = {version_text};
+    db_result *result = NULL;
     if (err == KG_OK)
-        err = migrations_current(conn, &current, errbuf);
-    if (err == KG_OK && current < migration->version) {
+        err = db_query(conn, "SELECT count(*) FROM kigen.schema_version WHERE version = $1::int", 1,
+                       version_param, errbuf, &result);
+    bool missing = err == KG_OK && strcmp(db_result_value(result, 0, 0), "0") == 0;
+    db_result_free(result);
+    if (err == KG_OK && missing) {
         err = db_exec(conn, migration->sql, errbuf);
         if (err == KG_OK) {
-            char version_text[16];
-            snprintf(version_text, sizeof(version_text), "%d", migration->version);
             const char *params[] = {version_text, migration->name};
             err = db_query(conn, "INSERT INTO kigen.schema_version (version, name) VALUES ($1, $2)",
                            2, params, errbuf, NULL);
@@ -92,6 +100,23 @@ kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf)
     if (err != KG_OK)
         return err;
     int newest = migration_table[migration_count - 1].version;
+    db_result *result = NULL;
+    long applied = 0;
+    if (version > 0) {
+        err = db_query(conn, "SELECT count(DISTINCT version) FROM kigen.schema_version", 0, NULL,
+                       errbuf, &result);
+        if (err != KG_OK)
+            return err;
+        applied = strtol(db_result_value(result, 0, 0), NULL, 10);
+        db_result_free(result);
+    }
+    if (version == newest && applied < migration_count) {
+        kg_fail(errbuf, KG_ERR_DB_QUERY,
+                "unable to use the database: %ld of kigen's %d migrations are applied", applied,
+                migration_count);
+        kg_hint(errbuf, "run 'kigen db migrate' first");
+        return KG_ERR_DB_QUERY;
+    }
     if (version != newest) {
         kg_fail(errbuf, KG_ERR_DB_QUERY,
                 "unable to use the database: the schema is at version %d, "

@@ -97,6 +97,35 @@ static void migrate_is_idempotent(void)
     free(output);
 }
 
+/* A migration with a lower number than the newest applied one (merged later from a
+ * parallel branch) is still applied, and until then the commands refuse the database. */
+static void a_missing_lower_migration_is_applied(void)
+{
+    fresh_database(1);
+    char command_line[2048];
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -q -v ON_ERROR_STOP=1 -c \"DROP TABLE "
+                                   "kigen.run_forecasts, kigen.forecast_weeks, kigen.forecasts; "
+                                   "DELETE FROM kigen.schema_version WHERE version = 5\" "
+                                   ">/dev/null 2>&1",
+                                   NULL),
+                    0);
+    char *output = NULL;
+    snprintf(command_line, sizeof(command_line), "'%s' run --dry-run --date 2026-12-01 2>&1",
+             test_kigen_bin());
+    CU_ASSERT_NOT_EQUAL(test_run_shell(command_line, &output), 0);
+    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "5 of kigen's 6 migrations") : NULL);
+    free(output);
+    snprintf(command_line, sizeof(command_line),
+             "'%s' -q db migrate && psql -X -A -t -c \"SELECT string_agg(version::text, ',' "
+             "ORDER BY version) FROM kigen.schema_version\" && psql -X -A -t -c \"SELECT "
+             "count(*) FROM kigen.forecasts\"",
+             test_kigen_bin());
+    output = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
+    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6\n0\n");
+    free(output);
+}
+
 static void sample_extract_rejects_exactly_the_bad_rows(void)
 {
     fresh_database(1);
@@ -349,6 +378,7 @@ int tests_register_load_db(void)
 {
     static const test_case cases[] = {
         {"migrate_is_idempotent", migrate_is_idempotent},
+        {"a_missing_lower_migration_is_applied", a_missing_lower_migration_is_applied},
         {"sample_extract_rejects_exactly_the_bad_rows",
          sample_extract_rejects_exactly_the_bad_rows},
         {"reload_changes_nothing", reload_changes_nothing},
