@@ -44,6 +44,8 @@ typedef struct run_options {
     const char *out_dir;
     int dry_run;
     int whole_city;             /* --whole-city: read every resident, not only the schedule's */
+    int no_render;              /* --no-render: ledger and CSV files only; the run stays
+                                   `recorded` and its next run draws the print files */
     const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
                                    `make bench`) and stop */
     run_config config;
@@ -62,7 +64,7 @@ typedef struct run_counts {
 
 static const char usage[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
-    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--whole-city] [--dry-run]";
+    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]";
 
 static kg_err parse_options(int argc, char **argv, run_options *options, kg_errbuf *errbuf)
 {
@@ -101,6 +103,8 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
             options->config.select.rules.window_w2 = true;
         } else if (strcmp(argv[arg_idx], "--whole-city") == 0) {
             options->whole_city = 1;
+        } else if (strcmp(argv[arg_idx], "--no-render") == 0) {
+            options->no_render = 1;
         } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
             options->dry_run = 1;
         } else if ((value = options_value(argc, argv, &arg_idx, "--scan-sql")) != NULL) {
@@ -439,6 +443,14 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
         err = read_counts(conn, run_id, &counts, errbuf);
     }
+    if (err == KG_OK && options.no_render) { /* the CSV files now, the rest on the next run */
+        err = outputs_write(conn, options.out_dir, options.run_date, run_id, false, errbuf);
+        if (err == KG_OK)
+            print_summary(ctx->out, &options, &counts,
+                          "recorded, print files and audit.xlsx not written (--no-render: run "
+                          "the date again to write them)");
+        goto cleanup;
+    }
     if (err == KG_OK)
         err = print_files(ctx, tmpl, &options, errbuf);
     forecast_request forecast_for = {options.run_date, KIGEN_VERSION, &options.config.select,
@@ -446,7 +458,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK) /* the week's forecast, computed by its first run (D48, D49) */
         err = forecast_cache_for_run(conn, run_id, &forecast_for, ctx->log, &fc, NULL, errbuf);
     if (err == KG_OK)
-        err = outputs_write(conn, options.out_dir, options.run_date, run_id, errbuf);
+        err = outputs_write(conn, options.out_dir, options.run_date, run_id, true, errbuf);
     if (err == KG_OK)
         err = xlsx_audit_write_run(conn, options.out_dir, options.run_date, run_id, &fc, errbuf);
     forecast_free(&fc);

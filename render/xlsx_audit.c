@@ -87,8 +87,8 @@ static const char notices_sql[] =
     "WHERE " IN_PERIOD("n.run_date") "ORDER BY n.notice_no, nc.certificate_id";
 
 #define PERIOD_RUNS                                                                                \
-    "JOIN kigen.runs ru ON ru.run_id = e.run_id AND ru.status IN ('recorded', 'done') AND "        \
-    IN_PERIOD("ru.run_date")
+    "JOIN kigen.runs ru ON ru.run_id = e.run_id AND ru.status IN ('recorded', 'done') "            \
+    "AND " IN_PERIOD("ru.run_date")
 
 static const char excluded_sql[] =
     "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "

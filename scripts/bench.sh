@@ -131,13 +131,13 @@ dba_secs=$(elapsed "$t0" "$t1")
 raw_reads "$RUN_DATE"
 first_copy=$copy_secs first_single=$single_secs first_rows=$single_rows first_faster=$faster
 t0=$(now)
-"$KIGEN" -q run --date "$RUN_DATE" --out "$WORK/run" >"$WORK/run-first.txt" || true
+"$KIGEN" -q run --date "$RUN_DATE" --out "$WORK/run" --no-render >"$WORK/run-first.txt" || true
 t1=$(now)
 run_secs=$(elapsed "$t0" "$t1")
 
 raw_reads "$NEXT_DATE"
 t0=$(now)
-"$KIGEN" -q run --date "$NEXT_DATE" --out "$WORK/run" >"$WORK/run-next.txt" || true
+"$KIGEN" -q run --date "$NEXT_DATE" --out "$WORK/run" --no-render >"$WORK/run-next.txt" || true
 t1=$(now)
 next_secs=$(elapsed "$t0" "$t1")
 

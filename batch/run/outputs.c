@@ -298,7 +298,7 @@ static kg_err append_print_files(db_conn *conn, const char *dir, strbuf *json, b
 }
 
 static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, long run_id,
-                             kg_errbuf *errbuf)
+                             bool with_print_files, kg_errbuf *errbuf)
 {
     file_summary files[MANIFEST_ENTRY_COUNT];
     size_t file_count = 0;
@@ -325,7 +325,7 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
                  files[idx].sha256);
         err = strbuf_append_str(&json, line);
     }
-    if (err == KG_OK)
+    if (err == KG_OK && with_print_files)
         err = append_print_files(conn, dir, &json, file_count > 0, errbuf);
     if (err == KG_OK)
         err = strbuf_append_str(&json, "\n  ]");
@@ -346,7 +346,7 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
 }
 
 kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
-                     kg_errbuf *errbuf)
+                     bool with_print_files, kg_errbuf *errbuf)
 {
     char dir[PATH_CAP], date[KDATE_ISO_LEN + 1], run_text[32];
     snprintf(dir, sizeof(dir), "%s/%s", out_dir, kdate_format(run_date, date));
@@ -370,7 +370,7 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
     if (err == KG_OK)
         err = write_csv(conn, dir, "districts.csv", districts_sql, errbuf);
     if (err == KG_OK)
-        err = write_manifest(conn, dir, run_date, run_id, errbuf);
+        err = write_manifest(conn, dir, run_date, run_id, with_print_files, errbuf);
     if (err == KG_OK)
         err = sync_dir(dir, errbuf);
     return err;
@@ -432,7 +432,7 @@ kg_err outputs_write_manifest(db_conn *conn, const char *out_dir, kdate run_date
         err = db_query(conn, "INSERT INTO pg_temp.out_params VALUES ($1, $2)", 2, params, errbuf,
                        NULL);
     if (err == KG_OK)
-        err = write_manifest(conn, dir, run_date, run_id, errbuf);
+        err = write_manifest(conn, dir, run_date, run_id, true, errbuf);
     if (err == KG_OK)
         err = sync_dir(dir, errbuf);
     return err;

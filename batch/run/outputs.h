@@ -10,15 +10,18 @@
 #ifndef KIGEN_OUTPUTS_H
 #define KIGEN_OUTPUTS_H
 
+#include <stdbool.h>
+
 #include "../common/error.h"
 #include "../common/kdate.h"
 #include "../db/db.h"
 
-/* Writes notices.csv, excluded.csv, findings.csv and manifest.json for run_id into
+/* Writes notices.csv, districts.csv, excluded.csv, findings.csv and manifest.json (which
+ * lists the print files when with_print_files: they must then be on disk) for run_id into
  * out_dir/run_date/ (created 0700 when missing). KG_ERR_IO_WRITE when a file cannot be
  * written (nothing half-written stays under a final name). */
 kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
-                     kg_errbuf *errbuf);
+                     bool with_print_files, kg_errbuf *errbuf);
 
 /* out_dir/run_date into dir (cap bytes), created 0700 when missing. */
 kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t cap,

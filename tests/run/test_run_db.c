@@ -331,6 +331,37 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
     remove_dir(dir);
 }
 
+/* --no-render records and writes the CSV files only; the date's next run draws the print
+ * files and the workbook from the ledger, and the run is then done. */
+static void no_render_leaves_the_print_files_to_the_next_run(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    make_temp_dir(dir);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", "--no-render"), 1);
+    char command_line[2048];
+    snprintf(command_line, sizeof(command_line), "ls '%s/%s' | grep -c 'pdf$\\|xlsx$'", dir,
+             RUN_DATE);
+    char *count = NULL;
+    test_run_shell(command_line, &count);
+    CU_ASSERT_STRING_EQUAL(count != NULL ? count : "", "0\n");
+    free(count);
+    char *manifest = read_output(dir, RUN_DATE, "manifest.json");
+    contains(manifest, "\"notices.csv\"");
+    CU_ASSERT_PTR_NULL(manifest != NULL ? strstr(manifest, ".pdf") : "");
+    free(manifest);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs WHERE status = 'recorded'"), 1);
+    long notices = query_long("SELECT count(*) FROM kigen.notices");
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices"), notices);
+    manifest = read_output(dir, RUN_DATE, "manifest.json");
+    contains(manifest, "notices-K01-001.pdf");
+    contains(manifest, "audit.xlsx");
+    free(manifest);
+    remove_dir(dir);
+}
+
 /* Kill -9 at `point`, restart, and compare with an uninterrupted run. */
 static void killed_at(const char *point, const char *reference_dir)
 {
@@ -476,6 +507,8 @@ int tests_register_run_db(void)
         {"rerun_reproduces_the_files_and_records_nothing",
          rerun_reproduces_the_files_and_records_nothing},
         {"missed_nights_are_caught_up", missed_nights_are_caught_up},
+        {"no_render_leaves_the_print_files_to_the_next_run",
+         no_render_leaves_the_print_files_to_the_next_run},
         {"print_files_hold_every_notice_and_nothing_unprintable",
          print_files_hold_every_notice_and_nothing_unprintable},
         {"a_second_run_is_refused_at_once", a_second_run_is_refused_at_once},
