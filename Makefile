@@ -48,10 +48,10 @@ FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
 PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS = $(PKG_LIBS) -lm -pthread
+LIBS = $(PKG_LIBS) -lzint -lm -pthread
 TEST_LIBS := -lcunit
-# libzint: only the tests' oracle for the customer barcode's bars (render/barcode.c is ours)
-TEST_LIBS += -lzint
+# libzint (in LIBS): Code 128 of the forms' control numbers (render/code128.c); the tests
+# also use it as the oracle for the customer barcode's bars (render/barcode.c is ours)
 
 ifeq ($(V),1)
 Q :=

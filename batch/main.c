@@ -28,6 +28,8 @@ static const command_entry command_table[] = {
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
     {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},
+    {"template", cmd_template,
+     "template check FILE... | preview FILE OUT.pdf: for template editors"},
 };
 
 static void print_usage(FILE *stream)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code128.h"
 #include "common/wareki.h"
 #include "notice_internal.h"
 
@@ -35,6 +36,18 @@ const char *notice_cause_text(const char *cause)
                                            {"term", "有効期間の満了"}};
     for (size_t idx = 0; idx < sizeof(names) / sizeof(names[0]); idx++)
         if (strcmp(cause, names[idx][0]) == 0)
+            return names[idx][1];
+    return "";
+}
+
+const char *notice_procedure_text(const char *procedure)
+{
+    static const char *const names[][2] = {{"issue", "電子証明書の発行"},
+                                           {"renew", "電子証明書の更新"},
+                                           {"pin_reset", "暗証番号の再設定"},
+                                           {"unlock", "暗証番号のロック解除"}};
+    for (size_t idx = 0; procedure != NULL && idx < sizeof(names) / sizeof(names[0]); idx++)
+        if (strcmp(procedure, names[idx][0]) == 0)
             return names[idx][1];
     return "";
 }
@@ -99,6 +112,8 @@ kg_err notice_join_address(strbuf *out, const notice_data *data)
 
 static kg_err append_wareki(strbuf *out, kdate day)
 {
+    if (day == KDATE_NONE)
+        return KG_OK;
     char text[WAREKI_BUF_SIZE];
     kg_err err = wareki_format(day, text, sizeof(text));
     return err != KG_OK ? err : strbuf_append_str(out, text);
@@ -138,6 +153,22 @@ static kg_err append_field(strbuf *out, const char *name, size_t len, const noti
     }
     if (IS("notice_no"))
         return strbuf_append_str(out, data->notice_no);
+    if (IS("control_no")) {
+        const char *no = data->form.control_no != NULL ? data->form.control_no : "";
+        char text[20] = "";
+        if (strlen(no) == 12)
+            snprintf(text, sizeof(text), "%.4s-%.4s-%.4s", no, no + 4, no + 8);
+        return strbuf_append_str(out, text);
+    }
+    if (IS("procedure"))
+        return strbuf_append_str(out, notice_procedure_text(data->form.procedure));
+    if (IS("proxy_name"))
+        return strbuf_append_str(out, data->form.proxy_name != NULL ? data->form.proxy_name : "");
+    bool form = data->form.control_no != NULL && data->form.control_no[0] != '\0';
+    if (IS("received_on"))
+        return form ? append_wareki(out, data->form.received_on) : KG_OK;
+    if (IS("valid_until"))
+        return form ? append_wareki(out, data->form.valid_until) : KG_OK;
     if (IS("date"))
         return append_wareki(out, data->run_date);
     if (IS("name"))
@@ -335,6 +366,27 @@ static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr, const templa
     return err;
 }
 
+/* The form's control number as Code 128 filling the element's box (no quiet zone is
+ * drawn: the template keeps the box clear around it). Nothing on a page without one. */
+static kg_err draw_control_barcode(cairo_t *cr, const template_element *element,
+                                   const notice_data *data, kg_errbuf *errbuf)
+{
+    if (data->form.control_no == NULL || data->form.control_no[0] == '\0')
+        return KG_OK;
+    code128_symbol symbol;
+    kg_err err = code128_encode(data->form.control_no, &symbol, errbuf);
+    if (err != KG_OK)
+        return err;
+    double module = notice_pt(element->width) / (double)symbol.width;
+    for (size_t idx = 0; idx < symbol.width; idx++)
+        if (symbol.dark[idx])
+            cairo_rectangle(cr, notice_pt(element->x) + module * (double)idx, notice_pt(element->y),
+                            module, notice_pt(element->height));
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_fill(cr);
+    return KG_OK;
+}
+
 /* Draws one element; a table's header row only (its rows are the notice's). */
 static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_element *element,
                            const notice_data *data, kg_errbuf *errbuf)
@@ -372,13 +424,23 @@ static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_
         return KG_OK;
     case TEMPLATE_TABLE:
         return draw_table_row(painter, cr, element, data, NULL, notice_pt(element->y), errbuf);
+    case TEMPLATE_BOXES:
+        cairo_set_line_width(cr, element->stroke > 0 ? element->stroke : 0.5);
+        for (int idx = 0; idx < element->count; idx++)
+            cairo_rectangle(cr, notice_pt(element->x + idx * (element->size + element->gap)),
+                            notice_pt(element->y), notice_pt(element->size),
+                            notice_pt(element->size));
+        cairo_stroke(cr);
+        return KG_OK;
+    case TEMPLATE_BARCODE:
+        return draw_control_barcode(cr, element, data, errbuf);
     }
     return KG_OK;
 }
 
 static bool in_office_layer(const template_element *element)
 {
-    if (element->when != WHEN_ALWAYS)
+    if (element->when != WHEN_ALWAYS || element->kind == TEMPLATE_BARCODE)
         return false;
     return element->kind != TEMPLATE_TEXT || text_level(element->text) != LEVEL_NOTICE;
 }
@@ -428,7 +490,7 @@ static kg_err office_layer(notice_painter *painter, const notice_data *data, kg_
 kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *data,
                     kg_errbuf *errbuf)
 {
-    if (data->cert_count == 0 || data->cert_count > NOTICE_MAX_CERTS)
+    if (data->cert_count > NOTICE_MAX_CERTS)
         return kg_fail(errbuf, KG_ERR_INTERNAL, "notice %s with %zu certificates", data->notice_no,
                        data->cert_count);
     kg_err err = office_layer(painter, data, errbuf);
@@ -459,7 +521,7 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
             cairo_set_source_rgb(cr, 0, 0, 0);
         }
     }
-    if (err == KG_OK)
+    if (err == KG_OK && painter->tmpl->has_address)
         err = notice_draw_address(painter, cr, data, errbuf);
     if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         err = kg_fail(errbuf, KG_ERR_DRAW, "notice %s: %s", data->notice_no,
@@ -502,7 +564,7 @@ static kg_err check_fixed_texts(notice_painter *painter, kg_errbuf *errbuf)
 kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_errbuf *errbuf)
 {
     *out = NULL;
-    kg_err err = notice_check_address_block(tmpl, errbuf);
+    kg_err err = tmpl->has_address ? notice_check_address_block(tmpl, errbuf) : KG_OK;
     if (err != KG_OK)
         return err;
     notice_painter *painter = calloc(1, sizeof(*painter));

@@ -35,6 +35,15 @@ typedef struct notice_office {
     const char *name, *postal_code, *address, *phone, *hours; /* "" when unknown */
 } notice_office;
 
+/* A form's own fields (domain.md section 5); all "" / KDATE_NONE on a notice. */
+typedef struct notice_form {
+    const char *control_no; /* 12 characters, printed as XXXX-XXXX-XXXX */
+    const char *procedure;  /* proxy_requests.kind: issue, renew, pin_reset, unlock */
+    const char *proxy_name; /* who applied (inquiry); "" on an enclosed form */
+    kdate received_on;      /* when the request was received (inquiry) */
+    kdate valid_until;      /* the enclosed form's validity: the notice's expiry */
+} notice_form;
+
 typedef struct notice_data {
     const char *notice_no;
     kdate run_date;
@@ -43,8 +52,10 @@ typedef struct notice_data {
     const char *address, *banchi, *address2; /* "" when none */
     bool to_representative;                  /* under 15 on the run date */
     notice_office office;
-    const notice_cert *certs; /* 1..NOTICE_MAX_CERTS, by expiry */
+    const notice_cert *certs; /* 0..NOTICE_MAX_CERTS, by expiry (a notice has one at least;
+                                 an inquiry form none) */
     size_t cert_count;
+    notice_form form; /* a form's fields (zeroed on a notice) */
 } notice_data;
 
 typedef struct notice_painter notice_painter;
@@ -71,8 +82,9 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
 bool notice_address_fits(notice_painter *painter, const notice_data *data, char *problem,
                          size_t cap);
 
-/* The Japanese name of a certificate type and of an expiry cause ("" if unknown). */
+/* The Japanese name of a certificate type, an expiry cause, a procedure ("" if unknown). */
 const char *notice_type_text(const char *type);
 const char *notice_cause_text(const char *cause);
+const char *notice_procedure_text(const char *procedure);
 
 #endif

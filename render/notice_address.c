@@ -113,6 +113,8 @@ static kg_err fit_name(notice_painter *painter, double width, double *size, bool
 bool notice_address_fits(notice_painter *painter, const notice_data *data, char *problem,
                          size_t cap)
 {
+    if (!painter->tmpl->has_address)
+        return true;
     const template_address *addr = &painter->tmpl->address;
     block b = inner_block(painter->tmpl);
     double size = 0;

@@ -15,6 +15,7 @@
 #define TEMPLATE_MAX_BYTES (256 * 1024)
 #define TEMPLATE_MAX_ELEMENTS 200
 #define PATH_CAP 4096
+#define ALL_KINDS ((1u << (TEMPLATE_BARCODE + 1)) - 1)
 
 typedef enum section {
     SECTION_NONE,
@@ -50,9 +51,10 @@ enum {
 };
 
 static const char *const notice_fields[] = {
-    "notice_no",    "date",         "name",        "postal_code",        "address",
-    "expiry",       "window_open",  "office_name", "office_postal_code", "office_address",
-    "office_phone", "office_hours", NULL};
+    "notice_no", "date", "name", "postal_code", "address", "expiry", "window_open", "office_name",
+    "office_postal_code", "office_address", "office_phone", "office_hours",
+    /* a form's (empty on a notice) */
+    "control_no", "procedure", "proxy_name", "received_on", "valid_until", NULL};
 static const char *const row_fields[] = {"type", "expiry", "window_open", "cause", NULL};
 
 static bool in_list(const char *const *list, const char *name, size_t len)
@@ -326,17 +328,21 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         double low, high;
         unsigned kinds; /* 1 << template_kind */
     } const keys[] = {
-        {"x", &element->x, SET_X, 0, 1000, 15},
-        {"y", &element->y, SET_Y, 0, 1000, 15},
-        {"width", &element->width, SET_WIDTH, 1, 1000, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
-        {"height", &element->height, SET_HEIGHT, 1, 1000, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX},
+        {"x", &element->x, SET_X, 0, 1000, ALL_KINDS},
+        {"y", &element->y, SET_Y, 0, 1000, ALL_KINDS},
+        {"width", &element->width, SET_WIDTH, 1, 1000,
+         1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX | 1u << TEMPLATE_BARCODE},
+        {"height", &element->height, SET_HEIGHT, 1, 1000,
+         1u << TEMPLATE_TEXT | 1u << TEMPLATE_BOX | 1u << TEMPLATE_BARCODE},
+        {"box", &element->size, SET_SIZE, 3, 30, 1u << TEMPLATE_BOXES},
+        {"gap", &element->gap, 0, 0, 20, 1u << TEMPLATE_BOXES},
         {"x2", &element->x2, SET_X2, 0, 1000, 1u << TEMPLATE_LINE},
         {"y2", &element->y2, SET_Y2, 0, 1000, 1u << TEMPLATE_LINE},
         {"size", &element->size, SET_SIZE, 4, 72, 1u << TEMPLATE_TEXT | 1u << TEMPLATE_TABLE},
         {"min_size", &element->min_size, SET_MIN_SIZE, 4, 72, 1u << TEMPLATE_TEXT},
         {"line_height", &element->line_height, 0, 1, 3, 1u << TEMPLATE_TEXT},
         {"line", &element->stroke, 0, 0, 5,
-         1u << TEMPLATE_BOX | 1u << TEMPLATE_LINE | 1u << TEMPLATE_TABLE},
+         1u << TEMPLATE_BOX | 1u << TEMPLATE_LINE | 1u << TEMPLATE_TABLE | 1u << TEMPLATE_BOXES},
         {"gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_BOX},
         {"header_gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_TABLE},
         {"row_height", &element->row_height, SET_ROW_HEIGHT, 3, 50, 1u << TEMPLATE_TABLE},
@@ -366,6 +372,15 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
     }
     if (strcmp(key, "column") == 0 && kind == TEMPLATE_TABLE)
         return parse_column(p, value, errbuf);
+    if (strcmp(key, "count") == 0 && kind == TEMPLATE_BOXES) {
+        double count = 0;
+        kg_err err = parse_number(p, key, value, 1, 32, &count, errbuf);
+        if (err == KG_OK && count != floor(count))
+            return fail(p, errbuf, "count must be a whole number: ", value);
+        element->count = (int)count;
+        p->set |= SET_TEXT; /* the count is what a [boxes] must have */
+        return err;
+    }
     if (strcmp(key, "max_rows") == 0 && kind == TEMPLATE_TABLE) {
         double rows = 0;
         kg_err err = parse_number(p, key, value, 1, 20, &rows, errbuf);
@@ -376,7 +391,9 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         [TEMPLATE_TEXT] = "x, y, width, height, size, min_size, line_height, align, when, text",
         [TEMPLATE_BOX] = "x, y, width, height, line, gray",
         [TEMPLATE_LINE] = "x, y, x2, y2, line",
-        [TEMPLATE_TABLE] = "x, y, size, row_height, max_rows, line, header_gray, column"};
+        [TEMPLATE_TABLE] = "x, y, size, row_height, max_rows, line, header_gray, column",
+        [TEMPLATE_BOXES] = "x, y, count, box, gap, line",
+        [TEMPLATE_BARCODE] = "x, y, width, height"};
     char what[200];
     snprintf(what, sizeof(what), "%.40s (this section knows %s)", key, known[kind]);
     return fail(p, errbuf, "unknown key: ", what);
@@ -394,6 +411,9 @@ static area area_of(const template_element *element)
         for (size_t idx = 0; idx < element->column_count; idx++)
             a.right += element->columns[idx].width;
         a.bottom = element->y + element->row_height * (element->max_rows + 1);
+    } else if (element->kind == TEMPLATE_BOXES) {
+        a.right = element->x + element->count * element->size + (element->count - 1) * element->gap;
+        a.bottom = element->y + element->size;
     }
     return a;
 }
@@ -427,12 +447,16 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
         template_kind kind = p->element->kind;
         need = kind == TEMPLATE_TEXT  ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT | SET_SIZE | SET_TEXT
                : kind == TEMPLATE_BOX ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
-               : kind == TEMPLATE_LINE ? SET_X | SET_Y | SET_X2 | SET_Y2
-                                       : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
-        what = kind == TEMPLATE_TEXT   ? "[text] needs x, y, width, height, size and text"
-               : kind == TEMPLATE_BOX  ? "[box] needs x, y, width and height"
-               : kind == TEMPLATE_LINE ? "[line] needs x, y, x2 and y2"
-                                       : "[table] needs x, y, size, row_height and columns";
+               : kind == TEMPLATE_BARCODE ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
+               : kind == TEMPLATE_LINE    ? SET_X | SET_Y | SET_X2 | SET_Y2
+               : kind == TEMPLATE_BOXES   ? SET_X | SET_Y | SET_SIZE | SET_TEXT
+                                          : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
+        what = kind == TEMPLATE_TEXT      ? "[text] needs x, y, width, height, size and text"
+               : kind == TEMPLATE_BOX     ? "[box] needs x, y, width and height"
+               : kind == TEMPLATE_BARCODE ? "[barcode] needs x, y, width and height"
+               : kind == TEMPLATE_LINE    ? "[line] needs x, y, x2 and y2"
+               : kind == TEMPLATE_BOXES   ? "[boxes] needs x, y, count and box"
+                                          : "[table] needs x, y, size, row_height and columns";
         if (kind == TEMPLATE_TABLE && p->element->column_count == 0)
             return fail(p, errbuf, what, "");
     }
@@ -487,9 +511,15 @@ static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
         kind = TEMPLATE_LINE;
     else if (strcmp(name, "table") == 0)
         kind = TEMPLATE_TABLE;
+    else if (strcmp(name, "boxes") == 0)
+        kind = TEMPLATE_BOXES;
+    else if (strcmp(name, "barcode") == 0)
+        kind = TEMPLATE_BARCODE;
     else
         return fail(p, errbuf,
-                    "unknown section (page, window, address, text, box, line, table): ", name);
+                    "unknown section (page, window, address, text, box, line, table, boxes, "
+                    "barcode): ",
+                    name);
     if (kind == TEMPLATE_TABLE && p->seen_table++)
         return fail(p, errbuf, "a second [table]", "");
     if (tmpl->element_count == TEMPLATE_MAX_ELEMENTS)
@@ -552,6 +582,13 @@ static kg_err parse_line(parser *p, char *line, kg_errbuf *errbuf)
     return fail(p, errbuf, "internal parser state", "");
 }
 
+/* What holds text or marks (boxes and lines frame them and may lie under them). */
+static bool takes_place(const template_element *element)
+{
+    return element->kind == TEMPLATE_TEXT || element->kind == TEMPLATE_TABLE ||
+           element->kind == TEMPLATE_BOXES || element->kind == TEMPLATE_BARCODE;
+}
+
 /* Texts and the table must not overlap each other or the envelope window: a longer
  * wording then fails here, with both places named, instead of printing over. */
 static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
@@ -561,16 +598,16 @@ static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
     area window = {win->x, win->y, win->x + win->width, win->y + win->height};
     for (size_t one = 0; one < tmpl->element_count; one++) {
         const template_element *first = &tmpl->elements[one];
-        if (first->kind != TEMPLATE_TEXT && first->kind != TEMPLATE_TABLE)
+        if (!takes_place(first))
             continue;
         char what[96];
         p->line = first->line;
-        if (overlap(area_of(first), window))
+        if (tmpl->has_address && overlap(area_of(first), window))
             return fail(p, errbuf, "this section overlaps the envelope window ([window])", "");
         for (size_t two = one + 1; two < tmpl->element_count; two++) {
             const template_element *second = &tmpl->elements[two];
-            if ((second->kind != TEMPLATE_TEXT && second->kind != TEMPLATE_TABLE) ||
-                exclusive(first->when, second->when) || !overlap(area_of(first), area_of(second)))
+            if (!takes_place(second) || exclusive(first->when, second->when) ||
+                !overlap(area_of(first), area_of(second)))
                 continue;
             snprintf(what, sizeof(what), "the section at line %d", second->line);
             return fail(p, errbuf, "this section overlaps ", what);
@@ -583,12 +620,23 @@ static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
 static kg_err finish_template(parser *p, kg_errbuf *errbuf)
 {
     notice_template *tmpl = p->tmpl;
-    if (!p->seen_page || !p->seen_window || !p->seen_address)
-        return fail(p, errbuf, "a template needs [page], [window] and [address]", "");
+    if (!p->seen_page)
+        return fail(p, errbuf, "a template needs [page]", "");
+    if (p->seen_window != p->seen_address)
+        return fail(p, errbuf,
+                    "[window] and [address] go together (a page that is mailed has both, an "
+                    "enclosure neither)",
+                    "");
     if (tmpl->page_width <= 0 || tmpl->page_height <= 0)
         return fail(p, errbuf, "[page] needs width and height", "");
     if (tmpl->font_count == 0)
         return fail(p, errbuf, "[page] needs at least one font", "");
+    tmpl->has_address = p->seen_window;
+    if (!tmpl->has_address) {
+        if (set_owned(p, &tmpl->address.mark, "", errbuf) != KG_OK)
+            return KG_ERR_TEMPLATE;
+        return check_overlaps(p, errbuf);
+    }
     const template_window *win = &tmpl->window;
     if (win->x + win->width > tmpl->page_width || win->y + win->height > tmpl->page_height)
         return fail(p, errbuf, "the window reaches outside the page", "");

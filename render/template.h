@@ -3,10 +3,10 @@
  * edits, parsed into the page description that render/notice.c draws.
  *
  * Format (README.md "Templates"): `[section]` headers, `key = value` lines, `#` comments.
- * Sections: one [page] (size, fonts), one [window] (the envelope window), one [address]
- * (the address block), then any number of [text], [box], [line] and at most one [table],
- * drawn in file order. Every error names file:line and the reason; nothing is drawn from a
- * template that did not load.
+ * Sections: one [page] (size, fonts), one [window] (the envelope window) and one [address]
+ * (the address block) for a page that is mailed in a window envelope, then any number of
+ * [text], [box], [line], [boxes], [barcode] and at most one [table], drawn in file order. Every
+ * error names file:line and the reason; nothing is drawn from a template that did not load.
  */
 #ifndef KIGEN_TEMPLATE_H
 #define KIGEN_TEMPLATE_H
@@ -23,7 +23,9 @@ typedef enum template_kind {
     TEMPLATE_TEXT,
     TEMPLATE_BOX,
     TEMPLATE_LINE,
-    TEMPLATE_TABLE
+    TEMPLATE_TABLE,
+    TEMPLATE_BOXES,  /* a row of empty squares for the holder to write in (PINs) */
+    TEMPLATE_BARCODE /* the form's control number as a Code 128 symbol */
 } template_kind;
 
 /* When an element is drawn. */
@@ -62,6 +64,8 @@ typedef struct template_element {
     size_t column_count;
     double row_height; /* table, mm */
     int max_rows;      /* table: certificate rows (a notice has at most this many) */
+    int count;         /* boxes: how many */
+    double gap;        /* boxes: mm between two */
 } template_element;
 
 typedef struct template_window {
@@ -86,6 +90,8 @@ typedef struct notice_template {
     double page_width, page_height; /* mm */
     char *fonts[TEXT_MAX_FONTS];    /* owned: absolute paths, in fallback order */
     size_t font_count;
+    bool has_address; /* [window] and [address] given (a page that is
+                         mailed); an enclosure has neither */
     template_window window;
     template_address address;
     template_element *elements; /* owned, file order */

@@ -1,0 +1,109 @@
+/*
+ * cmd_template.c - `kigen template check FILE...` and `kigen template preview FILE
+ * OUT.pdf`: for the clerk who edits a template (README "Templates").
+ *
+ * check loads each template as the run would (fonts, layout, overlaps) and says what is
+ * wrong with file:line; preview draws one page of fictitious data with it, so that a
+ * change can be looked at before the night's run. Neither touches the database.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include "commands.h"
+#include "common/kdate.h"
+#include "render/notice.h"
+#include "render/template.h"
+
+static const char usage[] = "usage: kigen template check FILE... | kigen template preview FILE "
+                            "OUT.pdf";
+
+static kg_err load(const char *path, notice_template **tmpl, notice_painter **painter,
+                   kg_errbuf *errbuf)
+{
+    *painter = NULL;
+    kg_err err = template_load(path, tmpl, errbuf);
+    if (err == KG_OK)
+        err = notice_painter_new(*tmpl, painter, errbuf);
+    return err;
+}
+
+static kg_err check(const cmd_context *ctx, int argc, char **argv, kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    for (int idx = 2; idx < argc && err == KG_OK; idx++) {
+        notice_template *tmpl = NULL;
+        notice_painter *painter = NULL;
+        err = load(argv[idx], &tmpl, &painter, errbuf);
+        if (err == KG_OK)
+            fprintf(ctx->out, "%s: ok (%zu sections, %zu fonts, %s)\n", argv[idx],
+                    tmpl->element_count, tmpl->font_count,
+                    tmpl->has_address ? "address block in the window" : "no address block");
+        notice_painter_free(painter);
+        template_free(tmpl);
+    }
+    return err;
+}
+
+/* One page of fictitious data, with every field filled. */
+static kg_err preview(const cmd_context *ctx, const char *path, const char *out, kg_errbuf *errbuf)
+{
+    notice_template *tmpl = NULL;
+    notice_painter *painter = NULL;
+    kg_err err = load(path, &tmpl, &painter, errbuf);
+    notice_cert certs[2] = {{"sign", 0, 0, "card"}, {"auth", 0, 0, "birthday"}};
+    kdate run_date = 0;
+    if (err == KG_OK && (kdate_parse("2026-12-01", 10, &run_date) != KG_OK ||
+                         kdate_parse("2027-02-10", 10, &certs[0].expiry) != KG_OK ||
+                         kdate_parse("2026-11-11", 10, &certs[0].window_open) != KG_OK))
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to set the preview's dates");
+    certs[1].expiry = certs[0].expiry;
+    certs[1].window_open = certs[0].window_open;
+    notice_data data = {.notice_no = "20261201-000001",
+                        .run_date = run_date,
+                        .family_name = "見本",
+                        .given_name = "花子",
+                        .postal_code = "2201013",
+                        .address = "神奈川県架空市中央区本町",
+                        .banchi = "3丁目30-8",
+                        .address2 = "郵便ビル403号",
+                        .office = {"架空市中央区役所 区民課", "2208501",
+                                   "神奈川県架空市中央区役所前一丁目1番1号", "045-300-1111",
+                                   "平日 8時45分から17時00分"},
+                        .certs = certs,
+                        .cert_count = 2,
+                        .form = {"0123456789AB", "renew", "見本 太郎", run_date, certs[0].expiry}};
+    cairo_surface_t *surface = NULL;
+    if (err == KG_OK) {
+        surface = cairo_pdf_surface_create(out, tmpl->page_width * NOTICE_PT_PER_MM,
+                                           tmpl->page_height * NOTICE_PT_PER_MM);
+        cairo_t *cr = cairo_create(surface);
+        err = notice_paint(painter, cr, &data, errbuf);
+        cairo_show_page(cr);
+        cairo_destroy(cr);
+        cairo_surface_finish(surface);
+        if (err == KG_OK && cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
+            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", out,
+                          cairo_status_to_string(cairo_surface_status(surface)));
+        cairo_surface_destroy(surface);
+        chmod(out, 0600);
+    }
+    if (err == KG_OK)
+        fprintf(ctx->out, "%s: one page of fictitious data drawn with %s\n", out, path);
+    notice_painter_free(painter);
+    template_free(tmpl);
+    return err;
+}
+
+kg_err cmd_template(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    kg_errbuf *errbuf = &outcome->error;
+    if (argc >= 3 && strcmp(argv[1], "check") == 0)
+        return check(ctx, argc, argv, errbuf);
+    if (argc == 4 && strcmp(argv[1], "preview") == 0)
+        return preview(ctx, argv[2], argv[3], errbuf);
+    return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse the template command: %s", usage);
+}
