@@ -26,7 +26,9 @@
 #include "run/forecast_cache.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
+#include "run/mail_list_file.h"
 #include "run/print.h"
+#include "run/run_templates.h"
 #include "run/run_config.h"
 #include "run/scan.h"
 #include "run/schedule.h"
@@ -36,7 +38,6 @@
 #define RUN_LOCK_KEY 0x6b6967656eL /* "kigen" */
 #define PROGRESS_EVERY 50000
 #define JSON_MAX 4096
-#define PAGES_PER_NOTICE 1   /* the notice; the enclosed form (issue 6) will add its page */
 #define MIN_AGE_ADDRESSED 15 /* younger: the notice goes to the legal representative */
 
 typedef struct run_options {
@@ -274,7 +275,7 @@ static void print_summary(FILE *out, const run_options *options, const run_count
 }
 
 /* A new run: record it, scan into the recording transaction, commit, write the files. */
-static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, notice_painter *painter,
+static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templates *templates,
                         const run_options *options, const char *config_json, run_counts *counts,
                         long *run_id, kg_errbuf *errbuf)
 {
@@ -290,12 +291,16 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, notice_painter *p
     if (err == KG_OK)
         err = ledger_begin(writer, errbuf);
     if (err == KG_OK)
-        err = scan_and_select(conn, writer, painter, options, ctx->log, counts, errbuf);
+        err = scan_and_select(conn, writer, templates->notice_painter, options, ctx->log, counts,
+                              errbuf);
     char counts_text[JSON_MAX];
     counts_json(counts, counts_text, sizeof(counts_text));
+    int pages = run_templates_pages_per_notice(templates);
+    forms_setup forms = {templates->enclosure != NULL, templates->inquiry_painter,
+                         &options->config.select, options->config.max_pages};
     if (err == KG_OK)
         err = ledger_commit(writer, *run_id, options->run_date, counts_text,
-                            options->config.max_pages / PAGES_PER_NOTICE, PAGES_PER_NOTICE, errbuf);
+                            options->config.max_pages / pages, pages, &forms, errbuf);
     db_close(writer); /* on failure this rolls the recording transaction back */
     if (err == KG_OK) {
         log_line(ctx->log, LOG_DETAIL, "ledger recorded for run %ld", *run_id);
@@ -305,13 +310,13 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, notice_painter *p
 }
 
 /* The print files of the run, from its ledger, on all cores (or render_threads). */
-static kg_err print_files(const cmd_context *ctx, const notice_template *tmpl,
+static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templates *templates,
                           const run_options *options, kg_errbuf *errbuf)
 {
     char dir[4096];
     kg_err err = outputs_run_dir(options->out_dir, options->run_date, dir, sizeof(dir), errbuf);
     print_job job = {.conninfo = ctx->conninfo,
-                     .tmpl = tmpl,
+                     .templates = templates,
                      .dir = dir,
                      .run_date = options->run_date,
                      .threads = options->config.render_threads,
@@ -321,6 +326,9 @@ static kg_err print_files(const cmd_context *ctx, const notice_template *tmpl,
     clock_gettime(CLOCK_MONOTONIC, &started);
     if (err == KG_OK)
         err = print_notices(&job, &totals, errbuf);
+    if (err == KG_OK) /* the post office's list of the night's inquiries */
+        err = mail_list_file_write(conn, notice_painter_fonts(templates->inquiry_painter), dir,
+                                   options->run_date, errbuf);
     clock_gettime(CLOCK_MONOTONIC, &ended);
     double seconds =
         (double)(ended.tv_sec - started.tv_sec) + (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
@@ -392,17 +400,15 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         return KG_OK;
     }
     /* the template first: a broken one stops the run before anything is read or written */
-    notice_template *tmpl = NULL;
-    notice_painter *painter = NULL;
-    err = template_load(options.config.template_path, &tmpl, errbuf);
-    if (err == KG_OK)
-        err = notice_painter_new(tmpl, &painter, errbuf);
-    if (err != KG_OK) {
-        template_free(tmpl);
+    run_templates templates;
+    err = run_templates_load(&options.config, &templates, errbuf);
+    if (err != KG_OK)
         return err;
-    }
     char config_json[JSON_MAX], date[KDATE_ISO_LEN + 1];
-    run_config_json(&options.config, tmpl->sha256, config_json, sizeof(config_json));
+    run_config_hashes hashes = {templates.notice->sha256,
+                                templates.enclosure != NULL ? templates.enclosure->sha256 : "",
+                                templates.inquiry->sha256};
+    run_config_json(&options.config, &hashes, config_json, sizeof(config_json));
     log_line(ctx->log, LOG_INFO, "run %s%s: configuration %s", kdate_format(options.run_date, date),
              options.dry_run ? " (dry run)" : "", config_json);
 
@@ -413,7 +419,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.dry_run) {
-        err = scan_and_select(conn, NULL, painter, &options, ctx->log, &counts, errbuf);
+        err = scan_and_select(conn, NULL, templates.notice_painter, &options, ctx->log, &counts,
+                              errbuf);
         if (err == KG_OK)
             print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
         goto cleanup;
@@ -435,7 +442,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     forecast fc; /* the workbook's Forecast sheet */
     forecast_init(&fc, options.run_date, FORECAST_TAKE_UP_DEFAULT);
     if (err == KG_OK && status == LEDGER_NONE) {
-        err = fresh_run(ctx, conn, painter, &options, config_json, &counts, &run_id, errbuf);
+        err = fresh_run(ctx, conn, &templates, &options, config_json, &counts, &run_id, errbuf);
     } else if (err == KG_OK) {
         what = status == LEDGER_DONE ? "already done: files rewritten from the ledger, nothing "
                                        "new recorded"
@@ -452,7 +459,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         goto cleanup;
     }
     if (err == KG_OK)
-        err = print_files(ctx, tmpl, &options, errbuf);
+        err = print_files(ctx, conn, &templates, &options, errbuf);
     forecast_request forecast_for = {options.run_date, KIGEN_VERSION, &options.config.select,
                                      FORECAST_TAKE_UP_DEFAULT};
     if (err == KG_OK) /* the week's forecast, computed by its first run (D48, D49) */
@@ -471,7 +478,6 @@ cleanup:
     if (err == KG_OK)
         outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
     db_close(conn);
-    notice_painter_free(painter);
-    template_free(tmpl);
+    run_templates_free(&templates);
     return err;
 }

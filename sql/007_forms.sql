@@ -7,7 +7,9 @@
 --             転送不要, in its own print file (forms-<office>-<nnn>.pdf).
 -- A form is produced once: a request has at most one form that is not void; a clerk's
 -- `kigen forms reissue` voids it and the next run produces a new one (reissue_of).
--- Name and address are copied as printed, like kigen.notices (006).
+-- Name and address are copied as printed, like kigen.notices (006). An inquiry that
+-- cannot be mailed (holder removed, no address, a character no font has, an address too
+-- long for the window) is recorded with its problem and no file: the clerk handles it.
 
 -- The control number: 11 characters of Crockford's base 32 (55 bits from
 -- gen_random_uuid(), which PostgreSQL draws from its strong random source) and a Luhn
@@ -60,6 +62,8 @@ CREATE TABLE kigen.forms (
     address text,
     banchi text,
     address2 text,
+    to_representative boolean NOT NULL DEFAULT false,          -- holder under 15 (D53)
+    problem text,                                             -- why it cannot be mailed
     file text,
     page integer CHECK (page > 0),
     reissue_of text REFERENCES kigen.forms,

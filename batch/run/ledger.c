@@ -189,7 +189,8 @@ static const char insert_notices_sql[] =
                   "FROM pg_temp.run_rows WHERE kind = 'N' ORDER BY resident_id) d) due";
 
 kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
-                     int notices_per_file, int pages_per_notice, kg_errbuf *errbuf)
+                     int notices_per_file, int pages_per_notice, const forms_setup *forms,
+                     kg_errbuf *errbuf)
 {
     char run_text[32], date[KDATE_ISO_LEN + 1], per_file[16], pages[16];
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
@@ -210,6 +211,8 @@ kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *cou
                        "n.run_date = $1::date AND n.resident_id = r.resident_id "
                        "WHERE r.kind = 'N'",
                        1, params + 1, errbuf, NULL);
+    if (err == KG_OK && forms != NULL)
+        err = forms_record(conn, run_id, run_date, forms, errbuf);
     if (err == KG_OK)
         err = db_query(conn,
                        "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, "

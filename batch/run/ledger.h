@@ -16,6 +16,7 @@
 #include "../common/error.h"
 #include "../common/kdate.h"
 #include "../db/db.h"
+#include "forms_ledger.h"
 #include "select.h"
 
 typedef enum ledger_status {
@@ -53,10 +54,12 @@ kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addres
 
 /* Numbers the notices (YYYYMMDD-nnnnnn in print order: office, postal code, address,
  * resident), places them in print files (notices-<office>-<nnn>.pdf, notices_per_file
- * each, pages_per_notice pages each), writes notices, exclusions and findings, marks
+ * each, pages_per_notice pages each), writes notices, their forms and the inquiries
+ * (forms_ledger.h; forms NULL: none), exclusions and findings, marks
  * settled certificates, sets status recorded with the counts, commits. */
 kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
-                     int notices_per_file, int pages_per_notice, kg_errbuf *errbuf);
+                     int notices_per_file, int pages_per_notice, const forms_setup *forms,
+                     kg_errbuf *errbuf);
 
 /* Sets status done and the end time. */
 kg_err ledger_mark_done(db_conn *conn, long run_id, kg_errbuf *errbuf);

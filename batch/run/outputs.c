@@ -15,6 +15,7 @@
 #include "../common/crash.h"
 #include "../common/sha256.h"
 #include "../common/strbuf.h"
+#include "mail_list_file.h"
 
 #define PATH_CAP 4096
 #define MANIFEST_MAX (1024 * 1024)
@@ -170,10 +171,20 @@ static const char districts_sql[] =
     "FROM kigen.notices n WHERE n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) "
     "AND n.postal_code IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2";
 
-/* The print files of the run with their pages. */
+/* The print files of the run with their pages: notices (with their enclosed forms) and
+ * inquiries. */
 static const char print_files_sql[] =
-    "SELECT n.file, sum(n.pages) FROM kigen.notices n WHERE n.run_date = (SELECT p.run_date "
-    "FROM pg_temp.out_params p) AND n.file IS NOT NULL GROUP BY n.file ORDER BY n.file";
+    "SELECT x.file, sum(x.pages) FROM (SELECT n.file, n.pages FROM kigen.notices n WHERE "
+    "n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) AND n.file IS NOT NULL "
+    "UNION ALL SELECT f.file, 1 FROM kigen.forms f WHERE f.run_date = (SELECT p.run_date FROM "
+    "pg_temp.out_params p) AND f.kind = 'inquiry' AND f.file IS NOT NULL) x GROUP BY x.file "
+    "ORDER BY x.file";
+
+/* Every form of the run: enclosed and inquiries, those that cannot be mailed with why. */
+static const char forms_sql[] =
+    "SELECT f.control_no, f.kind, f.notice_no, f.request_id, f.resident_id, f.valid_until, "
+    "f.reissue_of, f.file, f.page, f.problem FROM kigen.forms f WHERE f.run_date = (SELECT "
+    "p.run_date FROM pg_temp.out_params p) ORDER BY f.kind, f.file, f.page, f.control_no";
 
 /* {"reason": count, ...} and {"office": notices, ...} from the ledger. */
 static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
@@ -306,8 +317,11 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
         int present = 0;
         kg_err err =
             summarize_file(dir, manifest_entries[idx].name, &files[file_count], &present, errbuf);
+        const char *rows_sql = manifest_entries[idx].rows_sql != NULL
+                                   ? manifest_entries[idx].rows_sql
+                                   : mail_list_sql();
         if (err == KG_OK && present)
-            err = count_rows(conn, manifest_entries[idx].rows_sql, &files[file_count].rows, errbuf);
+            err = count_rows(conn, rows_sql, &files[file_count].rows, errbuf);
         if (err != KG_OK)
             return err;
         file_count += (size_t)present;
@@ -369,6 +383,10 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
         err = write_csv(conn, dir, "findings.csv", findings_sql, errbuf);
     if (err == KG_OK)
         err = write_csv(conn, dir, "districts.csv", districts_sql, errbuf);
+    if (err == KG_OK)
+        err = write_csv(conn, dir, "forms.csv", forms_sql, errbuf);
+    if (err == KG_OK)
+        err = write_csv(conn, dir, "registered-mail.csv", mail_list_sql(), errbuf);
     if (err == KG_OK)
         err = write_manifest(conn, dir, run_date, run_id, with_print_files, errbuf);
     if (err == KG_OK)

@@ -31,16 +31,30 @@ static const char file_rows_sql[] =
     "coalesce(o.hours, ''), (SELECT string_agg(c.type || ',' || nc.expiry || ',' || "
     "nc.window_open || ',' || nc.cause, ';' ORDER BY nc.expiry, nc.certificate_id) FROM "
     "kigen.notice_certificates nc JOIN kigen.certificates c ON c.certificate_id = "
-    "nc.certificate_id WHERE nc.notice_no = n.notice_no) "
+    "nc.certificate_id WHERE nc.notice_no = n.notice_no), coalesce(f.control_no, ''), "
+    "coalesce(f.valid_until::text, '') "
     "FROM kigen.notices n LEFT JOIN kigen.residents r ON r.resident_id = n.resident_id "
     "LEFT JOIN kigen.offices o ON o.office_code = n.office_code "
+    "LEFT JOIN kigen.forms f ON f.notice_no = n.notice_no "
     "WHERE n.run_date = $1::date AND n.file = $2 ORDER BY n.page";
+
+/* One inquiry's row of a forms file; the columns of file_rows_sql up to 13, then the
+ * request's kind, proxy and date. */
+static const char form_rows_sql[] =
+    "SELECT f.control_no, f.page, f.family_name, f.given_name, coalesce(f.postal_code, ''), "
+    "coalesce(f.address, ''), coalesce(f.banchi, ''), coalesce(f.address2, ''), "
+    "f.to_representative::int, coalesce(o.name, ''), coalesce(o.postal_code, ''), "
+    "coalesce(o.address, ''), coalesce(o.phone, ''), coalesce(o.hours, ''), q.kind, "
+    "q.proxy_name, q.received_on::text FROM kigen.forms f JOIN kigen.proxy_requests q ON "
+    "q.request_id = f.request_id LEFT JOIN kigen.offices o ON o.office_code = f.office_code "
+    "WHERE f.run_date = $1::date AND f.file = $2 AND f.kind = 'inquiry' ORDER BY f.page";
 
 /* What the workers share: the job, the list of files, the next one to take, the first
  * error. Everything else is a worker's own. */
 typedef struct print_shared {
     const print_job *job;
-    char **files; /* file names, in order */
+    char **files;   /* file names, in order */
+    bool *is_forms; /* files[i] holds inquiries (forms-*.pdf), not notices */
     size_t file_count;
     size_t next;      /* guarded by lock */
     kg_err err;       /* guarded by lock: the first failure */
@@ -114,10 +128,53 @@ static const char *value_or_empty(const db_result *result, int row, int column)
     return value != NULL ? value : "";
 }
 
-/* Draws every notice of result on the surface, one page set each. */
-static kg_err draw_notices(notice_painter *painter, cairo_surface_t *surface,
-                           const db_result *result, kdate run_date, const char *name,
-                           kg_errbuf *errbuf)
+/* A worker's painters (NULL enclosure: notices go alone). */
+typedef struct painters {
+    notice_painter *notice, *enclosure, *inquiry;
+} painters;
+
+static kdate date_or_none(const char *text)
+{
+    kdate day = KDATE_NONE;
+    if (text == NULL || kdate_parse(text, strlen(text), &day) != KG_OK)
+        return KDATE_NONE;
+    return day;
+}
+
+/* Draws every inquiry of result on the surface, one page each. */
+static kg_err draw_inquiries(notice_painter *painter, cairo_surface_t *surface,
+                             const db_result *result, kdate run_date, kg_errbuf *errbuf)
+{
+    cairo_t *cr = cairo_create(surface);
+    kg_err err = KG_OK;
+    for (int row = 0; err == KG_OK && row < db_result_rows(result); row++) {
+        notice_data data = {
+            .notice_no = "",
+            .run_date = run_date,
+            .family_name = value_or_empty(result, row, 2),
+            .given_name = value_or_empty(result, row, 3),
+            .postal_code = value_or_empty(result, row, 4),
+            .address = value_or_empty(result, row, 5),
+            .banchi = value_or_empty(result, row, 6),
+            .address2 = value_or_empty(result, row, 7),
+            .to_representative = strcmp(value_or_empty(result, row, 8), "1") == 0,
+            .office = {value_or_empty(result, row, 9), value_or_empty(result, row, 10),
+                       value_or_empty(result, row, 11), value_or_empty(result, row, 12),
+                       value_or_empty(result, row, 13)},
+            .form = {value_or_empty(result, row, 0), value_or_empty(result, row, 14),
+                     value_or_empty(result, row, 15),
+                     date_or_none(db_result_value(result, row, 16)), KDATE_NONE}};
+        err = notice_paint(painter, cr, &data, errbuf);
+        if (err == KG_OK)
+            cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    return err;
+}
+
+/* Draws every notice of result on the surface, each followed by its enclosed form. */
+static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const db_result *result,
+                           kdate run_date, const char *name, kg_errbuf *errbuf)
 {
     cairo_t *cr = cairo_create(surface);
     kg_err err = KG_OK;
@@ -143,22 +200,33 @@ static kg_err draw_notices(notice_painter *painter, cairo_surface_t *surface,
             err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no readable certificates",
                           name, data.notice_no);
         if (err == KG_OK)
-            err = notice_paint(painter, cr, &data, errbuf);
+            err = notice_paint(with->notice, cr, &data, errbuf);
         if (err == KG_OK)
             cairo_show_page(cr);
+        if (err == KG_OK && with->enclosure != NULL) {
+            data.form = (notice_form){value_or_empty(result, row, 15), "renew", "", KDATE_NONE,
+                                      date_or_none(db_result_value(result, row, 16))};
+            if (data.form.control_no[0] == '\0')
+                err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no enclosed form", name,
+                              data.notice_no);
+            if (err == KG_OK)
+                err = notice_paint(with->enclosure, cr, &data, errbuf);
+            if (err == KG_OK)
+                cairo_show_page(cr);
+        }
     }
     cairo_destroy(cr);
     return err;
 }
 
 /* Renders one print file to its temporary name and adopts it. */
-static kg_err render_file(db_conn *conn, notice_painter *painter, const print_job *job,
-                          const char *name, long *pages, kg_errbuf *errbuf)
+static kg_err render_file(db_conn *conn, const painters *with, const print_job *job,
+                          const char *name, bool forms, long *pages, kg_errbuf *errbuf)
 {
     char date[KDATE_ISO_LEN + 1], temp[PATH_CAP], created[40];
     const char *params[] = {kdate_format(job->run_date, date), name};
     db_result *result = NULL;
-    kg_err err = db_query(conn, file_rows_sql, 2, params, errbuf, &result);
+    kg_err err = db_query(conn, forms ? form_rows_sql : file_rows_sql, 2, params, errbuf, &result);
     if (err == KG_OK)
         err = outputs_temp_path(job->dir, name, temp, sizeof(temp), errbuf);
     pdf_sink sink = {.fd = -1};
@@ -169,7 +237,7 @@ static kg_err render_file(db_conn *conn, notice_painter *painter, const print_jo
                           strerror(errno));
     }
     if (err == KG_OK) {
-        const notice_template *tmpl = job->tmpl;
+        const notice_template *tmpl = forms ? job->templates->inquiry : job->templates->notice;
         cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
             sink_write, &sink, tmpl->page_width * NOTICE_PT_PER_MM,
             tmpl->page_height * NOTICE_PT_PER_MM);
@@ -178,7 +246,8 @@ static kg_err render_file(db_conn *conn, notice_painter *painter, const print_jo
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, name);
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "kigen");
-        err = draw_notices(painter, surface, result, job->run_date, name, errbuf);
+        err = forms ? draw_inquiries(with->inquiry, surface, result, job->run_date, errbuf)
+                    : draw_notices(with, surface, result, job->run_date, name, errbuf);
         cairo_surface_finish(surface);
         cairo_status_t status = cairo_surface_status(surface);
         cairo_surface_destroy(surface);
@@ -196,7 +265,7 @@ static kg_err render_file(db_conn *conn, notice_painter *painter, const print_jo
     else if (sink.fd >= 0)
         unlink(temp);
     if (err == KG_OK)
-        *pages = db_result_rows(result);
+        *pages = db_result_rows(result) * (!forms && with->enclosure != NULL ? 2 : 1);
     db_result_free(result);
     return err;
 }
@@ -219,10 +288,15 @@ static void *worker_main(void *arg)
     kg_errbuf errbuf;
     memset(&errbuf, 0, sizeof(errbuf));
     db_conn *conn = NULL;
-    notice_painter *painter = NULL;
+    painters with = {NULL, NULL, NULL};
+    const run_templates *templates = job->templates;
     kg_err err = db_connect(job->conninfo, &errbuf, &conn);
     if (err == KG_OK)
-        err = notice_painter_new(job->tmpl, &painter, &errbuf);
+        err = notice_painter_new(templates->notice, &with.notice, &errbuf);
+    if (err == KG_OK && templates->enclosure != NULL)
+        err = notice_painter_new(templates->enclosure, &with.enclosure, &errbuf);
+    if (err == KG_OK)
+        err = notice_painter_new(templates->inquiry, &with.inquiry, &errbuf);
     while (err == KG_OK) {
         pthread_mutex_lock(&shared->lock);
         size_t idx = shared->next++;
@@ -231,7 +305,8 @@ static void *worker_main(void *arg)
         if (stop)
             break;
         long pages = 0;
-        err = render_file(conn, painter, job, shared->files[idx], &pages, &errbuf);
+        err = render_file(conn, &with, job, shared->files[idx], shared->is_forms[idx], &pages,
+                          &errbuf);
         if (err == KG_OK) {
             pthread_mutex_lock(&shared->lock);
             shared->pages += pages;
@@ -241,7 +316,9 @@ static void *worker_main(void *arg)
     }
     if (err != KG_OK)
         record_failure(shared, err, &errbuf);
-    notice_painter_free(painter);
+    notice_painter_free(with.notice);
+    notice_painter_free(with.enclosure);
+    notice_painter_free(with.inquiry);
     db_close(conn);
     return NULL;
 }
@@ -255,12 +332,15 @@ static kg_err list_files(const print_job *job, print_shared *shared, kg_errbuf *
     kg_err err = db_connect(job->conninfo, errbuf, &conn);
     if (err == KG_OK)
         err = db_query(conn,
-                       "SELECT DISTINCT file FROM kigen.notices WHERE run_date = $1::date "
-                       "AND file IS NOT NULL ORDER BY file",
+                       "SELECT file, false FROM kigen.notices WHERE run_date = $1::date AND "
+                       "file IS NOT NULL GROUP BY file UNION ALL SELECT file, true FROM "
+                       "kigen.forms WHERE run_date = $1::date AND kind = 'inquiry' AND file IS "
+                       "NOT NULL GROUP BY file ORDER BY 1",
                        1, params, errbuf, &result);
     int rows = err == KG_OK ? db_result_rows(result) : 0;
     if (err == KG_OK && rows > 0 &&
-        (shared->files = calloc((size_t)rows, sizeof(*shared->files))) == NULL)
+        ((shared->files = calloc((size_t)rows, sizeof(*shared->files))) == NULL ||
+         (shared->is_forms = calloc((size_t)rows, sizeof(*shared->is_forms))) == NULL))
         err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the print files: out of memory");
     for (int row = 0; err == KG_OK && row < rows; row++) {
         const char *name = db_result_value(result, row, 0);
@@ -269,6 +349,8 @@ static kg_err list_files(const print_job *job, print_shared *shared, kg_errbuf *
             err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the print files: out of memory");
         else
             memcpy(shared->files[row], name, len + 1);
+        if (err == KG_OK)
+            shared->is_forms[row] = strcmp(db_result_value(result, row, 1), "t") == 0;
         shared->file_count += err == KG_OK;
     }
     db_result_free(result);
@@ -315,5 +397,6 @@ kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errb
     for (size_t idx = 0; idx < shared.file_count; idx++)
         free(shared.files[idx]);
     free(shared.files);
+    free(shared.is_forms);
     return err;
 }

@@ -6,7 +6,9 @@
  *
  * Files are rendered in parallel, one file per worker thread at a time; each worker has
  * its own database connection, fonts, painter and Cairo surface, and shares nothing but
- * the next file's index. Each file is written to a private (0600) temporary name, fsynced
+ * the next file's index. Notice files hold each notice followed by its enclosed form (when
+ * the run has an enclosure template); forms files (forms-<office>-<nnn>.pdf) hold the
+ * night's inquiries. Each file is written to a private (0600) temporary name, fsynced
  * and renamed (outputs.h): a file under its final name is always complete.
  */
 #ifndef KIGEN_PRINT_H
@@ -15,12 +17,12 @@
 #include "../common/error.h"
 #include "../common/kdate.h"
 #include "../common/log.h"
-#include "render/template.h"
+#include "run_templates.h"
 
 typedef struct print_job {
-    const char *conninfo;        /* libpq conninfo of the run (NULL: the environment's) */
-    const notice_template *tmpl; /* the notice template */
-    const char *dir;             /* the run's output folder, existing */
+    const char *conninfo;           /* libpq conninfo of the run (NULL: the environment's) */
+    const run_templates *templates; /* notice, enclosure (optional), inquiry */
+    const char *dir;                /* the run's output folder, existing */
     kdate run_date;
     int threads; /* workers; 0: one per core */
     const log_sink *log;

@@ -4,6 +4,7 @@
 #include "run_config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@ run_config run_config_default(void)
 {
     run_config config = {.select = select_config_default(), .max_pages = 1000};
     snprintf(config.template_path, sizeof(config.template_path), "%s", RUN_CONFIG_TEMPLATE);
+    snprintf(config.enclosure_path, sizeof(config.enclosure_path), "%s", RUN_CONFIG_ENCLOSURE);
+    snprintf(config.inquiry_path, sizeof(config.inquiry_path), "%s", RUN_CONFIG_INQUIRY);
     return config;
 }
 
@@ -31,6 +34,25 @@ static kg_err parse_int(const char *key, const char *value, long low, long high,
     return KG_OK;
 }
 
+/* A template path (no quotes or backslashes: it goes into the JSON as it is); "none" is
+ * the empty path where none_allowed. */
+static kg_err set_path(const char *key, const char *value, bool none_allowed, char *slot,
+                       size_t cap, kg_errbuf *errbuf)
+{
+    if (none_allowed && strcmp(value, "none") == 0) {
+        slot[0] = '\0';
+        return KG_OK;
+    }
+    size_t len = strlen(value);
+    if (len == 0 || len >= cap || strpbrk(value, "\"\\") != NULL)
+        return kg_fail(errbuf, KG_ERR_CONFIG,
+                       "unable to use %s = '%.100s': a file path (no quotes or backslashes, at "
+                       "most %zu bytes) is needed%s",
+                       key, value, cap - 1, none_allowed ? ", or none" : "");
+    memcpy(slot, value, len + 1);
+    return KG_OK;
+}
+
 kg_err run_config_set(run_config *config, const char *key, const char *value, kg_errbuf *errbuf)
 {
     if (strcmp(key, "lead_days") == 0)
@@ -41,16 +63,15 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return parse_int(key, value, 1, 100000, &config->max_pages, errbuf);
     if (strcmp(key, "render_threads") == 0)
         return parse_int(key, value, 0, 64, &config->render_threads, errbuf);
-    if (strcmp(key, "template") == 0) {
-        size_t len = strlen(value);
-        if (len == 0 || len >= sizeof(config->template_path) || strpbrk(value, "\"\\") != NULL)
-            return kg_fail(errbuf, KG_ERR_CONFIG,
-                           "unable to use template = '%.100s': a file path (no quotes or "
-                           "backslashes, at most %zu bytes) is needed",
-                           value, sizeof(config->template_path) - 1);
-        memcpy(config->template_path, value, len + 1);
-        return KG_OK;
-    }
+    if (strcmp(key, "template") == 0)
+        return set_path(key, value, false, config->template_path, sizeof(config->template_path),
+                        errbuf);
+    if (strcmp(key, "enclosure_template") == 0)
+        return set_path(key, value, true, config->enclosure_path, sizeof(config->enclosure_path),
+                        errbuf);
+    if (strcmp(key, "inquiry_template") == 0)
+        return set_path(key, value, false, config->inquiry_path, sizeof(config->inquiry_path),
+                        errbuf);
     if (strcmp(key, "window") == 0) {
         if (strcmp(value, "w1") == 0 || strcmp(value, "w2") == 0) {
             config->select.rules.window_w2 = value[1] == '2';
@@ -68,7 +89,8 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
     }
     return kg_fail(errbuf, KG_ERR_CONFIG,
                    "unable to use configuration key '%s': the keys are lead_days, "
-                   "mover_months, window, feb29, max_pages, render_threads, template",
+                   "mover_months, window, feb29, max_pages, render_threads, template, "
+                   "enclosure_template, inquiry_template",
                    key);
 }
 
@@ -116,13 +138,17 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
     return err;
 }
 
-void run_config_json(const run_config *config, const char *template_sha256, char *buf, size_t cap)
+void run_config_json(const run_config *config, const run_config_hashes *hashes, char *buf,
+                     size_t cap)
 {
     snprintf(buf, cap,
              "{\"lead_days\": %d, \"mover_months\": %d, \"window\": \"%s\", \"feb29\": \"%s\", "
-             "\"max_pages\": %d, \"template\": \"%s\", \"template_sha256\": \"%s\"}",
+             "\"max_pages\": %d, \"template\": \"%s\", \"template_sha256\": \"%s\", "
+             "\"enclosure_template\": \"%s\", \"enclosure_sha256\": \"%s\", "
+             "\"inquiry_template\": \"%s\", \"inquiry_sha256\": \"%s\"}",
              config->select.lead_days, config->select.mover_months,
              config->select.rules.window_w2 ? "w2" : "w1",
              config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages,
-             config->template_path, template_sha256);
+             config->template_path, hashes->notice, config->enclosure_path, hashes->enclosure,
+             config->inquiry_path, hashes->inquiry);
 }

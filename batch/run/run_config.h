@@ -16,12 +16,16 @@
 
 /* The default template, relative to the directory kigen runs in (the repository). */
 #define RUN_CONFIG_TEMPLATE "templates/notice.tmpl"
+#define RUN_CONFIG_ENCLOSURE "templates/enclosure.tmpl"
+#define RUN_CONFIG_INQUIRY "templates/inquiry.tmpl"
 
 typedef struct run_config {
-    select_config select;     /* lead_days, mover_months, W2 switch, 29 February reading */
-    int max_pages;            /* pages per print file (the renderer's split) */
-    int render_threads;       /* print files rendered at once; 0: one per core */
-    char template_path[1024]; /* the notice template (templates/notice.tmpl) */
+    select_config select;      /* lead_days, mover_months, W2 switch, 29 February reading */
+    int max_pages;             /* pages per print file (the renderer's split) */
+    int render_threads;        /* print files rendered at once; 0: one per core */
+    char template_path[1024];  /* the notice template (templates/notice.tmpl) */
+    char enclosure_path[1024]; /* the form enclosed with each notice; "" (none): no enclosure */
+    char inquiry_path[1024];   /* the inquiry mailed for a proxy request */
 } run_config;
 
 run_config run_config_default(void);
@@ -34,8 +38,13 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
  * KG_ERR_IO_READ when it cannot be read, KG_ERR_CONFIG with file:line otherwise. */
 kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *errbuf);
 
-/* The configuration as one JSON object with every key, in a fixed order; template_sha256
- * (the template file's bytes, "" when not loaded) is stored beside its path. */
-void run_config_json(const run_config *config, const char *template_sha256, char *buf, size_t cap);
+/* The SHA-256 of the templates' bytes ("" when not loaded), stored beside their paths. */
+typedef struct run_config_hashes {
+    const char *notice, *enclosure, *inquiry;
+} run_config_hashes;
+
+/* The configuration as one JSON object with every key, in a fixed order. */
+void run_config_json(const run_config *config, const run_config_hashes *hashes, char *buf,
+                     size_t cap);
 
 #endif

@@ -1,0 +1,144 @@
+/*
+ * forms_ledger.c - the night's forms into kigen.forms (see forms_ledger.h).
+ */
+#include "forms_ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glyph.h"
+#include "rules/rules.h"
+
+#define MIN_AGE_ADDRESSED 15
+
+static const char enclosed_sql[] =
+    "INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, resident_id, "
+    "office_code, valid_until, family_name, given_name, postal_code, address, banchi, "
+    "address2, to_representative, file, page) SELECT kigen.new_control_no(), 'enclosed', "
+    "n.notice_no, n.run_id, n.run_date, n.resident_id, n.office_code, (SELECT min(nc.expiry) "
+    "FROM kigen.notice_certificates nc WHERE nc.notice_no = n.notice_no), n.family_name, "
+    "n.given_name, n.postal_code, n.address, n.banchi, n.address2, n.to_representative, "
+    "n.file, n.page + 1 FROM kigen.notices n WHERE n.run_id = $1::bigint";
+
+/* Requests received by the run date with no form in force (never had one, or a clerk
+ * voided it: then the new form names the one it replaces). */
+static const char pending_sql[] =
+    "SELECT q.request_id, r.resident_id, coalesce(r.office_code, ''), r.family_name, "
+    "r.given_name, coalesce(r.postal_code, ''), coalesce(r.address, ''), "
+    "coalesce(r.banchi, ''), coalesce(r.address2, ''), r.status, coalesce(r.birth_date::text, "
+    "''), (SELECT f.control_no FROM kigen.forms f WHERE f.request_id = q.request_id ORDER BY "
+    "f.run_date DESC, f.control_no LIMIT 1) FROM kigen.proxy_requests q JOIN kigen.residents r "
+    "ON r.resident_id = q.resident_id WHERE q.received_on <= $1::date AND NOT EXISTS (SELECT 1 "
+    "FROM kigen.forms f WHERE f.request_id = q.request_id AND f.voided_on IS NULL) ORDER BY "
+    "q.request_id";
+
+static const char insert_inquiry_sql[] =
+    "INSERT INTO kigen.forms (control_no, kind, request_id, run_id, run_date, resident_id, "
+    "office_code, family_name, given_name, postal_code, address, banchi, address2, "
+    "to_representative, reissue_of, problem) VALUES (kigen.new_control_no(), 'inquiry', "
+    "$1::bigint, $2::bigint, $3::date, $4::bigint, nullif($5, ''), $6, $7, nullif($8, ''), "
+    "nullif($9, ''), $10, $11, $12::boolean, $13, $14)";
+
+/* Print order within an office, as for notices (D52); files of max_pages pages. */
+static const char place_inquiries_sql[] =
+    "UPDATE kigen.forms f SET file = 'forms-' || coalesce(o.office_code, '_none_') || '-' || "
+    "lpad(((o.seq - 1) / $2::int + 1)::text, greatest(3, length(((o.seq - 1) / $2::int + "
+    "1)::text)), '0') || '.pdf', page = ((o.seq - 1) % $2::int) + 1 FROM (SELECT control_no, "
+    "office_code, row_number() OVER (PARTITION BY office_code ORDER BY coalesce(postal_code, "
+    "'') COLLATE \"C\", coalesce(address, '') COLLATE \"C\", coalesce(banchi, '') COLLATE "
+    "\"C\", coalesce(address2, '') COLLATE \"C\", request_id) AS seq FROM kigen.forms WHERE "
+    "run_id = $1::bigint AND kind = 'inquiry' AND problem IS NULL) o WHERE f.control_no = "
+    "o.control_no";
+
+/* Why the inquiry for row cannot be mailed, or "" (a clerk's wording). */
+static void find_problem(const forms_setup *setup, const db_result *result, int row, char *problem,
+                         size_t cap)
+{
+    static const char *const names[] = {"family_name", "given_name", "address", "banchi",
+                                        "address2"};
+    problem[0] = '\0';
+    if (strcmp(db_result_value(result, row, 9), "current") != 0) {
+        snprintf(problem, cap, "the holder is no longer registered (除票): no inquiry mailed");
+        return;
+    }
+    if (db_result_value(result, row, 5)[0] == '\0' || db_result_value(result, row, 6)[0] == '\0') {
+        snprintf(problem, cap, "no postal code or address: the inquiry cannot be mailed");
+        return;
+    }
+    for (int idx = 0; idx < 5; idx++) {
+        const char *text = db_result_value(result, row, 3 + idx);
+        uint32_t code_point = 0;
+        if (glyph_find_missing(notice_painter_fonts(setup->inquiry), text, strlen(text),
+                               &code_point)) {
+            snprintf(problem, cap, "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
+                     (unsigned)code_point);
+            return;
+        }
+    }
+    notice_data data = {.notice_no = "",
+                        .family_name = db_result_value(result, row, 3),
+                        .given_name = db_result_value(result, row, 4),
+                        .postal_code = db_result_value(result, row, 5),
+                        .address = db_result_value(result, row, 6),
+                        .banchi = db_result_value(result, row, 7),
+                        .address2 = db_result_value(result, row, 8)};
+    notice_address_fits(setup->inquiry, &data, problem, cap);
+}
+
+static bool under_age(const char *birth, kdate run_date, const select_config *select)
+{
+    kdate born = KDATE_NONE;
+    int age = 0;
+    return birth[0] != '\0' && kdate_parse(birth, strlen(birth), &born) == KG_OK &&
+           rules_age_on(born, run_date, select->rules.feb29, &age) == KG_OK &&
+           age < MIN_AGE_ADDRESSED;
+}
+
+static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *date,
+                               kdate run_date, const forms_setup *setup, kg_errbuf *errbuf)
+{
+    const char *params[] = {date};
+    db_result *pending = NULL;
+    kg_err err = db_query(conn, pending_sql, 1, params, errbuf, &pending);
+    for (int row = 0; err == KG_OK && row < db_result_rows(pending); row++) {
+        char problem[SELECT_DETAIL_MAX];
+        find_problem(setup, pending, row, problem, sizeof(problem));
+        bool minor = under_age(db_result_value(pending, row, 10), run_date, setup->select);
+        const char *values[] = {db_result_value(pending, row, 0),
+                                run_text,
+                                date,
+                                db_result_value(pending, row, 1),
+                                db_result_value(pending, row, 2),
+                                db_result_value(pending, row, 3),
+                                db_result_value(pending, row, 4),
+                                db_result_value(pending, row, 5),
+                                db_result_value(pending, row, 6),
+                                db_result_value(pending, row, 7),
+                                db_result_value(pending, row, 8),
+                                minor ? "true" : "false",
+                                db_result_value(pending, row, 11),
+                                problem[0] != '\0' ? problem : NULL};
+        err = db_query(conn, insert_inquiry_sql, 14, values, errbuf, NULL);
+    }
+    db_result_free(pending);
+    char per_file[16];
+    snprintf(per_file, sizeof(per_file), "%d", setup->max_pages > 0 ? setup->max_pages : 1);
+    const char *place_params[] = {run_text, per_file};
+    if (err == KG_OK)
+        err = db_query(conn, place_inquiries_sql, 2, place_params, errbuf, NULL);
+    return err;
+}
+
+kg_err forms_record(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
+                    kg_errbuf *errbuf)
+{
+    char run_text[32], date[KDATE_ISO_LEN + 1];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    kdate_format(run_date, date);
+    const char *params[] = {run_text};
+    kg_err err = setup->enclose ? db_query(conn, enclosed_sql, 1, params, errbuf, NULL) : KG_OK;
+    if (err == KG_OK && setup->inquiry != NULL)
+        err = record_inquiries(conn, run_text, date, run_date, setup, errbuf);
+    return err;
+}
