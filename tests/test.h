@@ -63,6 +63,7 @@ int tests_register_run_db(void);
 int tests_register_barcode(void);
 int tests_register_text(void);
 int tests_register_notice(void);
+int tests_register_forms_run(void);
 int tests_register_forecast(void);
 int tests_register_export_db(void);
 int tests_register_forecast_db(void);

@@ -301,7 +301,8 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
                                "before > postal_code"),
                     0);
     snprintf(command_line, sizeof(command_line),
-             "cd '%s/%s' && for f in notices-*.pdf forms-*.pdf; do pdfinfo \"$f\" | sed -n 's/^Pages: *//p'; "
+             "cd '%s/%s' && for f in notices-*.pdf forms-*.pdf; do pdfinfo \"$f\" | sed -n "
+             "'s/^Pages: *//p'; "
              "done | awk '{s += $1} END {print s}'",
              dir, RUN_DATE);
     char *pages = NULL;
