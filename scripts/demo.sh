@@ -7,7 +7,9 @@
 #      run again: the same files, nothing recorded twice
 #   4. the auditor workbook: audit.xlsx of the run, and kigen export of a period
 #   5. the expiry and wareki filters on samples/
-# (Later stages add the PDF notices and forms.)
+#   (3 writes the print files: notices with their enclosed forms, the inquiries for the
+#    proxy requests and the registered-mail list; a counter scan of a returned form is
+#    shown by `kigen forms`)
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +43,13 @@ echo "-- first notices (notices.csv):"
 head -6 "$OUT/2026-12-01/notices.csv"
 echo "-- first exclusions (excluded.csv), one reason each:"
 head -6 "$OUT/2026-12-01/excluded.csv"
+echo "-- print files (a notice and its enclosed proxy form per resident, in print order):"
+for f in "$OUT"/2026-12-01/notices-*.pdf "$OUT"/2026-12-01/forms-*.pdf; do
+    printf '   %s: %s pages\n' "$(basename "$f")" "$(pdfinfo "$f" | sed -n 's/^Pages: *//p')"
+done
+echo "-- inquiries mailed by 簡易書留 for the proxy requests (registered-mail.csv; the post"
+echo "   office's list is registered-mail.pdf):"
+cat "$OUT/2026-12-01/registered-mail.csv"
 echo "-- the same night again: files rewritten from the ledger, nothing new recorded"
 "$KIGEN" -q run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" | head -1 || true
 
