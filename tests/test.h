@@ -66,5 +66,6 @@ int tests_register_notice(void);
 int tests_register_forecast(void);
 int tests_register_export_db(void);
 int tests_register_forecast_db(void);
+int tests_register_control_no(void);
 
 #endif
