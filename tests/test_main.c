@@ -42,7 +42,7 @@ static const register_fn suite_registrations[] = {
     tests_register_select,     tests_register_sha256,      tests_register_run_db,
     tests_register_barcode,    tests_register_text,        tests_register_forecast,
     tests_register_export_db,  tests_register_forecast_db, tests_register_notice,
-    tests_register_control_no,
+    tests_register_control_no, tests_register_forms_db,
 };
 
 int main(int argc, char **argv)

@@ -17,11 +17,16 @@
 /* The default template, relative to the directory kigen runs in (the repository). */
 #define RUN_CONFIG_TEMPLATE "templates/notice.tmpl"
 
+/* The default of form_overdue_days (`kigen forms status`, the workbook's Forms sheet). */
+#define RUN_CONFIG_FORM_OVERDUE_DAYS 30
+
 typedef struct run_config {
     select_config select;     /* lead_days, mover_months, W2 switch, 29 February reading */
     int max_pages;            /* pages per print file (the renderer's split) */
     int render_threads;       /* print files rendered at once; 0: one per core */
     char template_path[1024]; /* the notice template (templates/notice.tmpl) */
+    int form_overdue_days;    /* `kigen forms status`: days before an inquiry form is overdue;
+                               * the counter's, not the run's: not in run_config_json (D58) */
 } run_config;
 
 run_config run_config_default(void);
