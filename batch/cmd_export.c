@@ -169,8 +169,13 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         err = forecast_scan(conn, &options.config.select, &fc, errbuf);
     if (err == KG_OK && !options.no_forecast)
         log_forecast_source(ctx->log, &fc, cached);
-    xlsx_audit_request request = {NULL,       NULL,       options.from,
-                                  options.to, written_at, options.no_forecast ? NULL : &fc};
+    xlsx_audit_request request = {NULL,
+                                  NULL,
+                                  options.from,
+                                  options.to,
+                                  written_at,
+                                  options.no_forecast ? NULL : &fc,
+                                  options.config.form_overdue_days};
     xlsx_audit_counts counts = {0, 0, 0, 0};
     if (err == KG_OK)
         err = xlsx_audit_write_atomic(conn, dir, name, &request, &counts, errbuf);
@@ -178,9 +183,9 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
         fprintf(ctx->out,
                 "export %s to %s: %s: %ld notice rows, %ld exclusions, %ld recent movers, %ld "
-                "proxy requests\n",
+                "forms\n",
                 kdate_format(options.from, from), kdate_format(options.to, to), options.xlsx_path,
-                counts.notices, counts.excluded, counts.movers, counts.requests);
+                counts.notices, counts.excluded, counts.movers, counts.forms);
         if (!options.no_forecast)
             print_busiest(ctx->out, &fc);
     }

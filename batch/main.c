@@ -25,6 +25,7 @@ static const command_entry command_table[] = {
     {"run", cmd_run, "run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run"},
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
     {"export", cmd_export, "export --from D --to D --xlsx FILE: the auditor workbook of a period"},
+    {"forms", cmd_forms, "forms return|status|reissue: the proxy forms at the counter"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
     {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},

@@ -17,8 +17,10 @@
 
 #include <xlsxwriter.h>
 
+#include "common/control_no.h"
 #include "common/strbuf.h"
 #include "run/outputs.h"
+#include "run/run_config.h"
 #include "run/select.h"
 
 #define TITLE_ROW 0
@@ -31,10 +33,11 @@
 #define CHART_MAX_SERIES 32
 
 typedef enum column_kind {
-    COL_TEXT = 0,   /* a string (Japanese intact) */
-    COL_NUMBER = 1, /* an id, count or page: a number cell */
-    COL_DATE = 2,   /* YYYY-MM-DD: an Excel date with the date format */
-    COL_CODE = 3    /* digits that are a code (postal code): text, leading zeros kept */
+    COL_TEXT = 0,      /* a string (Japanese intact) */
+    COL_NUMBER = 1,    /* an id, count or page: a number cell */
+    COL_DATE = 2,      /* YYYY-MM-DD: an Excel date with the date format */
+    COL_CODE = 3,      /* digits that are a code (postal code): text, leading zeros kept */
+    COL_CONTROL_NO = 4 /* a form's control number: text as printed, XXXX-XXXX-XXXX */
 } column_kind;
 
 typedef struct column_spec {
@@ -110,11 +113,21 @@ static const char movers_sql[] =
     "DESC, mv.kind LIMIT 1) m ON true WHERE e.reason = 'recent_mover' "
     "ORDER BY ru.run_date, e.resident_id, e.certificate_id";
 
+/* The forms of the period's run dates (D44): their state now, and a status as of the
+ * period's end (first that applies; overdue after export_params.overdue_days, D58). */
+#define PERIOD_END "(SELECT p.to_date FROM pg_temp.export_params p)"
 static const char forms_sql[] =
-    "SELECT q.request_id, q.received_on, q.resident_id, r.family_name || '　' || r.given_name, "
-    "r.office_code, q.kind, q.proxy_name, 'pending: no form produced yet' "
-    "FROM kigen.proxy_requests q JOIN kigen.residents r ON r.resident_id = q.resident_id "
-    "WHERE " IN_PERIOD("q.received_on") "ORDER BY q.received_on, q.request_id";
+    "SELECT f.control_no, f.kind, f.run_date, f.resident_id, concat_ws('　', f.family_name, "
+    "nullif(f.given_name, '')), f.office_code, f.notice_no, f.request_id, f.valid_until, "
+    "f.returned_on, f.return_scans, f.undeliverable_on, f.voided_on, f.reissue_of, "
+    "CASE WHEN f.voided_on IS NOT NULL THEN 'void (reissued)' "
+    "WHEN f.returned_on IS NOT NULL THEN 'returned' "
+    "WHEN f.undeliverable_on IS NOT NULL THEN 'undeliverable' "
+    "WHEN f.kind = 'enclosed' AND f.valid_until < " PERIOD_END " THEN 'expired' "
+    "WHEN f.kind = 'inquiry' AND " PERIOD_END " - f.run_date > (SELECT p.overdue_days FROM "
+    "pg_temp.export_params p) THEN 'overdue' ELSE 'outstanding' END "
+    "FROM kigen.forms f WHERE " IN_PERIOD("f.run_date") "ORDER BY f.run_date, f.file, f.page, "
+                                                        "f.control_no";
 
 const char *xlsx_audit_notices_sql(void)
 {
@@ -151,9 +164,21 @@ static const column_spec mover_columns[] = {
     {"detail", COL_TEXT, 50},
 };
 static const column_spec form_columns[] = {
-    {"request_id", COL_NUMBER, 11}, {"received_on", COL_DATE, 12}, {"resident_id", COL_NUMBER, 12},
-    {"name", COL_TEXT, 16},         {"office", COL_TEXT, 8},       {"kind", COL_TEXT, 10},
-    {"proxy_name", COL_TEXT, 16},   {"form_status", COL_TEXT, 30},
+    {"control_no", COL_CONTROL_NO, 16},
+    {"kind", COL_TEXT, 9},
+    {"run_date", COL_DATE, 11},
+    {"resident_id", COL_NUMBER, 12},
+    {"name", COL_TEXT, 16},
+    {"office", COL_TEXT, 8},
+    {"notice_no", COL_TEXT, 17},
+    {"request_id", COL_NUMBER, 11},
+    {"valid_until", COL_DATE, 11},
+    {"returned_on", COL_DATE, 11},
+    {"return_scans", COL_NUMBER, 12},
+    {"undeliverable_on", COL_DATE, 15},
+    {"voided_on", COL_DATE, 11},
+    {"reissue_of", COL_CONTROL_NO, 16},
+    {"status", COL_TEXT, 16},
 };
 
 #define COUNT_OF(array) ((int)(sizeof(array) / sizeof((array)[0])))
@@ -172,11 +197,12 @@ static const sheet_spec data_sheets[] = {
      "move in or within the city on or before the run date.",
      "(no recent movers in this period)", movers_sql, mover_columns, COUNT_OF(mover_columns)},
     {"Forms", TALLY_NONE,
-     "Proxy inquiry forms (照会書兼回答書) are not produced by kigen yet: none was "
-     "sent, so none is returned or overdue. Proxy requests received in the period "
-     "are listed as pending.",
-     "(no proxy requests received in this period)", forms_sql, form_columns,
-     COUNT_OF(form_columns)},
+     "One row per proxy form (照会書兼回答書) of the period's runs: enclosed with a notice, "
+     "or an inquiry mailed for a proxy request. Returns, scans and voids as the ledger holds "
+     "them when written; the status as of the period's end (an inquiry form is overdue when "
+     "not answered more than form_overdue_days days after its run date; an enclosed form "
+     "is never overdue, it expires).",
+     "(no forms in this period)", forms_sql, form_columns, COUNT_OF(form_columns)},
 };
 
 typedef struct summary_tally summary_tally;
@@ -233,6 +259,9 @@ static lxw_error write_cell(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col,
         double number = strtod(value, &end);
         if (end != NULL && *end == '\0')
             return worksheet_write_number(sheet, row, col, number, NULL);
+    } else if (spec->kind == COL_CONTROL_NO) {
+        char printed[CONTROL_NO_PRINT_SIZE];
+        return worksheet_write_string(sheet, row, col, control_no_format(value, printed), NULL);
     } else if (spec->kind == COL_DATE) {
         kdate day;
         if (kdate_parse(value, strlen(value), &day) == KG_OK)
@@ -670,15 +699,21 @@ static kg_err write_forecast(const sheet_writer *writer, kg_errbuf *errbuf)
 kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_audit_counts *counts,
                         kg_errbuf *errbuf)
 {
-    char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
-    const char *params[] = {kdate_format(request->from, from), kdate_format(request->to, to)};
+    char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1], overdue_days[16];
+    snprintf(overdue_days, sizeof(overdue_days), "%d",
+             request->form_overdue_days > 0 ? request->form_overdue_days
+                                            : RUN_CONFIG_FORM_OVERDUE_DAYS);
+    const char *params[] = {kdate_format(request->from, from), kdate_format(request->to, to),
+                            overdue_days};
     kg_err err = db_exec(conn,
                          "CREATE TEMP TABLE IF NOT EXISTS export_params (from_date date, "
-                         "to_date date); TRUNCATE pg_temp.export_params",
+                         "to_date date, overdue_days integer); TRUNCATE pg_temp.export_params",
                          errbuf);
     if (err == KG_OK)
-        err = db_query(conn, "INSERT INTO pg_temp.export_params VALUES ($1, $2)", 2, params, errbuf,
-                       NULL);
+        err = db_query(conn,
+                       "INSERT INTO pg_temp.export_params (from_date, to_date, overdue_days) "
+                       "VALUES ($1, $2, $3)",
+                       3, params, errbuf, NULL);
     if (err != KG_OK)
         return err;
 
@@ -713,7 +748,7 @@ kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_a
 
     sheet_writer writer = {workbook, request->path, &formats, request};
     xlsx_audit_counts got = {0, 0, 0, 0};
-    long *sheet_counts[] = {&got.notices, &got.excluded, &got.movers, &got.requests};
+    long *sheet_counts[] = {&got.notices, &got.excluded, &got.movers, &got.forms};
     summary_tally sum;
     memset(&sum, 0, sizeof(sum));
     /* the Summary sheet comes first in the workbook but is written last, from the tallies
@@ -781,7 +816,9 @@ kg_err xlsx_audit_write_run(db_conn *conn, const char *out_dir, kdate run_date, 
         snprintf(written_at, sizeof(written_at), "%s",
                  db_result_rows(result) == 1 ? db_result_value(result, 0, 0) : run_text);
     db_result_free(result);
-    xlsx_audit_request request = {NULL, NULL, run_date, run_date, written_at, fc};
+    /* the forms of the run date are 0 days old at its end: never overdue, whatever the
+     * configured days, so the default serves */
+    xlsx_audit_request request = {NULL, NULL, run_date, run_date, written_at, fc, 0};
     if (err == KG_OK)
         err = xlsx_audit_write_atomic(conn, dir, "audit.xlsx", &request, NULL, errbuf);
     if (err == KG_OK)

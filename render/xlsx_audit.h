@@ -20,13 +20,14 @@ typedef struct xlsx_audit_request {
     kdate from, to;           /* run dates of the period, inclusive */
     const char *written_at;   /* title text: when (export time, or the run's record time) */
     const forecast *forecast; /* the Forecast sheet; borrowed; NULL: "not computed" */
+    int form_overdue_days;    /* the Forms sheet's "overdue"; 0: RUN_CONFIG_FORM_OVERDUE_DAYS */
 } xlsx_audit_request;
 
 typedef struct xlsx_audit_counts {
     long notices;  /* rows of the Notices sheet (noticed certificates) */
     long excluded; /* rows of the Excluded sheet */
     long movers;   /* rows of the Recent movers sheet */
-    long requests; /* proxy requests listed on the Forms sheet */
+    long forms;    /* rows of the Forms sheet (forms of the period's run dates) */
 } xlsx_audit_counts;
 
 /* Writes the workbook. Its creation date property is 00:00 (Japan) of `to`, so that the

@@ -67,5 +67,7 @@ int tests_register_forms_run(void);
 int tests_register_forecast(void);
 int tests_register_export_db(void);
 int tests_register_forecast_db(void);
+int tests_register_control_no(void);
+int tests_register_forms_db(void);
 
 #endif

@@ -86,6 +86,13 @@ static const err_entry err_table[] = {
     [KG_ERR_DRAW] = {"draw", "unable to draw on the page", KG_EXIT_OUTPUT},
     [KG_ERR_TEMPLATE] = {"template", "the notice template is broken", KG_EXIT_USAGE},
     [KG_ERR_LAYOUT] = {"layout", "a text does not fit its place on the page", KG_EXIT_OUTPUT},
+    [KG_ERR_CONTROL_NO] = {"control_no",
+                           "not a control number: malformed or its check character is wrong",
+                           KG_EXIT_INPUT},
+    [KG_ERR_FORM_UNKNOWN] = {"form_unknown", "no form with this control number", KG_EXIT_INPUT},
+    [KG_ERR_FORM_STATE] = {"form_state",
+                           "the form's state does not allow this (void, returned or enclosed)",
+                           KG_EXIT_INPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

@@ -19,6 +19,9 @@
 #define RUN_CONFIG_ENCLOSURE "templates/enclosure.tmpl"
 #define RUN_CONFIG_INQUIRY "templates/inquiry.tmpl"
 
+/* The default of form_overdue_days (`kigen forms status`, the workbook's Forms sheet). */
+#define RUN_CONFIG_FORM_OVERDUE_DAYS 30
+
 typedef struct run_config {
     select_config select;      /* lead_days, mover_months, W2 switch, 29 February reading */
     int max_pages;             /* pages per print file (the renderer's split) */
@@ -26,6 +29,8 @@ typedef struct run_config {
     char template_path[1024];  /* the notice template (templates/notice.tmpl) */
     char enclosure_path[1024]; /* the form enclosed with each notice; "" (none): no enclosure */
     char inquiry_path[1024];   /* the inquiry mailed for a proxy request */
+    int form_overdue_days;     /* `kigen forms status`: days before an inquiry form is overdue;
+                                * the counter's, not the run's: not in run_config_json (D58) */
 } run_config;
 
 run_config run_config_default(void);

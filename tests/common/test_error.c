@@ -39,6 +39,23 @@ static void exit_classes_match_interfaces(void)
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DB_CONNECT), 4);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DB_QUERY), 4);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_IO_WRITE), 5);
+    /* the counter's errors: input rejected */
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_CONTROL_NO), 3);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FORM_UNKNOWN), 3);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FORM_STATE), 3);
+}
+
+static void values_are_stable(void)
+{
+    /* written to logs and outputs: numbers never change (a few anchors) */
+    CU_ASSERT_EQUAL(KG_ERR_DB_QUERY, 33);
+    CU_ASSERT_EQUAL(KG_ERR_LAYOUT, 46);
+    CU_ASSERT_EQUAL(KG_ERR_CONTROL_NO, 47);
+    CU_ASSERT_EQUAL(KG_ERR_FORM_UNKNOWN, 48);
+    CU_ASSERT_EQUAL(KG_ERR_FORM_STATE, 49);
+    CU_ASSERT_STRING_EQUAL(kg_strerror(KG_ERR_CONTROL_NO),
+                           "not a control number: malformed or its check character is wrong");
+    CU_ASSERT_STRING_EQUAL(kg_strerror(KG_ERR_FORM_UNKNOWN), "no form with this control number");
 }
 
 static void kg_fail_formats_context_and_returns_error(void)
@@ -60,6 +77,7 @@ int tests_register_error(void)
         {"error_codes_are_unique", error_codes_are_unique},
         {"out_of_range_value_is_unknown", out_of_range_value_is_unknown},
         {"exit_classes_match_interfaces", exit_classes_match_interfaces},
+        {"values_are_stable", values_are_stable},
         {"kg_fail_formats_context_and_returns_error", kg_fail_formats_context_and_returns_error},
         {NULL, NULL},
     };

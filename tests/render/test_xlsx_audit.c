@@ -82,6 +82,22 @@ static int expect_rows(const char *text, const char *sheet, const char *sql, con
     return rows;
 }
 
+/* The Forms sheet as the ledger says it should be, period end and overdue days given:
+ * the control numbers printed, the status worked out here independently of the
+ * workbook's query (D44, D58). */
+#define FORMS_EXPECTED_SQL(period_end, overdue_days)                                               \
+    "SELECT substr(f.control_no, 1, 4) || '-' || substr(f.control_no, 5, 4) || '-' || "            \
+    "substr(f.control_no, 9, 4), f.kind, f.run_date, f.resident_id, f.family_name || '　' || "    \
+    "f.given_name, f.office_code, f.notice_no, f.request_id, f.valid_until, f.returned_on, "       \
+    "f.return_scans, f.undeliverable_on, f.voided_on, substr(f.reissue_of, 1, 4) || '-' || "       \
+    "substr(f.reissue_of, 5, 4) || '-' || substr(f.reissue_of, 9, 4), CASE WHEN voided_on IS "     \
+    "NOT NULL THEN 'void (reissued)' WHEN returned_on IS NOT NULL THEN 'returned' WHEN "           \
+    "undeliverable_on IS NOT NULL THEN 'undeliverable' WHEN kind = 'enclosed' AND valid_until "    \
+    "< " period_end "::date THEN 'expired' WHEN kind = 'inquiry' AND run_date + " #overdue_days    \
+    " < " period_end "::date THEN 'overdue' ELSE 'outstanding' END FROM kigen.forms f ORDER BY "   \
+    "f.run_date, f.file, f.page, f.control_no"
+#define FORMS_CELL_TYPES "ssdnsssnddnddss"
+
 static void run_workbook_cells_equal_the_ledger(void)
 {
     loaded_database();
@@ -123,9 +139,12 @@ static void run_workbook_cells_equal_the_ledger(void)
     has_line(text, "Recent movers\tB5\tn\t9011");
     has_line(text, "Recent movers\tI5\td\t2026-08-20");
     has_line(text, "Recent movers\tJ5\ts\twithin (転居)");
-    /* Forms: honest about what does not exist yet */
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Forms\tA2\ts\tProxy inquiry forms (照会書兼回答書) are "
-                                        "not produced by kigen yet"));
+    /* Forms: the run date's forms, as many as kigen.forms holds (D44) */
+    int forms =
+        expect_rows(text, "Forms", FORMS_EXPECTED_SQL("'" RUN_DATE "'", 30), FORMS_CELL_TYPES);
+    if (forms == 0)
+        has_line(text, "Forms\tA5\ts\t(no forms in this period)");
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Forms\tA2\ts\tOne row per proxy form (照会書兼回答書)"));
     /* Summary totals and the forecast's weeks (first Monday after the run date) */
     has_line(text, "Summary\tB4\tn\t1");
     has_line(text, "Forecast\tA5\td\t2026-12-07");
@@ -218,6 +237,127 @@ static void export_covers_exactly_the_runs_of_its_period(void)
     test_run_shell(args, NULL);
 }
 
+static void exec_sql(const char *sql)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    kg_err err = db_query(conn, sql, 0, NULL, &errbuf, NULL);
+    if (err != KG_OK)
+        fprintf(stderr, "\n%s\n", errbuf.text);
+    CU_ASSERT_EQUAL(err, KG_OK);
+    db_close(conn);
+}
+
+static long query_long(const char *sql)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    db_result *result = NULL;
+    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
+    long value = strtol(db_result_value(result, 0, 0), NULL, 10);
+    db_result_free(result);
+    db_close(conn);
+    return value;
+}
+
+static void forms_sheet_equals_the_ledger_with_each_status(void)
+{
+    loaded_database();
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[4096], path[1024];
+    snprintf(args, sizeof(args), "run --date %s --out '%s' --no-render", RUN_DATE, dir);
+    CU_ASSERT_EQUAL(kigen(args), 1);
+    /* forms as the nightly run records them (sql/007): an enclosed form per notice, an
+     * inquiry form per proxy request (two more requests, run on 12-02 and 12-03), then
+     * what the counter did with them; the run's own forms are replaced by these, whose
+     * dates the test sets */
+    exec_sql("DELETE FROM kigen.forms");
+    exec_sql("INSERT INTO kigen.proxy_requests (request_id, resident_id, kind, received_on, "
+             "proxy_name) VALUES (990003, 9005, 'issue', '2026-12-01', '鈴木 一'), "
+             "(990004, 9006, 'unlock', '2026-12-02', '田中 二郎')");
+    exec_sql("INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, "
+             "resident_id, office_code, family_name, given_name, postal_code, address, "
+             "valid_until, file, page) SELECT kigen.new_control_no(), 'enclosed', n.notice_no, "
+             "n.run_id, n.run_date, n.resident_id, n.office_code, n.family_name, n.given_name, "
+             "n.postal_code, n.address, (SELECT min(nc.expiry) FROM kigen.notice_certificates nc "
+             "WHERE nc.notice_no = n.notice_no), n.file, n.page FROM kigen.notices n");
+    exec_sql("INSERT INTO kigen.forms (control_no, kind, request_id, run_id, run_date, "
+             "resident_id, office_code, family_name, given_name) SELECT kigen.new_control_no(), "
+             "'inquiry', q.request_id, ru.run_id, greatest(q.received_on + 1, ru.run_date), "
+             "q.resident_id, r.office_code, r.family_name, r.given_name FROM "
+             "kigen.proxy_requests q JOIN kigen.residents r ON r.resident_id = q.resident_id "
+             "CROSS JOIN kigen.runs ru");
+    exec_sql("UPDATE kigen.forms SET returned_on = '2026-12-20', return_scans = 2 WHERE "
+             "request_id = 990001 OR notice_no = (SELECT min(notice_no) FROM kigen.notices)");
+    exec_sql("UPDATE kigen.forms SET undeliverable_on = '2026-12-05', return_scans = 1, "
+             "voided_on = '2026-12-06' WHERE request_id = 990002");
+    exec_sql("INSERT INTO kigen.forms (control_no, kind, request_id, run_id, run_date, "
+             "resident_id, office_code, family_name, given_name, reissue_of) SELECT "
+             "kigen.new_control_no(), kind, request_id, run_id, '2026-12-07', resident_id, "
+             "office_code, family_name, given_name, control_no FROM kigen.forms WHERE "
+             "request_id = 990002");
+    exec_sql("UPDATE kigen.forms SET undeliverable_on = '2026-12-10', return_scans = 1 WHERE "
+             "request_id = 990004");
+    /* period end 2027-01-05: 990003 (12-02) is 34 days old, the reissued 990002 (12-07)
+     * 29; the enclosed form of 9016 (card expires 2026-12-31) has expired */
+    snprintf(path, sizeof(path), "%s/forms.xlsx", dir);
+    snprintf(args, sizeof(args),
+             "export --from 2026-12-01 --to 2027-01-05 --no-forecast --xlsx "
+             "'%s'",
+             path);
+    CU_ASSERT_EQUAL(kigen(args), 0);
+    char *text = dump(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    int rows = expect_rows(text, "Forms", FORMS_EXPECTED_SQL("'2027-01-05'", 30), FORMS_CELL_TYPES);
+    CU_ASSERT_EQUAL(rows, query_long("SELECT count(*) FROM kigen.notices") + 5);
+    /* every status occurs, and each as the rule says */
+    CU_ASSERT_EQUAL(query_long("SELECT count(DISTINCT CASE WHEN voided_on IS NOT NULL THEN 1 "
+                               "WHEN returned_on IS NOT NULL THEN 2 WHEN undeliverable_on IS NOT "
+                               "NULL THEN 3 WHEN kind = 'enclosed' AND valid_until < '2027-01-05' "
+                               "THEN 4 WHEN kind = 'inquiry' AND run_date + 30 < '2027-01-05' "
+                               "THEN 5 ELSE 6 END) FROM kigen.forms"),
+                    6);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\tvoid (reissued)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\toverdue\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\texpired\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\tundeliverable\n"));
+    /* control numbers as printed, text; the run date a date; ids numbers */
+    long first_row = 5;
+    char line[128];
+    snprintf(line, sizeof(line), "Forms\tB%ld\ts\tenclosed", first_row);
+    has_line(text, line);
+    snprintf(line, sizeof(line), "Forms\tC%ld\td\t2026-12-01", first_row);
+    has_line(text, line);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nForms\tD5\tn\t"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nForms\tA5\ts\t"));
+    char filter[64];
+    snprintf(filter, sizeof(filter), "#filter\tForms\tA4:O%d", rows + 4);
+    has_line(text, filter);
+    free(text);
+    /* with 40 overdue days (form_overdue_days), 990003 is outstanding: nothing overdue */
+    char conf[1024];
+    snprintf(conf, sizeof(conf), "%s/kigen.conf", dir);
+    FILE *file = fopen(conf, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+    fprintf(file, "form_overdue_days = 40\n");
+    fclose(file);
+    snprintf(args, sizeof(args),
+             "export --from 2026-12-01 --to 2027-01-05 --no-forecast --config "
+             "'%s' --xlsx '%s'",
+             conf, path);
+    CU_ASSERT_EQUAL(kigen(args), 0);
+    text = dump(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    expect_rows(text, "Forms", FORMS_EXPECTED_SQL("'2027-01-05'", 40), FORMS_CELL_TYPES);
+    CU_ASSERT_PTR_NULL(strstr(text, "\ts\toverdue\n"));
+    free(text);
+    snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+    test_run_shell(args, NULL);
+}
+
 int tests_register_export_db(void)
 {
     static const test_case cases[] = {
@@ -226,6 +366,8 @@ int tests_register_export_db(void)
          empty_period_gives_a_valid_workbook_that_says_so},
         {"export_covers_exactly_the_runs_of_its_period",
          export_covers_exactly_the_runs_of_its_period},
+        {"forms_sheet_equals_the_ledger_with_each_status",
+         forms_sheet_equals_the_ledger_with_each_status},
         {NULL, NULL},
     };
     return tests_add_suite("export_db", cases);

@@ -1,0 +1,273 @@
+/*
+ * cmd_forms.c - `kigen forms return|status|reissue`: the counter's commands for the proxy
+ * forms (照会書兼回答書) that come back.
+ *
+ * Reads the control number as typed or scanned (common/control_no.h), asks the ledger
+ * (forms/form_counter.h) and prints what happened on stdout. Never creates a form: the
+ * nightly run does. Rules: docs/decisions.md D58-D62.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common/clock.h"
+#include "common/control_no.h"
+#include "common/options.h"
+#include "db/db.h"
+#include "db/migrations.h"
+#include "forms/form_counter.h"
+#include "run/run_config.h"
+
+#define TYPED_MAX 256 /* bytes of a control number as typed, separators included */
+
+static const char usage[] =
+    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable]\n"
+    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]\n"
+    "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]";
+
+typedef enum forms_action { ACTION_RETURN, ACTION_STATUS, ACTION_REISSUE } forms_action;
+
+typedef struct forms_options {
+    forms_action action;
+    kdate day;             /* --date, default today in Japan */
+    int undeliverable;     /* return --undeliverable */
+    int overdue_days;      /* status: --overdue-days, form_overdue_days */
+    char typed[TYPED_MAX]; /* the number's arguments, joined by spaces */
+    size_t typed_len;
+    int typed_parts;                  /* arguments that made it up */
+    char control_no[CONTROL_NO_SIZE]; /* canonical, once read */
+} forms_options;
+
+static kg_err parse_overdue_days(const char *value, int *out, kg_errbuf *errbuf)
+{
+    char *end = NULL;
+    errno = 0;
+    long days = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || days < 1 || days > 365)
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       "unable to use --overdue-days '%s': a whole number of days from 1 to 365 "
+                       "is needed",
+                       value);
+    *out = (int)days;
+    return KG_OK;
+}
+
+/* Adds one argument to the typed number (a number typed with spaces arrives in parts). */
+static kg_err add_typed(forms_options *options, const char *part, kg_errbuf *errbuf)
+{
+    size_t len = strlen(part);
+    size_t need = len + (options->typed_parts > 0 ? 1 : 0);
+    if (options->typed_len + need >= sizeof(options->typed))
+        return kg_fail(errbuf, KG_ERR_CONTROL_NO,
+                       "unable to read control number: more than %d bytes were given",
+                       TYPED_MAX - 1);
+    if (options->typed_parts > 0)
+        options->typed[options->typed_len++] = ' ';
+    memcpy(options->typed + options->typed_len, part, len + 1);
+    options->typed_len += len;
+    options->typed_parts++;
+    return KG_OK;
+}
+
+static kg_err parse_options(int argc, char **argv, forms_options *options, kg_errbuf *errbuf)
+{
+    memset(options, 0, sizeof(*options));
+    options->day = clock_now_jst().day;
+    run_config config = run_config_default();
+    int overdue_option = 0;
+    if (argc < 2)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: no action given\n%s", usage);
+    if (strcmp(argv[1], "return") == 0)
+        options->action = ACTION_RETURN;
+    else if (strcmp(argv[1], "status") == 0)
+        options->action = ACTION_STATUS;
+    else if (strcmp(argv[1], "reissue") == 0)
+        options->action = ACTION_REISSUE;
+    else
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: unknown action '%s'\n%s",
+                       argv[1], usage);
+    for (int arg_idx = 2; arg_idx < argc; arg_idx++) {
+        const char *value;
+        kg_err err = KG_OK;
+        if ((value = options_value(argc, argv, &arg_idx, "--date")) != NULL) {
+            if (kdate_parse(value, strlen(value), &options->day) != KG_OK)
+                err = kg_fail(errbuf, KG_ERR_USAGE,
+                              "unable to use --date '%s': not a day as YYYY-MM-DD", value);
+        } else if (options->action == ACTION_RETURN &&
+                   strcmp(argv[arg_idx], "--undeliverable") == 0) {
+            options->undeliverable = 1;
+        } else if (options->action == ACTION_STATUS &&
+                   (value = options_value(argc, argv, &arg_idx, "--overdue-days")) != NULL) {
+            err = parse_overdue_days(value, &overdue_option, errbuf);
+        } else if (options->action == ACTION_STATUS &&
+                   (value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
+            err = run_config_read_file(&config, value, errbuf);
+            if (err == KG_ERR_IO_READ)
+                err = KG_ERR_CONFIG;
+        } else if (argv[arg_idx][0] == '-' && argv[arg_idx][1] == '-') {
+            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s'\n%s", argv[arg_idx],
+                          usage);
+        } else if (options->action != ACTION_STATUS) {
+            err = add_typed(options, argv[arg_idx], errbuf);
+        } else {
+            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse argument '%s'\n%s", argv[arg_idx],
+                          usage);
+        }
+        if (err != KG_OK)
+            return err;
+    }
+    options->overdue_days = overdue_option != 0 ? overdue_option : config.form_overdue_days;
+    if (options->action == ACTION_STATUS)
+        return KG_OK;
+    if (options->typed_parts == 0)
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       "unable to run forms %s: the control number is "
+                       "missing\n%s",
+                       argv[1], usage);
+    return control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
+}
+
+/* "inquiry form of request 990001, resident 9001 佐藤　一郎" and the like. */
+static void describe(const form_record *form, char *out, size_t cap)
+{
+    if (strcmp(form->kind, "enclosed") == 0)
+        snprintf(out, cap, "form enclosed with notice %s, resident %ld %s", form->notice_no,
+                 form->resident_id, form->name);
+    else
+        snprintf(out, cap, "inquiry form of request %ld, resident %ld %s", form->request_id,
+                 form->resident_id, form->name);
+}
+
+static void print_return(FILE *out, const forms_options *options, const form_record *before,
+                         const form_record *after)
+{
+    char printed[CONTROL_NO_PRINT_SIZE], what[512], day[KDATE_ISO_LEN + 1],
+        earlier[KDATE_ISO_LEN + 1];
+    control_no_format(after->control_no, printed);
+    describe(after, what, sizeof(what));
+    kdate_format(options->day, day);
+    if (before->returned_on != KDATE_NONE) {
+        fprintf(out, "form %s already returned on %s, scan %ld: not counted again (%s)\n", printed,
+                kdate_format(before->returned_on, earlier), after->return_scans, what);
+    } else if (before->undeliverable_on != KDATE_NONE && options->undeliverable) {
+        fprintf(out,
+                "form %s already returned as undeliverable on %s, scan %ld: not counted again "
+                "(%s)\n",
+                printed, kdate_format(before->undeliverable_on, earlier), after->return_scans,
+                what);
+    } else if (before->undeliverable_on != KDATE_NONE) {
+        fprintf(out,
+                "form %s returned on %s (scan %ld; it had come back undeliverable on %s): %s\n",
+                printed, day, after->return_scans, kdate_format(before->undeliverable_on, earlier),
+                what);
+    } else if (options->undeliverable) {
+        fprintf(out, "form %s returned as undeliverable on %s (scan %ld): %s\n", printed, day,
+                after->return_scans, what);
+        if (strcmp(after->kind, "inquiry") == 0)
+            fprintf(out,
+                    "HINT: check the address; once it is right, kigen forms reissue %s has the "
+                    "next run send a new form\n",
+                    printed);
+    } else {
+        fprintf(out, "form %s returned on %s (scan %ld): %s\n", printed, day, after->return_scans,
+                what);
+    }
+}
+
+static void print_listing(FILE *out, form_listing listing, const form_list *list, kdate day)
+{
+    if (listing == FORM_LIST_OVERDUE) {
+        fprintf(out, "overdue inquiry forms: ");
+        if (list->count == 0) {
+            fprintf(out, "none\n");
+            return;
+        }
+        fprintf(out, "%zu\n%-14s  %-10s  %4s  %8s  %-6s  %s\n", list->count, "control number",
+                "run date", "days", "resident", "office", "name");
+    } else {
+        fprintf(out, "undeliverable forms: ");
+        if (list->count == 0) {
+            fprintf(out, "none\n");
+            return;
+        }
+        fprintf(out, "%zu\n%-14s  %-8s  %-10s  %4s  %-13s  %8s  %-6s  %s\n", list->count,
+                "control number", "kind", "run date", "days", "undeliverable", "resident", "office",
+                "name");
+    }
+    for (size_t idx = 0; idx < list->count; idx++) {
+        const form_record *form = &list->rows[idx];
+        char printed[CONTROL_NO_PRINT_SIZE], run_date[KDATE_ISO_LEN + 1],
+            returned[KDATE_ISO_LEN + 1];
+        control_no_format(form->control_no, printed);
+        kdate_format(form->run_date, run_date);
+        long days = (long)day - (long)form->run_date;
+        const char *office = form->office_code[0] != '\0' ? form->office_code : "-";
+        if (listing == FORM_LIST_OVERDUE)
+            fprintf(out, "%-14s  %-10s  %4ld  %8ld  %-6s  %s\n", printed, run_date, days,
+                    form->resident_id, office, form->name);
+        else
+            fprintf(out, "%-14s  %-8s  %-10s  %4ld  %-13s  %8ld  %-6s  %s\n", printed, form->kind,
+                    run_date, days, kdate_format(form->undeliverable_on, returned),
+                    form->resident_id, office, form->name);
+    }
+}
+
+static kg_err run_status(db_conn *conn, FILE *out, const forms_options *options, kg_errbuf *errbuf)
+{
+    form_list overdue = {NULL, 0}, undeliverable = {NULL, 0};
+    kg_err err = form_counter_list(conn, FORM_LIST_OVERDUE, options->day, options->overdue_days,
+                                   &overdue, errbuf);
+    if (err == KG_OK)
+        err = form_counter_list(conn, FORM_LIST_UNDELIVERABLE, options->day, options->overdue_days,
+                                &undeliverable, errbuf);
+    if (err == KG_OK) {
+        char day[KDATE_ISO_LEN + 1];
+        fprintf(out,
+                "forms as of %s (overdue: an inquiry form not answered more than %d days after "
+                "its run date)\n\n",
+                kdate_format(options->day, day), options->overdue_days);
+        print_listing(out, FORM_LIST_OVERDUE, &overdue, options->day);
+        fprintf(out, "\n");
+        print_listing(out, FORM_LIST_UNDELIVERABLE, &undeliverable, options->day);
+    }
+    form_list_free(&overdue);
+    form_list_free(&undeliverable);
+    return err;
+}
+
+kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    kg_errbuf *errbuf = &outcome->error;
+    forms_options options;
+    kg_err err = parse_options(argc, argv, &options, errbuf);
+    if (err != KG_OK)
+        return err;
+    db_conn *conn = NULL;
+    err = db_connect(ctx->conninfo, errbuf, &conn);
+    if (err == KG_OK)
+        err = migrations_require_current(conn, errbuf);
+    if (err == KG_OK && options.action == ACTION_STATUS) {
+        err = run_status(conn, ctx->out, &options, errbuf);
+    } else if (err == KG_OK && options.action == ACTION_RETURN) {
+        form_record before, after;
+        err = form_counter_return(conn, options.control_no, options.day, options.undeliverable != 0,
+                                  &before, &after, errbuf);
+        if (err == KG_OK)
+            print_return(ctx->out, &options, &before, &after);
+    } else if (err == KG_OK) {
+        form_record form;
+        err = form_counter_reissue(conn, options.control_no, options.day, &form, errbuf);
+        if (err == KG_OK) {
+            char printed[CONTROL_NO_PRINT_SIZE], day[KDATE_ISO_LEN + 1];
+            fprintf(ctx->out,
+                    "form %s void from %s: the next run produces a new form for request %ld "
+                    "(resident %ld %s)\n",
+                    control_no_format(form.control_no, printed), kdate_format(form.voided_on, day),
+                    form.request_id, form.resident_id, form.name);
+        }
+    }
+    db_close(conn);
+    return err;
+}

@@ -1,0 +1,260 @@
+/*
+ * form_counter.c - the counter's actions on kigen.forms (form_counter.h).
+ *
+ * A return or a reissue is one statement: a CTE locks the form's row (FOR UPDATE) and
+ * reads it as it was, a second CTE updates it only when its state allows, and the
+ * statement returns both, so that the caller can tell "unknown" (no row), "refused" (no
+ * update) and what changed, without a window between the check and the write.
+ */
+#include "form_counter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns of a form_record, in read_record's order, from kigen.forms f. */
+#define FORM_COLUMNS                                                                               \
+    "f.control_no, f.kind, f.run_date, f.resident_id, concat_ws('　', f.family_name, "            \
+    "nullif(f.given_name, '')), f.office_code, f.notice_no, f.request_id, f.valid_until, "         \
+    "f.returned_on, f.undeliverable_on, f.voided_on, f.return_scans, CASE WHEN f.voided_on IS "    \
+    "NOT NULL THEN (SELECT r.control_no FROM kigen.forms r WHERE r.reissue_of = f.control_no "     \
+    "ORDER BY r.run_date DESC, r.control_no LIMIT 1) END"
+#define FORM_COLUMN_COUNT 14
+
+/* The form's row as it was, locked for the update that follows. */
+#define LOCKED_FORM                                                                                \
+    "WITH old AS (SELECT " FORM_COLUMNS " FROM kigen.forms f WHERE f.control_no = $1 FOR UPDATE "  \
+    "OF f), "
+
+/* One scan: $1 control number, $2 day, $3 undeliverable. */
+static const char return_sql[] = LOCKED_FORM
+    "upd AS (UPDATE kigen.forms f SET return_scans = f.return_scans + 1, "
+    "returned_on = CASE WHEN $3::boolean THEN f.returned_on "
+    "ELSE coalesce(f.returned_on, $2::date) END, "
+    "undeliverable_on = CASE WHEN $3::boolean AND f.returned_on IS NULL "
+    "THEN coalesce(f.undeliverable_on, $2::date) ELSE f.undeliverable_on END "
+    "FROM old WHERE f.control_no = old.control_no AND old.voided_on IS NULL "
+    "AND old.run_date <= $2::date RETURNING f.returned_on, f.undeliverable_on, f.return_scans) "
+    "SELECT old.*, upd.returned_on, upd.undeliverable_on, upd.return_scans "
+    "FROM old LEFT JOIN upd ON true";
+
+/* A reissue: $1 control number, $2 day. */
+static const char reissue_sql[] =
+    LOCKED_FORM "upd AS (UPDATE kigen.forms f SET voided_on = $2::date FROM old "
+                "WHERE f.control_no = old.control_no AND old.kind = 'inquiry' "
+                "AND old.voided_on IS NULL AND old.returned_on IS NULL "
+                "AND old.run_date <= $2::date RETURNING f.voided_on) "
+                "SELECT old.*, upd.voided_on FROM old LEFT JOIN upd ON true";
+
+/* $1 day, $2 overdue days: open inquiry forms whose run date is more than $2 days back. */
+static const char overdue_sql[] =
+    "SELECT " FORM_COLUMNS " FROM kigen.forms f WHERE f.kind = 'inquiry' "
+    "AND f.voided_on IS NULL AND f.returned_on IS NULL AND f.undeliverable_on IS NULL "
+    "AND f.run_date < $1::date - $2::int ORDER BY f.run_date, f.control_no";
+
+/* $1 day: undeliverable forms with something left to do. */
+static const char undeliverable_sql[] =
+    "SELECT " FORM_COLUMNS " FROM kigen.forms f WHERE f.undeliverable_on IS NOT NULL "
+    "AND f.voided_on IS NULL AND f.returned_on IS NULL "
+    "AND (f.kind = 'inquiry' OR f.valid_until IS NULL OR f.valid_until >= $1::date) "
+    "ORDER BY f.undeliverable_on, f.control_no";
+
+static kdate date_value(const db_result *result, int row, int column)
+{
+    const char *text = db_result_value(result, row, column);
+    kdate day = KDATE_NONE;
+    if (text == NULL || kdate_parse(text, strlen(text), &day) != KG_OK)
+        return KDATE_NONE;
+    return day;
+}
+
+static long long_value(const db_result *result, int row, int column)
+{
+    const char *text = db_result_value(result, row, column);
+    return text != NULL ? strtol(text, NULL, 10) : 0;
+}
+
+static void text_value(const db_result *result, int row, int column, char *out, size_t cap)
+{
+    const char *text = db_result_value(result, row, column);
+    snprintf(out, cap, "%s", text != NULL ? text : "");
+}
+
+static void read_record(const db_result *result, int row, form_record *form)
+{
+    memset(form, 0, sizeof(*form));
+    text_value(result, row, 0, form->control_no, sizeof(form->control_no));
+    text_value(result, row, 1, form->kind, sizeof(form->kind));
+    form->run_date = date_value(result, row, 2);
+    form->resident_id = long_value(result, row, 3);
+    text_value(result, row, 4, form->name, sizeof(form->name));
+    text_value(result, row, 5, form->office_code, sizeof(form->office_code));
+    text_value(result, row, 6, form->notice_no, sizeof(form->notice_no));
+    form->request_id = long_value(result, row, 7);
+    form->valid_until = date_value(result, row, 8);
+    form->returned_on = date_value(result, row, 9);
+    form->undeliverable_on = date_value(result, row, 10);
+    form->voided_on = date_value(result, row, 11);
+    form->return_scans = long_value(result, row, 12);
+    text_value(result, row, 13, form->replaced_by, sizeof(form->replaced_by));
+}
+
+/* Runs an action's statement in a transaction; *out holds its result (0 or 1 row). */
+static kg_err run_action(db_conn *conn, const char *sql, int param_count, const char *const *params,
+                         db_result **out, kg_errbuf *errbuf)
+{
+    *out = NULL;
+    kg_err err = db_exec(conn, "BEGIN", errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, sql, param_count, params, errbuf, out);
+    if (err == KG_OK)
+        err = db_exec(conn, "COMMIT", errbuf);
+    if (err != KG_OK) {
+        db_exec(conn, "ROLLBACK", NULL);
+        db_result_free(*out);
+        *out = NULL;
+    }
+    return err;
+}
+
+static kg_err unknown_form(const char *control_no, kg_errbuf *errbuf)
+{
+    char printed[CONTROL_NO_PRINT_SIZE];
+    kg_fail(errbuf, KG_ERR_FORM_UNKNOWN,
+            "unable to find form %s: no form with this control number is in the ledger",
+            control_no_format(control_no, printed));
+    kg_hint(errbuf, "its check character is right, so it is unlikely to be a typing slip: check "
+                    "that the form comes from this municipality");
+    return KG_ERR_FORM_UNKNOWN;
+}
+
+/* "(its replacement is X)" or "(the next run produces its replacement)". */
+static void replacement_text(const form_record *form, char *out, size_t cap)
+{
+    char printed[CONTROL_NO_PRINT_SIZE];
+    if (form->replaced_by[0] != '\0')
+        snprintf(out, cap, "its replacement is form %s",
+                 control_no_format(form->replaced_by, printed));
+    else
+        snprintf(out, cap, "the next run produces its replacement");
+}
+
+kg_err form_counter_return(db_conn *conn, const char *control_no, kdate day, bool undeliverable,
+                           form_record *before, form_record *after, kg_errbuf *errbuf)
+{
+    char day_text[KDATE_ISO_LEN + 1];
+    const char *params[] = {control_no, kdate_format(day, day_text),
+                            undeliverable ? "true" : "false"};
+    db_result *result = NULL;
+    kg_err err = run_action(conn, return_sql, 3, params, &result, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (db_result_rows(result) == 0) {
+        db_result_free(result);
+        return unknown_form(control_no, errbuf);
+    }
+    read_record(result, 0, before);
+    *after = *before;
+    int updated = db_result_value(result, 0, FORM_COLUMN_COUNT + 2) != NULL;
+    if (updated) {
+        after->returned_on = date_value(result, 0, FORM_COLUMN_COUNT);
+        after->undeliverable_on = date_value(result, 0, FORM_COLUMN_COUNT + 1);
+        after->return_scans = long_value(result, 0, FORM_COLUMN_COUNT + 2);
+    }
+    db_result_free(result);
+    if (updated)
+        return KG_OK;
+    char printed[CONTROL_NO_PRINT_SIZE], when[KDATE_ISO_LEN + 1], other[96];
+    control_no_format(control_no, printed);
+    if (before->voided_on != KDATE_NONE) {
+        replacement_text(before, other, sizeof(other));
+        kg_fail(errbuf, KG_ERR_FORM_STATE,
+                "unable to record the return of form %s: it is void since %s (reissued; %s)",
+                printed, kdate_format(before->voided_on, when), other);
+        kg_hint(errbuf, "a void form is not accepted: the holder answers on the new form");
+        return KG_ERR_FORM_STATE;
+    }
+    return kg_fail(errbuf, KG_ERR_FORM_STATE,
+                   "unable to record the return of form %s on %s: it was produced on %s", printed,
+                   day_text, kdate_format(before->run_date, when));
+}
+
+kg_err form_counter_reissue(db_conn *conn, const char *control_no, kdate day, form_record *form,
+                            kg_errbuf *errbuf)
+{
+    char day_text[KDATE_ISO_LEN + 1];
+    const char *params[] = {control_no, kdate_format(day, day_text)};
+    db_result *result = NULL;
+    kg_err err = run_action(conn, reissue_sql, 2, params, &result, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (db_result_rows(result) == 0) {
+        db_result_free(result);
+        return unknown_form(control_no, errbuf);
+    }
+    read_record(result, 0, form);
+    int updated = db_result_value(result, 0, FORM_COLUMN_COUNT) != NULL;
+    if (updated)
+        form->voided_on = date_value(result, 0, FORM_COLUMN_COUNT);
+    db_result_free(result);
+    if (updated)
+        return KG_OK;
+    char printed[CONTROL_NO_PRINT_SIZE], when[KDATE_ISO_LEN + 1], other[96];
+    control_no_format(control_no, printed);
+    if (strcmp(form->kind, "enclosed") == 0)
+        return kg_fail(errbuf, KG_ERR_FORM_STATE,
+                       "unable to reissue form %s: it is enclosed with notice %s and goes with "
+                       "it; only an inquiry form is reissued",
+                       printed, form->notice_no);
+    if (form->voided_on != KDATE_NONE) {
+        replacement_text(form, other, sizeof(other));
+        return kg_fail(errbuf, KG_ERR_FORM_STATE,
+                       "unable to reissue form %s: it is already void since %s (%s)", printed,
+                       kdate_format(form->voided_on, when), other);
+    }
+    if (form->returned_on != KDATE_NONE)
+        return kg_fail(errbuf, KG_ERR_FORM_STATE,
+                       "unable to reissue form %s: it came back answered on %s, nothing is "
+                       "left to reissue",
+                       printed, kdate_format(form->returned_on, when));
+    return kg_fail(errbuf, KG_ERR_FORM_STATE,
+                   "unable to reissue form %s on %s: it was produced on %s", printed, day_text,
+                   kdate_format(form->run_date, when));
+}
+
+kg_err form_counter_list(db_conn *conn, form_listing listing, kdate day, int overdue_days,
+                         form_list *out, kg_errbuf *errbuf)
+{
+    memset(out, 0, sizeof(*out));
+    char day_text[KDATE_ISO_LEN + 1], days_text[16];
+    snprintf(days_text, sizeof(days_text), "%d", overdue_days);
+    const char *params[] = {kdate_format(day, day_text), days_text};
+    db_result *result = NULL;
+    kg_err err = listing == FORM_LIST_OVERDUE
+                     ? db_query(conn, overdue_sql, 2, params, errbuf, &result)
+                     : db_query(conn, undeliverable_sql, 1, params, errbuf, &result);
+    if (err != KG_OK)
+        return err;
+    int rows = db_result_rows(result);
+    if (rows > 0) {
+        out->rows = calloc((size_t)rows, sizeof(*out->rows));
+        if (out->rows == NULL) {
+            db_result_free(result);
+            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to list %d forms: out of memory", rows);
+        }
+    }
+    for (int row = 0; row < rows; row++)
+        read_record(result, row, &out->rows[row]);
+    out->count = (size_t)rows;
+    db_result_free(result);
+    return KG_OK;
+}
+
+void form_list_free(form_list *list)
+{
+    if (list == NULL)
+        return;
+    free(list->rows);
+    list->rows = NULL;
+    list->count = 0;
+}
