@@ -50,6 +50,12 @@ done
 echo "-- inquiries mailed by 簡易書留 for the proxy requests (registered-mail.csv; the post"
 echo "   office's list is registered-mail.pdf):"
 cat "$OUT/2026-12-01/registered-mail.csv"
+first_form=$(sed -n 2p "$OUT/2026-12-01/registered-mail.csv" | cut -d, -f1)
+echo "-- at the counter: the answered form $first_form comes back, is scanned twice, and the"
+echo "   forms still out are listed (kigen forms return / status):"
+"$KIGEN" -q forms return "$first_form" --date 2026-12-10 || true
+"$KIGEN" -q forms return "$first_form" --date 2026-12-10 || true
+"$KIGEN" -q forms status --date 2027-01-15 || true
 echo "-- the same night again: files rewritten from the ledger, nothing new recorded"
 "$KIGEN" -q run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" | head -1 || true
 

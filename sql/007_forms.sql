@@ -79,3 +79,6 @@ CREATE INDEX forms_resident_idx ON kigen.forms (resident_id);
 -- one form in force per request
 CREATE UNIQUE INDEX forms_request_open_idx ON kigen.forms (request_id)
     WHERE request_id IS NOT NULL AND voided_on IS NULL;
+-- `kigen forms status` lists the forms that came back undeliverable
+CREATE INDEX forms_undeliverable_idx ON kigen.forms (undeliverable_on)
+    WHERE undeliverable_on IS NOT NULL;
