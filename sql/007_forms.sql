@@ -76,6 +76,9 @@ CREATE TABLE kigen.forms (
 );
 CREATE INDEX forms_run_date_idx ON kigen.forms (run_date, file, page);
 CREATE INDEX forms_resident_idx ON kigen.forms (resident_id);
+-- the forms of a request, newest first (the one a reissue replaces)
+CREATE INDEX forms_request_idx ON kigen.forms (request_id, run_date)
+    WHERE request_id IS NOT NULL;
 -- one form in force per request
 CREATE UNIQUE INDEX forms_request_open_idx ON kigen.forms (request_id)
     WHERE request_id IS NOT NULL AND voided_on IS NULL;
