@@ -316,9 +316,10 @@ static kg_err print_files(const cmd_context *ctx, const notice_template *tmpl,
                      (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
     if (err == KG_OK)
         log_line(ctx->log, LOG_INFO,
-                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads)",
+                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads, %.2f s CPU)",
                  totals.files, totals.pages, seconds,
-                 seconds > 0 ? (double)totals.pages / seconds : 0.0, totals.threads);
+                 seconds > 0 ? (double)totals.pages / seconds : 0.0, totals.threads,
+                 totals.cpu_seconds);
     return err;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cairo-pdf.h>
@@ -46,6 +47,7 @@ typedef struct print_shared {
     kg_err err;         /* guarded by lock: the first failure */
     kg_errbuf errbuf;   /* guarded by lock */
     long pages;         /* guarded by lock */
+    double cpu_seconds; /* guarded by lock: the workers' CPU time, added as each ends */
     pthread_mutex_t lock;
 } print_shared;
 
@@ -243,6 +245,12 @@ static void *worker_main(void *arg)
         record_failure(shared, err, &errbuf);
     notice_painter_free(painter);
     db_close(conn);
+    struct timespec cpu;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0) {
+        pthread_mutex_lock(&shared->lock);
+        shared->cpu_seconds += (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
+        pthread_mutex_unlock(&shared->lock);
+    }
     return NULL;
 }
 
@@ -312,6 +320,7 @@ kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errb
     totals->files = (long)shared.file_count;
     totals->pages = shared.pages;
     totals->threads = (int)started;
+    totals->cpu_seconds = shared.cpu_seconds;
     for (size_t idx = 0; idx < shared.file_count; idx++)
         free(shared.files[idx]);
     free(shared.files);
