@@ -56,15 +56,19 @@ typedef struct print_worker {
     pthread_t thread;
 } print_worker;
 
-/* The PDF stream's sink: the temporary file, and the first write error. */
+/* The PDF stream's sink: the temporary file, a buffer (Cairo hands over the stream a few
+ * bytes at a time: dozens of pieces per page), and the first write error. */
+#define SINK_BUFFER_BYTES (64 * 1024)
+
 typedef struct pdf_sink {
     int fd;
     int write_errno;
+    size_t used; /* bytes waiting in buffer */
+    unsigned char buffer[SINK_BUFFER_BYTES];
 } pdf_sink;
 
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+static void sink_write_all(pdf_sink *sink, const unsigned char *data, size_t length)
 {
-    pdf_sink *sink = closure;
     while (length > 0 && sink->write_errno == 0) {
         ssize_t written = write(sink->fd, data, length);
         if (written < 0 && errno == EINTR)
@@ -74,7 +78,28 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
             break;
         }
         data += written;
-        length -= (unsigned int)written;
+        length -= (size_t)written;
+    }
+}
+
+/* Writes what the buffer holds; false (write_errno set) on a write error. */
+static bool sink_flush(pdf_sink *sink)
+{
+    sink_write_all(sink, sink->buffer, sink->used);
+    sink->used = 0;
+    return sink->write_errno == 0;
+}
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    pdf_sink *sink = closure;
+    if (sink->used + length > SINK_BUFFER_BYTES && !sink_flush(sink))
+        return CAIRO_STATUS_WRITE_ERROR;
+    if (length >= SINK_BUFFER_BYTES)
+        sink_write_all(sink, data, length);
+    else {
+        memcpy(sink->buffer + sink->used, data, length);
+        sink->used += length;
     }
     return sink->write_errno == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
@@ -163,7 +188,7 @@ static kg_err render_file(db_conn *conn, notice_painter *painter, const print_jo
     kg_err err = db_query(conn, file_rows_sql, 2, params, errbuf, &result);
     if (err == KG_OK)
         err = outputs_temp_path(job->dir, name, temp, sizeof(temp), errbuf);
-    pdf_sink sink = {.fd = -1};
+    pdf_sink sink = {.fd = -1}; /* 64 KiB on the worker's stack */
     if (err == KG_OK) {
         sink.fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (sink.fd < 0)
@@ -184,6 +209,7 @@ static kg_err render_file(db_conn *conn, notice_painter *painter, const print_jo
         cairo_surface_finish(surface);
         cairo_status_t status = cairo_surface_status(surface);
         cairo_surface_destroy(surface);
+        sink_flush(&sink);
         if (err == KG_OK && sink.write_errno != 0)
             err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", temp,
                           strerror(sink.write_errno));
