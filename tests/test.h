@@ -64,5 +64,6 @@ int tests_register_barcode(void);
 int tests_register_text(void);
 int tests_register_forecast(void);
 int tests_register_export_db(void);
+int tests_register_notice_barcode(void);
 
 #endif

@@ -41,7 +41,7 @@ static const register_fn suite_registrations[] = {
     tests_register_filters,  tests_register_load_field, tests_register_load_db,
     tests_register_select,   tests_register_sha256,     tests_register_run_db,
     tests_register_barcode,  tests_register_text,       tests_register_forecast,
-    tests_register_export_db,
+    tests_register_export_db, tests_register_notice_barcode,
 };
 
 int main(int argc, char **argv)
