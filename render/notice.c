@@ -514,6 +514,11 @@ kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_
     strbuf_init(&painter->joined, NOTICE_TEXT_MAX);
     err = text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts,
                          errbuf);
+    if (err == KG_OK) {
+        painter->bar_font = notice_bar_font_new();
+        if (painter->bar_font == NULL)
+            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to create the barcode's font");
+    }
     if (err == KG_OK)
         err = check_fixed_texts(painter, errbuf);
     if (err != KG_OK) {
@@ -534,6 +539,8 @@ void notice_painter_free(notice_painter *painter)
         if (painter->fixed[idx] != NULL)
             cairo_surface_destroy(painter->fixed[idx]);
     free(painter->fixed);
+    if (painter->bar_font != NULL)
+        cairo_font_face_destroy(painter->bar_font);
     text_run_free(&painter->run);
     text_lines_free(&painter->lines);
     strbuf_free(&painter->expanded);
