@@ -200,6 +200,14 @@ kg_err notice_expand(const char *text, const notice_data *data, const notice_cer
     return err;
 }
 
+size_t notice_code_points(const char *utf8, size_t len)
+{
+    size_t count = 0;
+    for (size_t idx = 0; idx < len; idx++)
+        count += ((unsigned char)utf8[idx] & 0xC0) != 0x80;
+    return count;
+}
+
 kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, size_t len,
                         double size, double x, double top, kg_errbuf *errbuf)
 {
@@ -303,7 +311,11 @@ static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const templat
             err = notice_expand(column->text, data, row, &painter->expanded);
         double size = table->size;
         bool fits = true;
-        if (err == KG_OK)
+        /* at most 1 em a character: most cells need no shaping to know that they fit */
+        if (err == KG_OK && (double)notice_code_points(painter->expanded.data,
+                                                        painter->expanded.len) *
+                                    table->size >
+                                width - 2 * pad)
             err = text_fit_size(painter->fonts, painter->expanded.data, painter->expanded.len,
                                 table->size, CELL_MIN_SIZE, width - 2 * pad, &size, &fits);
         if (err == KG_OK && !fits)

@@ -88,14 +88,6 @@ static kg_err name_line(notice_painter *painter, const notice_data *data)
                          NULL, &painter->expanded);
 }
 
-static size_t code_points(const char *text, size_t len)
-{
-    size_t count = 0;
-    for (size_t idx = 0; idx < len; idx++)
-        count += ((unsigned char)text[idx] & 0xC0) != 0x80;
-    return count;
-}
-
 /* Size for the name line, or false when even name_min_size is too wide. */
 static kg_err fit_name(notice_painter *painter, double width, double *size, bool *fits)
 {
@@ -104,7 +96,7 @@ static kg_err fit_name(notice_painter *painter, double width, double *size, bool
     *size = addr->name_size;
     *fits = true;
     /* every character is at most 1 em wide: most names need no shaping to know */
-    if ((double)code_points(name->data, name->len) * addr->name_size <= width)
+    if ((double)notice_code_points(name->data, name->len) * addr->name_size <= width)
         return KG_OK;
     return text_fit_size(painter->fonts, name->data, name->len, addr->name_size,
                          addr->name_min_size, width, size, fits);
@@ -123,11 +115,12 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
     if (err != KG_OK || !fits) {
         snprintf(problem, cap, "the name line does not fit the envelope window at %.1f pt (%zu "
                                "characters): address it by hand",
-                 addr->name_min_size, code_points(painter->expanded.data, painter->expanded.len));
+                 addr->name_min_size,
+                 notice_code_points(painter->expanded.data, painter->expanded.len));
         return false;
     }
     err = notice_join_address(&painter->joined, data);
-    size_t chars = code_points(painter->joined.data, painter->joined.len);
+    size_t chars = notice_code_points(painter->joined.data, painter->joined.len);
     size_t per_line = (size_t)(b.width / addr->size);
     if (err == KG_OK && per_line > 1 && chars <= (per_line - 1) * (size_t)addr->lines)
         return true;

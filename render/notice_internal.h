@@ -30,6 +30,10 @@ static inline double notice_pt(double mm)
     return mm * NOTICE_PT_PER_MM;
 }
 
+/* The code points of utf8[0..len) (selectors and marks included): no character of the
+ * template's fonts is wider than 1 em, so a text of n code points needs at most n em. */
+size_t notice_code_points(const char *utf8, size_t len);
+
 /* Shapes text and draws it with its left end at x, its line top at top (points). A
  * character no font has is KG_ERR_LAYOUT. */
 kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, size_t len,
