@@ -430,6 +430,8 @@ static kg_err office_layer(notice_painter *painter, const notice_data *data, kg_
         if (in_office_layer(element))
             err = draw_element(painter, cr, element, data, errbuf);
     }
+    if (err == KG_OK)
+        err = notice_draw_mark(painter, cr, errbuf);
     err = finish_layer(cr, err, errbuf);
     if (err == KG_OK)
         memcpy(painter->layer_key, key, sizeof(key));

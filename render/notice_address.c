@@ -237,6 +237,28 @@ static void draw_barcode(notice_painter *painter, cairo_t *cr, const notice_data
               top + notice_pt(BARCODE_CLEAR_MM), barcode_scale(b));
 }
 
+kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf)
+{
+    const template_address *addr = &painter->tmpl->address;
+    if (addr->mark[0] == '\0')
+        return KG_OK;
+    block b = inner_block(painter->tmpl);
+    kg_err err = text_shape(painter->fonts, addr->mark, strlen(addr->mark), addr->mark_size,
+                            &painter->run);
+    double pad = addr->mark_size * 0.2;
+    double x = b.x + b.width - painter->run.width - pad;
+    if (err == KG_OK)
+        err = text_draw(cr, painter->fonts, &painter->run, x,
+                        b.y + addr->mark_size * NOTICE_ASCENT);
+    cairo_rectangle(cr, x - pad, b.y - pad, painter->run.width + 2 * pad,
+                    addr->mark_size + 2 * pad);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    if (err != KG_OK)
+        return kg_fail(errbuf, err, "unable to draw the mark '%s'", addr->mark);
+    return KG_OK;
+}
+
 kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_data *data,
                            kg_errbuf *errbuf)
 {
@@ -247,19 +269,6 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     snprintf(postal, sizeof(postal), "〒%.3s-%.4s", data->postal_code,
              strlen(data->postal_code) >= 7 ? data->postal_code + 3 : "");
     kg_err err = notice_draw_line(painter, cr, postal, strlen(postal), addr->size, b.x, top, errbuf);
-    if (err == KG_OK && addr->mark[0] != '\0') {
-        size_t len = strlen(addr->mark);
-        err = text_shape(painter->fonts, addr->mark, len, addr->mark_size, &painter->run);
-        double pad = addr->mark_size * 0.2;
-        double x = b.x + b.width - painter->run.width - pad;
-        if (err == KG_OK)
-            err = text_draw(cr, painter->fonts, &painter->run, x,
-                            top + addr->mark_size * NOTICE_ASCENT);
-        cairo_rectangle(cr, x - pad, top - pad, painter->run.width + 2 * pad,
-                        addr->mark_size + 2 * pad);
-        cairo_set_line_width(cr, 0.5);
-        cairo_stroke(cr);
-    }
     top += addr->size * LINE_ADVANCE;
     if (err == KG_OK)
         err = notice_join_address(&painter->joined, data);

@@ -48,7 +48,10 @@ kg_err notice_join_address(strbuf *out, const notice_data *data);
 kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row,
                      strbuf *out);
 
-/* Draws the address block (postal code, mark, address, name, barcode). */
+/* Draws the address block's mark (転送不要) and its frame: fixed, in the office layer. */
+kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf);
+
+/* Draws the rest of the address block (postal code, address, name, barcode). */
 kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_data *data,
                            kg_errbuf *errbuf);
 
