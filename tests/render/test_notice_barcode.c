@@ -19,8 +19,8 @@
 #include "test.h"
 
 #define DPI 600
-#define DARK 128          /* gray levels below this are ink */
-#define MIN_BAR_PX 10     /* a bar is 0.6 mm: 14 px at 600 dpi */
+#define DARK 128      /* gray levels below this are ink */
+#define MIN_BAR_PX 10 /* a bar is 0.6 mm: 14 px at 600 dpi */
 #define MAX_BAR_PX 18
 
 static notice_template *tmpl;
@@ -80,20 +80,25 @@ static bool parse_pgm(raster *image)
 
 /* Paints one notice for postal_code and banchi into dir/notice.pdf and rasterises the
  * envelope window at DPI into image; 0 on success. The PDF's text goes to *text. */
-static int paint_window(const char *dir, const char *postal_code, const char *banchi,
-                        raster *image, char **text)
+static int paint_window(const char *dir, const char *postal_code, const char *banchi, raster *image,
+                        char **text)
 {
     char pdf_path[128], pgm_root[128], pgm_path[160], command[512];
     snprintf(pdf_path, sizeof(pdf_path), "%s/notice.pdf", dir);
     snprintf(pgm_root, sizeof(pgm_root), "%s/window", dir);
     static const notice_cert cert = {"sign", 0, 0, "birthday"};
-    notice_data data = {.notice_no = "20270215-000001", .run_date = test_date("2027-02-15"),
-                        .family_name = "山田", .given_name = "花子",
-                        .postal_code = postal_code, .address = "千葉県千葉市美浜区",
-                        .banchi = banchi, .address2 = "",
+    notice_data data = {.notice_no = "20270215-000001",
+                        .run_date = test_date("2027-02-15"),
+                        .family_name = "山田",
+                        .given_name = "花子",
+                        .postal_code = postal_code,
+                        .address = "千葉県千葉市美浜区",
+                        .banchi = banchi,
+                        .address2 = "",
                         .office = {"美浜区役所", "2610011", "千葉県千葉市美浜区真砂5-15-1",
                                    "043-270-3111", "平日 8時30分から17時30分"},
-                        .certs = &cert, .cert_count = 1};
+                        .certs = &cert,
+                        .cert_count = 1};
     cairo_surface_t *surface = cairo_pdf_surface_create(
         pdf_path, tmpl->page_width * NOTICE_PT_PER_MM, tmpl->page_height * NOTICE_PT_PER_MM);
     cairo_t *cr = cairo_create(surface);
@@ -113,8 +118,8 @@ static int paint_window(const char *dir, const char *postal_code, const char *ba
     image->height = (int)(win->height * px_per_mm);
     snprintf(command, sizeof(command),
              "pdftoppm -r %d -gray -singlefile -x %d -y %d -W %d -H %d '%s' '%s'", DPI,
-             (int)(win->x * px_per_mm), (int)(win->y * px_per_mm), image->width,
-             image->height, pdf_path, pgm_root);
+             (int)(win->x * px_per_mm), (int)(win->y * px_per_mm), image->width, image->height,
+             pdf_path, pgm_root);
     if (status == 0 && test_run_shell(command, NULL) != 0)
         status = -1;
     snprintf(pgm_path, sizeof(pgm_path), "%s.pgm", pgm_root);
