@@ -334,9 +334,10 @@ static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templ
         (double)(ended.tv_sec - started.tv_sec) + (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
     if (err == KG_OK)
         log_line(ctx->log, LOG_INFO,
-                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads)", totals.files,
-                 totals.pages, seconds, seconds > 0 ? (double)totals.pages / seconds : 0.0,
-                 totals.threads);
+                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads, %.2f s CPU)",
+                 totals.files, totals.pages, seconds,
+                 seconds > 0 ? (double)totals.pages / seconds : 0.0, totals.threads,
+                 totals.cpu_seconds);
     return err;
 }
 

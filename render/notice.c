@@ -232,6 +232,14 @@ kg_err notice_expand(const char *text, const notice_data *data, const notice_cer
     return err;
 }
 
+size_t notice_code_points(const char *utf8, size_t len)
+{
+    size_t count = 0;
+    for (size_t idx = 0; idx < len; idx++)
+        count += ((unsigned char)utf8[idx] & 0xC0) != 0x80;
+    return count;
+}
+
 kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, size_t len,
                         double size, double x, double top, kg_errbuf *errbuf)
 {
@@ -334,7 +342,11 @@ static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const templat
             err = notice_expand(column->text, data, row, &painter->expanded);
         double size = table->size;
         bool fits = true;
-        if (err == KG_OK)
+        /* at most 1 em a character: most cells need no shaping to know that they fit */
+        if (err == KG_OK &&
+            (double)notice_code_points(painter->expanded.data, painter->expanded.len) *
+                    table->size >
+                width - 2 * pad)
             err = text_fit_size(painter->fonts, painter->expanded.data, painter->expanded.len,
                                 table->size, CELL_MIN_SIZE, width - 2 * pad, &size, &fits);
         if (err == KG_OK && !fits)
@@ -479,6 +491,8 @@ static kg_err office_layer(notice_painter *painter, const notice_data *data, kg_
         if (in_office_layer(element))
             err = draw_element(painter, cr, element, data, errbuf);
     }
+    if (err == KG_OK)
+        err = notice_draw_mark(painter, cr, errbuf);
     err = finish_layer(cr, err, errbuf);
     if (err == KG_OK)
         memcpy(painter->layer_key, key, sizeof(key));
@@ -582,6 +596,11 @@ kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_
     strbuf_init(&painter->joined, NOTICE_TEXT_MAX);
     err =
         text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts, errbuf);
+    if (err == KG_OK) {
+        painter->bar_font = notice_bar_font_new();
+        if (painter->bar_font == NULL)
+            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to create the barcode's font");
+    }
     if (err == KG_OK)
         err = check_fixed_texts(painter, errbuf);
     if (err != KG_OK) {
@@ -602,6 +621,8 @@ void notice_painter_free(notice_painter *painter)
         if (painter->fixed[idx] != NULL)
             cairo_surface_destroy(painter->fixed[idx]);
     free(painter->fixed);
+    if (painter->bar_font != NULL)
+        cairo_font_face_destroy(painter->bar_font);
     text_run_free(&painter->run);
     text_lines_free(&painter->lines);
     strbuf_free(&painter->expanded);

@@ -4,9 +4,9 @@
  *
  * A notice_painter belongs to one thread: it owns its fonts, its scratch buffers and the
  * layer of everything that is the same on every page of an office (fixed text, the run
- * date, the office's name, address and hours), drawn once into a Cairo recording surface
- * and painted on each page, which Cairo's PDF backend writes once per file as a shared
- * form. Only the resident's own fields are shaped per page.
+ * date, the office's name, address and hours, the envelope's mark), drawn once into a Cairo
+ * recording surface and painted on each page, which Cairo's PDF backend writes once per
+ * file as a shared form. Only the resident's own fields are shaped per page.
  */
 #ifndef KIGEN_NOTICE_H
 #define KIGEN_NOTICE_H

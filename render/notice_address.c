@@ -88,14 +88,6 @@ static kg_err name_line(notice_painter *painter, const notice_data *data)
                          &painter->expanded);
 }
 
-static size_t code_points(const char *text, size_t len)
-{
-    size_t count = 0;
-    for (size_t idx = 0; idx < len; idx++)
-        count += ((unsigned char)text[idx] & 0xC0) != 0x80;
-    return count;
-}
-
 /* Size for the name line, or false when even name_min_size is too wide. */
 static kg_err fit_name(notice_painter *painter, double width, double *size, bool *fits)
 {
@@ -104,7 +96,7 @@ static kg_err fit_name(notice_painter *painter, double width, double *size, bool
     *size = addr->name_size;
     *fits = true;
     /* every character is at most 1 em wide: most names need no shaping to know */
-    if ((double)code_points(name->data, name->len) * addr->name_size <= width)
+    if ((double)notice_code_points(name->data, name->len) * addr->name_size <= width)
         return KG_OK;
     return text_fit_size(painter->fonts, name->data, name->len, addr->name_size,
                          addr->name_min_size, width, size, fits);
@@ -126,11 +118,12 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
         snprintf(problem, cap,
                  "the name line does not fit the envelope window at %.1f pt (%zu "
                  "characters): address it by hand",
-                 addr->name_min_size, code_points(painter->expanded.data, painter->expanded.len));
+                 addr->name_min_size,
+                 notice_code_points(painter->expanded.data, painter->expanded.len));
         return false;
     }
     err = notice_join_address(&painter->joined, data);
-    size_t chars = code_points(painter->joined.data, painter->joined.len);
+    size_t chars = notice_code_points(painter->joined.data, painter->joined.len);
     size_t per_line = (size_t)(b.width / addr->size);
     if (err == KG_OK && per_line > 1 && chars <= (per_line - 1) * (size_t)addr->lines)
         return true;
@@ -147,36 +140,93 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
     return true;
 }
 
-static void draw_bars(cairo_t *cr, const barcode_symbol *symbol, double x, double y, double scale)
+/* The bars are the glyphs of a small user font (a Type 3 font in the PDF, its four glyphs
+ * written once per file): a page's 67 bars are then one string of glyph codes instead of
+ * 67 paths of coordinates, which were the largest part of a page's bytes and of the time
+ * Cairo spent writing it. Glyph space: 1 em is a long bar's height, the baseline is at the
+ * bars' foot, x from a bar's left edge; the advance is the bar pitch. */
+enum { BAR_GLYPH_LONG = 1, BAR_GLYPH_ASCENDER, BAR_GLYPH_DESCENDER, BAR_GLYPH_TIMING };
+
+static cairo_status_t bar_font_init(cairo_scaled_font_t *scaled_font, cairo_t *cr,
+                                    cairo_font_extents_t *extents)
+{
+    (void)scaled_font;
+    (void)cr;
+    extents->ascent = 1;
+    extents->descent = 0;
+    extents->height = 1;
+    extents->max_x_advance = BARCODE_BAR_PITCH_UM / (double)BARCODE_LONG_BAR_UM;
+    extents->max_y_advance = 0;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t bar_font_render(cairo_scaled_font_t *scaled_font, unsigned long glyph,
+                                      cairo_t *cr, cairo_text_extents_t *extents)
+{
+    (void)scaled_font;
+    double zone = BARCODE_TIMING_BAR_UM / (double)BARCODE_LONG_BAR_UM; /* a third of an em */
+    double top = -3 * zone, foot = 0;
+    switch (glyph) {
+    case BAR_GLYPH_LONG:
+        break;
+    case BAR_GLYPH_ASCENDER: /* the upper two zones */
+        foot = -zone;
+        break;
+    case BAR_GLYPH_DESCENDER: /* the lower two zones */
+        top = -2 * zone;
+        break;
+    case BAR_GLYPH_TIMING: /* the middle zone */
+        top = -2 * zone;
+        foot = -zone;
+        break;
+    default: /* .notdef: nothing */
+        return CAIRO_STATUS_SUCCESS;
+    }
+    cairo_rectangle(cr, 0, top, BARCODE_BAR_WIDTH_UM / (double)BARCODE_LONG_BAR_UM, foot - top);
+    cairo_fill(cr);
+    extents->x_advance = BARCODE_BAR_PITCH_UM / (double)BARCODE_LONG_BAR_UM;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_font_face_t *notice_bar_font_new(void)
+{
+    cairo_font_face_t *face = cairo_user_font_face_create();
+    cairo_user_font_face_set_init_func(face, bar_font_init);
+    cairo_user_font_face_set_render_glyph_func(face, bar_font_render);
+    if (cairo_font_face_status(face) == CAIRO_STATUS_SUCCESS)
+        return face;
+    cairo_font_face_destroy(face);
+    return NULL;
+}
+
+static void draw_bars(notice_painter *painter, cairo_t *cr, const barcode_symbol *symbol, double x,
+                      double y, double scale)
 {
     double unit = NOTICE_PT_PER_MM / 1000.0 * scale; /* points per micrometre */
-    double pitch = BARCODE_BAR_PITCH_UM * unit, width = BARCODE_BAR_WIDTH_UM * unit;
-    double zone = BARCODE_TIMING_BAR_UM * unit;
+    double pitch = BARCODE_BAR_PITCH_UM * unit, em = BARCODE_LONG_BAR_UM * unit;
+    cairo_glyph_t glyphs[BARCODE_BAR_COUNT];
     for (int idx = 0; idx < BARCODE_BAR_COUNT; idx++) {
-        double top = y, height = 3 * zone; /* F */
-        switch (symbol->bars[idx]) {
-        case 'A':
-            height = 2 * zone;
-            break;
-        case 'D':
-            top = y + zone;
-            height = 2 * zone;
-            break;
-        case 'T':
-            top = y + zone;
-            height = zone;
-            break;
-        default:
-            break;
-        }
-        cairo_rectangle(cr, x + idx * pitch, top, width, height);
+        char bar = symbol->bars[idx];
+        glyphs[idx].index = bar == 'A'   ? BAR_GLYPH_ASCENDER
+                            : bar == 'D' ? BAR_GLYPH_DESCENDER
+                            : bar == 'T' ? BAR_GLYPH_TIMING
+                                         : BAR_GLYPH_LONG;
+        glyphs[idx].x = x + idx * pitch;
+        glyphs[idx].y = y + em;
     }
+    /* one cluster of no text: the bars add nothing to what a reader extracts */
+    const cairo_text_cluster_t cluster = {0, BARCODE_BAR_COUNT};
+    cairo_save(cr);
+    cairo_set_font_face(cr, painter->bar_font);
+    cairo_set_font_size(cr, em);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_fill(cr);
+    cairo_show_text_glyphs(cr, "", 0, glyphs, BARCODE_BAR_COUNT, &cluster, 1, 0);
+    cairo_restore(cr);
 }
 
 /* The barcode's address part: banchi and address2 joined with a space (D38). */
-static void draw_barcode(cairo_t *cr, const notice_data *data, const block *b, double top)
+static void draw_barcode(notice_painter *painter, cairo_t *cr, const notice_data *data,
+                         const block *b, double top)
 {
     char address[512];
     snprintf(address, sizeof(address), "%s%s%s", data->banchi, data->address2[0] ? " " : "",
@@ -186,8 +236,30 @@ static void draw_barcode(cairo_t *cr, const notice_data *data, const block *b, d
      * number cannot be read: the notice still goes, without the discount's bars. */
     if (barcode_encode(data->postal_code, address, &symbol) != KG_OK)
         return;
-    draw_bars(cr, &symbol, b->x + notice_pt(BARCODE_CLEAR_MM), top + notice_pt(BARCODE_CLEAR_MM),
-              barcode_scale(b));
+    draw_bars(painter, cr, &symbol, b->x + notice_pt(BARCODE_CLEAR_MM),
+              top + notice_pt(BARCODE_CLEAR_MM), barcode_scale(b));
+}
+
+kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf)
+{
+    const template_address *addr = &painter->tmpl->address;
+    if (!painter->tmpl->has_address || addr->mark[0] == '\0')
+        return KG_OK;
+    block b = inner_block(painter->tmpl);
+    kg_err err =
+        text_shape(painter->fonts, addr->mark, strlen(addr->mark), addr->mark_size, &painter->run);
+    double pad = addr->mark_size * 0.2;
+    double x = b.x + b.width - painter->run.width - pad;
+    if (err == KG_OK)
+        err =
+            text_draw(cr, painter->fonts, &painter->run, x, b.y + addr->mark_size * NOTICE_ASCENT);
+    cairo_rectangle(cr, x - pad, b.y - pad, painter->run.width + 2 * pad,
+                    addr->mark_size + 2 * pad);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    if (err != KG_OK)
+        return kg_fail(errbuf, err, "unable to draw the mark '%s'", addr->mark);
+    return KG_OK;
 }
 
 kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_data *data,
@@ -201,19 +273,6 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
              strlen(data->postal_code) >= 7 ? data->postal_code + 3 : "");
     kg_err err =
         notice_draw_line(painter, cr, postal, strlen(postal), addr->size, b.x, top, errbuf);
-    if (err == KG_OK && addr->mark[0] != '\0') {
-        size_t len = strlen(addr->mark);
-        err = text_shape(painter->fonts, addr->mark, len, addr->mark_size, &painter->run);
-        double pad = addr->mark_size * 0.2;
-        double x = b.x + b.width - painter->run.width - pad;
-        if (err == KG_OK)
-            err = text_draw(cr, painter->fonts, &painter->run, x,
-                            top + addr->mark_size * NOTICE_ASCENT);
-        cairo_rectangle(cr, x - pad, top - pad, painter->run.width + 2 * pad,
-                        addr->mark_size + 2 * pad);
-        cairo_set_line_width(cr, 0.5);
-        cairo_stroke(cr);
-    }
     top += addr->size * LINE_ADVANCE;
     if (err == KG_OK)
         err = notice_join_address(&painter->joined, data);
@@ -246,7 +305,7 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
                                b.x, top + (addr->name_size - size) * NOTICE_ASCENT, errbuf);
     top += addr->name_size * NAME_ADVANCE;
     if (err == KG_OK && addr->barcode)
-        draw_barcode(cr, data, &b, top);
+        draw_barcode(painter, cr, data, &b, top);
     if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         err = kg_fail(errbuf, KG_ERR_DRAW, "notice %s: %s", data->notice_no,
                       cairo_status_to_string(cairo_status(cr)));

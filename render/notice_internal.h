@@ -21,6 +21,7 @@ struct notice_painter {
     cairo_surface_t *layer;      /* the office's layer (NULL until the first page) */
     char layer_key[4096];        /* the office and date it was drawn for */
     cairo_surface_t **fixed;     /* per element: a conditional fixed text, drawn once */
+    cairo_font_face_t *bar_font; /* owned: the barcode's bars as glyphs (notice_address.c) */
 };
 
 /* mm to points. */
@@ -28,6 +29,10 @@ static inline double notice_pt(double mm)
 {
     return mm * NOTICE_PT_PER_MM;
 }
+
+/* The code points of utf8[0..len) (selectors and marks included): no character of the
+ * template's fonts is wider than 1 em, so a text of n code points needs at most n em. */
+size_t notice_code_points(const char *utf8, size_t len);
 
 /* Shapes text and draws it with its left end at x, its line top at top (points). A
  * character no font has is KG_ERR_LAYOUT. */
@@ -43,9 +48,16 @@ kg_err notice_join_address(strbuf *out, const notice_data *data);
 kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row,
                      strbuf *out);
 
-/* Draws the address block (postal code, mark, address, name, barcode). */
+/* Draws the address block's mark (転送不要) and its frame: fixed, in the office layer. */
+kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf);
+
+/* Draws the rest of the address block (postal code, address, name, barcode). */
 kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_data *data,
                            kg_errbuf *errbuf);
+
+/* The user font whose glyphs are the barcode's four bar shapes (a Type 3 font in the
+ * PDF); NULL when Cairo cannot create it. The caller destroys it. */
+cairo_font_face_t *notice_bar_font_new(void);
 
 /* Checks at painter creation that the address block fits the window (file:line). */
 kg_err notice_check_address_block(const notice_template *tmpl, kg_errbuf *errbuf);

@@ -7,7 +7,8 @@
 #   sample: kigen sample --residents 1000000 into the database and as CSV
 #   run:    kigen run on that city vs raw reads of its scan query
 #   xlsx:   kigen export of 1,000,000 ledger rows vs Python XlsxWriter (BENCH_XLSX_ROWS)
-#   BENCH_ONLY=xlsx runs only the last section
+#   render: kigen's print files of 20,000 notices, 1 and 2 threads, vs Python ReportLab
+#   BENCH_ONLY=xlsx or BENCH_ONLY=render runs only that section
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,8 +23,10 @@ PSQL="psql -X -q -v ON_ERROR_STOP=1"
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l; }
 rate() { echo "$1 / $2" | bc; }
+# whether a section runs: all of them, or only BENCH_ONLY's
+section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
-if [ "${BENCH_ONLY:-}" != xlsx ]; then
+if section load; then
 
 echo "== bench: $RESIDENTS residents (seed 1)"
 t0=$(now)
@@ -163,6 +166,7 @@ fi
 # notice per resident), the notices spread over 250 run dates of 2026. Both writers read
 # the rows of the same query (kigen's Notices sheet, `kigen export --notices-sql`) and
 # are timed end to end (query included) with /usr/bin/time (wall clock, peak RSS).
+if section xlsx; then
 XLSX_ROWS=${BENCH_XLSX_ROWS:-1000000}
 XLSX_RESIDENTS=$(((XLSX_ROWS + 1) / 2))
 export PGDATABASE=kigen_bench_xlsx
@@ -233,3 +237,88 @@ printf '%-52s %10s %10.2f %12s %10s %10s\n' "kigen export --no-forecast (five sh
 printf 'ratio kigen / Python rows/s: %.2f with the forecast, %.2f without (target >= 4); peak RSS %s MB (target < 50)\n' \
     "$(echo "$py_secs / $kg_secs" | bc -l)" "$(echo "$py_secs / $nf_secs" | bc -l)" "$((kg_kb / 1024))"
 rm -rf "$WORK/xlsx"
+fi
+
+# ---- the print files (issue 5): kigen's renderer vs Python ReportLab ------------------
+# Database kigen_bench_render: a city of BENCH_RENDER_RESIDENTS (default 374,000, seed 1,
+# as of 2026-12-01) whose first run, on BENCH_RENDER_DATE (default 2027-02-15: a catch-up
+# night eleven weeks after the city's date), records 20,009 notices: the smallest such city
+# with at least 20,000 on one night. The run is recorded once (max_pages 1000); the date
+# is then run again, which rewrites its print files from the ledger, with render_threads
+# 1 and 2. kigen is timed by the run's `print:` log line (the rendering alone, not the
+# CSV files, workbook and forecast that a re-run also writes); the baseline,
+# scripts/notice_reportlab.py, draws the same notices into the same files and times
+# itself the same way (database reads included, Python's start-up not).
+if section render; then
+RENDER_RESIDENTS=${BENCH_RENDER_RESIDENTS:-374000}
+RENDER_DATE=${BENCH_RENDER_DATE:-2027-02-15}
+RENDER="$WORK/render"
+export PGDATABASE=kigen_bench_render
+sh "$ROOT/scripts/db.sh" recreate kigen_bench_render >/dev/null
+"$KIGEN" -q db migrate
+rm -rf "$RENDER"
+mkdir -p "$RENDER/reportlab"
+echo
+echo "== bench: print files, a city of $RENDER_RESIDENTS residents, run of $RENDER_DATE"
+"$KIGEN" -q sample --residents "$RENDER_RESIDENTS" --seed 1
+for threads in 1 2; do
+    # the notice page alone, as the baseline draws it (the enclosed form is a second page
+    # that ReportLab would have to draw too); the night's inquiries are print files too
+    printf 'max_pages = 1000\nrender_threads = %s\nenclosure_template = none\n' "$threads" \
+        >"$RENDER/threads$threads.conf"
+done
+# exit status 1: finished with exclusions (a success)
+(cd "$ROOT" && "$KIGEN" run --date "$RENDER_DATE" --out "$RENDER/out" \
+    --config "$RENDER/threads2.conf") >"$RENDER/record.txt" 2>"$RENDER/record.log" ||
+    [ $? -eq 1 ]
+head -1 "$RENDER/record.txt"
+# the timed re-runs should not meet autovacuum or the writeback of the recording run
+$PSQL -c "VACUUM ANALYZE"
+sync
+notices=$($PSQL -At -c "SELECT count(*) FROM kigen.notices WHERE run_date = '$RENDER_DATE'")
+
+# "print: F files, P pages in S s (R pages/s, T threads, C s CPU)" of a re-run
+render_kigen() {
+    (cd "$ROOT" && "$KIGEN" run --date "$RENDER_DATE" --out "$RENDER/out" \
+        --config "$RENDER/threads$1.conf") >/dev/null 2>"$RENDER/threads$1.log" || [ $? -eq 1 ]
+    set -- $(grep 'print: ' "$RENDER/threads$1.log" | sed 's/.*print: //; s/[(),]/ /g')
+    files=$1 pages=$3 secs=$6 cpu=${12}
+    bytes=$(cat "$RENDER/out/$RENDER_DATE"/notices-*.pdf "$RENDER/out/$RENDER_DATE"/forms-*.pdf |
+        wc -c)
+    digest=$(cat "$RENDER/out/$RENDER_DATE"/notices-*.pdf "$RENDER/out/$RENDER_DATE"/forms-*.pdf |
+        sha256sum | cut -c1-16)
+}
+render_kigen 2 # warm-up: the first re-run after the recording is slower (caches)
+render_kigen 1
+k1_files=$files k1_pages=$pages k1_secs=$secs k1_cpu=$cpu k1_bytes=$bytes k1_digest=$digest
+render_kigen 2
+k2_files=$files k2_pages=$pages k2_secs=$secs k2_cpu=$cpu k2_bytes=$bytes k2_digest=$digest
+
+/usr/bin/python3 "$ROOT/scripts/notice_reportlab.py" "$ROOT/templates/notice.tmpl" \
+    "$RENDER_DATE" "$RENDER/reportlab" "$KIGEN" >"$RENDER/reportlab.txt"
+set -- $(sed 's/.*reportlab: //; s/[(),]/ /g' "$RENDER/reportlab.txt")
+rl_files=$1 rl_pages=$3 rl_secs=$6 rl_cpu=${10}
+rl_bytes=$(cat "$RENDER/reportlab"/*.pdf | wc -c)
+
+printf '\n%-44s %7s %8s %9s %10s %13s %11s\n' "print files ($notices notices)" "files" "pages" \
+    "seconds" "pages/s" "pages/CPU s" "bytes/page"
+line() {
+    printf '%-44s %7s %8s %9.2f %10s %13s %11s\n' "$1" "$2" "$3" "$4" "$(rate "$3" "$4")" \
+        "$(rate "$3" "$5")" "$(rate "$6" "$3")"
+}
+line "Python ReportLab, every page drawn (baseline)" "$rl_files" "$rl_pages" "$rl_secs" \
+    "$rl_cpu" "$rl_bytes"
+line "kigen, render_threads 1" "$k1_files" "$k1_pages" "$k1_secs" "$k1_cpu" "$k1_bytes"
+line "kigen, render_threads 2" "$k2_files" "$k2_pages" "$k2_secs" "$k2_cpu" "$k2_bytes"
+# pages per CPU second: what the machine's other load does not change (the wall clock does)
+printf 'ratio kigen 1 thread / ReportLab pages/s: %.2f (target >= 5); per CPU second: %.2f\n' \
+    "$(echo "($k1_pages / $k1_secs) / ($rl_pages / $rl_secs)" | bc -l)" \
+    "$(echo "($k1_pages / $k1_cpu) / ($rl_pages / $rl_cpu)" | bc -l)"
+printf 'ratio kigen 2 threads / 1 thread pages/s: %.2f (target near 2); CPU per page: %.2f\n' \
+    "$(echo "($k2_pages / $k2_secs) / ($k1_pages / $k1_secs)" | bc -l)" \
+    "$(echo "($k2_cpu / $k2_pages) / ($k1_cpu / $k1_pages)" | bc -l)"
+printf 'ratio bytes/page kigen / ReportLab: %.2f (target <= 1); 1 and 2 threads, same bytes: %s\n' \
+    "$(echo "($k1_bytes / $k1_pages) / ($rl_bytes / $rl_pages)" | bc -l)" \
+    "$([ "$k1_digest" = "$k2_digest" ] && echo yes || echo NO)"
+rm -rf "$RENDER/out" "$RENDER/reportlab"
+fi

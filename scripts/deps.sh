@@ -10,7 +10,7 @@ libcairo2-dev libharfbuzz-dev libfreetype-dev
 libxlsxwriter-dev zlib1g-dev libcunit1-dev
 fonts-ipaexfont fonts-ipamj-mincho
 poppler-utils bc
-libzint-dev python3-openpyxl python3-xlsxwriter python3-psycopg2 time
+libzint-dev python3-openpyxl python3-xlsxwriter python3-psycopg2 python3-reportlab time
 zbar-tools"
 
 missing=""

@@ -69,5 +69,6 @@ int tests_register_export_db(void);
 int tests_register_forecast_db(void);
 int tests_register_control_no(void);
 int tests_register_forms_db(void);
+int tests_register_notice_barcode(void);
 
 #endif

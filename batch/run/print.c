@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cairo-pdf.h>
@@ -56,10 +57,11 @@ typedef struct print_shared {
     char **files;   /* file names, in order */
     bool *is_forms; /* files[i] holds inquiries (forms-*.pdf), not notices */
     size_t file_count;
-    size_t next;      /* guarded by lock */
-    kg_err err;       /* guarded by lock: the first failure */
-    kg_errbuf errbuf; /* guarded by lock */
-    long pages;       /* guarded by lock */
+    size_t next;        /* guarded by lock */
+    kg_err err;         /* guarded by lock: the first failure */
+    kg_errbuf errbuf;   /* guarded by lock */
+    long pages;         /* guarded by lock */
+    double cpu_seconds; /* guarded by lock: the workers' CPU time, added as each ends */
     pthread_mutex_t lock;
 } print_shared;
 
@@ -68,15 +70,19 @@ typedef struct print_worker {
     pthread_t thread;
 } print_worker;
 
-/* The PDF stream's sink: the temporary file, and the first write error. */
+/* The PDF stream's sink: the temporary file, a buffer (Cairo hands over the stream a few
+ * bytes at a time: dozens of pieces per page), and the first write error. */
+#define SINK_BUFFER_BYTES (64 * 1024)
+
 typedef struct pdf_sink {
     int fd;
     int write_errno;
+    size_t used; /* bytes waiting in buffer */
+    unsigned char buffer[SINK_BUFFER_BYTES];
 } pdf_sink;
 
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+static void sink_write_all(pdf_sink *sink, const unsigned char *data, size_t length)
 {
-    pdf_sink *sink = closure;
     while (length > 0 && sink->write_errno == 0) {
         ssize_t written = write(sink->fd, data, length);
         if (written < 0 && errno == EINTR)
@@ -86,7 +92,28 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
             break;
         }
         data += written;
-        length -= (unsigned int)written;
+        length -= (size_t)written;
+    }
+}
+
+/* Writes what the buffer holds; false (write_errno set) on a write error. */
+static bool sink_flush(pdf_sink *sink)
+{
+    sink_write_all(sink, sink->buffer, sink->used);
+    sink->used = 0;
+    return sink->write_errno == 0;
+}
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    pdf_sink *sink = closure;
+    if (sink->used + length > SINK_BUFFER_BYTES && !sink_flush(sink))
+        return CAIRO_STATUS_WRITE_ERROR;
+    if (length >= SINK_BUFFER_BYTES)
+        sink_write_all(sink, data, length);
+    else {
+        memcpy(sink->buffer + sink->used, data, length);
+        sink->used += length;
     }
     return sink->write_errno == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
@@ -229,7 +256,7 @@ static kg_err render_file(db_conn *conn, const painters *with, const print_job *
     kg_err err = db_query(conn, forms ? form_rows_sql : file_rows_sql, 2, params, errbuf, &result);
     if (err == KG_OK)
         err = outputs_temp_path(job->dir, name, temp, sizeof(temp), errbuf);
-    pdf_sink sink = {.fd = -1};
+    pdf_sink sink = {.fd = -1}; /* 64 KiB on the worker's stack */
     if (err == KG_OK) {
         sink.fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (sink.fd < 0)
@@ -251,6 +278,7 @@ static kg_err render_file(db_conn *conn, const painters *with, const print_job *
         cairo_surface_finish(surface);
         cairo_status_t status = cairo_surface_status(surface);
         cairo_surface_destroy(surface);
+        sink_flush(&sink);
         if (err == KG_OK && sink.write_errno != 0)
             err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", temp,
                           strerror(sink.write_errno));
@@ -320,6 +348,12 @@ static void *worker_main(void *arg)
     notice_painter_free(with.enclosure);
     notice_painter_free(with.inquiry);
     db_close(conn);
+    struct timespec cpu;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0) {
+        pthread_mutex_lock(&shared->lock);
+        shared->cpu_seconds += (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
+        pthread_mutex_unlock(&shared->lock);
+    }
     return NULL;
 }
 
@@ -394,6 +428,7 @@ kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errb
     totals->files = (long)shared.file_count;
     totals->pages = shared.pages;
     totals->threads = (int)started;
+    totals->cpu_seconds = shared.cpu_seconds;
     for (size_t idx = 0; idx < shared.file_count; idx++)
         free(shared.files[idx]);
     free(shared.files);

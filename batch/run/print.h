@@ -31,7 +31,8 @@ typedef struct print_job {
 typedef struct print_totals {
     long files;
     long pages;
-    int threads; /* workers used */
+    int threads;        /* workers used */
+    double cpu_seconds; /* CPU time of the workers (user and system), summed */
 } print_totals;
 
 /* Renders every print file of the run date. The first failure (a notice that does not
