@@ -144,6 +144,19 @@ t0=$(now)
 t1=$(now)
 next_secs=$(elapsed "$t0" "$t1")
 
+# the whole city on the night after (--whole-city): the per-row cost of scan, rules and
+# ledger once the night's fixed costs (a durable ledger transaction, the fsynced files)
+# are spread over every resident, against the single-row read of the same rows
+WHOLE_DATE=$(date -d "$NEXT_DATE + 1 day" +%F)
+t0=$(now)
+whole_rows=$("$ROWREAD" "$SCAN_CREATE; INSERT INTO pg_temp.scan_residents SELECT resident_id FROM kigen.residents; ANALYZE pg_temp.scan_residents" "$SCAN_SQL")
+t1=$(now)
+whole_raw=$(elapsed "$t0" "$t1")
+t0=$(now)
+"$KIGEN" -q run --date "$WHOLE_DATE" --out "$WORK/run" --no-render --whole-city >/dev/null || true
+t1=$(now)
+whole_secs=$(elapsed "$t0" "$t1")
+
 printf '\n%-56s %10s %10s %12s\n' "nightly run ($RESIDENTS residents)" "rows" "seconds" "rows/s"
 printf '%-56s %10s %10.2f %12s\n' "DBA query (5th birthday by date arithmetic), $RUN_DATE" "$dba_rows" "$dba_secs" "$(rate "$dba_rows" "$dba_secs")"
 printf '%-56s %10s %10.2f %12s\n' "raw read $RUN_DATE: psql COPY of the scan to /dev/null" "$first_rows" "$first_copy" "$(rate "$first_rows" "$first_copy")"
@@ -152,10 +165,14 @@ printf '%-56s %10s %10.2f %12s\n' "kigen run $RUN_DATE (first run: catch-up)" "$
 printf '%-56s %10s %10.2f %12s\n' "raw read $NEXT_DATE: psql COPY of the scan to /dev/null" "$single_rows" "$copy_secs" "$(rate "$single_rows" "$copy_secs")"
 printf '%-56s %10s %10.2f %12s\n' "raw read $NEXT_DATE: libpq single-row mode" "$single_rows" "$single_secs" "$(rate "$single_rows" "$single_secs")"
 printf '%-56s %10s %10.2f %12s\n' "kigen run $NEXT_DATE (the next night)" "$single_rows" "$next_secs" "$(rate "$single_rows" "$next_secs")"
+printf '%-56s %10s %10.2f %12s\n' "raw read, whole city: libpq single-row mode" "$whole_rows" "$whole_raw" "$(rate "$whole_rows" "$whole_raw")"
+printf '%-56s %10s %10.2f %12s\n' "kigen run $WHOLE_DATE --whole-city" "$whole_rows" "$whole_secs" "$(rate "$whole_rows" "$whole_secs")"
 printf 'first night: run / faster raw read %.2f (target >= 0.7); DBA query / run %.2f (target >= 2)\n' \
     "$(echo "$first_faster / $run_secs" | bc -l)" "$(echo "$dba_secs / $run_secs" | bc -l)"
 printf 'next night:  run / faster raw read %.2f (target >= 0.7); DBA query / run %.2f (target >= 2)\n' \
     "$(echo "$faster / $next_secs" | bc -l)" "$(echo "$dba_secs / $next_secs" | bc -l)"
+printf 'whole city:  run / single-row read %.2f (the per-row cost, fixed costs spread)\n' \
+    "$(echo "$whole_raw / $whole_secs" | bc -l)"
 head -1 "$WORK/run-first.txt"
 head -1 "$WORK/run-next.txt"
 fi
