@@ -121,12 +121,12 @@ static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *
                                 problem[0] != '\0' ? problem : NULL};
         err = db_query(conn, insert_inquiry_sql, 14, values, errbuf, NULL);
     }
-    db_result_free(pending);
     char per_file[16];
     snprintf(per_file, sizeof(per_file), "%d", setup->max_pages > 0 ? setup->max_pages : 1);
     const char *place_params[] = {run_text, per_file};
-    if (err == KG_OK)
+    if (err == KG_OK && db_result_rows(pending) > 0) /* most nights have no request */
         err = db_query(conn, place_inquiries_sql, 2, place_params, errbuf, NULL);
+    db_result_free(pending);
     return err;
 }
 
