@@ -50,10 +50,11 @@ typedef enum tally_kind { TALLY_NONE = 0, TALLY_NOTICES = 1, TALLY_EXCLUDED = 2 
 
 typedef struct sheet_spec {
     const char *name;
-    tally_kind tally;  /* what its rows add to the Summary */
-    const char *note;  /* second row: what the sheet holds */
-    const char *empty; /* the row written when the period has none */
-    const char *query; /* COPY text rows, columns as below */
+    tally_kind tally;        /* what its rows add to the Summary */
+    const char *note;        /* second row: what the sheet holds */
+    const char *empty;       /* the row written when the period has none */
+    const char *query;       /* COPY text rows, columns as below (a period of days) */
+    const char *night_query; /* the same for a period of one run date; NULL: query */
     const column_spec *columns;
     int column_count;
 } sheet_spec;
@@ -71,47 +72,55 @@ static kg_err xlsx_fail(lxw_error lxw_err, const char *what, const char *path, k
 
 /* ---- the queries: every one reads the period from pg_temp.export_params ----------- */
 
-/* The period as two one-row subqueries (init plans), not a join: the planner then takes
- * the run date index and index lookups for one night (30 ms instead of 1.4 s on a city
- * of 1,000,000 with 80,000 notices in the ledger), and stays within 20% of the hash
- * joins for a whole year. */
+/* Two forms of each query. A period of one run date (a run's workbook, a one-day export)
+ * reads the period as two one-row subqueries (init plans): the planner then takes the run
+ * date index and index lookups (30 ms instead of 1.4 s for a night on a city of
+ * 1,000,000). A longer period joins the period's row: hash joins, 20% faster than the
+ * lookups for a year of 1,000,000 rows. */
 #define IN_PERIOD(column)                                                                          \
     column " BETWEEN (SELECT p.from_date FROM pg_temp.export_params p) AND (SELECT p.to_date "     \
            "FROM pg_temp.export_params p) "
+#define JOIN_PERIOD(column)                                                                        \
+    "JOIN pg_temp.export_params p ON " column " BETWEEN p.from_date AND p.to_date "
 
-static const char notices_sql[] =
-    "SELECT n.notice_no, n.run_date, n.resident_id, coalesce(n.family_name, r.family_name) || "
-    "'　' || coalesce(n.given_name, r.given_name), coalesce(n.postal_code, r.postal_code), "
-    "n.office_code, nc.certificate_id, c.type, nc.expiry, nc.window_open, "
-    "nc.cause, n.file, n.page FROM kigen.notices n "
-    "JOIN kigen.notice_certificates nc ON nc.notice_no = n.notice_no "
-    "JOIN kigen.certificates c ON c.certificate_id = nc.certificate_id "
+#define NOTICES_FROM                                                                               \
+    "SELECT n.notice_no, n.run_date, n.resident_id, coalesce(n.family_name, r.family_name) || "    \
+    "'　' || coalesce(n.given_name, r.given_name), coalesce(n.postal_code, r.postal_code), "      \
+    "n.office_code, nc.certificate_id, c.type, nc.expiry, nc.window_open, "                        \
+    "nc.cause, n.file, n.page FROM kigen.notices n "                                               \
+    "JOIN kigen.notice_certificates nc ON nc.notice_no = n.notice_no "                             \
+    "JOIN kigen.certificates c ON c.certificate_id = nc.certificate_id "                           \
     "JOIN kigen.residents r ON r.resident_id = n.resident_id "
-    "WHERE " IN_PERIOD("n.run_date") "ORDER BY n.notice_no, nc.certificate_id";
+#define NOTICES_ORDER "ORDER BY n.notice_no, nc.certificate_id"
+static const char notices_sql[] = NOTICES_FROM JOIN_PERIOD("n.run_date") NOTICES_ORDER;
+static const char notices_night_sql[] = NOTICES_FROM "WHERE " IN_PERIOD("n.run_date") NOTICES_ORDER;
 
-#define PERIOD_RUNS                                                                                \
-    "JOIN kigen.runs ru ON ru.run_id = e.run_id AND ru.status IN ('recorded', 'done') "            \
-    "AND " IN_PERIOD("ru.run_date")
+#define RUNS_OF(period)                                                                            \
+    "JOIN kigen.runs ru ON ru.run_id = e.run_id AND ru.status IN ('recorded', 'done') " period
 
-static const char excluded_sql[] =
-    "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "
-    "r.postal_code, e.certificate_id, c.type, e.expiry, e.reason, e.detail "
-    "FROM kigen.exclusions e " PERIOD_RUNS
-    "JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "
-    "JOIN kigen.residents r ON r.resident_id = e.resident_id "
-    "ORDER BY ru.run_date, e.resident_id, e.certificate_id";
+#define EXCLUDED_SQL(runs)                                                                         \
+    "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "   \
+    "r.postal_code, e.certificate_id, c.type, e.expiry, e.reason, e.detail "                       \
+    "FROM kigen.exclusions e " runs                                                                \
+    "JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "                            \
+    "JOIN kigen.residents r ON r.resident_id = e.resident_id "                                     \
+    "ORDER BY ru.run_date, e.resident_id, e.certificate_id"
+static const char excluded_sql[] = EXCLUDED_SQL(RUNS_OF(JOIN_PERIOD("ru.run_date")));
+static const char excluded_night_sql[] = EXCLUDED_SQL(RUNS_OF("AND " IN_PERIOD("ru.run_date")));
 
-static const char movers_sql[] =
-    "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "
-    "r.postal_code, e.certificate_id, c.type, e.expiry, m.moved_on, "
-    "CASE m.kind WHEN 'in' THEN 'in (転入)' WHEN 'within' THEN 'within (転居)' END, e.detail "
-    "FROM kigen.exclusions e " PERIOD_RUNS
-    "JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "
-    "JOIN kigen.residents r ON r.resident_id = e.resident_id "
-    "LEFT JOIN LATERAL (SELECT mv.moved_on, mv.kind FROM kigen.moves mv WHERE mv.resident_id "
-    "= e.resident_id AND mv.kind <> 'out' AND mv.moved_on <= ru.run_date ORDER BY mv.moved_on "
-    "DESC, mv.kind LIMIT 1) m ON true WHERE e.reason = 'recent_mover' "
-    "ORDER BY ru.run_date, e.resident_id, e.certificate_id";
+#define MOVERS_SQL(runs)                                                                           \
+    "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "   \
+    "r.postal_code, e.certificate_id, c.type, e.expiry, m.moved_on, "                              \
+    "CASE m.kind WHEN 'in' THEN 'in (転入)' WHEN 'within' THEN 'within (転居)' END, e.detail " \
+    "FROM kigen.exclusions e " runs                                                                \
+    "JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "                            \
+    "JOIN kigen.residents r ON r.resident_id = e.resident_id "                                     \
+    "LEFT JOIN LATERAL (SELECT mv.moved_on, mv.kind FROM kigen.moves mv WHERE mv.resident_id "     \
+    "= e.resident_id AND mv.kind <> 'out' AND mv.moved_on <= ru.run_date ORDER BY mv.moved_on "    \
+    "DESC, mv.kind LIMIT 1) m ON true WHERE e.reason = 'recent_mover' "                            \
+    "ORDER BY ru.run_date, e.resident_id, e.certificate_id"
+static const char movers_sql[] = MOVERS_SQL(RUNS_OF(JOIN_PERIOD("ru.run_date")));
+static const char movers_night_sql[] = MOVERS_SQL(RUNS_OF("AND " IN_PERIOD("ru.run_date")));
 
 /* The forms of the period's run dates (D44): their state now, and a status as of the
  * period's end (first that applies; overdue after export_params.overdue_days, D58). */
@@ -185,24 +194,26 @@ static const column_spec form_columns[] = {
 
 static const sheet_spec data_sheets[] = {
     {"Notices", TALLY_NOTICES,
-     "One row per noticed certificate (file and page are empty until the PDF "
-     "renderer fills them).",
-     "(no notices in this period)", notices_sql, notice_columns, COUNT_OF(notice_columns)},
+     "One row per noticed certificate, with the print file and page of its notice.",
+     "(no notices in this period)", notices_sql, notices_night_sql, notice_columns,
+     COUNT_OF(notice_columns)},
     {"Excluded", TALLY_EXCLUDED,
      "One row per due certificate that got no notice, with its reason (domain.md "
      "N4) and the detail for the clerk.",
-     "(no exclusions in this period)", excluded_sql, excluded_columns, COUNT_OF(excluded_columns)},
+     "(no exclusions in this period)", excluded_sql, excluded_night_sql, excluded_columns,
+     COUNT_OF(excluded_columns)},
     {"Recent movers", TALLY_NONE,
      "recent_mover exclusions for the counter's follow-up (N5): the latest "
      "move in or within the city on or before the run date.",
-     "(no recent movers in this period)", movers_sql, mover_columns, COUNT_OF(mover_columns)},
+     "(no recent movers in this period)", movers_sql, movers_night_sql, mover_columns,
+     COUNT_OF(mover_columns)},
     {"Forms", TALLY_NONE,
      "One row per proxy form (照会書兼回答書) of the period's runs: enclosed with a notice, "
      "or an inquiry mailed for a proxy request. Returns, scans and voids as the ledger holds "
      "them when written; the status as of the period's end (an inquiry form is overdue when "
      "not answered more than form_overdue_days days after its run date; an enclosed form "
      "is never overdue, it expires).",
-     "(no forms in this period)", forms_sql, form_columns, COUNT_OF(form_columns)},
+     "(no forms in this period)", forms_sql, NULL, form_columns, COUNT_OF(form_columns)},
 };
 
 typedef struct summary_tally summary_tally;
@@ -327,7 +338,10 @@ static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const 
     lxw_worksheet *sheet = NULL;
     kg_err err = sheet_start(writer, spec, spec->name, &sheet, errbuf);
     char copy_sql[4096];
-    snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT", spec->query);
+    const xlsx_audit_request *request = writer->request;
+    const char *query =
+        request->from == request->to && spec->night_query != NULL ? spec->night_query : spec->query;
+    snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT", query);
     if (err == KG_OK)
         err = db_copy_out_begin(conn, copy_sql, errbuf);
     strbuf row_buf;

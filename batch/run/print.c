@@ -17,6 +17,7 @@
 
 #include "../db/db.h"
 #include "outputs.h"
+#include "pdf_file.h"
 #include "render/notice.h"
 
 #define PATH_CAP 4096
@@ -69,54 +70,6 @@ typedef struct print_worker {
     print_shared *shared;
     pthread_t thread;
 } print_worker;
-
-/* The PDF stream's sink: the temporary file, a buffer (Cairo hands over the stream a few
- * bytes at a time: dozens of pieces per page), and the first write error. */
-#define SINK_BUFFER_BYTES (64 * 1024)
-
-typedef struct pdf_sink {
-    int fd;
-    int write_errno;
-    size_t used; /* bytes waiting in buffer */
-    unsigned char buffer[SINK_BUFFER_BYTES];
-} pdf_sink;
-
-static void sink_write_all(pdf_sink *sink, const unsigned char *data, size_t length)
-{
-    while (length > 0 && sink->write_errno == 0) {
-        ssize_t written = write(sink->fd, data, length);
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written <= 0) {
-            sink->write_errno = written < 0 ? errno : ENOSPC;
-            break;
-        }
-        data += written;
-        length -= (size_t)written;
-    }
-}
-
-/* Writes what the buffer holds; false (write_errno set) on a write error. */
-static bool sink_flush(pdf_sink *sink)
-{
-    sink_write_all(sink, sink->buffer, sink->used);
-    sink->used = 0;
-    return sink->write_errno == 0;
-}
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    pdf_sink *sink = closure;
-    if (sink->used + length > SINK_BUFFER_BYTES && !sink_flush(sink))
-        return CAIRO_STATUS_WRITE_ERROR;
-    if (length >= SINK_BUFFER_BYTES)
-        sink_write_all(sink, data, length);
-    else {
-        memcpy(sink->buffer + sink->used, data, length);
-        sink->used += length;
-    }
-    return sink->write_errno == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
 
 /* "type,expiry,window,cause;..." into certs (type and cause point into text, which is
  * modified). False when malformed. */
@@ -250,48 +203,20 @@ static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const
 static kg_err render_file(db_conn *conn, const painters *with, const print_job *job,
                           const char *name, bool forms, long *pages, kg_errbuf *errbuf)
 {
-    char date[KDATE_ISO_LEN + 1], temp[PATH_CAP], created[40];
+    char date[KDATE_ISO_LEN + 1];
     const char *params[] = {kdate_format(job->run_date, date), name};
     db_result *result = NULL;
     kg_err err = db_query(conn, forms ? form_rows_sql : file_rows_sql, 2, params, errbuf, &result);
-    if (err == KG_OK)
-        err = outputs_temp_path(job->dir, name, temp, sizeof(temp), errbuf);
-    pdf_sink sink = {.fd = -1}; /* 64 KiB on the worker's stack */
+    const notice_template *tmpl = forms ? job->templates->inquiry : job->templates->notice;
+    pdf_file file; /* 64 KiB on the worker's stack */
     if (err == KG_OK) {
-        sink.fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (sink.fd < 0)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", temp,
-                          strerror(errno));
+        err = pdf_file_open(&file, job->dir, name, tmpl->page_width * NOTICE_PT_PER_MM,
+                            tmpl->page_height * NOTICE_PT_PER_MM, job->run_date, errbuf);
+        if (err == KG_OK)
+            err = forms ? draw_inquiries(with->inquiry, file.surface, result, job->run_date, errbuf)
+                        : draw_notices(with, file.surface, result, job->run_date, name, errbuf);
+        err = pdf_file_close(&file, err, errbuf);
     }
-    if (err == KG_OK) {
-        const notice_template *tmpl = forms ? job->templates->inquiry : job->templates->notice;
-        cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
-            sink_write, &sink, tmpl->page_width * NOTICE_PT_PER_MM,
-            tmpl->page_height * NOTICE_PT_PER_MM);
-        /* the same bytes on every re-run: the date is the run date's, not the clock's */
-        snprintf(created, sizeof(created), "%sT00:00:00+09:00", date);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, name);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "kigen");
-        err = forms ? draw_inquiries(with->inquiry, surface, result, job->run_date, errbuf)
-                    : draw_notices(with, surface, result, job->run_date, name, errbuf);
-        cairo_surface_finish(surface);
-        cairo_status_t status = cairo_surface_status(surface);
-        cairo_surface_destroy(surface);
-        sink_flush(&sink);
-        if (err == KG_OK && sink.write_errno != 0)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", temp,
-                          strerror(sink.write_errno));
-        else if (err == KG_OK && status != CAIRO_STATUS_SUCCESS)
-            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to finish '%s': %s", temp,
-                          cairo_status_to_string(status));
-    }
-    if (sink.fd >= 0 && close(sink.fd) != 0 && err == KG_OK)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to close '%s': %s", temp, strerror(errno));
-    if (err == KG_OK)
-        err = outputs_adopt_file(job->dir, name, errbuf);
-    else if (sink.fd >= 0)
-        unlink(temp);
     if (err == KG_OK)
         *pages = db_result_rows(result) * (!forms && with->enclosure != NULL ? 2 : 1);
     db_result_free(result);
