@@ -102,6 +102,46 @@ static kg_err fit_name(notice_painter *painter, double width, double *size, bool
                          addr->name_min_size, width, size, fits);
 }
 
+/* The address in painter->joined, broken into painter->lines for the block: on one line
+ * when it fits there; otherwise with the building and room (address2) starting a line of
+ * their own when that fits the block's lines (a line break inside a building's name reads
+ * badly); otherwise wrapped where the line breaking rules allow. *fits: within `lines`. */
+static kg_err address_lines(notice_painter *painter, const notice_data *data, double width,
+                            bool *fits)
+{
+    const template_address *addr = &painter->tmpl->address;
+    kg_err err = notice_join_address(&painter->joined, data);
+    if (err == KG_OK)
+        err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
+                               addr->size, width, (size_t)addr->lines, &painter->lines);
+    if (err != KG_OK)
+        return err;
+    *fits = !painter->lines.overflow;
+    if (painter->lines.count <= 1 || data->address2[0] == '\0')
+        return KG_OK;
+    strbuf_reset(&painter->joined); /* address and banchi, then address2 on a new line */
+    err = strbuf_append_str(&painter->joined, data->address);
+    if (err == KG_OK)
+        err = strbuf_append_str(&painter->joined, data->banchi);
+    if (err == KG_OK)
+        err = strbuf_append_char(&painter->joined, '\n');
+    if (err == KG_OK)
+        err = strbuf_append_str(&painter->joined, data->address2);
+    if (err == KG_OK)
+        err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
+                               addr->size, width, (size_t)addr->lines, &painter->lines);
+    if (err == KG_OK && !painter->lines.overflow) {
+        *fits = true;
+        return KG_OK;
+    }
+    err = notice_join_address(&painter->joined, data); /* back to the joined form */
+    if (err == KG_OK)
+        err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
+                               addr->size, width, (size_t)addr->lines, &painter->lines);
+    *fits = err == KG_OK && !painter->lines.overflow;
+    return err;
+}
+
 bool notice_address_fits(notice_painter *painter, const notice_data *data, char *problem,
                          size_t cap)
 {
@@ -127,10 +167,10 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
     size_t per_line = (size_t)(b.width / addr->size);
     if (err == KG_OK && per_line > 1 && chars <= (per_line - 1) * (size_t)addr->lines)
         return true;
+    bool fits_lines = false;
     if (err == KG_OK)
-        err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
-                               addr->size, b.width, (size_t)addr->lines, &painter->lines);
-    if (err != KG_OK || painter->lines.overflow) {
+        err = address_lines(painter, data, b.width, &fits_lines);
+    if (err != KG_OK || !fits_lines) {
         snprintf(problem, cap,
                  "the address does not fit the envelope window in %d lines (%zu characters): "
                  "address it by hand",
@@ -274,12 +314,10 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     kg_err err =
         notice_draw_line(painter, cr, postal, strlen(postal), addr->size, b.x, top, errbuf);
     top += addr->size * LINE_ADVANCE;
+    bool address_fits = true;
     if (err == KG_OK)
-        err = notice_join_address(&painter->joined, data);
-    if (err == KG_OK)
-        err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
-                               addr->size, b.width, (size_t)addr->lines, &painter->lines);
-    if (err == KG_OK && painter->lines.overflow)
+        err = address_lines(painter, data, b.width, &address_fits);
+    if (err == KG_OK && !address_fits)
         err = kg_fail(errbuf, KG_ERR_LAYOUT,
                       "notice %s: the address does not fit the window in %d lines", data->notice_no,
                       addr->lines);

@@ -226,7 +226,8 @@ static void a_notice_page_holds_name_dates_and_number(void)
     contains(text, "佐藤"); /* pdftotext splits the name at its ideographic space */
     contains(text, "一郎 様");
     contains(text, "〒220-1013");
-    contains(text, "神奈川県架空市中央区本町3丁目30-8");
+    /* two lines: the building and room start a line of their own rather than breaking */
+    contains(text, "神奈川県架空市中央区本町3丁目30-8\n郵便ビル403号\n");
     contains(text, "転送不要");
     contains(text, "令和9年2月10日");      /* the expiry in 和暦 */
     contains(text, "令和8年11月11日から"); /* the window */
