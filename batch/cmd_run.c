@@ -310,6 +310,33 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
 }
 
 /* The print files of the run, from its ledger, on all cores (or render_threads). */
+/* A notice or inquiry whose office code is missing or not in offices.csv names no
+ * counter (its sender block is blank): said once a run, for the clerk to fix the data. */
+static kg_err warn_unknown_offices(const cmd_context *ctx, db_conn *conn, kdate run_date,
+                                   kg_errbuf *errbuf)
+{
+    char date[KDATE_ISO_LEN + 1];
+    const char *params[] = {kdate_format(run_date, date)};
+    db_result *result = NULL;
+    kg_err err =
+        db_query(conn,
+                 "SELECT (SELECT count(*) FROM kigen.notices n WHERE n.run_date = $1::date "
+                 "AND NOT EXISTS (SELECT 1 FROM kigen.offices o WHERE o.office_code = "
+                 "n.office_code)) + (SELECT count(*) FROM kigen.forms f WHERE "
+                 "f.run_date = $1::date AND f.kind = 'inquiry' AND f.file IS NOT NULL "
+                 "AND NOT EXISTS (SELECT 1 FROM kigen.offices o WHERE o.office_code = "
+                 "f.office_code))",
+                 1, params, errbuf, &result);
+    long unknown = err == KG_OK ? strtol(db_result_value(result, 0, 0), NULL, 10) : 0;
+    if (unknown > 0)
+        log_line(ctx->log, LOG_WARN,
+                 "%ld letters of %s name no counter: their office code is missing or not in "
+                 "offices.csv, so the sender block is blank (load the office and run the date again)",
+                 unknown, date);
+    db_result_free(result);
+    return err;
+}
+
 static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templates *templates,
                           const run_options *options, kg_errbuf *errbuf)
 {
@@ -323,6 +350,8 @@ static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templ
                      .log = ctx->log};
     print_totals totals;
     struct timespec started, ended;
+    if (err == KG_OK)
+        err = warn_unknown_offices(ctx, conn, options->run_date, errbuf);
     clock_gettime(CLOCK_MONOTONIC, &started);
     if (err == KG_OK)
         err = print_notices(&job, &totals, errbuf);
