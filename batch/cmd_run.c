@@ -329,10 +329,11 @@ static kg_err warn_unknown_offices(const cmd_context *ctx, db_conn *conn, kdate 
                  1, params, errbuf, &result);
     long unknown = err == KG_OK ? strtol(db_result_value(result, 0, 0), NULL, 10) : 0;
     if (unknown > 0)
-        log_line(ctx->log, LOG_WARN,
-                 "%ld letters of %s name no counter: their office code is missing or not in "
-                 "offices.csv, so the sender block is blank (load the office and run the date again)",
-                 unknown, date);
+        log_line(
+            ctx->log, LOG_WARN,
+            "%ld letters of %s name no counter: their office code is missing or not in "
+            "offices.csv, so the sender block is blank (load the office and run the date again)",
+            unknown, date);
     db_result_free(result);
     return err;
 }
