@@ -55,8 +55,6 @@ static const char place_inquiries_sql[] =
 static void find_problem(const forms_setup *setup, const db_result *result, int row, char *problem,
                          size_t cap)
 {
-    static const char *const names[] = {"family_name", "given_name", "address", "banchi",
-                                        "address2"};
     problem[0] = '\0';
     if (strcmp(db_result_value(result, row, 9), "current") != 0) {
         snprintf(problem, cap, "the holder is no longer registered (除票): no inquiry mailed");
@@ -66,16 +64,11 @@ static void find_problem(const forms_setup *setup, const db_result *result, int 
         snprintf(problem, cap, "no postal code or address: the inquiry cannot be mailed");
         return;
     }
-    for (int idx = 0; idx < 5; idx++) {
-        const char *text = db_result_value(result, row, 3 + idx);
-        uint32_t code_point = 0;
-        if (glyph_find_missing(notice_painter_fonts(setup->inquiry), text, strlen(text),
-                               &code_point)) {
-            snprintf(problem, cap, "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
-                     (unsigned)code_point);
-            return;
-        }
-    }
+    const char *fields[GLYPH_FIELDS]; /* columns 3-7: family_name ... address2 */
+    for (int idx = 0; idx < GLYPH_FIELDS; idx++)
+        fields[idx] = db_result_value(result, row, 3 + idx);
+    if (glyph_check_fields(notice_painter_fonts(setup->inquiry), fields, problem, cap))
+        return;
     notice_data data = {.notice_no = "",
                         .family_name = db_result_value(result, row, 3),
                         .given_name = db_result_value(result, row, 4),

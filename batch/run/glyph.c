@@ -3,6 +3,9 @@
  */
 #include "glyph.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static bool unprintable(uint32_t code_point)
 {
     return (code_point >= 0xE000 && code_point <= 0xF8FF) || code_point >= 0xF0000 ||
@@ -42,4 +45,20 @@ bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, u
     }
     size_t offset = 0;
     return fonts != NULL && text_find_missing(fonts, text, len, code_point, &offset);
+}
+
+bool glyph_check_fields(const text_fonts *fonts, const char *const fields[GLYPH_FIELDS],
+                        char *detail, size_t cap)
+{
+    static const char *const names[GLYPH_FIELDS] = {"family_name", "given_name", "address",
+                                                    "banchi", "address2"};
+    for (int idx = 0; idx < GLYPH_FIELDS; idx++) {
+        uint32_t code_point = 0;
+        if (glyph_find_missing(fonts, fields[idx], strlen(fields[idx]), &code_point)) {
+            snprintf(detail, cap, "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
+                     (unsigned)code_point);
+            return true;
+        }
+    }
+    return false;
 }

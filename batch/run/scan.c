@@ -317,21 +317,12 @@ static bool copy_names(const text_span *fields, scan_resident *out)
 
 static void check_glyphs(const text_fonts *fonts, scan_resident *out)
 {
-    static const char *const names[] = {"family_name", "given_name", "address", "banchi",
-                                        "address2"};
-    const char *const texts[] = {out->family_name, out->given_name, out->address, out->banchi,
-                                 out->address2};
-    out->res.glyph_problem = NULL;
-    for (int idx = 0; idx < 5; idx++) {
-        uint32_t code_point;
-        if (glyph_find_missing(fonts, texts[idx], strlen(texts[idx]), &code_point)) {
-            snprintf(out->glyph_detail, sizeof(out->glyph_detail),
-                     "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
-                     (unsigned)code_point);
-            out->res.glyph_problem = out->glyph_detail;
-            return;
-        }
-    }
+    const char *const fields[GLYPH_FIELDS] = {out->family_name, out->given_name, out->address,
+                                              out->banchi, out->address2};
+    out->res.glyph_problem =
+        glyph_check_fields(fonts, fields, out->glyph_detail, sizeof(out->glyph_detail))
+            ? out->glyph_detail
+            : NULL;
 }
 
 static bool parse_row(const char *row, size_t len, const text_fonts *fonts, scan_resident *out)
