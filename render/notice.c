@@ -86,28 +86,22 @@ static bool when_holds(template_when when, const notice_data *data)
     return true;
 }
 
-kg_err notice_join_name(strbuf *out, const notice_data *data)
+kg_err notice_append_name(strbuf *out, const notice_data *data)
 {
-    strbuf_reset(out);
     kg_err err = strbuf_append_str(out, data->family_name);
     if (err == KG_OK && data->given_name[0] != '\0')
         err = strbuf_append_str(out, "　");
-    if (err == KG_OK)
-        err = strbuf_append_str(out, data->given_name);
-    return err;
+    return err != KG_OK ? err : strbuf_append_str(out, data->given_name);
 }
 
-kg_err notice_join_address(strbuf *out, const notice_data *data)
+kg_err notice_append_address(strbuf *out, const notice_data *data)
 {
-    strbuf_reset(out);
     kg_err err = strbuf_append_str(out, data->address);
     if (err == KG_OK)
         err = strbuf_append_str(out, data->banchi);
     if (err == KG_OK && data->address2[0] != '\0')
         err = strbuf_append_str(out, "　");
-    if (err == KG_OK)
-        err = strbuf_append_str(out, data->address2);
-    return err;
+    return err != KG_OK ? err : strbuf_append_str(out, data->address2);
 }
 
 static kg_err append_wareki(strbuf *out, kdate day)
@@ -172,7 +166,7 @@ static kg_err append_field(strbuf *out, const char *name, size_t len, const noti
     if (IS("date"))
         return append_wareki(out, data->run_date);
     if (IS("name"))
-        return notice_join_name(out, data) == KG_OK ? KG_OK : KG_ERR_NOMEM;
+        return notice_append_name(out, data);
     if (IS("postal_code") || IS("office_postal_code")) {
         const char *code = IS("postal_code") ? data->postal_code : data->office.postal_code;
         char text[16] = "";
@@ -180,14 +174,8 @@ static kg_err append_field(strbuf *out, const char *name, size_t len, const noti
             snprintf(text, sizeof(text), "%.3s-%.4s", code, code + 3);
         return strbuf_append_str(out, text);
     }
-    if (IS("address")) {
-        kg_err err = strbuf_append_str(out, data->address);
-        if (err == KG_OK)
-            err = strbuf_append_str(out, data->banchi);
-        if (err == KG_OK && data->address2[0] != '\0')
-            err = strbuf_append_str(out, "　");
-        return err != KG_OK ? err : strbuf_append_str(out, data->address2);
-    }
+    if (IS("address"))
+        return notice_append_address(out, data);
     const struct {
         const char *field;
         const char *value;
@@ -215,18 +203,8 @@ kg_err notice_expand(const char *text, const notice_data *data, const notice_cer
             break;
         }
         err = strbuf_append(out, pos, (size_t)(open - pos));
-        if (err == KG_OK) {
-            /* {name} joins into out itself: keep what came before */
-            if (close - open - 1 == 4 && memcmp(open + 1, "name", 4) == 0) {
-                err = strbuf_append_str(out, data->family_name);
-                if (err == KG_OK && data->given_name[0] != '\0')
-                    err = strbuf_append_str(out, "　");
-                if (err == KG_OK)
-                    err = strbuf_append_str(out, data->given_name);
-            } else {
-                err = append_field(out, open + 1, (size_t)(close - open - 1), data, row);
-            }
-        }
+        if (err == KG_OK)
+            err = append_field(out, open + 1, (size_t)(close - open - 1), data, row);
         pos = close + 1;
     }
     return err;

@@ -110,7 +110,8 @@ static kg_err address_lines(notice_painter *painter, const notice_data *data, do
                             bool *fits)
 {
     const template_address *addr = &painter->tmpl->address;
-    kg_err err = notice_join_address(&painter->joined, data);
+    strbuf_reset(&painter->joined);
+    kg_err err = notice_append_address(&painter->joined, data);
     if (err == KG_OK)
         err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
                                addr->size, width, (size_t)addr->lines, &painter->lines);
@@ -134,7 +135,8 @@ static kg_err address_lines(notice_painter *painter, const notice_data *data, do
         *fits = true;
         return KG_OK;
     }
-    err = notice_join_address(&painter->joined, data); /* back to the joined form */
+    strbuf_reset(&painter->joined); /* back to the joined form */
+    err = notice_append_address(&painter->joined, data);
     if (err == KG_OK)
         err = text_break_lines(painter->fonts, painter->joined.data, painter->joined.len,
                                addr->size, width, (size_t)addr->lines, &painter->lines);
@@ -162,7 +164,8 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
                  notice_code_points(painter->expanded.data, painter->expanded.len));
         return false;
     }
-    err = notice_join_address(&painter->joined, data);
+    strbuf_reset(&painter->joined);
+    err = notice_append_address(&painter->joined, data);
     size_t chars = notice_code_points(painter->joined.data, painter->joined.len);
     size_t per_line = (size_t)(b.width / addr->size);
     if (err == KG_OK && per_line > 1 && chars <= (per_line - 1) * (size_t)addr->lines)

@@ -39,10 +39,11 @@ size_t notice_code_points(const char *utf8, size_t len);
 kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, size_t len,
                         double size, double x, double top, kg_errbuf *errbuf);
 
-/* The printed name: family, an ideographic space, given (family alone when no given). */
-kg_err notice_join_name(strbuf *out, const notice_data *data);
-/* The printed address: address, banchi, an ideographic space, address2. */
-kg_err notice_join_address(strbuf *out, const notice_data *data);
+/* Appends the printed name: family, an ideographic space, given (family alone when no
+ * given). */
+kg_err notice_append_name(strbuf *out, const notice_data *data);
+/* Appends the printed address: address, banchi, an ideographic space, address2. */
+kg_err notice_append_address(strbuf *out, const notice_data *data);
 
 /* Fills the placeholders of text (row: the table row's certificate, or NULL) into out. */
 kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row,
