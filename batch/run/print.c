@@ -121,6 +121,26 @@ static kdate date_or_none(const char *text)
     return day;
 }
 
+/* The addressee and office of a row: columns 2-13 of both file queries (name, postal
+ * code, address parts, to_representative, the office's name, postal code, address, phone
+ * and hours). The caller sets the rest. */
+static notice_data addressee_of_row(const db_result *result, int row, kdate run_date)
+{
+    notice_data data = {.notice_no = "",
+                        .run_date = run_date,
+                        .family_name = value_or_empty(result, row, 2),
+                        .given_name = value_or_empty(result, row, 3),
+                        .postal_code = value_or_empty(result, row, 4),
+                        .address = value_or_empty(result, row, 5),
+                        .banchi = value_or_empty(result, row, 6),
+                        .address2 = value_or_empty(result, row, 7),
+                        .to_representative = strcmp(value_or_empty(result, row, 8), "1") == 0,
+                        .office = {value_or_empty(result, row, 9), value_or_empty(result, row, 10),
+                                   value_or_empty(result, row, 11), value_or_empty(result, row, 12),
+                                   value_or_empty(result, row, 13)}};
+    return data;
+}
+
 /* Draws every inquiry of result on the surface, one page each. */
 static kg_err draw_inquiries(notice_painter *painter, cairo_surface_t *surface,
                              const db_result *result, kdate run_date, kg_errbuf *errbuf)
@@ -128,22 +148,10 @@ static kg_err draw_inquiries(notice_painter *painter, cairo_surface_t *surface,
     cairo_t *cr = cairo_create(surface);
     kg_err err = KG_OK;
     for (int row = 0; err == KG_OK && row < db_result_rows(result); row++) {
-        notice_data data = {
-            .notice_no = "",
-            .run_date = run_date,
-            .family_name = value_or_empty(result, row, 2),
-            .given_name = value_or_empty(result, row, 3),
-            .postal_code = value_or_empty(result, row, 4),
-            .address = value_or_empty(result, row, 5),
-            .banchi = value_or_empty(result, row, 6),
-            .address2 = value_or_empty(result, row, 7),
-            .to_representative = strcmp(value_or_empty(result, row, 8), "1") == 0,
-            .office = {value_or_empty(result, row, 9), value_or_empty(result, row, 10),
-                       value_or_empty(result, row, 11), value_or_empty(result, row, 12),
-                       value_or_empty(result, row, 13)},
-            .form = {value_or_empty(result, row, 0), value_or_empty(result, row, 14),
-                     value_or_empty(result, row, 15),
-                     date_or_none(db_result_value(result, row, 16)), KDATE_NONE}};
+        notice_data data = addressee_of_row(result, row, run_date);
+        data.form = (notice_form){value_or_empty(result, row, 0), value_or_empty(result, row, 14),
+                                  value_or_empty(result, row, 15),
+                                  date_or_none(db_result_value(result, row, 16)), KDATE_NONE};
         err = notice_paint(painter, cr, &data, errbuf);
         if (err == KG_OK)
             cairo_show_page(cr);
@@ -162,20 +170,9 @@ static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const
         char certs_text[2048];
         snprintf(certs_text, sizeof(certs_text), "%s", value_or_empty(result, row, 14));
         notice_cert certs[NOTICE_MAX_CERTS];
-        notice_data data = {
-            .notice_no = value_or_empty(result, row, 0),
-            .run_date = run_date,
-            .family_name = value_or_empty(result, row, 2),
-            .given_name = value_or_empty(result, row, 3),
-            .postal_code = value_or_empty(result, row, 4),
-            .address = value_or_empty(result, row, 5),
-            .banchi = value_or_empty(result, row, 6),
-            .address2 = value_or_empty(result, row, 7),
-            .to_representative = strcmp(value_or_empty(result, row, 8), "1") == 0,
-            .office = {value_or_empty(result, row, 9), value_or_empty(result, row, 10),
-                       value_or_empty(result, row, 11), value_or_empty(result, row, 12),
-                       value_or_empty(result, row, 13)},
-            .certs = certs};
+        notice_data data = addressee_of_row(result, row, run_date);
+        data.notice_no = value_or_empty(result, row, 0);
+        data.certs = certs;
         if (!parse_certs(certs_text, certs, &data.cert_count))
             err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no readable certificates",
                           name, data.notice_no);
