@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outputs.h"
 #include "pdf_file.h"
 #include "render/mail_list.h"
 
@@ -31,16 +32,8 @@ const char *mail_list_sql(void)
 kg_err mail_list_file_write(db_conn *conn, text_fonts *fonts, const char *dir, kdate run_date,
                             kg_errbuf *errbuf)
 {
-    char date[KDATE_ISO_LEN + 1];
-    const char *params[] = {kdate_format(run_date, date)};
     db_result *result = NULL;
-    kg_err err = db_exec(conn,
-                         "CREATE TEMP TABLE IF NOT EXISTS out_params (run_id bigint, run_date "
-                         "date); TRUNCATE pg_temp.out_params",
-                         errbuf);
-    if (err == KG_OK)
-        err = db_query(conn, "INSERT INTO pg_temp.out_params (run_date) VALUES ($1)", 1, params,
-                       errbuf, NULL);
+    kg_err err = outputs_set_params(conn, 0, run_date, errbuf);
     if (err == KG_OK)
         err = db_query(conn, list_sql, 0, NULL, errbuf, &result);
     size_t count = err == KG_OK ? (size_t)db_result_rows(result) : 0;

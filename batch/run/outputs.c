@@ -373,19 +373,10 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
 kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                      bool with_print_files, kg_errbuf *errbuf)
 {
-    char dir[PATH_CAP], date[KDATE_ISO_LEN + 1], run_text[32];
-    snprintf(dir, sizeof(dir), "%s/%s", out_dir, kdate_format(run_date, date));
-    snprintf(run_text, sizeof(run_text), "%ld", run_id);
-    kg_err err = make_dir(dir, errbuf);
-    const char *params[] = {run_text, date};
+    char dir[PATH_CAP];
+    kg_err err = outputs_run_dir(out_dir, run_date, dir, sizeof(dir), errbuf);
     if (err == KG_OK)
-        err = db_exec(conn,
-                      "CREATE TEMP TABLE IF NOT EXISTS out_params (run_id bigint, run_date "
-                      "date); TRUNCATE pg_temp.out_params",
-                      errbuf);
-    if (err == KG_OK)
-        err = db_query(conn, "INSERT INTO pg_temp.out_params VALUES ($1, $2)", 2, params, errbuf,
-                       NULL);
+        err = outputs_set_params(conn, run_id, run_date, errbuf);
     if (err == KG_OK)
         err = write_csv(conn, dir, "notices.csv", notices_sql, errbuf);
     if (err == KG_OK)
@@ -402,6 +393,21 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
         err = write_manifest(conn, dir, run_date, run_id, with_print_files, errbuf);
     if (err == KG_OK)
         err = sync_dir(dir, errbuf);
+    return err;
+}
+
+kg_err outputs_set_params(db_conn *conn, long run_id, kdate run_date, kg_errbuf *errbuf)
+{
+    char run_text[32], date[KDATE_ISO_LEN + 1];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_id > 0 ? run_text : NULL, kdate_format(run_date, date)};
+    kg_err err = db_exec(conn,
+                         "CREATE TEMP TABLE IF NOT EXISTS out_params (run_id bigint, run_date "
+                         "date); TRUNCATE pg_temp.out_params",
+                         errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, "INSERT INTO pg_temp.out_params VALUES ($1, $2)", 2, params, errbuf,
+                       NULL);
     return err;
 }
 
@@ -449,17 +455,9 @@ kg_err outputs_adopt_file(const char *dir, const char *name, kg_errbuf *errbuf)
 kg_err outputs_write_manifest(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                               kg_errbuf *errbuf)
 {
-    char dir[PATH_CAP], date[KDATE_ISO_LEN + 1], run_text[32];
+    char dir[PATH_CAP], date[KDATE_ISO_LEN + 1];
     snprintf(dir, sizeof(dir), "%s/%s", out_dir, kdate_format(run_date, date));
-    snprintf(run_text, sizeof(run_text), "%ld", run_id);
-    const char *params[] = {run_text, date};
-    kg_err err = db_exec(conn,
-                         "CREATE TEMP TABLE IF NOT EXISTS out_params (run_id bigint, run_date "
-                         "date); TRUNCATE pg_temp.out_params",
-                         errbuf);
-    if (err == KG_OK)
-        err = db_query(conn, "INSERT INTO pg_temp.out_params VALUES ($1, $2)", 2, params, errbuf,
-                       NULL);
+    kg_err err = outputs_set_params(conn, run_id, run_date, errbuf);
     if (err == KG_OK)
         err = write_manifest(conn, dir, run_date, run_id, true, errbuf);
     if (err == KG_OK)

@@ -23,6 +23,10 @@
 kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                      bool with_print_files, kg_errbuf *errbuf);
 
+/* The run (run_id; 0: not known) and date that the output queries read, in the
+ * session's temporary table pg_temp.out_params. */
+kg_err outputs_set_params(db_conn *conn, long run_id, kdate run_date, kg_errbuf *errbuf);
+
 /* out_dir/run_date into dir (cap bytes), created 0700 when missing. */
 kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t cap,
                        kg_errbuf *errbuf);
