@@ -22,7 +22,6 @@
 #include "../render/notice.h"
 #include "../render/template.h"
 #include "../render/xlsx_audit.h"
-#include "rules/rules.h"
 #include "run/forecast_cache.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
@@ -38,7 +37,6 @@
 #define RUN_LOCK_KEY 0x6b6967656eL /* "kigen" */
 #define PROGRESS_EVERY 50000
 #define JSON_MAX 4096
-#define MIN_AGE_ADDRESSED 15 /* younger: the notice goes to the legal representative */
 
 typedef struct run_options {
     kdate run_date;
@@ -168,11 +166,8 @@ static void count_resident(const scan_resident *scanned, const select_result *re
 /* The addressee as the notice will print it. */
 static ledger_addressee addressee_of(const scan_resident *scanned, const run_options *options)
 {
-    int age = 0;
-    bool minor = scanned->res.birth_date != KDATE_NONE &&
-                 rules_age_on(scanned->res.birth_date, options->run_date,
-                              options->config.select.rules.feb29, &age) == KG_OK &&
-                 age < MIN_AGE_ADDRESSED;
+    bool minor = select_to_representative(scanned->res.birth_date, options->run_date,
+                                          &options->config.select);
     ledger_addressee to = {
         scanned->office_code, scanned->postal_code, scanned->family_name, scanned->given_name,
         scanned->address,     scanned->banchi,      scanned->address2,    minor};

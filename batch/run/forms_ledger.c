@@ -8,9 +8,6 @@
 #include <string.h>
 
 #include "glyph.h"
-#include "rules/rules.h"
-
-#define MIN_AGE_ADDRESSED 15
 
 static const char enclosed_sql[] =
     "INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, resident_id, "
@@ -82,10 +79,8 @@ static void find_problem(const forms_setup *setup, const db_result *result, int 
 static bool under_age(const char *birth, kdate run_date, const select_config *select)
 {
     kdate born = KDATE_NONE;
-    int age = 0;
     return birth[0] != '\0' && kdate_parse(birth, strlen(birth), &born) == KG_OK &&
-           rules_age_on(born, run_date, select->rules.feb29, &age) == KG_OK &&
-           age < MIN_AGE_ADDRESSED;
+           select_to_representative(born, run_date, select);
 }
 
 static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *date,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define MIN_AGE_FOR_SIGN 15
+#define MIN_AGE_ADDRESSED 15 /* younger: letters go to the legal representative (D53) */
 
 select_config select_config_default(void)
 {
@@ -431,4 +432,12 @@ kg_err select_resident_schedule(const select_resident *res, select_schedule *sch
             schedule->due_from = schedule->due_until = KDATE_NONE;
     }
     return KG_OK;
+}
+
+bool select_to_representative(kdate birth_date, kdate run_date, const select_config *config)
+{
+    int age = 0;
+    return birth_date != KDATE_NONE &&
+           rules_age_on(birth_date, run_date, config->rules.feb29, &age) == KG_OK &&
+           age < MIN_AGE_ADDRESSED;
 }

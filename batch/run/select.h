@@ -108,6 +108,10 @@ typedef struct select_config {
 /* The default: W1, 29 Feb as 28 Feb, 14 lead days, 6 months. */
 select_config select_config_default(void);
 
+/* D53: a letter to someone under 15 on run_date goes to the legal representative (false
+ * when the birth date is missing or unusable). */
+bool select_to_representative(kdate birth_date, kdate run_date, const select_config *config);
+
 typedef struct select_result {
     select_outcome outcome;
     select_reason reason;           /* OUTCOME_EXCLUDED only */
