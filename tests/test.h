@@ -39,6 +39,20 @@ int test_run_shell(const char *command_line, char **output);
 /* The kigen binary under test (KIGEN_BIN, or ./kigen). */
 const char *test_kigen_bin(void);
 
+/* PGDATABASE recreated with kigen's schema and the sample extract (samples/extract)
+ * loaded; aborts the test when that fails. */
+void test_loaded_database(void);
+
+/* The first value of sql (a number) on PGDATABASE; -1 for SQL NULL. */
+long test_query_long(const char *sql);
+
+/* Asserts that text holds part, printing both when it does not. */
+void test_contains(const char *text, const char *part);
+
+/* mkdtemp on template_dir (…XXXXXX, rewritten in place), or abort the test; and rm -rf. */
+void test_make_temp_dir(char *template_dir);
+void test_remove_dir(const char *dir);
+
 typedef struct test_case {
     const char *name; /* states the rule, e.g. "issued_on_birthday_counts_next_year" */
     CU_TestFunc run;

@@ -3,8 +3,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
+#include "db/db.h"
 #include "test.h"
 
 char *test_read_file(const char *path)
@@ -66,4 +68,50 @@ const char *test_kigen_bin(void)
 {
     const char *bin = getenv("KIGEN_BIN");
     return bin != NULL ? bin : "./kigen";
+}
+
+void test_loaded_database(void)
+{
+    char script[1024], extract[1024], command_line[4096];
+    const char *name = getenv("PGDATABASE");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+    snprintf(command_line, sizeof(command_line),
+             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
+             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
+             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
+             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+}
+
+long test_query_long(const char *sql)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    db_result *result = NULL;
+    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
+    const char *value = db_result_value(result, 0, 0);
+    long number = value != NULL ? strtol(value, NULL, 10) : -1;
+    db_result_free(result);
+    db_close(conn);
+    return number;
+}
+
+void test_contains(const char *text, const char *part)
+{
+    CU_ASSERT_PTR_NOT_NULL(text != NULL ? strstr(text, part) : NULL);
+    if (text != NULL && strstr(text, part) == NULL)
+        fprintf(stderr, "\nmissing: %s\nin: %s\n", part, text);
+}
+
+void test_make_temp_dir(char *template_dir)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(template_dir));
+}
+
+void test_remove_dir(const char *dir)
+{
+    char command_line[1024];
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
+    test_run_shell(command_line, NULL);
 }

@@ -14,19 +14,6 @@
 
 #define RUN_DATE "2026-12-01"
 
-static void loaded_database(void)
-{
-    char script[1024], extract[1024], command_line[4096];
-    const char *name = getenv("PGDATABASE");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
-    snprintf(command_line, sizeof(command_line),
-             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
-             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
-             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
-             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
-    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
-}
-
 static int kigen(const char *args)
 {
     char command_line[8192];
@@ -100,7 +87,7 @@ static int expect_rows(const char *text, const char *sheet, const char *sql, con
 
 static void run_workbook_cells_equal_the_ledger(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     char args[4096], path[1024];
@@ -169,7 +156,7 @@ static void run_workbook_cells_equal_the_ledger(void)
 
 static void empty_period_gives_a_valid_workbook_that_says_so(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     char args[4096], path[1024];
@@ -197,7 +184,7 @@ static void empty_period_gives_a_valid_workbook_that_says_so(void)
 
 static void export_covers_exactly_the_runs_of_its_period(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     char args[4096], path[1024];
@@ -249,22 +236,9 @@ static void exec_sql(const char *sql)
     db_close(conn);
 }
 
-static long query_long(const char *sql)
-{
-    db_conn *conn = NULL;
-    kg_errbuf errbuf;
-    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
-    db_result *result = NULL;
-    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
-    long value = strtol(db_result_value(result, 0, 0), NULL, 10);
-    db_result_free(result);
-    db_close(conn);
-    return value;
-}
-
 static void forms_sheet_equals_the_ledger_with_each_status(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     char args[4096], path[1024];
@@ -312,14 +286,15 @@ static void forms_sheet_equals_the_ledger_with_each_status(void)
     char *text = dump(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     int rows = expect_rows(text, "Forms", FORMS_EXPECTED_SQL("'2027-01-05'", 30), FORMS_CELL_TYPES);
-    CU_ASSERT_EQUAL(rows, query_long("SELECT count(*) FROM kigen.notices") + 5);
+    CU_ASSERT_EQUAL(rows, test_query_long("SELECT count(*) FROM kigen.notices") + 5);
     /* every status occurs, and each as the rule says */
-    CU_ASSERT_EQUAL(query_long("SELECT count(DISTINCT CASE WHEN voided_on IS NOT NULL THEN 1 "
-                               "WHEN returned_on IS NOT NULL THEN 2 WHEN undeliverable_on IS NOT "
-                               "NULL THEN 3 WHEN kind = 'enclosed' AND valid_until < '2027-01-05' "
-                               "THEN 4 WHEN kind = 'inquiry' AND run_date + 30 < '2027-01-05' "
-                               "THEN 5 ELSE 6 END) FROM kigen.forms"),
-                    6);
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(DISTINCT CASE WHEN voided_on IS NOT NULL THEN 1 "
+                        "WHEN returned_on IS NOT NULL THEN 2 WHEN undeliverable_on IS NOT "
+                        "NULL THEN 3 WHEN kind = 'enclosed' AND valid_until < '2027-01-05' "
+                        "THEN 4 WHEN kind = 'inquiry' AND run_date + 30 < '2027-01-05' "
+                        "THEN 5 ELSE 6 END) FROM kigen.forms"),
+        6);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\tvoid (reissued)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\toverdue\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ts\texpired\n"));

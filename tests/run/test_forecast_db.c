@@ -16,19 +16,6 @@
 #include "test.h"
 #include "version.h"
 
-static void loaded_database(void)
-{
-    char script[1024], extract[1024], command_line[4096];
-    const char *name = getenv("PGDATABASE");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
-    snprintf(command_line, sizeof(command_line),
-             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
-             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
-             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
-             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
-    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
-}
-
 /* `kigen run --date date --out dir extra` with env before it; its log (stderr) into *log
  * when log is not NULL. Returns the exit status. */
 static int run_kigen(const char *date, const char *dir, const char *env, const char *extra,
@@ -62,25 +49,6 @@ static long query_long(const char *query)
     db_result_free(result);
     db_close(conn);
     return number;
-}
-
-static void contains(const char *text, const char *part)
-{
-    CU_ASSERT_PTR_NOT_NULL(text != NULL ? strstr(text, part) : NULL);
-    if (text != NULL && strstr(text, part) == NULL)
-        fprintf(stderr, "\nmissing: %s\nin: %s\n", part, text);
-}
-
-static void make_temp_dir(char *dir)
-{
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-}
-
-static void remove_dir(const char *dir)
-{
-    char command_line[1024];
-    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
-    test_run_shell(command_line, NULL);
 }
 
 /* The default configuration, as `kigen run` without options uses it. */
@@ -157,9 +125,9 @@ static void add_a_holder(void)
 
 static void cached_forecast_equals_the_freshly_computed_one(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 1);
     default_setting setting;
     default_setting_init(&setting);
@@ -203,28 +171,28 @@ static void cached_forecast_equals_the_freshly_computed_one(void)
     CU_ASSERT(same_forecast(&fresh, &cached));
     forecast_free(&fresh);
     forecast_free(&cached);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void a_second_run_in_the_same_week_reads_the_cache(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     char *log = NULL;
     /* Tuesday computes: the whole city is read once */
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 1);
-    contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): computed from every "
-                  "resident");
+    test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): computed from every "
+                       "resident");
     free(log);
     /* a load on Wednesday; Thursday and Sunday read Tuesday's forecast (D48) */
     add_a_holder();
     CU_ASSERT(run_kigen("2026-12-03", dir, "", "", &log) <= 1);
-    contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
+    test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
     CU_ASSERT_PTR_NULL(log != NULL ? strstr(log, "computed from every resident") : NULL);
     free(log);
     CU_ASSERT(run_kigen("2026-12-06", dir, "", "", &log) <= 1);
-    contains(log, "from the cache");
+    test_contains(log, "from the cache");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 1);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.run_forecasts"), 3);
@@ -243,8 +211,8 @@ static void a_second_run_in_the_same_week_reads_the_cache(void)
     forecast_free(&fresh);
     /* Monday starts a week: computed anew, the load is seen */
     CU_ASSERT(run_kigen("2026-12-07", dir, "", "", &log) <= 1);
-    contains(log, "forecast as of 2026-12-07 (weeks from 2026-12-14): computed from every "
-                  "resident");
+    test_contains(log, "forecast as of 2026-12-07 (weeks from 2026-12-14): computed from every "
+                       "resident");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 2);
     forecast_request monday = request_for(&setting, "2026-12-07");
@@ -253,26 +221,26 @@ static void a_second_run_in_the_same_week_reads_the_cache(void)
     CU_ASSERT(same_forecast(&fresh, &cached));
     forecast_free(&cached);
     forecast_free(&fresh);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void other_rule_readings_or_version_recompute(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     char *log = NULL;
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 1);
     /* W2 opens windows earlier: its own forecast, then its own cache */
     CU_ASSERT(run_kigen("2026-12-02", dir, "", "--w2", &log) <= 1);
-    contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): computed");
+    test_contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): computed");
     free(log);
     CU_ASSERT(run_kigen("2026-12-03", dir, "", "--w2", &log) <= 1);
-    contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): from the cache");
+    test_contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): from the cache");
     free(log);
     /* lead days and mover months decide notices, not expiries: the same forecast */
     CU_ASSERT(run_kigen("2026-12-04", dir, "", "--lead-days 30 --mover-months 3", &log) <= 1);
-    contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
+    test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 2);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts WHERE rules->>'window' = "
@@ -281,7 +249,7 @@ static void other_rule_readings_or_version_recompute(void)
     /* the forecasts of another version are not this one's */
     sql("UPDATE kigen.forecasts SET software_version = '0.0.1-older'");
     CU_ASSERT(run_kigen("2026-12-05", dir, "", "", &log) <= 1);
-    contains(log, "forecast as of 2026-12-05 (weeks from 2026-12-07): computed");
+    test_contains(log, "forecast as of 2026-12-05 (weeks from 2026-12-07): computed");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 3);
     /* kigen export reads the cache when it matches, computes otherwise, stores nothing */
@@ -290,19 +258,20 @@ static void other_rule_readings_or_version_recompute(void)
              "'%s' export --from 2026-12-01 --to 2026-12-06 --xlsx '%s/week.xlsx' 2>&1",
              test_kigen_bin(), dir);
     CU_ASSERT_EQUAL(test_run_shell(command_line, &log), 0);
-    contains(log, "forecast as of 2026-12-05 (take-up 0.80)");
-    contains(log, "forecast as of 2026-12-05: the runs' forecast of that week, from the cache");
+    test_contains(log, "forecast as of 2026-12-05 (take-up 0.80)");
+    test_contains(log,
+                  "forecast as of 2026-12-05: the runs' forecast of that week, from the cache");
     free(log);
     snprintf(command_line, sizeof(command_line),
              "'%s' export --from 2026-12-01 --to 2026-12-06 --take-up 0.5 --xlsx '%s/week.xlsx' "
              "2>&1",
              test_kigen_bin(), dir);
     CU_ASSERT_EQUAL(test_run_shell(command_line, &log), 0);
-    contains(log, "forecast as of 2026-12-06 (take-up 0.50)");
-    contains(log, "forecast as of 2026-12-06: computed from every resident");
+    test_contains(log, "forecast as of 2026-12-06 (take-up 0.50)");
+    test_contains(log, "forecast as of 2026-12-06: computed from every resident");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 3);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static char *read_workbook(const char *dir, const char *date, size_t *size)
@@ -320,17 +289,17 @@ static char *read_workbook(const char *dir, const char *date, size_t *size)
 
 static void rerun_writes_the_same_workbook_after_a_load_or_a_new_configuration(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 1);
     size_t first_size = 0, size = 0;
     char *first = read_workbook(dir, "2026-12-01", &first_size);
     add_a_holder(); /* the forecast computed now would differ */
     char *log = NULL;
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 1);
-    contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): the one this run used "
-                  "before");
+    test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): the one this run used "
+                       "before");
     free(log);
     char *again = read_workbook(dir, "2026-12-01", &size);
     CU_ASSERT(size == first_size && memcmp(first, again, size) == 0);
@@ -344,14 +313,14 @@ static void rerun_writes_the_same_workbook_after_a_load_or_a_new_configuration(v
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.run_forecasts"), 1);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs"), 1);
     free(first);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void a_run_killed_while_storing_the_forecast_leaves_no_half(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "KIGEN_CRASH_AT=forecast", "", NULL), 128 + 9);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 0);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecast_weeks"), 0);
@@ -359,8 +328,8 @@ static void a_run_killed_while_storing_the_forecast_leaves_no_half(void)
     /* the restart finishes the run from its ledger and stores the forecast whole */
     char *log = NULL;
     CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 1);
-    contains(log, "finished from the ledger of an interrupted run");
-    contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): computed");
+    test_contains(log, "finished from the ledger of an interrupted run");
+    test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): computed");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 1);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecast_weeks"),
@@ -377,7 +346,7 @@ static void a_run_killed_while_storing_the_forecast_leaves_no_half(void)
     CU_ASSERT(same_forecast(&fresh, &cached));
     forecast_free(&fresh);
     forecast_free(&cached);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 int tests_register_forecast_db(void)

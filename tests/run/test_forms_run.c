@@ -15,19 +15,6 @@
 
 #define RUN_DATE "2026-12-01"
 
-static void loaded_database(void)
-{
-    char script[1024], extract[1024], command_line[4096];
-    const char *name = getenv("PGDATABASE");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
-    snprintf(command_line, sizeof(command_line),
-             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
-             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
-             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
-             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
-    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
-}
-
 static int run_kigen(const char *date, const char *dir)
 {
     char command_line[4096];
@@ -49,20 +36,6 @@ static char *shell(const char *command_line)
     return output;
 }
 
-static long query_long(const char *sql)
-{
-    db_conn *conn = NULL;
-    kg_errbuf errbuf;
-    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
-    db_result *result = NULL;
-    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
-    const char *value = db_result_value(result, 0, 0);
-    long number = value != NULL ? strtol(value, NULL, 10) : -1;
-    db_result_free(result);
-    db_close(conn);
-    return number;
-}
-
 /* The first value of sql as text into out (cap bytes). */
 static void query_text(const char *sql, char *out, size_t cap)
 {
@@ -78,30 +51,11 @@ static void query_text(const char *sql, char *out, size_t cap)
     db_close(conn);
 }
 
-static void contains(const char *text, const char *part)
-{
-    CU_ASSERT_PTR_NOT_NULL(text != NULL ? strstr(text, part) : NULL);
-    if (text != NULL && strstr(text, part) == NULL)
-        fprintf(stderr, "\nmissing: %s\n", part);
-}
-
-static void make_temp_dir(char *dir)
-{
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-}
-
-static void remove_dir(const char *dir)
-{
-    char command_line[1024];
-    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
-    test_run_shell(command_line, NULL);
-}
-
 /* Adds proxy requests (CSV rows after the header) with kigen load. */
 static void add_requests(const char *rows)
 {
     char dir[] = "/tmp/kigen-test-extract-XXXXXX", path[256], command_line[1024];
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     snprintf(path, sizeof(path), "%s/proxy_requests.csv", dir);
     FILE *out = fopen(path, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
@@ -110,7 +64,7 @@ static void add_requests(const char *rows)
     snprintf(command_line, sizeof(command_line), "'%s' -q load '%s' >/dev/null 2>&1",
              test_kigen_bin(), dir);
     CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 /* "XXXX-XXXX-XXXX" of a 12-character control number. */
@@ -121,20 +75,21 @@ static void formatted(const char *control_no, char *out, size_t cap)
 
 static void every_procedure_gets_its_inquiry_with_a_scannable_number(void)
 {
-    loaded_database();
+    test_loaded_database();
     add_requests("990101,9005,issue,2026-11-26,代理 一郎\n"
                  "990102,9006,renew,2026-11-27,代理 二郎\n"
                  "990103,9007,pin_reset,2026-11-28,代理 三郎\n"
                  "990104,9008,unlock,2026-11-30,代理 四郎\n"
                  "990105,9014,renew,2026-12-02,明日 受付\n"); /* after the run date */
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
     /* the sample's two requests and the four above; not the one received after the date */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry' AND "
-                               "file IS NOT NULL"),
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry' AND "
+                                    "file IS NOT NULL"),
                     6);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms WHERE request_id = 990105"), 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE request_id = 990105"),
+                    0);
     static const struct {
         long request;
         const char *procedure, *proxy, *received;
@@ -157,13 +112,13 @@ static void every_procedure_gets_its_inquiry_with_a_scannable_number(void)
         snprintf(command_line, sizeof(command_line),
                  "pdftotext -f %s -l %s '%s/%s/%s' - 2>/dev/null", page, page, dir, RUN_DATE, file);
         char *text = shell(command_line);
-        contains(text, expected[idx].procedure);
-        contains(text, expected[idx].proxy);
-        contains(text, expected[idx].received);
-        contains(text, "簡易書留・転送不要");
-        contains(text, "照会書兼回答書");
+        test_contains(text, expected[idx].procedure);
+        test_contains(text, expected[idx].proxy);
+        test_contains(text, expected[idx].received);
+        test_contains(text, "簡易書留・転送不要");
+        test_contains(text, "照会書兼回答書");
         formatted(control_no, shown, sizeof(shown));
-        contains(text, shown);
+        test_contains(text, shown);
         free(text);
         /* the counter's scanner reads the printed number back */
         snprintf(command_line, sizeof(command_line),
@@ -186,32 +141,33 @@ static void every_procedure_gets_its_inquiry_with_a_scannable_number(void)
     snprintf(command_line, sizeof(command_line),
              "pdftotext '%s/%s/registered-mail.pdf' - 2>/dev/null", dir, RUN_DATE);
     char *list = shell(command_line);
-    contains(list, "簡易書留（転送不要）差出票");
-    contains(list, "計"); /* a total per sending office */
-    contains(list, "代理人申請の照会");
+    test_contains(list, "簡易書留（転送不要）差出票");
+    test_contains(list, "計"); /* a total per sending office */
+    test_contains(list, "代理人申請の照会");
     free(list);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void every_notice_encloses_its_form(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
-    long notices = query_long("SELECT count(*) FROM kigen.notices");
+    long notices = test_query_long("SELECT count(*) FROM kigen.notices");
     CU_ASSERT(notices > 10);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms f JOIN kigen.notices n USING "
-                               "(notice_no) WHERE f.kind = 'enclosed' AND f.file = n.file AND "
-                               "f.page = n.page + 1 AND n.pages = 2"),
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms f JOIN kigen.notices n USING "
+                                    "(notice_no) WHERE f.kind = 'enclosed' AND f.file = n.file AND "
+                                    "f.page = n.page + 1 AND n.pages = 2"),
                     notices);
     /* valid until the earliest expiry of the notice's certificates */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms f WHERE f.kind = 'enclosed' "
-                               "AND f.valid_until IS DISTINCT FROM (SELECT min(nc.expiry) FROM "
-                               "kigen.notice_certificates nc WHERE nc.notice_no = f.notice_no)"),
-                    0);
-    CU_ASSERT_EQUAL(query_long("SELECT count(DISTINCT control_no) FROM kigen.forms"),
-                    query_long("SELECT count(*) FROM kigen.forms"));
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(*) FROM kigen.forms f WHERE f.kind = 'enclosed' "
+                        "AND f.valid_until IS DISTINCT FROM (SELECT min(nc.expiry) FROM "
+                        "kigen.notice_certificates nc WHERE nc.notice_no = f.notice_no)"),
+        0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(DISTINCT control_no) FROM kigen.forms"),
+                    test_query_long("SELECT count(*) FROM kigen.forms"));
     /* page 2 of the first notice file is the first notice's form */
     char control_no[32], shown[20], command_line[1024];
     query_text("SELECT f.control_no FROM kigen.forms f JOIN kigen.notices n USING (notice_no) "
@@ -221,33 +177,33 @@ static void every_notice_encloses_its_form(void)
     snprintf(command_line, sizeof(command_line),
              "pdftotext -f 2 -l 2 '%s/%s/notices-K01-001.pdf' - 2>/dev/null", dir, RUN_DATE);
     char *text = shell(command_line);
-    contains(text, "照会書兼回答書（代理人による更新用）");
-    contains(text, shown);
-    contains(text, "20261201-000001"); /* the notice it goes with */
-    contains(text, "この用紙は");
-    contains(text, "署名用電子証明書");
+    test_contains(text, "照会書兼回答書（代理人による更新用）");
+    test_contains(text, shown);
+    test_contains(text, "20261201-000001"); /* the notice it goes with */
+    test_contains(text, "この用紙は");
+    test_contains(text, "署名用電子証明書");
     free(text);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void forms_are_produced_once_and_a_voided_one_is_replaced(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
-    long forms = query_long("SELECT count(*) FROM kigen.forms");
+    long forms = test_query_long("SELECT count(*) FROM kigen.forms");
     char first_list[1024];
     snprintf(first_list, sizeof(first_list), "cat '%s/%s/registered-mail.csv'", dir, RUN_DATE);
     char *before = shell(first_list);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1); /* the same night again */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms"), forms);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms"), forms);
     char *after = shell(first_list);
     CU_ASSERT_STRING_EQUAL(before, after);
     free(before);
     free(after);
     CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir), 1); /* the next night: no second inquiry */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry'"), 2);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry'"), 2);
     /* a clerk voids request 990002's form (kigen forms reissue): the next night replaces it */
     char old[32];
     query_text("SELECT control_no FROM kigen.forms WHERE request_id = 990002", old, sizeof(old));
@@ -262,36 +218,37 @@ static void forms_are_produced_once_and_a_voided_one_is_replaced(void)
              "AND run_date = '2026-12-03'");
     query_text(sql, reissue_of, sizeof(reissue_of));
     CU_ASSERT_STRING_EQUAL(reissue_of, old);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry'"), 3);
-    remove_dir(dir);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry'"), 3);
+    test_remove_dir(dir);
 }
 
 static void an_inquiry_that_cannot_be_mailed_is_recorded_with_its_problem(void)
 {
-    loaded_database();
+    test_loaded_database();
     add_requests("990201,41,renew,2026-11-30,代理 花子\n"); /* 41 was removed (除票) */
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
     char problem[256];
     query_text("SELECT problem FROM kigen.forms WHERE request_id = 990201", problem,
                sizeof(problem));
-    contains(problem, "no longer registered");
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forms WHERE request_id = 990201 AND "
-                               "file IS NULL"),
-                    1);
+    test_contains(problem, "no longer registered");
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(*) FROM kigen.forms WHERE request_id = 990201 AND "
+                        "file IS NULL"),
+        1);
     char command_line[1024];
     snprintf(command_line, sizeof(command_line), "cat '%s/%s/forms.csv'", dir, RUN_DATE);
     char *csv = shell(command_line);
-    contains(csv, ",inquiry,,990201,41,");
-    contains(csv, "no longer registered");
+    test_contains(csv, ",inquiry,,990201,41,");
+    test_contains(csv, "no longer registered");
     free(csv);
     snprintf(command_line, sizeof(command_line), "grep -c 990201 '%s/%s/registered-mail.csv'", dir,
              RUN_DATE);
     char *count = shell(command_line);
     CU_ASSERT_STRING_EQUAL(count, "0\n");
     free(count);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 int tests_register_forms_run(void)

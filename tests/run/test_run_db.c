@@ -15,20 +15,6 @@
 
 #define RUN_DATE "2026-12-01"
 
-/* Database with the schema and the sample extract loaded. */
-static void loaded_database(void)
-{
-    char script[1024], extract[1024], command_line[4096];
-    const char *name = getenv("PGDATABASE");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(name);
-    snprintf(command_line, sizeof(command_line),
-             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q db migrate && "
-             "'%s' -q load '%s' >/dev/null 2>&1; test $? -le 1",
-             test_root_path("scripts/db.sh", script, sizeof(script)), name, test_kigen_bin(),
-             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
-    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
-}
-
 /* Runs `kigen -q run --date <date> --out <dir> <extra>`; returns the exit status. */
 static int run_kigen(const char *date, const char *dir, const char *env, const char *extra)
 {
@@ -46,43 +32,11 @@ static char *read_output(const char *dir, const char *date, const char *name)
     return test_read_file(path);
 }
 
-static long query_long(const char *sql)
-{
-    db_conn *conn = NULL;
-    kg_errbuf errbuf;
-    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
-    db_result *result = NULL;
-    CU_ASSERT_EQUAL_FATAL(db_query(conn, sql, 0, NULL, &errbuf, &result), KG_OK);
-    long value = strtol(db_result_value(result, 0, 0), NULL, 10);
-    db_result_free(result);
-    db_close(conn);
-    return value;
-}
-
-static void contains(const char *text, const char *part)
-{
-    CU_ASSERT_PTR_NOT_NULL(text != NULL ? strstr(text, part) : NULL);
-    if (text != NULL && strstr(text, part) == NULL)
-        fprintf(stderr, "\nmissing: %s\n", part);
-}
-
-static void make_temp_dir(char *dir)
-{
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-}
-
-static void remove_dir(const char *dir)
-{
-    char command_line[1024];
-    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
-    test_run_shell(command_line, NULL);
-}
-
 static void hand_written_residents_get_their_exact_outcome(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1); /* bad_data rows are exceptions */
     char *notices = read_output(dir, RUN_DATE, "notices.csv");
     char *excluded = read_output(dir, RUN_DATE, "excluded.csv");
@@ -108,7 +62,7 @@ static void hand_written_residents_get_their_exact_outcome(void)
         ",9022,900221,auth,2027-02-16,2026-11-17,birthday,notices-",
     };
     for (size_t idx = 0; idx < sizeof(expected_notices) / sizeof(expected_notices[0]); idx++)
-        contains(notices, expected_notices[idx]);
+        test_contains(notices, expected_notices[idx]);
     static const char *const expected_exclusions[] = {
         "9002,900021,auth,,bad_data,birth date is missing\n",
         "9003,900031,auth,2027-02-14,not_resident,",
@@ -128,20 +82,21 @@ static void hand_written_residents_get_their_exact_outcome(void)
         "9024,900241,auth,2027-01-27,glyph_missing,",
     };
     for (size_t idx = 0; idx < sizeof(expected_exclusions) / sizeof(expected_exclusions[0]); idx++)
-        contains(excluded, expected_exclusions[idx]);
+        test_contains(excluded, expected_exclusions[idx]);
     /* nothing of 9001 and 9022 (all noticed) is excluded; each certificate once */
     CU_ASSERT_PTR_NULL(excluded != NULL ? strstr(excluded, "\n9022,") : NULL);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) - count(DISTINCT certificate_id) FROM "
-                               "kigen.exclusions"),
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) - count(DISTINCT certificate_id) FROM "
+                                    "kigen.exclusions"),
                     0);
     /* one notice per resident (N2), numbers dense from 1 */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) - count(DISTINCT resident_id) FROM kigen.notices"),
-                    0);
     CU_ASSERT_EQUAL(
-        query_long("SELECT max(right(notice_no, 6)::int) - count(*) FROM kigen.notices"), 0);
-    contains(findings, "9013,900131,recorded_mismatch,\"recorded 2027-01-31, computed 2027-02-01");
-    contains(manifest, "\"name\": \"notices.csv\"");
-    contains(manifest, "\"bad_data\" : 2");
+        test_query_long("SELECT count(*) - count(DISTINCT resident_id) FROM kigen.notices"), 0);
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT max(right(notice_no, 6)::int) - count(*) FROM kigen.notices"), 0);
+    test_contains(findings,
+                  "9013,900131,recorded_mismatch,\"recorded 2027-01-31, computed 2027-02-01");
+    test_contains(manifest, "\"name\": \"notices.csv\"");
+    test_contains(manifest, "\"bad_data\" : 2");
     char path[2048];
     snprintf(path, sizeof(path), "%s/%s/notices.csv", dir, RUN_DATE);
     struct stat info;
@@ -151,68 +106,69 @@ static void hand_written_residents_get_their_exact_outcome(void)
     free(excluded);
     free(findings);
     free(manifest);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void rerun_reproduces_the_files_and_records_nothing(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     char *first = read_output(dir, RUN_DATE, "notices.csv");
     char *first_manifest = read_output(dir, RUN_DATE, "manifest.json");
-    long notices = query_long("SELECT count(*) FROM kigen.notice_certificates");
-    long exclusions = query_long("SELECT count(*) FROM kigen.exclusions");
+    long notices = test_query_long("SELECT count(*) FROM kigen.notice_certificates");
+    long exclusions = test_query_long("SELECT count(*) FROM kigen.exclusions");
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     char *second = read_output(dir, RUN_DATE, "notices.csv");
     char *second_manifest = read_output(dir, RUN_DATE, "manifest.json");
     CU_ASSERT_STRING_EQUAL(first != NULL ? first : "", second != NULL ? second : "-");
     CU_ASSERT_STRING_EQUAL(first_manifest != NULL ? first_manifest : "",
                            second_manifest != NULL ? second_manifest : "-");
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates"), notices);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.exclusions"), exclusions);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs"), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_certificates"), notices);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.exclusions"), exclusions);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs"), 1);
     /* the next night notices nothing twice: every one of them is already noticed */
     CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir, "", ""), 1);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices WHERE run_date = '2026-12-02' "
-                               "AND resident_id > 9000"),
-                    0);
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(*) FROM kigen.notices WHERE run_date = '2026-12-02' "
+                        "AND resident_id > 9000"),
+        0);
     free(first);
     free(second);
     free(first_manifest);
     free(second_manifest);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 static void missed_nights_are_caught_up(void)
 {
     /* nothing ran in October and November: the first run notices everything due, and
      * the notices of the runs of 2026-10-15 + 2026-12-01 equal a single 12-01 run */
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen("2026-10-15", dir, "", "") <= 1, 1);
-    long october = query_long("SELECT count(*) FROM kigen.notice_certificates");
+    long october = test_query_long("SELECT count(*) FROM kigen.notice_certificates");
     CU_ASSERT(october > 0);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
-    long total = query_long("SELECT count(*) FROM kigen.notice_certificates");
+    long total = test_query_long("SELECT count(*) FROM kigen.notice_certificates");
     /* 9016 (card expires 2026-12-31, due from 2026-09-17) was noticed in October */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates nc JOIN "
-                               "kigen.notices n USING (notice_no) WHERE nc.certificate_id = "
-                               "900161 AND n.run_date = '2026-10-15'"),
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_certificates nc JOIN "
+                                    "kigen.notices n USING (notice_no) WHERE nc.certificate_id = "
+                                    "900161 AND n.run_date = '2026-10-15'"),
                     1);
-    loaded_database();
+    test_loaded_database();
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates"), total);
-    remove_dir(dir);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_certificates"), total);
+    test_remove_dir(dir);
 }
 
 static void a_second_run_is_refused_at_once(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     db_conn *holder = NULL;
     kg_errbuf errbuf;
     CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &holder), KG_OK);
@@ -220,10 +176,10 @@ static void a_second_run_is_refused_at_once(void)
     CU_ASSERT_EQUAL(db_try_lock(holder, 0x6b6967656eL, &acquired, &errbuf), KG_OK);
     CU_ASSERT_EQUAL(acquired, 1);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 6);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs"), 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs"), 0);
     db_close(holder);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 /* Writes a small extract into dir (one file per entry: name, then its CSV text). */
@@ -244,10 +200,10 @@ static void write_extract(const char *dir, const char *const *files)
  * notice is in a print file, on the page notices.csv names, in print order. */
 static void print_files_hold_every_notice_and_nothing_unprintable(void)
 {
-    loaded_database();
+    test_loaded_database();
     char extract[] = "/tmp/kigen-test-extract-XXXXXX", dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(extract);
-    make_temp_dir(dir);
+    test_make_temp_dir(extract);
+    test_make_temp_dir(dir);
     static const char *const files[] = {
         "residents.csv",
         "resident_id,office_code,family_name,given_name,family_kana,given_kana,birth_date,sex,"
@@ -279,27 +235,31 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
     CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     char *excluded = read_output(dir, RUN_DATE, "excluded.csv");
-    contains(excluded, "8001,880011,auth,2027-01-10,glyph_missing,family_name: U+30000 cannot be "
-                       "printed");
-    contains(excluded, "8002,880021,auth,2027-01-10,undeliverable,the address does not fit the "
-                       "envelope window");
+    test_contains(excluded,
+                  "8001,880011,auth,2027-01-10,glyph_missing,family_name: U+30000 cannot be "
+                  "printed");
+    test_contains(excluded,
+                  "8002,880021,auth,2027-01-10,undeliverable,the address does not fit the "
+                  "envelope window");
     char *notices = read_output(dir, RUN_DATE, "notices.csv");
-    contains(notices, ",8003,880031,auth,");
-    contains(notices, ",8004,880041,auth,");
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices WHERE resident_id = 8003 AND "
-                               "to_representative"),
-                    1);
+    test_contains(notices, ",8003,880031,auth,");
+    test_contains(notices, ",8004,880041,auth,");
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(*) FROM kigen.notices WHERE resident_id = 8003 AND "
+                        "to_representative"),
+        1);
     /* every notice on its own page; pages of the files = notices; print order */
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices WHERE run_date = '" RUN_DATE
-                               "' AND (file IS NULL OR page IS NULL)"),
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices WHERE run_date = '" RUN_DATE
+                                    "' AND (file IS NULL OR page IS NULL)"),
                     0);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM (SELECT file, page FROM kigen.notices "
-                               "GROUP BY 1, 2 HAVING count(*) > 1) d"),
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM (SELECT file, page FROM kigen.notices "
+                                    "GROUP BY 1, 2 HAVING count(*) > 1) d"),
                     0);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM (SELECT n.*, lag(postal_code) OVER (PARTITION "
-                               "BY file ORDER BY page) AS before FROM kigen.notices n) d WHERE "
-                               "before > postal_code"),
-                    0);
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(*) FROM (SELECT n.*, lag(postal_code) OVER (PARTITION "
+                        "BY file ORDER BY page) AS before FROM kigen.notices n) d WHERE "
+                        "before > postal_code"),
+        0);
     snprintf(command_line, sizeof(command_line),
              "cd '%s/%s' && for f in notices-*.pdf forms-*.pdf; do pdfinfo \"$f\" | sed -n "
              "'s/^Pages: *//p'; "
@@ -308,12 +268,13 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
     char *pages = NULL;
     test_run_shell(command_line, &pages);
     /* each notice and its enclosed form; then one page per inquiry */
-    CU_ASSERT_EQUAL(pages != NULL ? strtol(pages, NULL, 10) : -1,
-                    query_long("SELECT (SELECT sum(pages) FROM kigen.notices) + (SELECT count(*) "
-                               "FROM kigen.forms WHERE kind = 'inquiry' AND file IS NOT NULL)"));
+    CU_ASSERT_EQUAL(
+        pages != NULL ? strtol(pages, NULL, 10) : -1,
+        test_query_long("SELECT (SELECT sum(pages) FROM kigen.notices) + (SELECT count(*) "
+                        "FROM kigen.forms WHERE kind = 'inquiry' AND file IS NOT NULL)"));
     free(pages);
     /* the page notices.csv gives for 8003 is the child's notice */
-    long page = query_long("SELECT page FROM kigen.notices WHERE resident_id = 8003");
+    long page = test_query_long("SELECT page FROM kigen.notices WHERE resident_id = 8003");
     char *file = NULL;
     snprintf(command_line, sizeof(command_line),
              "psql -X -A -t -c \"SELECT file FROM kigen.notices WHERE resident_id = 8003\" | tr -d "
@@ -325,22 +286,22 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
              page_text, page_text, dir, RUN_DATE, file != NULL ? file : "");
     char *text = NULL;
     test_run_shell(command_line, &text);
-    contains(text, "花子 様の法定代理人 様");
+    test_contains(text, "花子 様の法定代理人 様");
     free(text);
     free(file);
     free(excluded);
     free(notices);
-    remove_dir(extract);
-    remove_dir(dir);
+    test_remove_dir(extract);
+    test_remove_dir(dir);
 }
 
 /* --no-render records and writes the CSV files only; the date's next run draws the print
  * files and the workbook from the ledger, and the run is then done. */
 static void no_render_leaves_the_print_files_to_the_next_run(void)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", "--no-render"), 1);
     char command_line[2048];
     snprintf(command_line, sizeof(command_line), "ls '%s/%s' | grep -c 'pdf$\\|xlsx$'", dir,
@@ -350,27 +311,28 @@ static void no_render_leaves_the_print_files_to_the_next_run(void)
     CU_ASSERT_STRING_EQUAL(count != NULL ? count : "", "0\n");
     free(count);
     char *manifest = read_output(dir, RUN_DATE, "manifest.json");
-    contains(manifest, "\"notices.csv\"");
+    test_contains(manifest, "\"notices.csv\"");
     CU_ASSERT_PTR_NULL(manifest != NULL ? strstr(manifest, ".pdf") : "");
     free(manifest);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs WHERE status = 'recorded'"), 1);
-    long notices = query_long("SELECT count(*) FROM kigen.notices");
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'recorded'"),
+                    1);
+    long notices = test_query_long("SELECT count(*) FROM kigen.notices");
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notices"), notices);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices"), notices);
     manifest = read_output(dir, RUN_DATE, "manifest.json");
-    contains(manifest, "notices-K01-001.pdf");
-    contains(manifest, "audit.xlsx");
+    test_contains(manifest, "notices-K01-001.pdf");
+    test_contains(manifest, "audit.xlsx");
     free(manifest);
-    remove_dir(dir);
+    test_remove_dir(dir);
 }
 
 /* Kill -9 at `point`, restart, and compare with an uninterrupted run. */
 static void killed_at(const char *point, const char *reference_dir)
 {
-    loaded_database();
+    test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(dir);
+    test_make_temp_dir(dir);
     char env[128];
     snprintf(env, sizeof(env), "KIGEN_CRASH_AT=%s", point);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, env, ""), 128 + 9);
@@ -406,18 +368,18 @@ static void killed_at(const char *point, const char *reference_dir)
     test_run_shell(command_line, &temps);
     CU_ASSERT_STRING_EQUAL(temps != NULL ? temps : "", "0\n"); /* no temporary file left */
     free(temps);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
-    CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.notice_certificates"),
-                    query_long("SELECT (counts->>'certificates_noticed')::int FROM kigen.runs "
-                               "WHERE status = 'done'"));
-    remove_dir(dir);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_certificates"),
+                    test_query_long("SELECT (counts->>'certificates_noticed')::int FROM kigen.runs "
+                                    "WHERE status = 'done'"));
+    test_remove_dir(dir);
 }
 
 static void killed_runs_restart_into_the_uninterrupted_state(void)
 {
-    loaded_database();
+    test_loaded_database();
     char reference[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(reference);
+    test_make_temp_dir(reference);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, reference, "", ""), 1);
     static const char *const points[] = {"scan",
                                          "recorded",
@@ -431,7 +393,7 @@ static void killed_runs_restart_into_the_uninterrupted_state(void)
                                          "written"};
     for (size_t idx = 0; idx < sizeof(points) / sizeof(points[0]); idx++)
         killed_at(points[idx], reference);
-    remove_dir(reference);
+    test_remove_dir(reference);
 }
 
 /* Runs `kigen run` for each date into dir, on database `database`; with whole_city, the
@@ -473,8 +435,8 @@ static void scheduled_runs_match_whole_city_runs(void)
                                         "2027-03-01", "2027-04-10", "2027-06-30", "2028-02-29"};
     size_t count = sizeof(dates) / sizeof(dates[0]);
     char scheduled[] = "/tmp/kigen-test-run-XXXXXX", whole[] = "/tmp/kigen-test-run-XXXXXX";
-    make_temp_dir(scheduled);
-    make_temp_dir(whole);
+    test_make_temp_dir(scheduled);
+    test_make_temp_dir(whole);
     run_nights(name, scheduled, dates, count, 0);
     run_nights(full_name, whole, dates, count, 1);
     char *reported = calloc(1, 1);
@@ -512,8 +474,8 @@ static void scheduled_runs_match_whole_city_runs(void)
     CU_ASSERT(notices_compared > 100);
     CU_ASSERT(exclusions_checked > 100);
     free(reported);
-    remove_dir(scheduled);
-    remove_dir(whole);
+    test_remove_dir(scheduled);
+    test_remove_dir(whole);
     snprintf(command_line, sizeof(command_line),
              "PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists '%s'", full_name);
     test_run_shell(command_line, NULL);
