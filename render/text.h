@@ -46,6 +46,11 @@ size_t text_fonts_count(const text_fonts *fonts);
  * take a reference (cairo_font_face_reference) to keep it longer. */
 cairo_font_face_t *text_fonts_cairo_face(const text_fonts *fonts, size_t font_idx);
 
+/* Decodes the code point at bytes[pos] (pos < len): returns its length (1 for an invalid
+ * byte, *valid false, *code_point U+FFFD). Rejects overlongs, surrogates, > U+10FFFF. */
+size_t text_utf8_decode(const char *utf8, size_t len, size_t pos, uint32_t *code_point,
+                        bool *valid);
+
 /* Whether some character of utf8[0..len) cannot be printed by any font of the set. A
  * "character" is a base code point with the variation selectors and combining marks that
  * follow it: a base with a variation selector (IVS or standardized variant) needs a font

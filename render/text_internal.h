@@ -40,11 +40,6 @@ struct text_fonts {
     size_t unit_cap;
 };
 
-/* Decodes the code point at bytes[pos] (pos < len): returns its length (1 for an invalid
- * byte, *valid false, *code_point U+FFFD). Rejects overlongs, surrogates, > U+10FFFF. */
-size_t text_utf8_decode(const char *utf8, size_t len, size_t pos, uint32_t *code_point,
-                        bool *valid);
-
 /* Variation selectors (U+FE00..FE0F, U+E0100..E01EF). */
 bool text_is_selector(uint32_t code_point);
 

@@ -14,34 +14,14 @@ static bool unprintable(uint32_t code_point)
 
 bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, uint32_t *code_point)
 {
-    const unsigned char *bytes = (const unsigned char *)text;
-    size_t pos = 0;
-    while (pos < len) {
-        unsigned char lead = bytes[pos];
-        uint32_t value;
-        size_t extra;
-        if (lead < 0x80) {
-            pos++;
-            continue;
-        } else if ((lead & 0xE0) == 0xC0) {
-            value = lead & 0x1F;
-            extra = 1;
-        } else if ((lead & 0xF0) == 0xE0) {
-            value = lead & 0x0F;
-            extra = 2;
-        } else {
-            value = lead & 0x07;
-            extra = 3;
-        }
-        if (pos + extra >= len)
-            return false; /* truncated: the loader only stores valid UTF-8 */
-        for (size_t idx = 1; idx <= extra; idx++)
-            value = (value << 6) | (bytes[pos + idx] & 0x3F);
+    for (size_t pos = 0; pos < len;) {
+        uint32_t value = 0;
+        bool valid = false;
+        pos += text_utf8_decode(text, len, pos, &value, &valid); /* invalid: U+FFFD */
         if (unprintable(value)) {
             *code_point = value;
             return true;
         }
-        pos += extra + 1;
     }
     size_t offset = 0;
     return fonts != NULL && text_find_missing(fonts, text, len, code_point, &offset);
