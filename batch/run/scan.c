@@ -59,8 +59,10 @@ static const char scan_set_create_sql[] =
  * D + lead and it expires on or after D; the schedule's span is at most
  * SELECT_SCHEDULE_MAX_SPAN days, which bounds due_from from below for the index. A settled
  * certificate (noticed, or excluded for good: D28) needs no reading for its own sake.
- * Bad data, issues after D and stale residents are read whatever their dates; resident 0
- * in the stale list (after a TRUNCATE, or before the first refresh) means the whole city. */
+ * Bad data, issues after D and stale residents are read whatever their dates. Resident 0
+ * in the stale list (after a TRUNCATE, or before the first refresh) means the whole city:
+ * scan_prepare_due asks first and then fills with scan_all_fill_sql instead, so that the
+ * planner never sizes this statement's hash for a million residents. */
 static const char scan_due_fill_sql[] =
     "INSERT INTO pg_temp.scan_residents (resident_id) "
     "SELECT s.resident_id FROM kigen.cert_schedule s WHERE s.always "
@@ -70,9 +72,7 @@ static const char scan_due_fill_sql[] =
         SELECT_SCHEDULE_MAX_SPAN) " AND "
                                   "$1::date + $2::int AND s.due_until >= $1::date "
                                   "UNION SELECT t.resident_id FROM kigen.schedule_stale t WHERE "
-                                  "t.resident_id <> 0 "
-                                  "UNION SELECT r.resident_id FROM kigen.residents r WHERE EXISTS "
-                                  "(SELECT 1 FROM kigen.schedule_stale t WHERE t.resident_id = 0)";
+                                  "t.resident_id <> 0";
 
 const char *scan_select_sql(void)
 {
@@ -113,7 +113,15 @@ kg_err scan_prepare_due(db_conn *conn, kdate run_date, int lead_days, bool whole
     kdate_format(run_date, date);
     snprintf(lead, sizeof(lead), "%d", lead_days);
     const char *params[] = {date, lead};
+    db_result *result = NULL;
     kg_err err = db_exec(conn, scan_set_create_sql, errbuf);
+    if (err == KG_OK && !whole_city)
+        err = db_query(conn,
+                       "SELECT EXISTS (SELECT 1 FROM kigen.schedule_stale WHERE resident_id = 0)",
+                       0, NULL, errbuf, &result);
+    if (err == KG_OK && !whole_city)
+        whole_city = db_result_value(result, 0, 0)[0] == 't';
+    db_result_free(result);
     if (err == KG_OK && whole_city)
         err = db_exec(conn, scan_all_fill_sql, errbuf);
     else if (err == KG_OK)

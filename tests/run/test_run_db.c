@@ -327,6 +327,41 @@ static void no_render_leaves_the_print_files_to_the_next_run(void)
     test_remove_dir(dir);
 }
 
+/* D71: the ledger names the data by id only; a purge of a noticed resident's rows
+ * leaves the ledger as it was, and the next nights run. */
+static void the_ledger_outlives_a_purge_of_the_data(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    long ledger = test_query_long("SELECT count(*) FROM kigen.notices n JOIN "
+                                  "kigen.notice_certificates c USING (notice_no) JOIN kigen.forms "
+                                  "f USING (notice_no) WHERE n.resident_id = 9001");
+    CU_ASSERT_EQUAL(ledger, 2); /* two certificates, one notice, its enclosed form */
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -q -v ON_ERROR_STOP=1 -c \"BEGIN; "
+                                   "DELETE FROM kigen.proxy_requests WHERE resident_id = 9001; "
+                                   "DELETE FROM kigen.certificates WHERE resident_id = 9001; "
+                                   "DELETE FROM kigen.cards WHERE resident_id = 9001; "
+                                   "DELETE FROM kigen.moves WHERE resident_id = 9001; "
+                                   "DELETE FROM kigen.changes WHERE resident_id = 9001; "
+                                   "DELETE FROM kigen.residents WHERE resident_id = 9001; "
+                                   "COMMIT\" >/dev/null 2>&1",
+                                   NULL),
+                    0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices n JOIN "
+                                    "kigen.notice_certificates c USING (notice_no) JOIN "
+                                    "kigen.forms f USING (notice_no) WHERE n.resident_id = 9001"),
+                    ledger);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 2);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.exclusions e JOIN kigen.runs r "
+                                    "USING (run_id) WHERE r.run_date = '2026-12-02' AND "
+                                    "e.resident_id = 9001"),
+                    0);
+    test_remove_dir(dir);
+}
+
 /* Kill -9 at `point`, restart, and compare with an uninterrupted run. */
 static void killed_at(const char *point, const char *reference_dir)
 {
@@ -497,6 +532,7 @@ int tests_register_run_db(void)
         {"killed_runs_restart_into_the_uninterrupted_state",
          killed_runs_restart_into_the_uninterrupted_state},
         {"scheduled_runs_match_whole_city_runs", scheduled_runs_match_whole_city_runs},
+        {"the_ledger_outlives_a_purge_of_the_data", the_ledger_outlives_a_purge_of_the_data},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
