@@ -3,7 +3,8 @@
  * typed or scanned control number (control_no.h).
  *
  * The check is the same arithmetic as kigen.new_control_no() in sql/007_forms.sql; the
- * control_no suite holds the two together on numbers drawn by the database.
+ * control_no suite holds the two together on numbers drawn by the database, and checks
+ * the numbers built here from random bits (the run's numbers).
  */
 #include "control_no.h"
 
@@ -44,6 +45,16 @@ kg_err control_no_check_char(const char *body, size_t len, char *out)
     }
     *out = CONTROL_NO_ALPHABET[(CONTROL_NO_BASE - total % CONTROL_NO_BASE) % CONTROL_NO_BASE];
     return KG_OK;
+}
+
+void control_no_from_bits(uint64_t bits, char *out)
+{
+    for (int pos = 0; pos < CONTROL_NO_BODY_LEN; pos++) {
+        out[pos] = CONTROL_NO_ALPHABET[bits & (CONTROL_NO_BASE - 1)];
+        bits >>= 5;
+    }
+    control_no_check_char(out, CONTROL_NO_BODY_LEN, &out[CONTROL_NO_BODY_LEN]);
+    out[CONTROL_NO_LEN] = '\0';
 }
 
 bool control_no_is_valid(const char *number)

@@ -2,15 +2,16 @@
  * control_no.h - the control number (照会番号) of a proxy form: check, read, print.
  *
  * 12 characters of Crockford's base 32 (0-9 and A-Z without I, L, O, U): 11 random ones
- * drawn by the database (kigen.new_control_no(), sql/007_forms.sql) and a Luhn mod 32
- * check character, computed exactly as the SQL function does. Pure: no I/O, no
- * allocation, no globals. Does not generate numbers (only the database does).
+ * and a Luhn mod 32 check character, computed exactly as kigen.new_control_no()
+ * (sql/007_forms.sql) does. Pure: no I/O, no allocation, no globals. The random bits come
+ * from the caller (the run draws them from the kernel: batch/run/forms_ledger.c).
  */
 #ifndef KIGEN_CONTROL_NO_H
 #define KIGEN_CONTROL_NO_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -30,6 +31,12 @@ int control_no_digit(char ch);
  * KG_ERR_CONTROL_NO (*out untouched) for a length out of range or a byte that is not
  * canonical. */
 kg_err control_no_check_char(const char *body, size_t len, char *out);
+
+/* The number whose 11 body characters are the low 55 bits of bits, 5 at a time from the
+ * lowest (the first character is bits & 31, as kigen.new_control_no() orders them), and
+ * its check character, into out (CONTROL_NO_SIZE bytes). Distinct 55-bit values give
+ * distinct numbers; the bits above 55 are ignored. */
+void control_no_from_bits(uint64_t bits, char *out);
 
 /* true when number is exactly 12 canonical characters (a NUL after them) whose check
  * character is right. NULL is false. */

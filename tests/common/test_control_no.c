@@ -5,6 +5,7 @@
  * for Luhn mod 10: checked exhaustively), and what the counter types reads back or is
  * refused with the message that says why.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ static int compare_numbers(const void *left, const void *right)
 static void numbers_drawn_by_the_database_validate_in_c(void)
 {
     char *numbers = drawn_numbers();
-    int valid = 0, same_check = 0, read_back = 0;
+    int valid = 0, same_check = 0, read_back = 0, same_built = 0;
     for (int idx = 0; idx < DRAWN; idx++) {
         const char *number = numbers + idx * CONTROL_NO_SIZE;
         valid += control_no_is_valid(number);
@@ -63,7 +64,14 @@ static void numbers_drawn_by_the_database_validate_in_c(void)
         char out[CONTROL_NO_SIZE];
         read_back += control_no_parse(number, CONTROL_NO_LEN, out, NULL) == KG_OK &&
                      strcmp(out, number) == 0;
+        /* the run builds its numbers in C: the same number from the same 55 bits */
+        uint64_t bits = 0;
+        for (int pos = CONTROL_NO_BODY_LEN - 1; pos >= 0; pos--)
+            bits = (bits << 5) | (uint64_t)control_no_digit(number[pos]);
+        control_no_from_bits(bits, out);
+        same_built += strcmp(out, number) == 0;
     }
+    CU_ASSERT_EQUAL(same_built, DRAWN);
     CU_ASSERT_EQUAL(valid, DRAWN);
     CU_ASSERT_EQUAL(same_check, DRAWN);
     CU_ASSERT_EQUAL(read_back, DRAWN);
@@ -75,6 +83,36 @@ static void numbers_drawn_by_the_database_validate_in_c(void)
             strcmp(numbers + (idx - 1) * CONTROL_NO_SIZE, numbers + idx * CONTROL_NO_SIZE) == 0;
     CU_ASSERT_EQUAL(repeats, 0);
     free(numbers);
+}
+
+/* The run's numbers: 55 bits make 11 characters, lowest first, and the check character;
+ * different bits never make the same number, and the bits above 55 play no part. */
+static void numbers_built_from_random_bits_validate_and_differ(void)
+{
+    char number[CONTROL_NO_SIZE], other[CONTROL_NO_SIZE];
+    control_no_from_bits(0, number);
+    CU_ASSERT_STRING_EQUAL(number, "000000000000");
+    control_no_from_bits(1, number);
+    CU_ASSERT_STRING_EQUAL(number, "10000000000Y"); /* factor 2 on the 11th from the right */
+    control_no_from_bits((UINT64_C(1) << 55) - 1, number);
+    CU_ASSERT_STRING_EQUAL(number, "ZZZZZZZZZZZB");
+    control_no_from_bits(UINT64_MAX, other);
+    CU_ASSERT_STRING_EQUAL(other, number);
+    uint64_t state = 20261128;
+    int valid = 0, differ = 0;
+    for (int idx = 0; idx < DRAWN; idx++) {
+        state += UINT64_C(0x9E3779B97F4A7C15); /* splitmix64 */
+        uint64_t bits = state;
+        bits = (bits ^ (bits >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+        bits = (bits ^ (bits >> 27)) * UINT64_C(0x94D049BB133111EB);
+        bits ^= bits >> 31;
+        control_no_from_bits(bits, number);
+        valid += control_no_is_valid(number);
+        control_no_from_bits(bits ^ (UINT64_C(1) << (idx % 55)), other); /* one bit apart */
+        differ += strcmp(number, other) != 0 && control_no_is_valid(other);
+    }
+    CU_ASSERT_EQUAL(valid, DRAWN);
+    CU_ASSERT_EQUAL(differ, DRAWN);
 }
 
 static void every_single_substitution_is_rejected(void)
@@ -318,6 +356,8 @@ int tests_register_control_no(void)
     static const test_case cases[] = {
         {"numbers_drawn_by_the_database_validate_in_c",
          numbers_drawn_by_the_database_validate_in_c},
+        {"numbers_built_from_random_bits_validate_and_differ",
+         numbers_built_from_random_bits_validate_and_differ},
         {"every_single_substitution_is_rejected", every_single_substitution_is_rejected},
         {"adjacent_transpositions_are_rejected_except_zero_and_z",
          adjacent_transpositions_are_rejected_except_zero_and_z},
