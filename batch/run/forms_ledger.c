@@ -38,12 +38,11 @@ static const char pending_sql[] =
     "FROM kigen.forms f WHERE f.request_id = q.request_id AND f.voided_on IS NULL) ORDER BY "
     "q.request_id";
 
-static const char insert_inquiry_sql[] =
-    "INSERT INTO kigen.forms (control_no, kind, request_id, run_id, run_date, resident_id, "
+/* The night's inquiries go in by one COPY (a statement per inquiry cost 0.6 ms each). */
+static const char copy_inquiries_sql[] =
+    "COPY kigen.forms (control_no, kind, request_id, run_id, run_date, resident_id, "
     "office_code, family_name, given_name, postal_code, address, banchi, address2, "
-    "to_representative, reissue_of, problem) VALUES ($15, 'inquiry', "
-    "$1::bigint, $2::bigint, $3::date, $4::bigint, nullif($5, ''), $6, $7, nullif($8, ''), "
-    "nullif($9, ''), $10, $11, $12::boolean, $13, $14)";
+    "to_representative, reissue_of, problem) FROM STDIN (FORMAT csv)";
 
 /* A new control number: 55 bits from the kernel's random source (getrandom, the source
  * of /dev/urandom, as PostgreSQL's gen_random_uuid() draws them), nothing from the
@@ -114,40 +113,77 @@ static bool under_age(const char *birth, kdate run_date, const select_config *se
            select_to_representative(born, run_date, select);
 }
 
+/* A CSV field of an inquiry's COPY row after a comma: NULL (nothing) for SQL NULL, and
+ * for an empty text when empty_is_null; otherwise quoted. */
+static kg_err append_field(strbuf *row, const char *value, bool empty_is_null)
+{
+    kg_err err = strbuf_append_char(row, ',');
+    if (err == KG_OK && value != NULL && (value[0] != '\0' || !empty_is_null))
+        err = strbuf_append_csv_quoted(row, value, strlen(value));
+    return err;
+}
+
+/* The COPY row of the inquiry for pending's row. */
+static kg_err inquiry_row(const db_result *pending, int row, const char *control_no,
+                          const char *run_text, const char *date, bool minor, const char *problem,
+                          strbuf *out)
+{
+    strbuf_reset(out);
+    kg_err err = strbuf_append_str(out, control_no);
+    const char *const heads[] = {"inquiry", db_result_value(pending, row, 0), run_text, date,
+                                 db_result_value(pending, row, 1)};
+    for (size_t idx = 0; idx < sizeof(heads) / sizeof(heads[0]) && err == KG_OK; idx++)
+        err = append_field(out, heads[idx], true);
+    /* office_code, names, postal code, address, banchi, address2: columns 2-8 */
+    static const bool empty_is_null[] = {true, false, false, true, true, false, false};
+    for (int col = 2; col <= 8 && err == KG_OK; col++)
+        err = append_field(out, db_result_value(pending, row, col), empty_is_null[col - 2]);
+    if (err == KG_OK)
+        err = append_field(out, minor ? "t" : "f", true);
+    if (err == KG_OK)
+        err = append_field(out, db_result_value(pending, row, 11), true);
+    if (err == KG_OK)
+        err = append_field(out, problem, true);
+    if (err == KG_OK)
+        err = strbuf_append_char(out, '\n');
+    return err;
+}
+
 static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *date,
                                kdate run_date, const forms_setup *setup, kg_errbuf *errbuf)
 {
     const char *params[] = {date};
     db_result *pending = NULL;
     kg_err err = db_query(conn, pending_sql, 1, params, errbuf, &pending);
-    for (int row = 0; err == KG_OK && row < db_result_rows(pending); row++) {
+    int rows = err == KG_OK ? db_result_rows(pending) : 0;
+    if (rows > 0) /* most nights have no request */
+        err = db_copy_begin(conn, copy_inquiries_sql, errbuf);
+    strbuf line;
+    strbuf_init(&line, 64 * 1024);
+    bool copying = rows > 0 && err == KG_OK;
+    for (int row = 0; err == KG_OK && row < rows; row++) {
         char problem[SELECT_DETAIL_MAX], control_no[CONTROL_NO_SIZE];
         err = draw_control_no(control_no, errbuf);
         if (err != KG_OK)
             break;
         find_problem(setup, pending, row, problem, sizeof(problem));
         bool minor = under_age(db_result_value(pending, row, 10), run_date, setup->select);
-        const char *values[] = {db_result_value(pending, row, 0),
-                                run_text,
-                                date,
-                                db_result_value(pending, row, 1),
-                                db_result_value(pending, row, 2),
-                                db_result_value(pending, row, 3),
-                                db_result_value(pending, row, 4),
-                                db_result_value(pending, row, 5),
-                                db_result_value(pending, row, 6),
-                                db_result_value(pending, row, 7),
-                                db_result_value(pending, row, 8),
-                                minor ? "true" : "false",
-                                db_result_value(pending, row, 11),
-                                problem[0] != '\0' ? problem : NULL,
-                                control_no};
-        err = db_query(conn, insert_inquiry_sql, 15, values, errbuf, NULL);
+        if (inquiry_row(pending, row, control_no, run_text, date, minor, problem, &line) != KG_OK)
+            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to record the inquiry of request %s",
+                          db_result_value(pending, row, 0));
+        if (err == KG_OK)
+            err = db_copy_put(conn, line.data, line.len, errbuf);
+    }
+    strbuf_free(&line);
+    if (copying) { /* ends the COPY; on an error it aborts it, keeping the first error */
+        kg_err end_err = db_copy_end(conn, err == KG_OK ? errbuf : NULL);
+        if (err == KG_OK)
+            err = end_err;
     }
     char per_file[16];
     snprintf(per_file, sizeof(per_file), "%d", setup->max_pages > 0 ? setup->max_pages : 1);
     const char *place_params[] = {run_text, per_file};
-    if (err == KG_OK && db_result_rows(pending) > 0) /* most nights have no request */
+    if (err == KG_OK && rows > 0)
         err = db_query(conn, place_inquiries_sql, 2, place_params, errbuf, NULL);
     db_result_free(pending);
     return err;
