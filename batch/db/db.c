@@ -253,34 +253,6 @@ kg_err db_copy_end(db_conn *conn, kg_errbuf *errbuf)
     return finish_copy(conn, err, KG_OK, "COPY", errbuf);
 }
 
-kg_err db_send(db_conn *conn, const char *sql, kg_errbuf *errbuf)
-{
-    if (PQsendQuery(conn->pg, sql) != 1)
-        return result_error(conn, NULL, sql, errbuf);
-    return KG_OK;
-}
-
-int db_busy(db_conn *conn)
-{
-    /* a broken connection is not busy: db_wait then reports it */
-    return PQconsumeInput(conn->pg) == 1 && PQisBusy(conn->pg);
-}
-
-kg_err db_wait(db_conn *conn, kg_errbuf *errbuf)
-{
-    kg_err err = KG_OK;
-    PGresult *result;
-    while ((result = PQgetResult(conn->pg)) != NULL) {
-        ExecStatusType status = PQresultStatus(result);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && err == KG_OK)
-            err = result_error(conn, result, "a statement sent ahead", errbuf);
-        PQclear(result);
-    }
-    if (err == KG_OK && PQstatus(conn->pg) != CONNECTION_OK)
-        err = result_error(conn, NULL, "a statement sent ahead", errbuf);
-    return err;
-}
-
 kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf)
 {
     char key_text[32];

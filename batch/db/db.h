@@ -52,16 +52,6 @@ kg_err db_copy_end(db_conn *conn, kg_errbuf *errbuf);
 kg_err db_copy_out_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf);
 kg_err db_copy_out_next(db_conn *conn, const char **row, size_t *len, kg_errbuf *errbuf);
 
-/* Statements sent without waiting, so that the server works while the client goes on:
- * db_send starts one or more statements without parameters (simple protocol: put values
- * in a temporary table, never in the text); db_busy says whether their results are still
- * to come (it reads what has arrived, never waits); db_wait waits for them and returns
- * the first failure (KG_ERR_DB_QUERY with the server's message). Nothing else may run
- * on conn between db_send and db_wait. */
-kg_err db_send(db_conn *conn, const char *sql, kg_errbuf *errbuf);
-int db_busy(db_conn *conn);
-kg_err db_wait(db_conn *conn, kg_errbuf *errbuf);
-
 /* Session-level advisory lock: KG_OK and *acquired = 1 when taken, 0 when another
  * session holds it (never waits). */
 kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf);
