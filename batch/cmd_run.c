@@ -198,7 +198,7 @@ static kg_err check_address_block(notice_painter *painter, const run_options *op
                                     results);
 }
 
-static kg_err scan_and_select(db_conn *reader, db_conn *writer, notice_painter *painter,
+static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, notice_painter *painter,
                               const run_options *options, const log_sink *log, run_counts *counts,
                               kg_errbuf *errbuf)
 {
@@ -217,7 +217,7 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, notice_painter *
                                options->whole_city, &listed, errbuf);
     if (err == KG_OK) {
         log_line(log, LOG_DETAIL, "scan: %ld residents can have something due", listed);
-        err = scan_begin(reader, errbuf);
+        err = scan_begin(reader, true, errbuf);
     }
     time_t started = time(NULL);
     const text_fonts *fonts = notice_painter_fonts(painter);
@@ -232,11 +232,10 @@ static kg_err scan_and_select(db_conn *reader, db_conn *writer, notice_painter *
             kg_fail(errbuf, err, "unable to decide for resident %lld", scanned->res.resident_id);
             break;
         }
-        for (size_t idx = 0; idx < scanned->res.cert_count && writer != NULL && err == KG_OK; idx++)
-            err =
-                ledger_add(writer, &scanned->res, &to, &scanned->certs[idx], &results[idx], errbuf);
+        if (writer != NULL)
+            err = ledger_add_resident(writer, &scanned->res, &to, results, errbuf);
         count_resident(scanned, results, counts);
-        if (counts->residents == 2) /* the ledger's COPY holds rows, the scan goes on */
+        if (counts->residents == 2) /* the ledger holds rows, the scan goes on */
             crash_point("scan");
         if (counts->residents % PROGRESS_EVERY == 0)
             log_line(log, LOG_INFO, "scanned %ld residents: %ld notices, %ld excluded (%ld s)",
@@ -275,7 +274,10 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
                         long *run_id, kg_errbuf *errbuf)
 {
     db_conn *writer = NULL;
+    ledger_writer ledger;
+    memset(&ledger, 0, sizeof(ledger));
     long refreshed = 0;
+    int pages = run_templates_pages_per_notice(templates);
     kg_err err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
     if (err == KG_OK)
         err = schedule_unsettle_if_changed(conn, KIGEN_VERSION, config_json, ctx->log, errbuf);
@@ -284,18 +286,19 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     if (err == KG_OK)
         err = db_connect(ctx->conninfo, errbuf, &writer);
     if (err == KG_OK)
-        err = ledger_begin(writer, errbuf);
+        err = ledger_begin(&ledger, writer, *run_id, options->run_date,
+                           options->config.max_pages / pages, pages, templates->enclosure != NULL,
+                           errbuf);
     if (err == KG_OK)
-        err = scan_and_select(conn, writer, templates->notice_painter, options, ctx->log, counts,
+        err = scan_and_select(conn, &ledger, templates->notice_painter, options, ctx->log, counts,
                               errbuf);
     char counts_text[JSON_MAX];
     counts_json(counts, counts_text, sizeof(counts_text));
-    int pages = run_templates_pages_per_notice(templates);
     forms_setup forms = {templates->enclosure != NULL, templates->inquiry_painter,
                          &options->config.select, options->config.max_pages};
     if (err == KG_OK)
-        err = ledger_commit(writer, *run_id, options->run_date, counts_text,
-                            options->config.max_pages / pages, pages, &forms, errbuf);
+        err = ledger_commit(&ledger, *run_id, counts_text, &forms, errbuf);
+    ledger_writer_free(&ledger);
     db_close(writer); /* on failure this rolls the recording transaction back */
     if (err == KG_OK) {
         log_line(ctx->log, LOG_DETAIL, "ledger recorded for run %ld", *run_id);

@@ -20,7 +20,7 @@ kg_err forecast_scan(db_conn *conn, const select_config *config, forecast *fc, k
     if (err == KG_OK)
         err = scan_prepare_due(conn, fc->as_of, 0, true, &listed, errbuf);
     if (err == KG_OK)
-        err = scan_begin(conn, errbuf);
+        err = scan_begin(conn, false, errbuf);
     while (err == KG_OK) {
         err = scan_next(conn, NULL, scanned, errbuf);
         if (err == KG_OK)

@@ -13,19 +13,6 @@
 #include "../common/strbuf.h"
 #include "glyph.h"
 
-/* $2: the night's control numbers, one per notice in notice order (drawn in C: see
- * draw_control_no). */
-static const char enclosed_sql[] =
-    "INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, resident_id, "
-    "office_code, valid_until, family_name, given_name, postal_code, address, banchi, "
-    "address2, to_representative, file, page) SELECT c.control_no, 'enclosed', "
-    "n.notice_no, n.run_id, n.run_date, n.resident_id, n.office_code, (SELECT min(nc.expiry) "
-    "FROM kigen.notice_certificates nc WHERE nc.notice_no = n.notice_no), n.family_name, "
-    "n.given_name, n.postal_code, n.address, n.banchi, n.address2, n.to_representative, "
-    "n.file, n.page + 1 FROM (SELECT x.*, row_number() OVER (ORDER BY x.notice_no) AS ord "
-    "FROM kigen.notices x WHERE x.run_id = $1::bigint) n JOIN unnest($2::text[]) WITH "
-    "ORDINALITY AS c(control_no, ord) ON c.ord = n.ord";
-
 /* Requests received by the run date with no form in force (never had one, or a clerk
  * voided it: then the new form names the one it replaces). */
 static const char pending_sql[] =
@@ -48,7 +35,7 @@ static const char copy_inquiries_sql[] =
  * of /dev/urandom, as PostgreSQL's gen_random_uuid() draws them), nothing from the
  * resident, the date or a sequence (D63). Drawn here rather than by kigen.new_control_no()
  * in SQL: the same number, a twentieth of the cost (26 µs a form in PL/pgSQL). */
-static kg_err draw_control_no(char *out, kg_errbuf *errbuf)
+kg_err forms_draw_control_no(char *out, kg_errbuf *errbuf)
 {
     uint64_t bits = 0;
     unsigned char *bytes = (unsigned char *)&bits;
@@ -163,7 +150,7 @@ static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *
     bool copying = rows > 0 && err == KG_OK;
     for (int row = 0; err == KG_OK && row < rows; row++) {
         char problem[SELECT_DETAIL_MAX], control_no[CONTROL_NO_SIZE];
-        err = draw_control_no(control_no, errbuf);
+        err = forms_draw_control_no(control_no, errbuf);
         if (err != KG_OK)
             break;
         find_problem(setup, pending, row, problem, sizeof(problem));
@@ -189,54 +176,11 @@ static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *
     return err;
 }
 
-/* One control number per notice of the run, as a text[] literal for enclosed_sql
- * (numbers is initialized here; the caller frees it). */
-static kg_err enclosed_numbers(db_conn *conn, const char *run_text, strbuf *numbers,
-                               kg_errbuf *errbuf)
-{
-    const char *params[] = {run_text};
-    db_result *result = NULL;
-    strbuf_init(numbers, 0);
-    kg_err err = db_query(conn, "SELECT count(*) FROM kigen.notices WHERE run_id = $1::bigint", 1,
-                          params, errbuf, &result);
-    long count = err == KG_OK ? strtol(db_result_value(result, 0, 0), NULL, 10) : 0;
-    db_result_free(result);
-    if (err != KG_OK)
-        return err;
-    numbers->max = (size_t)count * CONTROL_NO_SIZE + 3; /* "{", numbers and commas, "}" */
-    kg_err append = strbuf_append_char(numbers, '{');
-    for (long idx = 0; append == KG_OK && err == KG_OK && idx < count; idx++) {
-        char control_no[CONTROL_NO_SIZE];
-        err = draw_control_no(control_no, errbuf);
-        if (err == KG_OK && idx > 0)
-            append = strbuf_append_char(numbers, ',');
-        if (err == KG_OK && append == KG_OK)
-            append = strbuf_append_str(numbers, control_no);
-    }
-    if (append == KG_OK)
-        append = strbuf_append_char(numbers, '}');
-    if (err == KG_OK && (append != KG_OK || strbuf_cstr(numbers) == NULL))
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to draw %ld control numbers: out of memory",
-                      count);
-    return err;
-}
-
-kg_err forms_record(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
-                    kg_errbuf *errbuf)
+kg_err forms_record_inquiries(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
+                              kg_errbuf *errbuf)
 {
     char run_text[32], date[KDATE_ISO_LEN + 1];
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
     kdate_format(run_date, date);
-    kg_err err = KG_OK;
-    if (setup->enclose) {
-        strbuf numbers;
-        err = enclosed_numbers(conn, run_text, &numbers, errbuf);
-        const char *params[] = {run_text, numbers.data};
-        if (err == KG_OK)
-            err = db_query(conn, enclosed_sql, 2, params, errbuf, NULL);
-        strbuf_free(&numbers);
-    }
-    if (err == KG_OK && setup->inquiry != NULL)
-        err = record_inquiries(conn, run_text, date, run_date, setup, errbuf);
-    return err;
+    return record_inquiries(conn, run_text, date, run_date, setup, errbuf);
 }

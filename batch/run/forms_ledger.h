@@ -1,7 +1,8 @@
 /*
- * forms_ledger.h - records the night's proxy forms in the run's recording transaction
- * (sql/007_forms.sql; domain.md section 5): the form enclosed with each notice, and one
- * inquiry per proxy request that has no form in force.
+ * forms_ledger.h - the night's proxy forms in the run's recording transaction
+ * (sql/007_forms.sql; domain.md section 5): the control numbers, and one inquiry per
+ * proxy request that has no form in force (the form enclosed with each notice is
+ * recorded with its notice: ledger.h).
  *
  * An inquiry whose holder cannot be written to (removed, no address, a character no font
  * has, an address too long for the window) is recorded with its problem and no print
@@ -26,8 +27,12 @@ typedef struct forms_setup {
     int max_pages;               /* pages per forms print file */
 } forms_setup;
 
-/* Inside the recording transaction on conn, after the run's notices are written. */
-kg_err forms_record(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
-                    kg_errbuf *errbuf);
+/* A new control number (D63) into out (CONTROL_NO_SIZE bytes): 55 bits from the
+ * kernel's random source. KG_ERR_INTERNAL when that source fails. */
+kg_err forms_draw_control_no(char *out, kg_errbuf *errbuf);
+
+/* The inquiries, inside the recording transaction on conn. */
+kg_err forms_record_inquiries(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
+                              kg_errbuf *errbuf);
 
 #endif

@@ -1,9 +1,12 @@
 /*
  * ledger.c - run records and the recording transaction (see ledger.h).
  *
- * During the scan, outcomes go by COPY into one temporary table (one COPY per
- * connection at a time); the commit distributes them with three INSERT ... SELECT
- * statements and numbers the notices in SQL, so a run's ledger appears all at once.
+ * The scan delivers residents in print order, so each notice is numbered, placed in its
+ * print file and given its enclosed form's control number as it comes. Outcomes go by
+ * one COPY into a temporary table of the recording transaction; at the commit, one
+ * statement per ledger table copies its rows out of it. No statement joins: nothing
+ * depends on the planner's estimates of tables that grew a night's worth since their
+ * last ANALYZE. The ledger appears all at once, at COMMIT.
  */
 #include "ledger.h"
 
@@ -11,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/control_no.h"
 #include "../common/strbuf.h"
 #include "schedule.h"
-
-#define ROW_MAX 8192
 
 kg_err ledger_find_run(db_conn *conn, kdate run_date, ledger_status *status, long *run_id,
                        kg_errbuf *errbuf)
@@ -60,202 +62,281 @@ kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, cons
     return err;
 }
 
-kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf)
+#define ROW_MAX 8192 /* a run_rows row: the schema bounds names and addresses */
+
+/* The night's rows. Kinds: N a notice (one per resident, numbered
+ * here), C a certificate of a notice, X an exclusion, F a finding, S settled (D28). */
+static const char create_sql[] =
+    "BEGIN; " SCHEDULE_LOCK_SQL "; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
+    "resident_id bigint NOT NULL, certificate_id bigint, notice_no text, file text, "
+    "page integer, control_no text, valid_until date, office_code text, postal_code text, "
+    "expiry date, window_open date, cause text, detail text, family_name text, "
+    "given_name text, address text, banchi text, address2 text, to_representative boolean) "
+    "ON COMMIT DROP; CREATE TEMP TABLE run_params (run_id bigint NOT NULL, "
+    "run_date date NOT NULL, pages integer NOT NULL) ON COMMIT DROP";
+
+/* Distributes the night's rows into the ledger (the values come from the two temporary
+ * tables, never from the statement's text). The settled marks go by the primary key
+ * whatever the estimates (= ANY of an array). */
+static const char distribute_sql[] =
+    "INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, office_code, "
+    "family_name, given_name, postal_code, address, banchi, address2, to_representative, "
+    "pages, file, page) SELECT r.notice_no, p.run_id, p.run_date, r.resident_id, "
+    "r.office_code, r.family_name, r.given_name, r.postal_code, r.address, r.banchi, "
+    "r.address2, r.to_representative, p.pages, r.file, r.page FROM pg_temp.run_rows r "
+    "CROSS JOIN pg_temp.run_params p WHERE r.kind = 'N'; "
+    "INSERT INTO kigen.notice_certificates (certificate_id, notice_no, expiry, window_open, "
+    "cause) SELECT r.certificate_id, r.notice_no, r.expiry, r.window_open, r.cause "
+    "FROM pg_temp.run_rows r WHERE r.kind = 'C'; "
+    "INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, resident_id, "
+    "office_code, valid_until, family_name, given_name, postal_code, address, banchi, "
+    "address2, to_representative, file, page) SELECT r.control_no, 'enclosed', r.notice_no, "
+    "p.run_id, p.run_date, r.resident_id, r.office_code, r.valid_until, r.family_name, "
+    "r.given_name, r.postal_code, r.address, r.banchi, r.address2, r.to_representative, "
+    "r.file, r.page + 1 FROM pg_temp.run_rows r CROSS JOIN pg_temp.run_params p "
+    "WHERE r.kind = 'N' AND r.control_no IS NOT NULL; "
+    "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, expiry, reason, "
+    "detail) SELECT p.run_id, r.certificate_id, r.resident_id, r.expiry, r.cause, r.detail "
+    "FROM pg_temp.run_rows r CROSS JOIN pg_temp.run_params p WHERE r.kind = 'X'; "
+    "INSERT INTO kigen.findings (run_id, certificate_id, resident_id, kind, detail) "
+    "SELECT p.run_id, r.certificate_id, r.resident_id, r.cause, r.detail "
+    "FROM pg_temp.run_rows r CROSS JOIN pg_temp.run_params p WHERE r.kind = 'F'; "
+    "UPDATE kigen.cert_schedule s SET settled = true WHERE s.certificate_id = ANY (ARRAY("
+    "SELECT r.certificate_id FROM pg_temp.run_rows r WHERE r.kind = 'S'))";
+
+kg_err ledger_begin(ledger_writer *writer, db_conn *conn, long run_id, kdate run_date,
+                    int notices_per_file, int pages_per_notice, bool enclose, kg_errbuf *errbuf)
 {
-    kg_err err =
-        db_exec(conn,
-                "BEGIN; " SCHEDULE_LOCK_SQL "; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
-                "resident_id bigint NOT NULL, certificate_id bigint NOT NULL, "
-                "office_code text, postal_code text, expiry date, window_open date, "
-                "cause text, detail text, family_name text, given_name text, address text, "
-                "banchi text, address2 text, to_representative boolean) ON COMMIT DROP",
-                errbuf);
+    memset(writer, 0, sizeof(*writer));
+    writer->conn = conn;
+    writer->notices_per_file = notices_per_file > 0 ? notices_per_file : 1;
+    writer->pages_per_notice = pages_per_notice > 0 ? pages_per_notice : 1;
+    writer->enclose = enclose;
+    kdate_format(run_date, writer->date);
+    snprintf(writer->prefix, sizeof(writer->prefix), "%.4s%.2s%.2s", writer->date, writer->date + 5,
+             writer->date + 8);
+    strbuf_init(&writer->row, ROW_MAX);
+    char run_text[32], pages[16];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    snprintf(pages, sizeof(pages), "%d", writer->pages_per_notice);
+    const char *params[] = {run_text, writer->date, pages};
+    kg_err err = db_exec(conn, create_sql, errbuf);
+    if (err == KG_OK)
+        err = db_query(conn,
+                       "INSERT INTO pg_temp.run_params (run_id, run_date, pages) "
+                       "VALUES ($1::bigint, $2::date, $3::int)",
+                       3, params, errbuf, NULL);
     if (err == KG_OK)
         err = db_copy_begin(conn, "COPY pg_temp.run_rows FROM STDIN (FORMAT csv)", errbuf);
     return err;
 }
 
-static kg_err append_quoted(strbuf *row, const char *text, bool leading_comma)
+void ledger_writer_free(ledger_writer *writer)
 {
-    kg_err err = leading_comma ? strbuf_append_char(row, ',') : KG_OK;
-    return err != KG_OK ? err : strbuf_append_csv_quoted(row, text, strlen(text));
+    strbuf_free(&writer->row);
 }
 
-/* The addressee's columns of a notice row (empty, so NULL, for other rows). */
-static kg_err append_addressee(strbuf *row, char kind, const ledger_addressee *to)
+/* Puts one row of run_rows into the COPY from its 20 columns; NULL is SQL NULL, any text
+ * is quoted (so "" is an empty text). */
+#define ROW_COLUMNS 20
+static kg_err put_row(ledger_writer *writer, const char *const *columns, kg_errbuf *errbuf)
 {
-    if (kind != 'N')
-        return strbuf_append_str(row, ",,,,,,");
-    const char *const texts[] = {to->family_name, to->given_name, to->address, to->banchi,
-                                 to->address2};
+    strbuf *row = &writer->row;
+    strbuf_reset(row);
     kg_err err = KG_OK;
-    for (size_t idx = 0; idx < 5 && err == KG_OK; idx++)
-        err = append_quoted(row, texts[idx], true);
-    return err != KG_OK ? err : strbuf_append_str(row, to->to_representative ? ",t" : ",f");
+    for (int idx = 0; idx < ROW_COLUMNS && err == KG_OK; idx++) {
+        if (idx > 0)
+            err = strbuf_append_char(row, ',');
+        if (err == KG_OK && columns[idx] != NULL)
+            err = strbuf_append_csv_quoted(row, columns[idx], strlen(columns[idx]));
+    }
+    if (err == KG_OK)
+        err = strbuf_append_char(row, '\n');
+    if (err != KG_OK)
+        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to record resident %s: row too long",
+                       columns[1] != NULL ? columns[1] : "?");
+    return db_copy_put(writer->conn, row->data, row->len, errbuf);
 }
 
-static kg_err put_row(db_conn *conn, char kind, const select_resident *res,
-                      const ledger_addressee *to, const select_cert *cert,
-                      const select_result *result, const char *cause, const char *detail,
-                      kg_errbuf *errbuf)
+enum {
+    COL_KIND,
+    COL_RESIDENT,
+    COL_CERT,
+    COL_NOTICE_NO,
+    COL_FILE,
+    COL_PAGE,
+    COL_CONTROL_NO,
+    COL_VALID_UNTIL,
+    COL_OFFICE,
+    COL_POSTAL,
+    COL_EXPIRY,
+    COL_WINDOW,
+    COL_CAUSE,
+    COL_DETAIL,
+    COL_FAMILY,
+    COL_GIVEN,
+    COL_ADDRESS,
+    COL_BANCHI,
+    COL_ADDRESS2,
+    COL_TO_REPRESENTATIVE
+};
+
+/* The rows of one certificate: C, X, S, F as its outcome asks. */
+static kg_err append_cert_rows(ledger_writer *writer, const char *resident, const char *notice_no,
+                               const select_cert *cert, const select_result *result,
+                               kg_errbuf *errbuf)
 {
-    char head[160], expiry[KDATE_ISO_LEN + 1] = "", window_open[KDATE_ISO_LEN + 1] = "";
-    if (result->data_error == KG_OK) {
+    char cert_id[32], expiry[KDATE_ISO_LEN + 1], window_open[KDATE_ISO_LEN + 1];
+    snprintf(cert_id, sizeof(cert_id), "%lld", cert->certificate_id);
+    bool dated = result->data_error == KG_OK;
+    if (dated) {
         kdate_format(result->expiry.expiry, expiry);
         kdate_format(result->expiry.window_open, window_open);
     }
-    snprintf(head, sizeof(head), "%c,%lld,%lld,", kind, res->resident_id, cert->certificate_id);
-    strbuf row;
-    strbuf_init(&row, ROW_MAX);
-    kg_err err = strbuf_append_str(&row, head);
-    if (err == KG_OK && to->office_code[0] != '\0')
-        err = strbuf_append_csv_quoted(&row, to->office_code, strlen(to->office_code));
-    if (err == KG_OK)
-        err = strbuf_append_char(&row, ',');
-    if (err == KG_OK && to->postal_code[0] != '\0')
-        err = strbuf_append_csv_quoted(&row, to->postal_code, strlen(to->postal_code));
-    if (err == KG_OK) {
-        char dates[64];
-        snprintf(dates, sizeof(dates), ",%s,%s,%s,", expiry, window_open, cause);
-        err = strbuf_append_str(&row, dates);
-    }
-    if (err == KG_OK)
-        err = strbuf_append_csv_quoted(&row, detail, strlen(detail));
-    if (err == KG_OK)
-        err = append_addressee(&row, kind, to);
-    if (err == KG_OK)
-        err = strbuf_append_char(&row, '\n');
-    if (err == KG_OK)
-        err = db_copy_put(conn, row.data, row.len, errbuf);
-    else
-        err = kg_fail(errbuf, err, "unable to record certificate %lld: row too long",
-                      cert->certificate_id);
-    strbuf_free(&row);
-    return err;
-}
-
-kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addressee *to,
-                  const select_cert *cert, const select_result *result, kg_errbuf *errbuf)
-{
+    const char *columns[ROW_COLUMNS] = {NULL};
+    columns[COL_RESIDENT] = resident;
+    columns[COL_CERT] = cert_id;
     kg_err err = KG_OK;
-    if (result->outcome == OUTCOME_NOTICE)
-        err = put_row(conn, 'N', res, to, cert, result, rules_cause_name(result->expiry.cause), "",
-                      errbuf);
-    else if (result->outcome == OUTCOME_EXCLUDED)
-        err = put_row(conn, 'X', res, to, cert, result, select_reason_name(result->reason),
-                      result->detail, errbuf);
-    if (err == KG_OK && result->final && !cert->settled)
-        err = put_row(conn, 'S', res, to, cert, result, "", "", errbuf);
+    if (result->outcome == OUTCOME_NOTICE || result->outcome == OUTCOME_EXCLUDED) {
+        bool noticed = result->outcome == OUTCOME_NOTICE;
+        columns[COL_KIND] = noticed ? "C" : "X";
+        columns[COL_NOTICE_NO] = noticed ? notice_no : NULL;
+        columns[COL_EXPIRY] = dated ? expiry : NULL;
+        columns[COL_WINDOW] = dated && noticed ? window_open : NULL;
+        columns[COL_CAUSE] =
+            noticed ? rules_cause_name(result->expiry.cause) : select_reason_name(result->reason);
+        columns[COL_DETAIL] = noticed ? NULL : result->detail;
+        err = put_row(writer, columns, errbuf);
+    }
+    if (err == KG_OK && result->final && !cert->settled) {
+        const char *settled[ROW_COLUMNS] = {"S", resident, cert_id};
+        err = put_row(writer, settled, errbuf);
+    }
     if (err == KG_OK && select_result_is_finding(result)) {
         char detail[128], computed[KDATE_ISO_LEN + 1], recorded[KDATE_ISO_LEN + 1];
         snprintf(detail, sizeof(detail), "recorded %s, computed %s (%s)",
                  kdate_format(result->expiry.expiry, recorded),
                  kdate_format(result->expiry.computed_expiry, computed),
                  rules_cause_name(result->expiry.computed_cause));
-        err = put_row(conn, 'F', res, to, cert, result, "recorded_mismatch", detail, errbuf);
+        const char *finding[ROW_COLUMNS] = {"F", resident, cert_id};
+        finding[COL_CAUSE] = "recorded_mismatch";
+        finding[COL_DETAIL] = detail;
+        err = put_row(writer, finding, errbuf);
     }
     return err;
 }
 
-/* Print order within an office (domain.md section 8); "C" collation: the same order on
- * every server. Numbers and file sequence numbers widen past their padding rather than
- * wrap (a national run can have millions of notices). */
-#define PRINT_ORDER                                                                                \
-    "coalesce(postal_code, '') COLLATE \"C\", coalesce(address, '') COLLATE \"C\", "               \
-    "coalesce(banchi, '') COLLATE \"C\", coalesce(address2, '') COLLATE \"C\", resident_id"
-#define PADDED(expr, width)                                                                        \
-    "lpad((" expr ")::text, greatest(" #width ", length((" expr ")::text)), '0')"
-
-static const char insert_notices_sql[] =
-    "INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, office_code, "
-    "family_name, given_name, postal_code, address, banchi, address2, to_representative, pages, "
-    "file, page) SELECT to_char($2::date, 'YYYYMMDD') || '-' || " PADDED(
-        "seq",
-        6) ", $1::bigint, "
-           "$2::date, resident_id, office_code, family_name, given_name, postal_code, address, "
-           "banchi, "
-           "address2, to_representative, $4::int, 'notices-' || coalesce(office_code, '_none_') || "
-           "'-' || " PADDED(
-               "(office_seq - 1) / $3::int + 1",
-               3) " || '.pdf', "
-                  "((office_seq - 1) % $3::int) * $4::int + 1 "
-                  "FROM (SELECT d.*, row_number() OVER (ORDER BY coalesce(office_code, '') COLLATE "
-                  "\"C\", " PRINT_ORDER
-                  ") AS seq, row_number() OVER (PARTITION BY office_code ORDER BY " PRINT_ORDER
-                  ") AS office_seq FROM (SELECT DISTINCT ON (resident_id) resident_id, "
-                  "office_code, "
-                  "postal_code, family_name, given_name, address, banchi, address2, "
-                  "to_representative "
-                  "FROM pg_temp.run_rows WHERE kind = 'N' ORDER BY resident_id) d) due";
-
-/* ANALYZE of the night's rows costs 10-15 ms; a normal night's few thousand rows plan
- * well on the row count PostgreSQL takes from the table's size, a catch-up night's
- * hundreds of thousands are worth the statistics (hash joins, not index loops). */
-static kg_err analyze_if_big(db_conn *conn, kg_errbuf *errbuf)
+/* The next notice in print order: its number, file and page (D52). The scan delivers
+ * residents in print order (office, then postal code and address, compared byte-wise,
+ * then resident id); numbers widen rather than wrap. */
+static kg_err number_notice(ledger_writer *writer, const ledger_addressee *to, char *notice_no,
+                            size_t no_cap, char *file, size_t file_cap, char *page, size_t page_cap,
+                            kg_errbuf *errbuf)
 {
-    db_result *result = NULL;
-    kg_err err = db_query(conn,
-                          "SELECT count(*) >= 20000 FROM (SELECT 1 FROM pg_temp.run_rows "
-                          "LIMIT 20000) r",
-                          0, NULL, errbuf, &result);
-    bool big = err == KG_OK && db_result_value(result, 0, 0)[0] == 't';
-    db_result_free(result);
-    if (big)
-        err = db_exec(conn, "ANALYZE pg_temp.run_rows", errbuf);
+    if (writer->seq == 0 || strcmp(to->office_code, writer->office) != 0) {
+        if (writer->seq > 0 && strcmp(to->office_code, writer->office) < 0)
+            return kg_fail(errbuf, KG_ERR_INTERNAL,
+                           "unable to number the notices: office '%s' came after '%s' "
+                           "(the scan is not in print order)",
+                           to->office_code, writer->office);
+        snprintf(writer->office, sizeof(writer->office), "%s", to->office_code);
+        writer->office_seq = 0;
+    }
+    writer->seq++;
+    writer->office_seq++;
+    long in_office = writer->office_seq - 1;
+    snprintf(notice_no, no_cap, "%s-%06ld", writer->prefix, writer->seq);
+    snprintf(file, file_cap, "notices-%s-%03ld.pdf",
+             to->office_code[0] != '\0' ? to->office_code : "_none_",
+             in_office / writer->notices_per_file + 1);
+    snprintf(page, page_cap, "%ld",
+             (in_office % writer->notices_per_file) * writer->pages_per_notice + 1);
+    return KG_OK;
+}
+
+/* The N row of a noticed resident. */
+static kg_err append_notice_row(ledger_writer *writer, const char *resident,
+                                const select_resident *res, const ledger_addressee *to,
+                                const select_result *results, char *notice_no, size_t no_cap,
+                                kg_errbuf *errbuf)
+{
+    char file[96], page[24], control_no[CONTROL_NO_SIZE], valid_until[KDATE_ISO_LEN + 1];
+    kg_err err = number_notice(writer, to, notice_no, no_cap, file, sizeof(file), page,
+                               sizeof(page), errbuf);
+    if (err == KG_OK && writer->enclose)
+        err = forms_draw_control_no(control_no, errbuf);
+    if (err != KG_OK)
+        return err;
+    kdate earliest = KDATE_NONE; /* the enclosed form is valid until the earliest expiry */
+    for (size_t idx = 0; idx < res->cert_count; idx++)
+        if (results[idx].outcome == OUTCOME_NOTICE &&
+            (earliest == KDATE_NONE || results[idx].expiry.expiry < earliest))
+            earliest = results[idx].expiry.expiry;
+    kdate_format(earliest, valid_until);
+    const char *columns[ROW_COLUMNS] = {"N",
+                                        resident,
+                                        NULL,
+                                        notice_no,
+                                        file,
+                                        page,
+                                        writer->enclose ? control_no : NULL,
+                                        valid_until,
+                                        to->office_code[0] != '\0' ? to->office_code : NULL,
+                                        to->postal_code[0] != '\0' ? to->postal_code : NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        to->family_name,
+                                        to->given_name,
+                                        to->address,
+                                        to->banchi,
+                                        to->address2,
+                                        to->to_representative ? "t" : "f"};
+    return put_row(writer, columns, errbuf);
+}
+
+kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
+                           const ledger_addressee *to, const select_result *results,
+                           kg_errbuf *errbuf)
+{
+    char resident[32], notice_no[48] = "";
+    snprintf(resident, sizeof(resident), "%lld", res->resident_id);
+    kg_err err = KG_OK;
+    bool noticed = false;
+    for (size_t idx = 0; idx < res->cert_count; idx++)
+        noticed = noticed || results[idx].outcome == OUTCOME_NOTICE;
+    if (noticed)
+        err = append_notice_row(writer, resident, res, to, results, notice_no, sizeof(notice_no),
+                                errbuf);
+    for (size_t idx = 0; idx < res->cert_count && err == KG_OK; idx++)
+        err =
+            append_cert_rows(writer, resident, notice_no, &res->certs[idx], &results[idx], errbuf);
     return err;
 }
 
-kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
-                     int notices_per_file, int pages_per_notice, const forms_setup *forms,
-                     kg_errbuf *errbuf)
+kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json,
+                     const forms_setup *forms, kg_errbuf *errbuf)
 {
-    char run_text[32], date[KDATE_ISO_LEN + 1], per_file[16], pages[16];
+    char run_text[32];
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
-    snprintf(per_file, sizeof(per_file), "%d", notices_per_file > 0 ? notices_per_file : 1);
-    snprintf(pages, sizeof(pages), "%d", pages_per_notice > 0 ? pages_per_notice : 1);
-    const char *params[] = {run_text, kdate_format(run_date, date), counts_json};
-    kg_err err = db_copy_end(conn, errbuf);
-    if (err == KG_OK) /* statistics for the joins below, on a night big enough to need them */
-        err = analyze_if_big(conn, errbuf);
-    const char *notice_params[] = {run_text, date, per_file, pages};
+    kg_err err = db_copy_end(writer->conn, errbuf);
     if (err == KG_OK)
-        err = db_query(conn, insert_notices_sql, 4, notice_params, errbuf, NULL);
+        err = db_exec(writer->conn, distribute_sql, errbuf);
+    kdate run_date = KDATE_NONE;
     if (err == KG_OK)
-        err = db_query(conn,
-                       "INSERT INTO kigen.notice_certificates (certificate_id, notice_no, expiry, "
-                       "window_open, cause) SELECT r.certificate_id, n.notice_no, r.expiry, "
-                       "r.window_open, r.cause FROM pg_temp.run_rows r JOIN kigen.notices n ON "
-                       "n.run_date = $1::date AND n.resident_id = r.resident_id "
-                       "WHERE r.kind = 'N'",
-                       1, params + 1, errbuf, NULL);
-    if (err == KG_OK && forms != NULL)
-        err = forms_record(conn, run_id, run_date, forms, errbuf);
-    if (err == KG_OK)
-        err = db_query(conn,
-                       "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, "
-                       "expiry, reason, detail) SELECT $1::bigint, certificate_id, resident_id, "
-                       "expiry, cause, detail FROM pg_temp.run_rows WHERE kind = 'X'",
-                       1, params, errbuf, NULL);
-    if (err == KG_OK)
-        err = db_query(conn,
-                       "INSERT INTO kigen.findings (run_id, certificate_id, resident_id, kind, "
-                       "detail) SELECT $1::bigint, certificate_id, resident_id, cause, detail "
-                       "FROM pg_temp.run_rows WHERE kind = 'F'",
-                       1, params, errbuf, NULL);
-    if (err == KG_OK)
-        err = db_exec(conn,
-                      "UPDATE kigen.cert_schedule s SET settled = true FROM pg_temp.run_rows r "
-                      "WHERE r.kind = 'S' AND s.certificate_id = r.certificate_id",
-                      errbuf);
+        err = kdate_parse(writer->date, strlen(writer->date), &run_date);
+    if (err == KG_OK && forms != NULL && forms->inquiry != NULL)
+        err = forms_record_inquiries(writer->conn, run_id, run_date, forms, errbuf);
     if (err == KG_OK) {
         const char *status_params[] = {run_text, counts_json};
-        err = db_query(conn,
+        err = db_query(writer->conn,
                        "UPDATE kigen.runs SET status = 'recorded', counts = $2::jsonb "
                        "WHERE run_id = $1::bigint",
                        2, status_params, errbuf, NULL);
     }
     if (err == KG_OK)
-        err = db_exec(conn, "COMMIT", errbuf);
+        err = db_exec(writer->conn, "COMMIT", errbuf);
     return err;
 }
 

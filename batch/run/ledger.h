@@ -15,6 +15,7 @@
 
 #include "../common/error.h"
 #include "../common/kdate.h"
+#include "../common/strbuf.h"
 #include "../db/db.h"
 #include "forms_ledger.h"
 #include "select.h"
@@ -34,10 +35,6 @@ kg_err ledger_find_run(db_conn *conn, kdate run_date, ledger_status *status, lon
 kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, const char *config_json,
                         long *run_id, kg_errbuf *errbuf);
 
-/* Opens the recording transaction on conn (holding the schedule lock: schedule.h) and
- * the COPY of the run's rows. */
-kg_err ledger_begin(db_conn *conn, kg_errbuf *errbuf);
-
 /* Who a notice goes to, as it will be printed (copied into kigen.notices). */
 typedef struct ledger_addressee {
     const char *office_code; /* "" when none */
@@ -46,20 +43,43 @@ typedef struct ledger_addressee {
     bool to_representative; /* under 15 on the run date */
 } ledger_addressee;
 
-/* Adds one certificate's outcome (notices, exclusions; an E7 mismatch also as a
- * finding; a final outcome marks the certificate settled: D28). Not-due, already-noticed
- * and already-excluded certificates are not recorded. */
-kg_err ledger_add(db_conn *conn, const select_resident *res, const ledger_addressee *to,
-                  const select_cert *cert, const select_result *result, kg_errbuf *errbuf);
+/* The recording transaction of a run, on a connection of its own (not owned). The
+ * caller owns the writer and frees it with ledger_writer_free; a failure leaves the
+ * transaction to be rolled back by closing the connection. */
+typedef struct ledger_writer {
+    db_conn *conn;
+    char date[KDATE_ISO_LEN + 1];
+    char prefix[9]; /* YYYYMMDD of the notice numbers */
+    long notices_per_file;
+    int pages_per_notice;
+    bool enclose;     /* each notice carries an enclosed form with its control number */
+    strbuf row;       /* owned: the CSV row being put into the COPY */
+    long seq;         /* notices numbered so far */
+    long office_seq;  /* ... of the current office */
+    char office[128]; /* the current office ("" none) */
+} ledger_writer;
 
-/* Numbers the notices (YYYYMMDD-nnnnnn in print order: office, postal code, address,
- * resident), places them in print files (notices-<office>-<nnn>.pdf, notices_per_file
- * each, pages_per_notice pages each), writes notices, their forms and the inquiries
- * (forms_ledger.h; forms NULL: none), exclusions and findings, marks
- * settled certificates, sets status recorded with the counts, commits. */
-kg_err ledger_commit(db_conn *conn, long run_id, kdate run_date, const char *counts_json,
-                     int notices_per_file, int pages_per_notice, const forms_setup *forms,
-                     kg_errbuf *errbuf);
+/* Opens the recording transaction on conn (holding the schedule lock: schedule.h) and
+ * the COPY of the night's rows: notices of run_date, notices_per_file to a print file,
+ * pages_per_notice pages each. */
+kg_err ledger_begin(ledger_writer *writer, db_conn *conn, long run_id, kdate run_date,
+                    int notices_per_file, int pages_per_notice, bool enclose, kg_errbuf *errbuf);
+
+/* Adds one resident's outcomes, results[i] for res->certs[i]: a notice when any
+ * certificate is noticed (numbered YYYYMMDD-nnnnnn, placed in
+ * notices-<office>-<nnn>.pdf: residents must come in print order, office first),
+ * exclusions, an E7 mismatch as a finding, and the settled marks of final outcomes
+ * (D28). Not-due, already-noticed and already-excluded certificates are not recorded. */
+kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
+                           const ledger_addressee *to, const select_result *results,
+                           kg_errbuf *errbuf);
+
+/* Ends the COPY, distributes the rows into the ledger, then the inquiries (forms_ledger.h; forms
+ * NULL or without an inquiry painter: none), sets status recorded with the counts, commits. */
+kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json,
+                     const forms_setup *forms, kg_errbuf *errbuf);
+
+void ledger_writer_free(ledger_writer *writer);
 
 /* Sets status done and the end time. */
 kg_err ledger_mark_done(db_conn *conn, long run_id, kg_errbuf *errbuf);

@@ -21,32 +21,42 @@
  * lookups for a night's few thousand, and into hash joins for a whole city. */
 #define SCAN_SET "(SELECT s.resident_id FROM pg_temp.scan_residents s)"
 
-static const char scan_sql[] =
-    "WITH cert_lists AS (SELECT c.resident_id, string_agg(c.certificate_id || ',' || "
-    "coalesce(c.card_id, 0) || ',' || c.type || ',' || c.issued_on || ',' || "
-    "coalesce(c.revoked_on::text, '') || ',' || coalesce(c.expires_on::text, '') || ',' || "
-    "coalesce(k.issued_on::text, '') || ',' || coalesce(k.expires_on::text, '') || ',' || "
-    "coalesce(k.revoked_on::text, '') || ',' || (n.certificate_id IS NOT NULL)::int || ',' || "
-    "(coalesce(cs.settled, false) AND NOT EXISTS (SELECT 1 FROM kigen.schedule_stale t "
-    "WHERE t.resident_id IN (c.resident_id, 0)))::int, ';' "
-    "ORDER BY c.issued_on, c.certificate_id) AS certs FROM kigen.certificates c "
-    "LEFT JOIN kigen.cards k ON k.card_id = c.card_id LEFT JOIN kigen.notice_certificates n "
-    "ON n.certificate_id = c.certificate_id LEFT JOIN kigen.cert_schedule cs "
-    "ON cs.certificate_id = c.certificate_id WHERE c.resident_id IN " SCAN_SET
-    " GROUP BY c.resident_id), "
-    "move_lists AS (SELECT m.resident_id, string_agg(m.moved_on || ',' || m.kind, ';' "
-    "ORDER BY m.moved_on, m.kind) AS moves FROM kigen.moves m WHERE m.resident_id IN " SCAN_SET
-    " GROUP BY m.resident_id), "
-    "change_lists AS (SELECT h.resident_id, string_agg(h.changed_on || ',' || h.field, ';' "
-    "ORDER BY h.changed_on, h.field) AS changes FROM kigen.changes h WHERE h.resident_id "
-    "IN " SCAN_SET " GROUP BY h.resident_id) "
-    "SELECT r.resident_id, r.birth_date, r.status, r.removed_on, r.stay_expires, "
-    "r.adult_ward::int, r.lives_elsewhere::int, r.office_code, r.postal_code, "
-    "(coalesce(r.address, '') <> '')::int, r.family_name, r.given_name, r.address, r.banchi, "
-    "r.address2, cl.certs, ml.moves, hl.changes "
-    "FROM kigen.residents r JOIN cert_lists cl ON cl.resident_id = r.resident_id "
-    "LEFT JOIN move_lists ml ON ml.resident_id = r.resident_id "
-    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id";
+#define SCAN_SQL                                                                                   \
+    "WITH cert_lists AS (SELECT c.resident_id, string_agg(c.certificate_id || ',' || "             \
+    "coalesce(c.card_id, 0) || ',' || c.type || ',' || c.issued_on || ',' || "                     \
+    "coalesce(c.revoked_on::text, '') || ',' || coalesce(c.expires_on::text, '') || ',' || "       \
+    "coalesce(k.issued_on::text, '') || ',' || coalesce(k.expires_on::text, '') || ',' || "        \
+    "coalesce(k.revoked_on::text, '') || ',' || (n.certificate_id IS NOT NULL)::int || ',' || "    \
+    "(coalesce(cs.settled, false) AND NOT EXISTS (SELECT 1 FROM kigen.schedule_stale t "           \
+    "WHERE t.resident_id IN (c.resident_id, 0)))::int, ';' "                                       \
+    "ORDER BY c.issued_on, c.certificate_id) AS certs FROM kigen.certificates c "                  \
+    "LEFT JOIN kigen.cards k ON k.card_id = c.card_id LEFT JOIN kigen.notice_certificates n "      \
+    "ON n.certificate_id = c.certificate_id LEFT JOIN kigen.cert_schedule cs "                     \
+    "ON cs.certificate_id = c.certificate_id WHERE c.resident_id IN " SCAN_SET                     \
+    " GROUP BY c.resident_id), "                                                                   \
+    "move_lists AS (SELECT m.resident_id, string_agg(m.moved_on || ',' || m.kind, ';' "            \
+    "ORDER BY m.moved_on, m.kind) AS moves FROM kigen.moves m WHERE m.resident_id IN " SCAN_SET    \
+    " GROUP BY m.resident_id), "                                                                   \
+    "change_lists AS (SELECT h.resident_id, string_agg(h.changed_on || ',' || h.field, ';' "       \
+    "ORDER BY h.changed_on, h.field) AS changes FROM kigen.changes h WHERE h.resident_id "         \
+    "IN " SCAN_SET " GROUP BY h.resident_id) "                                                     \
+    "SELECT r.resident_id, r.birth_date, r.status, r.removed_on, r.stay_expires, "                 \
+    "r.adult_ward::int, r.lives_elsewhere::int, r.office_code, r.postal_code, "                    \
+    "(coalesce(r.address, '') <> '')::int, r.family_name, r.given_name, r.address, r.banchi, "     \
+    "r.address2, cl.certs, ml.moves, hl.changes "                                                  \
+    "FROM kigen.residents r JOIN cert_lists cl ON cl.resident_id = r.resident_id "                 \
+    "LEFT JOIN move_lists ml ON ml.resident_id = r.resident_id "                                   \
+    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id"
+
+static const char scan_sql[] = SCAN_SQL;
+
+/* The run's order: the print order of notices (D52), office first, so that the ledger
+ * numbers each notice as it comes (ledger.h). Byte-wise ("C") on every server. */
+static const char scan_print_order_sql[] =
+    SCAN_SQL " ORDER BY coalesce(r.office_code, '') COLLATE \"C\", "
+             "coalesce(r.postal_code, '') COLLATE \"C\", coalesce(r.address, '') COLLATE \"C\", "
+             "coalesce(r.banchi, '') COLLATE \"C\", coalesce(r.address2, '') COLLATE \"C\", "
+             "r.resident_id";
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -76,7 +86,7 @@ static const char scan_due_fill_sql[] =
 
 const char *scan_select_sql(void)
 {
-    return scan_sql;
+    return scan_print_order_sql;
 }
 
 const char *scan_set_create_sql_text(void)
@@ -161,10 +171,11 @@ kg_err scan_prepare_stale(db_conn *conn, long *count, bool *whole_city, kg_errbu
     return err;
 }
 
-kg_err scan_begin(db_conn *conn, kg_errbuf *errbuf)
+kg_err scan_begin(db_conn *conn, bool print_order, kg_errbuf *errbuf)
 {
-    char copy_sql[sizeof(scan_sql) + 64];
-    snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT", scan_sql);
+    char copy_sql[sizeof(scan_print_order_sql) + 64];
+    snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT",
+             print_order ? scan_print_order_sql : scan_sql);
     return db_copy_out_begin(conn, copy_sql, errbuf);
 }
 

@@ -47,11 +47,14 @@ kg_err scan_prepare_due(db_conn *conn, kdate run_date, int lead_days, bool whole
  * kigen.schedule_stale); *whole_city when it held resident 0 (then every resident). */
 kg_err scan_prepare_stale(db_conn *conn, long *count, bool *whole_city, kg_errbuf *errbuf);
 
-/* Starts the COPY of the scan (inside the caller's transaction). */
-kg_err scan_begin(db_conn *conn, kg_errbuf *errbuf);
+/* Starts the COPY of the scan (inside the caller's transaction); with print_order the
+ * residents come in the print order of notices (D52: office, postal code, address,
+ * banchi, address2 byte-wise, resident id), as the run's ledger numbers them. */
+kg_err scan_begin(db_conn *conn, bool print_order, kg_errbuf *errbuf);
 
 /* The SQL texts, for the benchmark's raw reads (`kigen run --scan-sql`): the temporary
- * table, its fill for the run ($1 run date, $2 lead days) and the scan's SELECT. */
+ * table, its fill for the run ($1 run date, $2 lead days) and the run's SELECT (in print
+ * order). */
 const char *scan_set_create_sql_text(void);
 const char *scan_due_fill_sql_text(void);
 const char *scan_select_sql(void);

@@ -43,7 +43,7 @@ static kg_err compute(db_conn *conn, FILE *rows, long *scanned_count, kg_errbuf 
     if (scanned == NULL || schedules == NULL)
         err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to refresh the schedule: out of memory");
     if (err == KG_OK)
-        err = scan_begin(conn, errbuf);
+        err = scan_begin(conn, false, errbuf);
     while (err == KG_OK && (err = scan_next(conn, NULL, scanned, errbuf)) == KG_OK) {
         err = select_resident_schedule(&scanned->res, schedules);
         if (err != KG_OK) {
