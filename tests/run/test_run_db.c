@@ -195,6 +195,29 @@ static void write_extract(const char *dir, const char *const *files)
     }
 }
 
+/* Notices whose number, file or page is not where D52 puts them: per run date, office,
+ * then postal code, address, banchi, address2 byte-wise, then resident id (the run's
+ * scan sorts by one joined key that must sort exactly so); 500 notices to a file (1000
+ * pages, a notice and its form). */
+/* clang-format off */
+#define C_ORDER(column) "coalesce(" column ", '') COLLATE \"C\", "
+#define IN_OFFICE_ORDER                                                                            \
+    C_ORDER("postal_code") C_ORDER("address") C_ORDER("banchi") C_ORDER("address2") "resident_id"
+static const char out_of_print_order_sql[] =
+    "SELECT count(*) FROM (SELECT notice_no, run_date, file, page, "
+    "row_number() OVER (PARTITION BY run_date ORDER BY " C_ORDER("office_code") IN_OFFICE_ORDER
+    ") AS seq, row_number() OVER (PARTITION BY run_date, office_code ORDER BY " IN_OFFICE_ORDER
+    ") AS in_office FROM kigen.notices) d "
+    "WHERE notice_no <> to_char(run_date, 'YYYYMMDD') || '-' || lpad(seq::text, 6, '0') "
+    "OR page <> ((in_office - 1) % 500) * 2 + 1 "
+    "OR right(file, 7) <> lpad(((in_office - 1) / 500 + 1)::text, 3, '0') || '.pdf'";
+/* clang-format on */
+
+static long notices_out_of_print_order(void)
+{
+    return test_query_long(out_of_print_order_sql);
+}
+
 /* Residents whose notice cannot be printed are excluded with a reason a clerk can act on;
  * a child's notice goes to the legal representative; an IVS name is printed. Every
  * notice is in a print file, on the page notices.csv names, in print order. */
@@ -260,6 +283,7 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
                         "BY file ORDER BY page) AS before FROM kigen.notices n) d WHERE "
                         "before > postal_code"),
         0);
+    CU_ASSERT_EQUAL(notices_out_of_print_order(), 0);
     snprintf(command_line, sizeof(command_line),
              "cd '%s/%s' && for f in notices-*.pdf forms-*.pdf; do pdfinfo \"$f\" | sed -n "
              "'s/^Pages: *//p'; "
@@ -508,6 +532,7 @@ static void scheduled_runs_match_whole_city_runs(void)
     }
     CU_ASSERT(notices_compared > 100);
     CU_ASSERT(exclusions_checked > 100);
+    CU_ASSERT_EQUAL(notices_out_of_print_order(), 0); /* every night's, scheduled */
     free(reported);
     test_remove_dir(scheduled);
     test_remove_dir(whole);
