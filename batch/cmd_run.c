@@ -286,16 +286,15 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     if (err == KG_OK)
         err = db_connect(ctx->conninfo, errbuf, &writer);
     if (err == KG_OK)
-        err = ledger_begin(&ledger, writer, *run_id, options->run_date,
-                           options->config.max_pages / pages, pages, templates->enclosure != NULL,
-                           errbuf);
+        err = ledger_begin(&ledger, writer, options->run_date, options->config.max_pages / pages,
+                           pages, templates->enclosure != NULL, errbuf);
     if (err == KG_OK)
         err = scan_and_select(conn, &ledger, templates->notice_painter, options, ctx->log, counts,
                               errbuf);
     char counts_text[JSON_MAX];
     counts_json(counts, counts_text, sizeof(counts_text));
-    forms_setup forms = {templates->enclosure != NULL, templates->inquiry_painter,
-                         &options->config.select, options->config.max_pages};
+    forms_setup forms = {templates->inquiry_painter, &options->config.select,
+                         options->config.max_pages};
     if (err == KG_OK)
         err = ledger_commit(&ledger, *run_id, counts_text, &forms, errbuf);
     ledger_writer_free(&ledger);

@@ -12,8 +12,6 @@
 #ifndef KIGEN_FORMS_LEDGER_H
 #define KIGEN_FORMS_LEDGER_H
 
-#include <stdbool.h>
-
 #include "../common/error.h"
 #include "../common/kdate.h"
 #include "../db/db.h"
@@ -21,7 +19,6 @@
 #include "select.h"
 
 typedef struct forms_setup {
-    bool enclose;                /* a form is the second page of every notice */
     notice_painter *inquiry;     /* the inquiry template's painter (layout check) */
     const select_config *select; /* the 29 February reading, for the holder's age */
     int max_pages;               /* pages per forms print file */

@@ -64,68 +64,63 @@ kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, cons
 
 #define ROW_MAX 8192 /* a run_rows row: the schema bounds names and addresses */
 
-/* The night's rows. Kinds: N a notice (one per resident, numbered
- * here), C a certificate of a notice, X an exclusion, F a finding, S settled (D28). */
+/* The night's rows. Kinds: N a notice (one per resident, numbered here), C a certificate
+ * of a notice, X an exclusion, F a finding, S a certificate settled for good (D28). */
 static const char create_sql[] =
     "BEGIN; " SCHEDULE_LOCK_SQL "; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
     "resident_id bigint NOT NULL, certificate_id bigint, notice_no text, file text, "
     "page integer, control_no text, valid_until date, office_code text, postal_code text, "
     "expiry date, window_open date, cause text, detail text, family_name text, "
     "given_name text, address text, banchi text, address2 text, to_representative boolean) "
-    "ON COMMIT DROP; CREATE TEMP TABLE run_params (run_id bigint NOT NULL, "
-    "run_date date NOT NULL, pages integer NOT NULL) ON COMMIT DROP";
+    "ON COMMIT DROP";
 
-/* Distributes the night's rows into the ledger (the values come from the two temporary
- * tables, never from the statement's text). The settled marks go by the primary key
- * whatever the estimates (= ANY of an array). */
-static const char distribute_sql[] =
+/* Distributes the night's rows into the ledger, one statement per table ($1 run id, $2
+ * run date, $3 pages per notice). None joins: no plan depends on statistics that the
+ * night's inserts made stale. The settled marks go by the primary key (= ANY of an
+ * array) whatever the estimates. */
+static const char *const distribute_sql[] = {
     "INSERT INTO kigen.notices (notice_no, run_id, run_date, resident_id, office_code, "
     "family_name, given_name, postal_code, address, banchi, address2, to_representative, "
-    "pages, file, page) SELECT r.notice_no, p.run_id, p.run_date, r.resident_id, "
+    "pages, file, page) SELECT r.notice_no, $1::bigint, $2::date, r.resident_id, "
     "r.office_code, r.family_name, r.given_name, r.postal_code, r.address, r.banchi, "
-    "r.address2, r.to_representative, p.pages, r.file, r.page FROM pg_temp.run_rows r "
-    "CROSS JOIN pg_temp.run_params p WHERE r.kind = 'N'; "
+    "r.address2, r.to_representative, $3::int, r.file, r.page FROM pg_temp.run_rows r "
+    "WHERE r.kind = 'N'",
     "INSERT INTO kigen.notice_certificates (certificate_id, notice_no, expiry, window_open, "
     "cause) SELECT r.certificate_id, r.notice_no, r.expiry, r.window_open, r.cause "
-    "FROM pg_temp.run_rows r WHERE r.kind = 'C'; "
+    "FROM pg_temp.run_rows r WHERE r.kind = 'C'",
     "INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, resident_id, "
     "office_code, valid_until, family_name, given_name, postal_code, address, banchi, "
     "address2, to_representative, file, page) SELECT r.control_no, 'enclosed', r.notice_no, "
-    "p.run_id, p.run_date, r.resident_id, r.office_code, r.valid_until, r.family_name, "
+    "$1::bigint, $2::date, r.resident_id, r.office_code, r.valid_until, r.family_name, "
     "r.given_name, r.postal_code, r.address, r.banchi, r.address2, r.to_representative, "
-    "r.file, r.page + 1 FROM pg_temp.run_rows r CROSS JOIN pg_temp.run_params p "
-    "WHERE r.kind = 'N' AND r.control_no IS NOT NULL; "
+    "r.file, r.page + 1 FROM pg_temp.run_rows r WHERE r.kind = 'N' AND r.control_no IS NOT "
+    "NULL",
     "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, expiry, reason, "
-    "detail) SELECT p.run_id, r.certificate_id, r.resident_id, r.expiry, r.cause, r.detail "
-    "FROM pg_temp.run_rows r CROSS JOIN pg_temp.run_params p WHERE r.kind = 'X'; "
+    "detail) SELECT $1::bigint, r.certificate_id, r.resident_id, r.expiry, r.cause, r.detail "
+    "FROM pg_temp.run_rows r WHERE r.kind = 'X'",
     "INSERT INTO kigen.findings (run_id, certificate_id, resident_id, kind, detail) "
-    "SELECT p.run_id, r.certificate_id, r.resident_id, r.cause, r.detail "
-    "FROM pg_temp.run_rows r CROSS JOIN pg_temp.run_params p WHERE r.kind = 'F'; "
+    "SELECT $1::bigint, r.certificate_id, r.resident_id, r.cause, r.detail "
+    "FROM pg_temp.run_rows r WHERE r.kind = 'F'",
     "UPDATE kigen.cert_schedule s SET settled = true WHERE s.certificate_id = ANY (ARRAY("
-    "SELECT r.certificate_id FROM pg_temp.run_rows r WHERE r.kind = 'S'))";
+    "SELECT r.certificate_id FROM pg_temp.run_rows r WHERE r.kind = 'S'))",
+};
+/* how many parameters each statement above uses ($1 .. $n) */
+static const int distribute_params[] = {3, 0, 2, 1, 1, 0};
 
-kg_err ledger_begin(ledger_writer *writer, db_conn *conn, long run_id, kdate run_date,
-                    int notices_per_file, int pages_per_notice, bool enclose, kg_errbuf *errbuf)
+kg_err ledger_begin(ledger_writer *writer, db_conn *conn, kdate run_date, int notices_per_file,
+                    int pages_per_notice, bool enclose, kg_errbuf *errbuf)
 {
     memset(writer, 0, sizeof(*writer));
     writer->conn = conn;
     writer->notices_per_file = notices_per_file > 0 ? notices_per_file : 1;
     writer->pages_per_notice = pages_per_notice > 0 ? pages_per_notice : 1;
     writer->enclose = enclose;
+    writer->run_date = run_date;
     kdate_format(run_date, writer->date);
     snprintf(writer->prefix, sizeof(writer->prefix), "%.4s%.2s%.2s", writer->date, writer->date + 5,
              writer->date + 8);
     strbuf_init(&writer->row, ROW_MAX);
-    char run_text[32], pages[16];
-    snprintf(run_text, sizeof(run_text), "%ld", run_id);
-    snprintf(pages, sizeof(pages), "%d", writer->pages_per_notice);
-    const char *params[] = {run_text, writer->date, pages};
     kg_err err = db_exec(conn, create_sql, errbuf);
-    if (err == KG_OK)
-        err = db_query(conn,
-                       "INSERT INTO pg_temp.run_params (run_id, run_date, pages) "
-                       "VALUES ($1::bigint, $2::date, $3::int)",
-                       3, params, errbuf, NULL);
     if (err == KG_OK)
         err = db_copy_begin(conn, "COPY pg_temp.run_rows FROM STDIN (FORMAT csv)", errbuf);
     return err;
@@ -318,16 +313,17 @@ kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
 kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json,
                      const forms_setup *forms, kg_errbuf *errbuf)
 {
-    char run_text[32];
+    char run_text[32], pages[16];
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    snprintf(pages, sizeof(pages), "%d", writer->pages_per_notice);
+    const char *params[] = {run_text, writer->date, pages};
     kg_err err = db_copy_end(writer->conn, errbuf);
-    if (err == KG_OK)
-        err = db_exec(writer->conn, distribute_sql, errbuf);
-    kdate run_date = KDATE_NONE;
-    if (err == KG_OK)
-        err = kdate_parse(writer->date, strlen(writer->date), &run_date);
+    for (size_t idx = 0; idx < sizeof(distribute_sql) / sizeof(distribute_sql[0]) && err == KG_OK;
+         idx++)
+        err = db_query(writer->conn, distribute_sql[idx], distribute_params[idx], params, errbuf,
+                       NULL);
     if (err == KG_OK && forms != NULL && forms->inquiry != NULL)
-        err = forms_record_inquiries(writer->conn, run_id, run_date, forms, errbuf);
+        err = forms_record_inquiries(writer->conn, run_id, writer->run_date, forms, errbuf);
     if (err == KG_OK) {
         const char *status_params[] = {run_text, counts_json};
         err = db_query(writer->conn,

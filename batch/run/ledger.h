@@ -48,6 +48,7 @@ typedef struct ledger_addressee {
  * transaction to be rolled back by closing the connection. */
 typedef struct ledger_writer {
     db_conn *conn;
+    kdate run_date;
     char date[KDATE_ISO_LEN + 1];
     char prefix[9]; /* YYYYMMDD of the notice numbers */
     long notices_per_file;
@@ -62,8 +63,8 @@ typedef struct ledger_writer {
 /* Opens the recording transaction on conn (holding the schedule lock: schedule.h) and
  * the COPY of the night's rows: notices of run_date, notices_per_file to a print file,
  * pages_per_notice pages each. */
-kg_err ledger_begin(ledger_writer *writer, db_conn *conn, long run_id, kdate run_date,
-                    int notices_per_file, int pages_per_notice, bool enclose, kg_errbuf *errbuf);
+kg_err ledger_begin(ledger_writer *writer, db_conn *conn, kdate run_date, int notices_per_file,
+                    int pages_per_notice, bool enclose, kg_errbuf *errbuf);
 
 /* Adds one resident's outcomes, results[i] for res->certs[i]: a notice when any
  * certificate is noticed (numbered YYYYMMDD-nnnnnn, placed in
