@@ -351,6 +351,41 @@ static void no_render_leaves_the_print_files_to_the_next_run(void)
     test_remove_dir(dir);
 }
 
+/* enclosure_template = none: a notice is one page, no enclosed form is recorded, and
+ * the pages of each print file follow one another. */
+static void without_an_enclosure_a_notice_is_one_page(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    char config[2048];
+    snprintf(config, sizeof(config), "%s/kigen.conf", dir);
+    FILE *out = fopen(config, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    fputs("enclosure_template = none\n", out);
+    fclose(out);
+    char extra[2100];
+    snprintf(extra, sizeof(extra), "--config '%s'", config);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", extra), 1);
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.notices") > 10);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices WHERE pages <> 1"), 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'enclosed'"), 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM (SELECT file FROM kigen.notices GROUP "
+                                    "BY file HAVING max(page) <> count(*)) d"),
+                    0);
+    char command_line[2048];
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s/%s' && for f in notices-*.pdf; do pdfinfo \"$f\" | sed -n 's/^Pages: *//p'; "
+             "done | awk '{s += $1} END {print s}'",
+             dir, RUN_DATE);
+    char *pages = NULL;
+    test_run_shell(command_line, &pages);
+    CU_ASSERT_EQUAL(pages != NULL ? strtol(pages, NULL, 10) : -1,
+                    test_query_long("SELECT count(*) FROM kigen.notices"));
+    free(pages);
+    test_remove_dir(dir);
+}
+
 /* D71: the ledger names the data by id only; a purge of a noticed resident's rows
  * leaves the ledger as it was, and the next nights run. */
 static void the_ledger_outlives_a_purge_of_the_data(void)
@@ -558,6 +593,7 @@ int tests_register_run_db(void)
          killed_runs_restart_into_the_uninterrupted_state},
         {"scheduled_runs_match_whole_city_runs", scheduled_runs_match_whole_city_runs},
         {"the_ledger_outlives_a_purge_of_the_data", the_ledger_outlives_a_purge_of_the_data},
+        {"without_an_enclosure_a_notice_is_one_page", without_an_enclosure_a_notice_is_one_page},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
