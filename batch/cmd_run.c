@@ -180,9 +180,6 @@ static kg_err check_address_block(notice_painter *painter, const run_options *op
                                   scan_resident *scanned, const ledger_addressee *to,
                                   select_result *results, char *problem, size_t cap)
 {
-    bool noticed = false;
-    for (size_t idx = 0; idx < scanned->res.cert_count; idx++)
-        noticed = noticed || results[idx].outcome == OUTCOME_NOTICE;
     notice_data data = {.notice_no = "",
                         .family_name = to->family_name,
                         .given_name = to->given_name,
@@ -191,7 +188,8 @@ static kg_err check_address_block(notice_painter *painter, const run_options *op
                         .banchi = to->banchi,
                         .address2 = to->address2,
                         .to_representative = to->to_representative};
-    if (!noticed || notice_address_fits(painter, &data, problem, cap))
+    if (!select_any_noticed(results, scanned->res.cert_count) ||
+        notice_address_fits(painter, &data, problem, cap))
         return KG_OK;
     scanned->res.layout_problem = problem;
     return select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,

@@ -298,10 +298,7 @@ kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
     char resident[32], notice_no[48] = "";
     snprintf(resident, sizeof(resident), "%lld", res->resident_id);
     kg_err err = KG_OK;
-    bool noticed = false;
-    for (size_t idx = 0; idx < res->cert_count; idx++)
-        noticed = noticed || results[idx].outcome == OUTCOME_NOTICE;
-    if (noticed)
+    if (select_any_noticed(results, res->cert_count))
         err = append_notice_row(writer, resident, res, to, results, notice_no, sizeof(notice_no),
                                 errbuf);
     for (size_t idx = 0; idx < res->cert_count && err == KG_OK; idx++)

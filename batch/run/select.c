@@ -338,6 +338,14 @@ static select_reason first_reason(const select_resident *res, const select_cert 
     return REASON__COUNT;
 }
 
+bool select_any_noticed(const select_result *results, size_t count)
+{
+    for (size_t idx = 0; idx < count; idx++)
+        if (results[idx].outcome == OUTCOME_NOTICE)
+            return true;
+    return false;
+}
+
 bool select_result_is_finding(const select_result *result)
 {
     return (result->outcome == OUTCOME_NOTICE || result->outcome == OUTCOME_EXCLUDED) &&

@@ -146,6 +146,9 @@ typedef struct select_schedule {
  * than SELECT_MAX_CERTS. Pure, like select_resident_evaluate. */
 kg_err select_resident_schedule(const select_resident *resident, select_schedule *schedules);
 
+/* true when any of the count results is a notice (the resident gets one this night). */
+bool select_any_noticed(const select_result *results, size_t count);
+
 /* An audit finding (E7): a certificate reported on the run date (noticed or excluded)
  * whose recorded expiry differs from the computed one. */
 bool select_result_is_finding(const select_result *result);
