@@ -84,6 +84,18 @@ kg_err strbuf_append_csv_quoted(strbuf *buf, const char *text, size_t len)
     return err;
 }
 
+kg_err strbuf_append_csv_row(strbuf *buf, const char *const *columns, size_t count)
+{
+    kg_err err = KG_OK;
+    for (size_t idx = 0; idx < count && err == KG_OK; idx++) {
+        if (idx > 0)
+            err = strbuf_append_char(buf, ',');
+        if (err == KG_OK && columns[idx] != NULL)
+            err = strbuf_append_csv_quoted(buf, columns[idx], strlen(columns[idx]));
+    }
+    return err == KG_OK ? strbuf_append_char(buf, '\n') : err;
+}
+
 const char *strbuf_cstr(strbuf *buf)
 {
     /* The terminator may use the one byte past the ceiling that reserve() allows for. */

@@ -29,6 +29,9 @@ kg_err strbuf_append_char(strbuf *buf, char ch);
 /* Appends len bytes of text as one RFC 4180 quoted field: in double quotes, each quote
  * doubled (so an empty text is "", which COPY reads as '' and not NULL). */
 kg_err strbuf_append_csv_quoted(strbuf *buf, const char *text, size_t len);
+/* Appends one CSV row of count columns and its newline: a NULL column is an empty field
+ * (COPY reads it as NULL), any text is quoted (so "" stays an empty text). */
+kg_err strbuf_append_csv_row(strbuf *buf, const char *const *columns, size_t count);
 
 const char *strbuf_cstr(strbuf *buf);
 

@@ -100,46 +100,41 @@ static bool under_age(const char *birth, kdate run_date, const select_config *se
            select_to_representative(born, run_date, select);
 }
 
-/* A CSV field of an inquiry's COPY row after a comma: NULL (nothing) for SQL NULL, and
- * for an empty text when empty_is_null; otherwise quoted. */
-static kg_err append_field(strbuf *row, const char *value, bool empty_is_null)
-{
-    kg_err err = strbuf_append_char(row, ',');
-    if (err == KG_OK && value != NULL && (value[0] != '\0' || !empty_is_null))
-        err = strbuf_append_csv_quoted(row, value, strlen(value));
-    return err;
-}
-
-/* The COPY row of the inquiry for pending's row. */
+/* The COPY row (copy_inquiries_sql's columns) of the inquiry for pending's row. An empty
+ * office code, postal code or address is NULL, as the data has them. */
 static kg_err inquiry_row(const db_result *pending, int row, const char *control_no,
                           const char *run_text, const char *date, bool minor, const char *problem,
                           strbuf *out)
 {
+    const char *office = db_result_value(pending, row, 2),
+               *postal = db_result_value(pending, row, 5),
+               *address = db_result_value(pending, row, 6);
+    const char *const columns[] = {control_no,
+                                   "inquiry",
+                                   db_result_value(pending, row, 0),
+                                   run_text,
+                                   date,
+                                   db_result_value(pending, row, 1),
+                                   office != NULL && office[0] != '\0' ? office : NULL,
+                                   db_result_value(pending, row, 3),
+                                   db_result_value(pending, row, 4),
+                                   postal != NULL && postal[0] != '\0' ? postal : NULL,
+                                   address != NULL && address[0] != '\0' ? address : NULL,
+                                   db_result_value(pending, row, 7),
+                                   db_result_value(pending, row, 8),
+                                   minor ? "t" : "f",
+                                   db_result_value(pending, row, 11),
+                                   problem[0] != '\0' ? problem : NULL};
     strbuf_reset(out);
-    kg_err err = strbuf_append_str(out, control_no);
-    const char *const heads[] = {"inquiry", db_result_value(pending, row, 0), run_text, date,
-                                 db_result_value(pending, row, 1)};
-    for (size_t idx = 0; idx < sizeof(heads) / sizeof(heads[0]) && err == KG_OK; idx++)
-        err = append_field(out, heads[idx], true);
-    /* office_code, names, postal code, address, banchi, address2: columns 2-8 */
-    static const bool empty_is_null[] = {true, false, false, true, true, false, false};
-    for (int col = 2; col <= 8 && err == KG_OK; col++)
-        err = append_field(out, db_result_value(pending, row, col), empty_is_null[col - 2]);
-    if (err == KG_OK)
-        err = append_field(out, minor ? "t" : "f", true);
-    if (err == KG_OK)
-        err = append_field(out, db_result_value(pending, row, 11), true);
-    if (err == KG_OK)
-        err = append_field(out, problem, true);
-    if (err == KG_OK)
-        err = strbuf_append_char(out, '\n');
-    return err;
+    return strbuf_append_csv_row(out, columns, sizeof(columns) / sizeof(columns[0]));
 }
 
-static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *date,
-                               kdate run_date, const forms_setup *setup, kg_errbuf *errbuf)
+kg_err forms_record_inquiries(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
+                              kg_errbuf *errbuf)
 {
-    const char *params[] = {date};
+    char run_text[32], date[KDATE_ISO_LEN + 1];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {kdate_format(run_date, date)};
     db_result *pending = NULL;
     kg_err err = db_query(conn, pending_sql, 1, params, errbuf, &pending);
     int rows = err == KG_OK ? db_result_rows(pending) : 0;
@@ -174,13 +169,4 @@ static kg_err record_inquiries(db_conn *conn, const char *run_text, const char *
         err = db_query(conn, place_inquiries_sql, 2, place_params, errbuf, NULL);
     db_result_free(pending);
     return err;
-}
-
-kg_err forms_record_inquiries(db_conn *conn, long run_id, kdate run_date, const forms_setup *setup,
-                              kg_errbuf *errbuf)
-{
-    char run_text[32], date[KDATE_ISO_LEN + 1];
-    snprintf(run_text, sizeof(run_text), "%ld", run_id);
-    kdate_format(run_date, date);
-    return record_inquiries(conn, run_text, date, run_date, setup, errbuf);
 }

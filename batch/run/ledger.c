@@ -131,26 +131,15 @@ void ledger_writer_free(ledger_writer *writer)
     strbuf_free(&writer->row);
 }
 
-/* Puts one row of run_rows into the COPY from its 20 columns; NULL is SQL NULL, any text
- * is quoted (so "" is an empty text). */
+/* Puts one row of run_rows into the COPY from its 20 columns (NULL is SQL NULL). */
 #define ROW_COLUMNS 20
 static kg_err put_row(ledger_writer *writer, const char *const *columns, kg_errbuf *errbuf)
 {
-    strbuf *row = &writer->row;
-    strbuf_reset(row);
-    kg_err err = KG_OK;
-    for (int idx = 0; idx < ROW_COLUMNS && err == KG_OK; idx++) {
-        if (idx > 0)
-            err = strbuf_append_char(row, ',');
-        if (err == KG_OK && columns[idx] != NULL)
-            err = strbuf_append_csv_quoted(row, columns[idx], strlen(columns[idx]));
-    }
-    if (err == KG_OK)
-        err = strbuf_append_char(row, '\n');
-    if (err != KG_OK)
+    strbuf_reset(&writer->row);
+    if (strbuf_append_csv_row(&writer->row, columns, ROW_COLUMNS) != KG_OK)
         return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to record resident %s: row too long",
                        columns[1] != NULL ? columns[1] : "?");
-    return db_copy_put(writer->conn, row->data, row->len, errbuf);
+    return db_copy_put(writer->conn, writer->row.data, writer->row.len, errbuf);
 }
 
 enum {
