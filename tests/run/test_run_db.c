@@ -195,6 +195,22 @@ static void write_extract(const char *dir, const char *const *files)
     }
 }
 
+/* The pages of the print files named by glob (e.g. "notices-*.pdf forms-*.pdf") in
+ * DIR/RUN_DATE, as pdfinfo counts them; -1 when that fails. */
+static long pdf_pages(const char *dir, const char *globs)
+{
+    char command_line[2048];
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s/%s' && for f in %s; do pdfinfo \"$f\" | sed -n 's/^Pages: *//p'; done | "
+             "awk '{s += $1} END {print s}'",
+             dir, RUN_DATE, globs);
+    char *pages = NULL;
+    test_run_shell(command_line, &pages);
+    long count = pages != NULL ? strtol(pages, NULL, 10) : -1;
+    free(pages);
+    return count;
+}
+
 /* Notices whose number, file or page is not where D52 puts them: per run date, office,
  * then postal code, address, banchi, address2 byte-wise, then resident id (the run's
  * scan sorts by one joined key that must sort exactly so); 500 notices to a file (1000
@@ -284,19 +300,11 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
                         "before > postal_code"),
         0);
     CU_ASSERT_EQUAL(notices_out_of_print_order(), 0);
-    snprintf(command_line, sizeof(command_line),
-             "cd '%s/%s' && for f in notices-*.pdf forms-*.pdf; do pdfinfo \"$f\" | sed -n "
-             "'s/^Pages: *//p'; "
-             "done | awk '{s += $1} END {print s}'",
-             dir, RUN_DATE);
-    char *pages = NULL;
-    test_run_shell(command_line, &pages);
     /* each notice and its enclosed form; then one page per inquiry */
     CU_ASSERT_EQUAL(
-        pages != NULL ? strtol(pages, NULL, 10) : -1,
+        pdf_pages(dir, "notices-*.pdf forms-*.pdf"),
         test_query_long("SELECT (SELECT sum(pages) FROM kigen.notices) + (SELECT count(*) "
                         "FROM kigen.forms WHERE kind = 'inquiry' AND file IS NOT NULL)"));
-    free(pages);
     /* the page notices.csv gives for 8003 is the child's notice */
     long page = test_query_long("SELECT page FROM kigen.notices WHERE resident_id = 8003");
     char *file = NULL;
@@ -373,16 +381,8 @@ static void without_an_enclosure_a_notice_is_one_page(void)
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM (SELECT file FROM kigen.notices GROUP "
                                     "BY file HAVING max(page) <> count(*)) d"),
                     0);
-    char command_line[2048];
-    snprintf(command_line, sizeof(command_line),
-             "cd '%s/%s' && for f in notices-*.pdf; do pdfinfo \"$f\" | sed -n 's/^Pages: *//p'; "
-             "done | awk '{s += $1} END {print s}'",
-             dir, RUN_DATE);
-    char *pages = NULL;
-    test_run_shell(command_line, &pages);
-    CU_ASSERT_EQUAL(pages != NULL ? strtol(pages, NULL, 10) : -1,
+    CU_ASSERT_EQUAL(pdf_pages(dir, "notices-*.pdf"),
                     test_query_long("SELECT count(*) FROM kigen.notices"));
-    free(pages);
     test_remove_dir(dir);
 }
 
@@ -394,9 +394,10 @@ static void the_ledger_outlives_a_purge_of_the_data(void)
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
     test_make_temp_dir(dir);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
-    long ledger = test_query_long("SELECT count(*) FROM kigen.notices n JOIN "
-                                  "kigen.notice_certificates c USING (notice_no) JOIN kigen.forms "
-                                  "f USING (notice_no) WHERE n.resident_id = 9001");
+    static const char ledger_of_9001[] =
+        "SELECT count(*) FROM kigen.notices n JOIN kigen.notice_certificates c USING "
+        "(notice_no) JOIN kigen.forms f USING (notice_no) WHERE n.resident_id = 9001";
+    long ledger = test_query_long(ledger_of_9001);
     CU_ASSERT_EQUAL(ledger, 2); /* two certificates, one notice, its enclosed form */
     CU_ASSERT_EQUAL(test_run_shell("psql -X -q -v ON_ERROR_STOP=1 -c \"BEGIN; "
                                    "DELETE FROM kigen.proxy_requests WHERE resident_id = 9001; "
@@ -408,10 +409,7 @@ static void the_ledger_outlives_a_purge_of_the_data(void)
                                    "COMMIT\" >/dev/null 2>&1",
                                    NULL),
                     0);
-    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices n JOIN "
-                                    "kigen.notice_certificates c USING (notice_no) JOIN "
-                                    "kigen.forms f USING (notice_no) WHERE n.resident_id = 9001"),
-                    ledger);
+    CU_ASSERT_EQUAL(test_query_long(ledger_of_9001), ledger);
     CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir, "", ""), 1);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 2);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.exclusions e JOIN kigen.runs r "
