@@ -62,7 +62,7 @@ endif
 # Sources: everything under batch/ and render/ except main.c makes the library that both
 # the binary and the tests link.
 LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch/load/*.c batch/run/*.c batch/forms/*.c \
-	batch/sample/*.c batch/cmd_*.c render/*.c))
+	batch/sample/*.c batch/export/*.c batch/cmd_*.c render/*.c))
 SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c
@@ -158,6 +158,8 @@ db-destroy:
 # Banned calls (style.md): unbounded string functions, locale/time-zone dependent time.
 BANNED := sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|sscanf|mktime|localtime|gmtime|gets
 lint:
+	@if grep -nE '#include "(\.\./batch/)?(db|export|load)/|libpq-fe\.h' render/*.c render/*.h; then \
+		echo "lint: render/ draws; it does not query the database (style.md: layers)"; exit 1; fi
 	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \
 		$(wildcard batch/*.h batch/*/*.h render/*.h); then \
 		echo "lint: banned call above (see style.md)"; exit 1; \

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../render/xlsx_audit.h"
+#include "export/audit_export.h"
 #include "commands.h"
 #include "common/clock.h"
 #include "common/options.h"
@@ -144,7 +144,7 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     if (err != KG_OK)
         return err;
     if (options.print_notices_sql) {
-        fprintf(ctx->out, "%s\n", xlsx_audit_notices_sql());
+        fprintf(ctx->out, "%s\n", audit_export_notices_sql());
         return KG_OK;
     }
     char dir[PATH_CAP], name[PATH_CAP], written_at[CLOCK_ISO_SIZE + 16];
@@ -169,16 +169,12 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         err = forecast_scan(conn, &options.config.select, &fc, errbuf);
     if (err == KG_OK && !options.no_forecast)
         log_forecast_source(ctx->log, &fc, cached);
-    xlsx_audit_request request = {NULL,
-                                  NULL,
-                                  options.from,
-                                  options.to,
-                                  written_at,
+    audit_export_period period = {options.from, options.to, written_at,
                                   options.no_forecast ? NULL : &fc,
                                   options.config.form_overdue_days};
     xlsx_audit_counts counts = {0, 0, 0, 0};
     if (err == KG_OK)
-        err = xlsx_audit_write_atomic(conn, dir, name, &request, &counts, errbuf);
+        err = audit_export_write(conn, dir, name, &period, &counts, errbuf);
     if (err == KG_OK) {
         char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
         fprintf(ctx->out,

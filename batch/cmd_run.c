@@ -21,12 +21,13 @@
 #include "db/migrations.h"
 #include "../render/notice.h"
 #include "../render/template.h"
-#include "../render/xlsx_audit.h"
+#include "export/audit_export.h"
 #include "run/forecast_cache.h"
 #include "run/ledger.h"
 #include "run/outputs.h"
 #include "run/mail_list_file.h"
 #include "run/print.h"
+#include "run/printable.h"
 #include "run/run_templates.h"
 #include "run/run_config.h"
 #include "run/scan.h"
@@ -174,12 +175,44 @@ static ledger_addressee addressee_of(const scan_resident *scanned, const run_opt
     return to;
 }
 
-/* A resident about to be noticed whose name or address cannot be placed in the envelope
- * window is decided again as undeliverable (D50), with the reason in problem. */
-static kg_err check_address_block(notice_painter *painter, const run_options *options,
-                                  scan_resident *scanned, const ledger_addressee *to,
-                                  select_result *results, char *problem, size_t cap)
+/* What the night's letters are checked against before anything is recorded (D72). */
+typedef struct run_checks {
+    printable_pages notice_pages;  /* the notice and its enclosed form */
+    printable_pages inquiry_pages; /* the inquiry */
+    printable_offices offices;     /* owned: each office's sender block */
+} run_checks;
+
+static kg_err run_checks_begin(db_conn *conn, const run_templates *templates, kdate run_date,
+                               const log_sink *log, run_checks *checks, kg_errbuf *errbuf)
 {
+    memset(checks, 0, sizeof(*checks));
+    checks->notice_pages.painters[checks->notice_pages.count++] = templates->notice_painter;
+    if (templates->enclosure_painter != NULL)
+        checks->notice_pages.painters[checks->notice_pages.count++] = templates->enclosure_painter;
+    checks->inquiry_pages.painters[checks->inquiry_pages.count++] = templates->inquiry_painter;
+    const printable_pages *sets[] = {&checks->notice_pages, &checks->inquiry_pages};
+    kg_err err = printable_offices_check(conn, sets, 2, run_date, &checks->offices, errbuf);
+    for (size_t idx = 0; err == KG_OK && idx < checks->offices.count; idx++) {
+        const printable_office *office = &checks->offices.offices[idx];
+        if (office->problem[0] != '\0')
+            log_line(log, LOG_WARN,
+                     "office %s: %s: its letters are held back as undeliverable until "
+                     "offices.csv or the template is fixed",
+                     office->office_code, office->problem);
+    }
+    return err;
+}
+
+/* A resident about to be noticed whose letter cannot be printed (a character no font of
+ * the notice or its enclosure has, a name or address that does not fit the envelope
+ * window, an office whose sender block cannot be printed) is decided again as
+ * glyph_missing or undeliverable (D50, D54, D72), with the reason in problem. */
+static kg_err check_printable(const run_checks *checks, const run_options *options,
+                              scan_resident *scanned, const ledger_addressee *to,
+                              select_result *results, char *problem, size_t cap)
+{
+    if (!select_any_noticed(results, scanned->res.cert_count))
+        return KG_OK;
     notice_data data = {.notice_no = "",
                         .family_name = to->family_name,
                         .given_name = to->given_name,
@@ -188,19 +221,33 @@ static kg_err check_address_block(notice_painter *painter, const run_options *op
                         .banchi = to->banchi,
                         .address2 = to->address2,
                         .to_representative = to->to_representative};
-    if (!select_any_noticed(results, scanned->res.cert_count) ||
-        notice_address_fits(painter, &data, problem, cap))
+    printable_verdict verdict = printable_addressee(&checks->notice_pages, &data, problem, cap);
+    const char *office_problem = printable_office_problem(&checks->offices, to->office_code);
+    if (verdict == PRINTABLE_OK && office_problem != NULL) {
+        snprintf(problem, cap, "office %s: %s", to->office_code, office_problem);
+        verdict = PRINTABLE_LAYOUT;
+    }
+    if (verdict == PRINTABLE_OK)
         return KG_OK;
-    scanned->res.layout_problem = problem;
-    return select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
-                                    results);
+    if (verdict == PRINTABLE_GLYPH)
+        scanned->res.glyph_problem = problem;
+    else
+        scanned->res.layout_problem = problem;
+    kg_err err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
+                                          results);
+    /* an office's sender block is the municipality's to fix, and fixing it marks no
+     * resident stale: decided afresh every night until then (not final, D28) */
+    for (size_t idx = 0; office_problem != NULL && idx < scanned->res.cert_count; idx++)
+        if (results[idx].outcome == OUTCOME_EXCLUDED && results[idx].reason == REASON_UNDELIVERABLE)
+            results[idx].final = false;
+    return err;
 }
 
-static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, notice_painter *painter,
+static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_checks *checks,
                               const run_options *options, const log_sink *log, run_counts *counts,
                               kg_errbuf *errbuf)
 {
-    char layout_problem[SELECT_DETAIL_MAX];
+    char print_problem[SELECT_DETAIL_MAX];
     scan_resident *scanned = malloc(sizeof(*scanned));
     select_result *results = malloc(sizeof(*results) * SELECT_MAX_CERTS);
     if (scanned == NULL || results == NULL) {
@@ -218,14 +265,14 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, notice_pai
         err = scan_begin(reader, true, errbuf);
     }
     time_t started = time(NULL);
-    const text_fonts *fonts = notice_painter_fonts(painter);
+    const text_fonts *fonts = notice_painter_fonts(checks->notice_pages.painters[0]);
     while (err == KG_OK && (err = scan_next(reader, fonts, scanned, errbuf)) == KG_OK) {
         err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
                                        results);
         ledger_addressee to = addressee_of(scanned, options);
         if (err == KG_OK)
-            err = check_address_block(painter, options, scanned, &to, results, layout_problem,
-                                      sizeof(layout_problem));
+            err = check_printable(checks, options, scanned, &to, results, print_problem,
+                                  sizeof(print_problem));
         if (err != KG_OK) {
             kg_fail(errbuf, err, "unable to decide for resident %lld", scanned->res.resident_id);
             break;
@@ -268,8 +315,9 @@ static void print_summary(FILE *out, const run_options *options, const run_count
 
 /* A new run: record it, scan into the recording transaction, commit, write the files. */
 static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templates *templates,
-                        const run_options *options, const char *config_json, run_counts *counts,
-                        long *run_id, kg_errbuf *errbuf)
+                        const run_checks *checks, const run_options *options,
+                        const char *config_json, run_counts *counts, long *run_id,
+                        kg_errbuf *errbuf)
 {
     db_conn *writer = NULL;
     ledger_writer ledger;
@@ -287,11 +335,10 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
         err = ledger_begin(&ledger, writer, options->run_date, options->config.max_pages / pages,
                            pages, templates->enclosure != NULL, errbuf);
     if (err == KG_OK)
-        err = scan_and_select(conn, &ledger, templates->notice_painter, options, ctx->log, counts,
-                              errbuf);
+        err = scan_and_select(conn, &ledger, checks, options, ctx->log, counts, errbuf);
     char counts_text[JSON_MAX];
     counts_json(counts, counts_text, sizeof(counts_text));
-    forms_setup forms = {templates->inquiry_painter, &options->config.select,
+    forms_setup forms = {&checks->inquiry_pages, &checks->offices, &options->config.select,
                          options->config.max_pages};
     if (err == KG_OK)
         err = ledger_commit(&ledger, *run_id, counts_text, &forms, errbuf);
@@ -316,11 +363,11 @@ static kg_err warn_unknown_offices(const cmd_context *ctx, db_conn *conn, kdate 
     kg_err err =
         db_query(conn,
                  "SELECT (SELECT count(*) FROM kigen.notices n WHERE n.run_date = $1::date "
-                 "AND NOT EXISTS (SELECT 1 FROM kigen.offices o WHERE o.office_code = "
-                 "n.office_code)) + (SELECT count(*) FROM kigen.forms f WHERE "
+                 "AND NOT EXISTS (SELECT 1 FROM kigen.run_offices o WHERE o.run_id = n.run_id "
+                 "AND o.office_code = n.office_code)) + (SELECT count(*) FROM kigen.forms f WHERE "
                  "f.run_date = $1::date AND f.kind = 'inquiry' AND f.file IS NOT NULL "
-                 "AND NOT EXISTS (SELECT 1 FROM kigen.offices o WHERE o.office_code = "
-                 "f.office_code))",
+                 "AND NOT EXISTS (SELECT 1 FROM kigen.run_offices o WHERE o.run_id = f.run_id "
+                 "AND o.office_code = f.office_code))",
                  1, params, errbuf, &result);
     long unknown = err == KG_OK ? strtol(db_result_value(result, 0, 0), NULL, 10) : 0;
     if (unknown > 0)
@@ -406,6 +453,28 @@ static kg_err read_counts(db_conn *conn, long run_id, run_counts *counts, kg_err
     return err;
 }
 
+/* A run whose letters `kigen purge` emptied cannot write them again (D73). */
+static kg_err refuse_purged(db_conn *conn, long run_id, const char *date, kg_errbuf *errbuf)
+{
+    char run_text[32];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_text};
+    db_result *result = NULL;
+    kg_err err = db_query(conn,
+                          "SELECT to_char(purged_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') "
+                          "FROM kigen.runs WHERE run_id = $1::bigint AND purged_at IS NOT NULL",
+                          1, params, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) == 1) {
+        err = kg_fail(errbuf, KG_ERR_USAGE,
+                      "unable to write the files of %s again: its letters' personal data was "
+                      "purged on %s (kigen purge)",
+                      date, db_result_value(result, 0, 0));
+        kg_hint(errbuf, "kigen export still reports the run's counts; nothing was done");
+    }
+    db_result_free(result);
+    return err;
+}
+
 kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     run_options options;
@@ -444,9 +513,12 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     err = db_connect(ctx->conninfo, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
+    run_checks checks;
+    memset(&checks, 0, sizeof(checks));
+    if (err == KG_OK)
+        err = run_checks_begin(conn, &templates, options.run_date, ctx->log, &checks, errbuf);
     if (err == KG_OK && options.dry_run) {
-        err = scan_and_select(conn, NULL, templates.notice_painter, &options, ctx->log, &counts,
-                              errbuf);
+        err = scan_and_select(conn, NULL, &checks, &options, ctx->log, &counts, errbuf);
         if (err == KG_OK)
             print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
         goto cleanup;
@@ -464,11 +536,14 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     long run_id = 0;
     if (err == KG_OK)
         err = ledger_find_run(conn, options.run_date, &status, &run_id, errbuf);
+    if (err == KG_OK && status != LEDGER_NONE)
+        err = refuse_purged(conn, run_id, date, errbuf);
     const char *what = "recorded";
     forecast fc; /* the workbook's Forecast sheet */
     forecast_init(&fc, options.run_date, FORECAST_TAKE_UP_DEFAULT);
     if (err == KG_OK && status == LEDGER_NONE) {
-        err = fresh_run(ctx, conn, &templates, &options, config_json, &counts, &run_id, errbuf);
+        err = fresh_run(ctx, conn, &templates, &checks, &options, config_json, &counts, &run_id,
+                        errbuf);
     } else if (err == KG_OK) {
         what = status == LEDGER_DONE ? "already done: files rewritten from the ledger, nothing "
                                        "new recorded"
@@ -493,7 +568,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         err = outputs_write(conn, options.out_dir, options.run_date, run_id, true, errbuf);
     if (err == KG_OK)
-        err = xlsx_audit_write_run(conn, options.out_dir, options.run_date, run_id, &fc, errbuf);
+        err = audit_export_write_run(conn, options.out_dir, options.run_date, run_id, &fc, errbuf);
     forecast_free(&fc);
     crash_point("written");
     if (err == KG_OK)
@@ -503,6 +578,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
 cleanup:
     if (err == KG_OK)
         outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
+    printable_offices_free(&checks.offices);
     db_close(conn);
     run_templates_free(&templates);
     return err;

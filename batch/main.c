@@ -26,6 +26,8 @@ static const command_entry command_table[] = {
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
     {"export", cmd_export, "export --from D --to D --xlsx FILE: the auditor workbook of a period"},
     {"forms", cmd_forms, "forms return|status|reissue: the proxy forms at the counter"},
+    {"purge", cmd_purge,
+     "purge [--before D] [--dry-run]: remove the ledger's personal data past its retention"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
     {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},

@@ -231,14 +231,15 @@ kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, 
         size_t offset = 0;
         text_find_missing(painter->fonts, text, len, &code_point, &offset);
         return kg_fail(errbuf, KG_ERR_LAYOUT,
-                       "U+%04X in '%.*s' is in none of the template's fonts: it would print as "
-                       "a box",
-                       (unsigned)code_point, (int)(len < 200 ? len : 200), text);
+                       "U+%04X (character %zu of a text) is in none of the template's fonts: "
+                       "it would print as a box",
+                       (unsigned)code_point, notice_code_points(text, offset) + 1);
     }
     if (err == KG_OK)
         err = text_draw(cr, painter->fonts, &painter->run, x, top + size * NOTICE_ASCENT);
     if (err != KG_OK)
-        return kg_fail(errbuf, err, "unable to draw '%.*s'", (int)(len < 200 ? len : 200), text);
+        return kg_fail(errbuf, err, "unable to draw a text of %zu characters",
+                       notice_code_points(text, len));
     return KG_OK;
 }
 
@@ -328,9 +329,8 @@ static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const templat
             err = text_fit_size(painter->fonts, painter->expanded.data, painter->expanded.len,
                                 table->size, CELL_MIN_SIZE, width - 2 * pad, &size, &fits);
         if (err == KG_OK && !fits)
-            err = kg_fail(errbuf, KG_ERR_LAYOUT, "%s:%d: '%.*s' does not fit its column",
-                          painter->tmpl->path, table->line, (int)painter->expanded.len,
-                          painter->expanded.data);
+            err = kg_fail(errbuf, KG_ERR_LAYOUT, "%s:%d: column %zu's text does not fit",
+                          painter->tmpl->path, table->line, col + 1);
         if (err == KG_OK)
             err = notice_draw_line(painter, cr, painter->expanded.data, painter->expanded.len, size,
                                    x + pad, top + (height - size) / 2, errbuf);
@@ -519,6 +519,23 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
         err = kg_fail(errbuf, KG_ERR_DRAW, "notice %s: %s", data->notice_no,
                       cairo_status_to_string(cairo_status(cr)));
     return err;
+}
+
+bool notice_page_printable(notice_painter *painter, const notice_data *data, char *problem,
+                           size_t cap)
+{
+    cairo_surface_t *scratch = new_layer(painter->tmpl);
+    cairo_t *cr = cairo_create(scratch);
+    kg_errbuf errbuf;
+    errbuf.text[0] = '\0';
+    kg_err err = notice_paint(painter, cr, data, &errbuf);
+    cairo_destroy(cr);
+    cairo_surface_destroy(scratch);
+    if (err == KG_OK)
+        return true;
+    snprintf(problem, cap, "%s: the page cannot be printed (%s)", painter->tmpl->path,
+             errbuf.text[0] != '\0' ? errbuf.text : kg_strerror(err));
+    return false;
 }
 
 /* Draws every fixed text once on a scratch surface, so that a fixed text too long for its

@@ -82,6 +82,14 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
 bool notice_address_fits(notice_painter *painter, const notice_data *data, char *problem,
                          size_t cap);
 
+/* Whether the whole page of data can be printed by painter: paints it on a scratch
+ * surface (nothing is written). When not, the reason goes to problem (cap bytes). The
+ * run's check, before the ledger commit, of a page whose fields are not all checked
+ * otherwise (an inquiry's proxy, an office's sender block: D72). Error messages never
+ * quote the data, only where it goes (template line, column, character position). */
+bool notice_page_printable(notice_painter *painter, const notice_data *data, char *problem,
+                           size_t cap);
+
 /* The Japanese name of a certificate type, an expiry cause, a procedure ("" if unknown). */
 const char *notice_type_text(const char *type);
 const char *notice_cause_text(const char *cause);

@@ -8,19 +8,16 @@
  */
 #include "xlsx_audit.h"
 
-#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <xlsxwriter.h>
 
 #include "common/control_no.h"
-#include "common/strbuf.h"
-#include "run/outputs.h"
-#include "run/run_config.h"
+#include "render/text.h"
 #include "run/select.h"
 
 #define TITLE_ROW 0
@@ -28,7 +25,6 @@
 #define HEADER_ROW 3
 #define FIRST_DATA_ROW 4
 #define MAX_COLUMNS 16
-#define ROW_BUF_MAX (1024 * 1024)
 #define EXCEL_DAY_OFFSET 25569 /* 1970-01-01 as an Excel serial day */
 #define CHART_MAX_SERIES 32
 
@@ -49,12 +45,11 @@ typedef struct column_spec {
 typedef enum tally_kind { TALLY_NONE = 0, TALLY_NOTICES = 1, TALLY_EXCLUDED = 2 } tally_kind;
 
 typedef struct sheet_spec {
+    xlsx_audit_sheet sheet; /* which rows the source gives it */
     const char *name;
-    tally_kind tally;        /* what its rows add to the Summary */
-    const char *note;        /* second row: what the sheet holds */
-    const char *empty;       /* the row written when the period has none */
-    const char *query;       /* COPY text rows, columns as below (a period of days) */
-    const char *night_query; /* the same for a period of one run date; NULL: query */
+    tally_kind tally;  /* what its rows add to the Summary */
+    const char *note;  /* second row: what the sheet holds */
+    const char *empty; /* the row written when the period has none */
     const column_spec *columns;
     int column_count;
 } sheet_spec;
@@ -68,79 +63,6 @@ static kg_err xlsx_fail(lxw_error lxw_err, const char *what, const char *path, k
 {
     return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s", what, path,
                    lxw_strerror(lxw_err));
-}
-
-/* ---- the queries: every one reads the period from pg_temp.export_params ----------- */
-
-/* Two forms of each query. A period of one run date (a run's workbook, a one-day export)
- * reads the period as two one-row subqueries (init plans): the planner then takes the run
- * date index and index lookups (30 ms instead of 1.4 s for a night on a city of
- * 1,000,000). A longer period joins the period's row: hash joins, 20% faster than the
- * lookups for a year of 1,000,000 rows. */
-#define IN_PERIOD(column)                                                                          \
-    column " BETWEEN (SELECT p.from_date FROM pg_temp.export_params p) AND (SELECT p.to_date "     \
-           "FROM pg_temp.export_params p) "
-#define JOIN_PERIOD(column)                                                                        \
-    "JOIN pg_temp.export_params p ON " column " BETWEEN p.from_date AND p.to_date "
-
-#define NOTICES_FROM                                                                               \
-    "SELECT n.notice_no, n.run_date, n.resident_id, coalesce(n.family_name, r.family_name) || "    \
-    "'　' || coalesce(n.given_name, r.given_name), coalesce(n.postal_code, r.postal_code), "      \
-    "n.office_code, nc.certificate_id, c.type, nc.expiry, nc.window_open, "                        \
-    "nc.cause, n.file, n.page FROM kigen.notices n "                                               \
-    "JOIN kigen.notice_certificates nc ON nc.notice_no = n.notice_no "                             \
-    "JOIN kigen.certificates c ON c.certificate_id = nc.certificate_id "                           \
-    "JOIN kigen.residents r ON r.resident_id = n.resident_id "
-#define NOTICES_ORDER "ORDER BY n.notice_no, nc.certificate_id"
-static const char notices_sql[] = NOTICES_FROM JOIN_PERIOD("n.run_date") NOTICES_ORDER;
-static const char notices_night_sql[] = NOTICES_FROM "WHERE " IN_PERIOD("n.run_date") NOTICES_ORDER;
-
-#define RUNS_OF(period)                                                                            \
-    "JOIN kigen.runs ru ON ru.run_id = e.run_id AND ru.status IN ('recorded', 'done') " period
-
-#define EXCLUDED_SQL(runs)                                                                         \
-    "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "   \
-    "r.postal_code, e.certificate_id, c.type, e.expiry, e.reason, e.detail "                       \
-    "FROM kigen.exclusions e " runs                                                                \
-    "JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "                            \
-    "JOIN kigen.residents r ON r.resident_id = e.resident_id "                                     \
-    "ORDER BY ru.run_date, e.resident_id, e.certificate_id"
-static const char excluded_sql[] = EXCLUDED_SQL(RUNS_OF(JOIN_PERIOD("ru.run_date")));
-static const char excluded_night_sql[] = EXCLUDED_SQL(RUNS_OF("AND " IN_PERIOD("ru.run_date")));
-
-#define MOVERS_SQL(runs)                                                                           \
-    "SELECT ru.run_date, e.resident_id, r.family_name || '　' || r.given_name, r.office_code, "   \
-    "r.postal_code, e.certificate_id, c.type, e.expiry, m.moved_on, "                              \
-    "CASE m.kind WHEN 'in' THEN 'in (転入)' WHEN 'within' THEN 'within (転居)' END, e.detail " \
-    "FROM kigen.exclusions e " runs                                                                \
-    "JOIN kigen.certificates c ON c.certificate_id = e.certificate_id "                            \
-    "JOIN kigen.residents r ON r.resident_id = e.resident_id "                                     \
-    "LEFT JOIN LATERAL (SELECT mv.moved_on, mv.kind FROM kigen.moves mv WHERE mv.resident_id "     \
-    "= e.resident_id AND mv.kind <> 'out' AND mv.moved_on <= ru.run_date ORDER BY mv.moved_on "    \
-    "DESC, mv.kind LIMIT 1) m ON true WHERE e.reason = 'recent_mover' "                            \
-    "ORDER BY ru.run_date, e.resident_id, e.certificate_id"
-static const char movers_sql[] = MOVERS_SQL(RUNS_OF(JOIN_PERIOD("ru.run_date")));
-static const char movers_night_sql[] = MOVERS_SQL(RUNS_OF("AND " IN_PERIOD("ru.run_date")));
-
-/* The forms of the period's run dates (D44): their state now, and a status as of the
- * period's end (first that applies; overdue after export_params.overdue_days, D58). */
-#define PERIOD_END "(SELECT p.to_date FROM pg_temp.export_params p)"
-static const char forms_sql[] =
-    "SELECT f.control_no, f.kind, f.run_date, f.resident_id, concat_ws('　', f.family_name, "
-    "nullif(f.given_name, '')), f.office_code, f.notice_no, f.request_id, f.valid_until, "
-    "f.returned_on, f.return_scans, f.undeliverable_on, f.voided_on, f.reissue_of, "
-    "CASE WHEN f.voided_on IS NOT NULL THEN 'void (reissued)' "
-    "WHEN f.returned_on IS NOT NULL THEN 'returned' "
-    "WHEN f.undeliverable_on IS NOT NULL THEN 'undeliverable' "
-    "WHEN f.kind = 'enclosed' AND f.valid_until < " PERIOD_END " THEN 'expired' "
-    "WHEN f.kind = 'inquiry' AND " PERIOD_END " - f.run_date > (SELECT p.overdue_days FROM "
-    "pg_temp.export_params p) THEN 'overdue' ELSE 'outstanding' END "
-    "FROM kigen.forms f WHERE " IN_PERIOD("f.run_date") "ORDER BY f.run_date, f.file, f.page, "
-                                                        "f.control_no";
-
-const char *xlsx_audit_notices_sql(void)
-{
-    return notices_sql;
 }
 
 static const column_spec notice_columns[] = {
@@ -193,70 +115,80 @@ static const column_spec form_columns[] = {
 #define COUNT_OF(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
 static const sheet_spec data_sheets[] = {
-    {"Notices", TALLY_NOTICES,
+    {XLSX_SHEET_NOTICES, "Notices", TALLY_NOTICES,
      "One row per noticed certificate, with the print file and page of its notice.",
-     "(no notices in this period)", notices_sql, notices_night_sql, notice_columns,
-     COUNT_OF(notice_columns)},
-    {"Excluded", TALLY_EXCLUDED,
+     "(no notices in this period)", notice_columns, COUNT_OF(notice_columns)},
+    {XLSX_SHEET_EXCLUDED, "Excluded", TALLY_EXCLUDED,
      "One row per due certificate that got no notice, with its reason (domain.md "
      "N4) and the detail for the clerk.",
-     "(no exclusions in this period)", excluded_sql, excluded_night_sql, excluded_columns,
-     COUNT_OF(excluded_columns)},
-    {"Recent movers", TALLY_NONE,
+     "(no exclusions in this period)", excluded_columns, COUNT_OF(excluded_columns)},
+    {XLSX_SHEET_MOVERS, "Recent movers", TALLY_NONE,
      "recent_mover exclusions for the counter's follow-up (N5): the latest "
      "move in or within the city on or before the run date.",
-     "(no recent movers in this period)", movers_sql, movers_night_sql, mover_columns,
-     COUNT_OF(mover_columns)},
-    {"Forms", TALLY_NONE,
+     "(no recent movers in this period)", mover_columns, COUNT_OF(mover_columns)},
+    {XLSX_SHEET_FORMS, "Forms", TALLY_NONE,
      "One row per proxy form (照会書兼回答書) of the period's runs: enclosed with a notice, "
      "or an inquiry mailed for a proxy request. Returns, scans and voids as the ledger holds "
      "them when written; the status as of the period's end (an inquiry form is overdue when "
      "not answered more than form_overdue_days days after its run date; an enclosed form "
      "is never overdue, it expires).",
-     "(no forms in this period)", forms_sql, NULL, form_columns, COUNT_OF(form_columns)},
+     "(no forms in this period)", form_columns, COUNT_OF(form_columns)},
 };
 
 typedef struct summary_tally summary_tally;
 static void tally_add(summary_tally *sum, tally_kind kind, char **fields);
 
-/* ---- streaming a COPY text row into cells ------------------------------------------ */
+/* ---- rows into cells ------------------------------------------------------------ */
 
-/* Splits one COPY text row (without its newline) in place into NUL-terminated fields,
- * undoing COPY's backslash escapes; fields[i] is NULL for \N. Returns the field count. */
-static int split_copy_row(char *row, size_t len, char **fields, int max_fields)
+/* Whether code_point may stand in an XML 1.0 document (the sheet's XML): tab, newline and
+ * carriage return, and everything from U+0020 but surrogates, U+FFFE and U+FFFF. */
+static bool xml_char(uint32_t code_point)
 {
-    int count = 0;
-    size_t read_idx = 0, write_idx = 0;
-    while (count < max_fields) {
-        char *field = row + write_idx;
-        int is_null = len - read_idx >= 2 && row[read_idx] == '\\' && row[read_idx + 1] == 'N' &&
-                      (read_idx + 2 == len || row[read_idx + 2] == '\t');
-        if (is_null)
-            read_idx += 2;
-        while (!is_null && read_idx < len && row[read_idx] != '\t') {
-            char ch = row[read_idx++];
-            if (ch == '\\' && read_idx < len) {
-                char esc = row[read_idx++];
-                ch = esc == 'n'   ? '\n'
-                     : esc == 't' ? '\t'
-                     : esc == 'r' ? '\r'
-                     : esc == 'b' ? '\b'
-                     : esc == 'f' ? '\f'
-                     : esc == 'v' ? '\v'
-                                  : esc;
-            }
-            row[write_idx++] = ch;
-        }
-        if (!is_null)
-            row[write_idx++] = '\0';
-        fields[count++] = is_null ? NULL : field;
-        if (read_idx >= len)
-            break;
-        read_idx++; /* the tab */
-        if (is_null)
-            write_idx = read_idx; /* nothing was written: keep the indices together */
+    return code_point == 0x9 || code_point == 0xA || code_point == 0xD ||
+           (code_point >= 0x20 && code_point <= 0xD7FF) ||
+           (code_point >= 0xE000 && code_point <= 0xFFFD) ||
+           (code_point >= 0x10000 && code_point <= 0x10FFFF);
+}
+
+#define CELL_TEXT_MAX 32767 /* Excel's limit of characters in a cell */
+
+/* A data text as a string cell (never a formula), every character XML cannot hold (and
+ * every byte that is not UTF-8) written as U+FFFD, so that a bad value in the ledger can
+ * never make the workbook unreadable. */
+static lxw_error write_text(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const char *value,
+                            lxw_format *format)
+{
+    size_t len = strlen(value);
+    bool clean = true;
+    for (size_t pos = 0; pos < len && clean;) {
+        uint32_t code_point = 0;
+        bool valid = false;
+        pos += text_utf8_decode(value, len, pos, &code_point, &valid);
+        clean = valid && xml_char(code_point);
     }
-    return count;
+    if (clean)
+        return worksheet_write_string(sheet, row, col, value, format);
+    char *safe = malloc(len * 3 + 1); /* U+FFFD is 3 bytes, a replaced sequence at least 1 */
+    if (safe == NULL)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    size_t out = 0, chars = 0;
+    for (size_t pos = 0; pos < len && chars < CELL_TEXT_MAX; chars++) {
+        uint32_t code_point = 0;
+        bool valid = false;
+        size_t step = text_utf8_decode(value, len, pos, &code_point, &valid);
+        if (valid && xml_char(code_point)) {
+            memcpy(safe + out, value + pos, step);
+            out += step;
+        } else {
+            memcpy(safe + out, "\xEF\xBF\xBD", 3);
+            out += 3;
+        }
+        pos += step;
+    }
+    safe[out] = '\0';
+    lxw_error lxw_err = worksheet_write_string(sheet, row, col, safe, format);
+    free(safe);
+    return lxw_err;
 }
 
 static lxw_error write_cell(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col,
@@ -279,7 +211,7 @@ static lxw_error write_cell(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col,
             return worksheet_write_number(sheet, row, col, (double)day + EXCEL_DAY_OFFSET,
                                           formats->date);
     }
-    return worksheet_write_string(sheet, row, col, value, NULL);
+    return write_text(sheet, row, col, value, NULL);
 }
 
 typedef struct sheet_writer {
@@ -330,28 +262,23 @@ static kg_err sheet_finish(const sheet_writer *writer, lxw_worksheet *sheet, con
     return lxw_err == LXW_NO_ERROR ? KG_OK : xlsx_fail(lxw_err, "write", writer->path, errbuf);
 }
 
-/* Streams spec->query into the sheet (and continuation sheets "Name 2"... past Excel's
- * 1,048,576 rows). */
-static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const sheet_spec *spec,
-                               summary_tally *sum, long *rows_out, kg_errbuf *errbuf)
+/* Streams the source's rows of spec->sheet into the sheet (and continuation sheets
+ * "Name 2"... past Excel's 1,048,576 rows). */
+static kg_err write_data_sheet(const xlsx_audit_rows *source, const sheet_writer *writer,
+                               const sheet_spec *spec, summary_tally *sum, long *rows_out,
+                               kg_errbuf *errbuf)
 {
     lxw_worksheet *sheet = NULL;
     kg_err err = sheet_start(writer, spec, spec->name, &sheet, errbuf);
-    char copy_sql[4096];
-    const xlsx_audit_request *request = writer->request;
-    const char *query =
-        request->from == request->to && spec->night_query != NULL ? spec->night_query : spec->query;
-    snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT", query);
     if (err == KG_OK)
-        err = db_copy_out_begin(conn, copy_sql, errbuf);
-    strbuf row_buf;
-    strbuf_init(&row_buf, ROW_BUF_MAX);
+        err = source->begin(source->state, spec->sheet, errbuf);
     lxw_row_t next_row = FIRST_DATA_ROW;
     long rows = 0, sheet_rows = 0;
     int part = 1;
-    const char *row = NULL;
-    size_t len = 0;
-    while (err == KG_OK && (err = db_copy_out_next(conn, &row, &len, errbuf)) == KG_OK) {
+    char *fields[MAX_COLUMNS];
+    int count = 0;
+    while (err == KG_OK &&
+           (err = source->next(source->state, fields, MAX_COLUMNS, &count, errbuf)) == KG_OK) {
         if (next_row >= LXW_ROW_MAX) {
             err = sheet_finish(writer, sheet, spec, next_row, sheet_rows, errbuf);
             char name[32];
@@ -361,24 +288,12 @@ static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const 
             next_row = FIRST_DATA_ROW;
             sheet_rows = 0;
         }
-        strbuf_reset(&row_buf);
-        if (err == KG_OK)
-            err = strbuf_append(&row_buf, row, len > 0 && row[len - 1] == '\n' ? len - 1 : len);
-        if (err == KG_OK)
-            err = strbuf_append_char(&row_buf, '\0');
-        if (err != KG_OK) {
-            err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to read a row of sheet '%s': too long",
-                          spec->name);
-            break;
-        }
-        char *fields[MAX_COLUMNS];
-        int count = split_copy_row(row_buf.data, row_buf.len - 1, fields, MAX_COLUMNS);
-        if (count != spec->column_count) {
+        if (err == KG_OK && count != spec->column_count)
             err = kg_fail(errbuf, KG_ERR_INTERNAL,
                           "unable to read a row of sheet '%s': %d fields, expected %d", spec->name,
                           count, spec->column_count);
+        if (err != KG_OK)
             break;
-        }
         tally_add(sum, spec->tally, fields);
         lxw_error lxw_err = LXW_NO_ERROR;
         for (int col = 0; col < count && lxw_err == LXW_NO_ERROR; col++)
@@ -392,7 +307,6 @@ static kg_err write_data_sheet(db_conn *conn, const sheet_writer *writer, const 
     }
     if (err == KG_EOF)
         err = sheet_finish(writer, sheet, spec, next_row, sheet_rows, errbuf);
-    strbuf_free(&row_buf);
     *rows_out = rows;
     return err;
 }
@@ -516,8 +430,8 @@ static lxw_error write_headers(lxw_worksheet *sheet, lxw_row_t row, const char *
     return lxw_err;
 }
 
-static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_worksheet *sheet,
-                            summary_tally *sum, kg_errbuf *errbuf)
+static kg_err write_summary(const sheet_writer *writer, lxw_worksheet *sheet, summary_tally *sum,
+                            kg_errbuf *errbuf)
 {
     if (sum->failed)
         return kg_fail(errbuf, KG_ERR_NOMEM,
@@ -528,27 +442,13 @@ static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_works
     static const double widths[] = {22, 26, 12, 14, 12};
     for (int col = 0; col < 5; col++)
         worksheet_set_column(sheet, (lxw_col_t)col, (lxw_col_t)col, widths[col], NULL);
-    db_result *runs = NULL, *offices = NULL;
-    kg_err err = db_query(conn,
-                          "SELECT count(*) FROM kigen.runs ru JOIN pg_temp.export_params p ON "
-                          "ru.run_date BETWEEN p.from_date AND p.to_date WHERE ru.status IN "
-                          "('recorded', 'done')",
-                          0, NULL, errbuf, &runs);
-    if (err == KG_OK)
-        err = db_query(conn, "SELECT office_code, name FROM kigen.offices", 0, NULL, errbuf,
-                       &offices);
-    if (err != KG_OK) {
-        db_result_free(runs);
-        return err;
-    }
-    for (int idx = 0; idx < db_result_rows(offices); idx++)
+    const xlsx_audit_request *request = writer->request;
+    for (size_t idx = 0; idx < request->office_count; idx++)
         for (size_t row_idx = 0; row_idx < sum->offices.count; row_idx++)
-            if (strcmp(sum->offices.rows[row_idx].key, db_result_value(offices, idx, 0)) == 0)
+            if (strcmp(sum->offices.rows[row_idx].key, request->offices[idx].office_code) == 0)
                 snprintf(sum->offices.rows[row_idx].name, sizeof(sum->offices.rows[0].name), "%s",
-                         db_result_value(offices, idx, 1));
-    db_result_free(offices);
-    long run_count = strtol(db_result_value(runs, 0, 0), NULL, 10);
-    db_result_free(runs);
+                         request->offices[idx].name);
+    long run_count = request->run_count;
 
     char title[256], from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
     snprintf(title, sizeof(title), "kigen audit: run dates %s to %s (written %s)",
@@ -610,7 +510,7 @@ static kg_err write_summary(db_conn *conn, const sheet_writer *writer, lxw_works
             lxw_err = write_typed(sheet, row, 0, table_idx == 0 ? COL_TEXT : COL_DATE,
                                   entry->key[0] != '\0' ? entry->key : "(none)", formats);
             if (lxw_err == LXW_NO_ERROR && entry->name[0] != '\0')
-                lxw_err = worksheet_write_string(sheet, row, 1, entry->name, NULL);
+                lxw_err = write_text(sheet, row, 1, entry->name, NULL);
             /* the day's chart labels: the date as text (a date axis would be bucketed by
              * LibreOffice into months or years) */
             if (lxw_err == LXW_NO_ERROR && table_idx == 1)
@@ -710,27 +610,10 @@ static kg_err write_forecast(const sheet_writer *writer, kg_errbuf *errbuf)
 
 /* ---- the workbook --------------------------------------------------------------- */
 
-kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_audit_counts *counts,
-                        kg_errbuf *errbuf)
+kg_err xlsx_audit_write(const xlsx_audit_request *request, const xlsx_audit_rows *source,
+                        xlsx_audit_counts *counts, kg_errbuf *errbuf)
 {
-    char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1], overdue_days[16];
-    snprintf(overdue_days, sizeof(overdue_days), "%d",
-             request->form_overdue_days > 0 ? request->form_overdue_days
-                                            : RUN_CONFIG_FORM_OVERDUE_DAYS);
-    const char *params[] = {kdate_format(request->from, from), kdate_format(request->to, to),
-                            overdue_days};
-    kg_err err = db_exec(conn,
-                         "CREATE TEMP TABLE IF NOT EXISTS export_params (from_date date, "
-                         "to_date date, overdue_days integer); TRUNCATE pg_temp.export_params",
-                         errbuf);
-    if (err == KG_OK)
-        err = db_query(conn,
-                       "INSERT INTO pg_temp.export_params (from_date, to_date, overdue_days) "
-                       "VALUES ($1, $2, $3)",
-                       3, params, errbuf, NULL);
-    if (err != KG_OK)
-        return err;
-
+    kg_err err = KG_OK;
     lxw_workbook_options options = {.constant_memory = LXW_TRUE,
                                     .tmpdir = (char *)(uintptr_t)request->tmpdir,
                                     .use_zip64 = LXW_FALSE};
@@ -771,71 +654,16 @@ kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_a
     if (summary == NULL)
         err = xlsx_fail(LXW_ERROR_MEMORY_MALLOC_FAILED, "add a sheet to", request->path, errbuf);
     for (int idx = 0; idx < COUNT_OF(data_sheets) && err == KG_OK; idx++)
-        err = write_data_sheet(conn, &writer, &data_sheets[idx], &sum, sheet_counts[idx], errbuf);
+        err = write_data_sheet(source, &writer, &data_sheets[idx], &sum, sheet_counts[idx], errbuf);
     if (err == KG_OK)
         err = write_forecast(&writer, errbuf);
     if (err == KG_OK)
-        err = write_summary(conn, &writer, summary, &sum, errbuf);
+        err = write_summary(&writer, summary, &sum, errbuf);
     summary_tally_free(&sum);
     lxw_error lxw_err = workbook_close(workbook); /* frees it in every case */
     if (err == KG_OK && lxw_err != LXW_NO_ERROR)
         err = xlsx_fail(lxw_err, "write", request->path, errbuf);
     if (err == KG_OK && counts != NULL)
         *counts = got;
-    return err;
-}
-
-kg_err xlsx_audit_write_atomic(db_conn *conn, const char *dir, const char *name,
-                               xlsx_audit_request *request, xlsx_audit_counts *counts,
-                               kg_errbuf *errbuf)
-{
-    char temp_path[4096], scratch[4096];
-    kg_err err = outputs_temp_path(dir, name, temp_path, sizeof(temp_path), errbuf);
-    int len = snprintf(scratch, sizeof(scratch), "%s/.%s.d", dir, name);
-    if (err == KG_OK && (len < 0 || (size_t)len >= sizeof(scratch)))
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
-    if (err == KG_OK && mkdir(scratch, 0700) != 0 && errno != EEXIST)
-        err =
-            kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", scratch, strerror(errno));
-    if (err != KG_OK)
-        return err;
-    request->path = temp_path;
-    request->tmpdir = scratch;
-    err = xlsx_audit_write(conn, request, counts, errbuf);
-    rmdir(scratch); /* libxlsxwriter's scratch files are already unlinked */
-    if (err == KG_OK)
-        err = outputs_adopt_file(dir, name, errbuf);
-    else
-        unlink(temp_path);
-    request->path = NULL;
-    request->tmpdir = NULL;
-    return err;
-}
-
-kg_err xlsx_audit_write_run(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
-                            const forecast *fc, kg_errbuf *errbuf)
-{
-    char dir[4096], run_text[32], written_at[96];
-    snprintf(run_text, sizeof(run_text), "%ld", run_id);
-    const char *params[] = {run_text};
-    db_result *result = NULL;
-    kg_err err = outputs_run_dir(out_dir, run_date, dir, sizeof(dir), errbuf);
-    if (err == KG_OK)
-        err = db_query(conn,
-                       "SELECT 'run ' || run_id || ' recorded ' || to_char(started_at AT TIME "
-                       "ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS') || ' JST' FROM kigen.runs "
-                       "WHERE run_id = $1::bigint",
-                       1, params, errbuf, &result);
-    if (err == KG_OK)
-        snprintf(written_at, sizeof(written_at), "%s",
-                 db_result_rows(result) == 1 ? db_result_value(result, 0, 0) : run_text);
-    db_result_free(result);
-    /* the forms of the run date are 0 days old at its end: never overdue, whatever the
-     * configured days, so the default serves */
-    xlsx_audit_request request = {NULL, NULL, run_date, run_date, written_at, fc, 0};
-    if (err == KG_OK)
-        err = xlsx_audit_write_atomic(conn, dir, "audit.xlsx", &request, NULL, errbuf);
-    if (err == KG_OK)
-        err = outputs_write_manifest(conn, out_dir, run_date, run_id, errbuf);
     return err;
 }

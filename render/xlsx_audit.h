@@ -1,26 +1,59 @@
 /*
- * xlsx_audit.h - the auditor workbook (audit.xlsx) of a period of runs, from the ledger.
+ * xlsx_audit.h - draws the auditor workbook (audit.xlsx) of a period of runs.
  *
- * Sheets Summary, Notices, Excluded, Recent movers, Forms, Forecast. Rows stream from
- * the database by COPY into libxlsxwriter's constant-memory mode: memory stays flat
- * whatever the period. Writes one file at the path given; making it atomic (temporary
- * name, fsync, rename) is the caller's job (outputs_adopt_file).
+ * Sheets Summary, Notices, Excluded, Recent movers, Forms, Forecast. The data sheets'
+ * rows come from a row source (the export reads them from the ledger: batch/export/) and
+ * stream into libxlsxwriter's constant-memory mode: memory stays flat whatever the
+ * period. Draws only: it neither queries the database nor makes its file atomic (the
+ * caller writes to a temporary name and adopts it). Data is always written as strings,
+ * numbers or dates, never as formulas; a character XML cannot hold is written as U+FFFD.
  */
 #ifndef KIGEN_XLSX_AUDIT_H
 #define KIGEN_XLSX_AUDIT_H
 
+#include <stddef.h>
+
 #include "common/error.h"
 #include "common/kdate.h"
-#include "db/db.h"
 #include "run/forecast.h"
+
+/* The data sheets, in the workbook's order. */
+typedef enum xlsx_audit_sheet {
+    XLSX_SHEET_NOTICES = 0, /* notice_no, run_date, resident_id, name, postal_code, office,
+                               certificate_id, type, expiry, window_open, cause, file, page */
+    XLSX_SHEET_EXCLUDED,    /* run_date, resident_id, name, office, postal_code,
+                               certificate_id, type, expiry, reason, detail */
+    XLSX_SHEET_MOVERS,      /* run_date, resident_id, name, office, postal_code, certificate_id,
+                               type, expiry, moved_on, move_kind, detail */
+    XLSX_SHEET_FORMS,       /* control_no, kind, run_date, resident_id, name, office, notice_no,
+                               request_id, valid_until, returned_on, return_scans,
+                               undeliverable_on, voided_on, reissue_of, status */
+    XLSX_SHEET__COUNT
+} xlsx_audit_sheet;
+
+/* Where the data sheets' rows come from: begin(sheet), then next() until KG_EOF. next
+ * fills fields[0..*count) (at most max_fields; NULL: an empty cell; dates YYYY-MM-DD) with
+ * texts the source owns until its next call. */
+typedef struct xlsx_audit_rows {
+    kg_err (*begin)(void *state, xlsx_audit_sheet sheet, kg_errbuf *errbuf);
+    kg_err (*next)(void *state, char **fields, int max_fields, int *count, kg_errbuf *errbuf);
+    void *state;
+} xlsx_audit_rows;
+
+/* An office's name for the Summary. */
+typedef struct xlsx_audit_office {
+    const char *office_code, *name;
+} xlsx_audit_office;
 
 typedef struct xlsx_audit_request {
     const char *path;         /* file to write (a temporary name); replaced if present */
-    const char *tmpdir;       /* existing directory for constant-memory scratch files */
+    const char *tmpdir;       /* existing private directory for constant-memory scratch files */
     kdate from, to;           /* run dates of the period, inclusive */
     const char *written_at;   /* title text: when (export time, or the run's record time) */
     const forecast *forecast; /* the Forecast sheet; borrowed; NULL: "not computed" */
-    int form_overdue_days;    /* the Forms sheet's "overdue"; 0: RUN_CONFIG_FORM_OVERDUE_DAYS */
+    long run_count;           /* recorded runs in the period (Summary) */
+    const xlsx_audit_office *offices; /* borrowed: the offices' names (Summary) */
+    size_t office_count;
 } xlsx_audit_request;
 
 typedef struct xlsx_audit_counts {
@@ -30,28 +63,11 @@ typedef struct xlsx_audit_counts {
     long forms;    /* rows of the Forms sheet (forms of the period's run dates) */
 } xlsx_audit_counts;
 
-/* Writes the workbook. Its creation date property is 00:00 (Japan) of `to`, so that the
- * same ledger gives the same bytes. KG_ERR_DB_QUERY when a query fails, KG_ERR_IO_WRITE
- * when libxlsxwriter cannot write (its own "[ERROR]" line is on stderr too). counts may
- * be NULL. */
-kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_audit_counts *counts,
-                        kg_errbuf *errbuf);
-
-/* The Notices sheet's query (for the benchmark's baseline, which must read the same
- * rows): it reads the period from pg_temp.export_params(from_date, to_date). */
-const char *xlsx_audit_notices_sql(void);
-
-/* Writes request (its path and tmpdir are set here) atomically as dir/name: the workbook
- * goes to outputs_temp_path(dir, name) with its scratch files in dir/.name.d (created
- * 0700, removed after), then outputs_adopt_file (0600, fsync, rename). */
-kg_err xlsx_audit_write_atomic(db_conn *conn, const char *dir, const char *name,
-                               xlsx_audit_request *request, xlsx_audit_counts *counts,
-                               kg_errbuf *errbuf);
-
-/* The run's workbook: out_dir/run_date/audit.xlsx for the run date alone, titled with
- * the run's record time (so that a re-run writes the same bytes), then manifest.json
- * rewritten to list it. fc: the forecast as of the run date. */
-kg_err xlsx_audit_write_run(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
-                            const forecast *fc, kg_errbuf *errbuf);
+/* Writes the workbook from source. Its creation date property is 00:00 (Japan) of `to`,
+ * so that the same rows give the same bytes. The source's errors come back as they are;
+ * KG_ERR_IO_WRITE when libxlsxwriter cannot write (its own "[ERROR]" line is on stderr
+ * too). counts may be NULL. */
+kg_err xlsx_audit_write(const xlsx_audit_request *request, const xlsx_audit_rows *source,
+                        xlsx_audit_counts *counts, kg_errbuf *errbuf);
 
 #endif

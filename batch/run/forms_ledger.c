@@ -11,7 +11,6 @@
 
 #include "../common/control_no.h"
 #include "../common/strbuf.h"
-#include "glyph.h"
 
 /* Requests received by the run date with no form in force (never had one, or a clerk
  * voided it: then the new form names the one it replaces). */
@@ -20,7 +19,8 @@ static const char pending_sql[] =
     "r.given_name, coalesce(r.postal_code, ''), coalesce(r.address, ''), "
     "coalesce(r.banchi, ''), coalesce(r.address2, ''), r.status, coalesce(r.birth_date::text, "
     "''), (SELECT f.control_no FROM kigen.forms f WHERE f.request_id = q.request_id ORDER BY "
-    "f.run_date DESC, f.control_no LIMIT 1) FROM kigen.proxy_requests q JOIN kigen.residents r "
+    "f.run_date DESC, f.control_no LIMIT 1), q.kind, q.proxy_name, q.received_on::text "
+    "FROM kigen.proxy_requests q JOIN kigen.residents r "
     "ON r.resident_id = q.resident_id WHERE q.received_on <= $1::date AND NOT EXISTS (SELECT 1 "
     "FROM kigen.forms f WHERE f.request_id = q.request_id AND f.voided_on IS NULL) ORDER BY "
     "q.request_id";
@@ -29,7 +29,8 @@ static const char pending_sql[] =
 static const char copy_inquiries_sql[] =
     "COPY kigen.forms (control_no, kind, request_id, run_id, run_date, resident_id, "
     "office_code, family_name, given_name, postal_code, address, banchi, address2, "
-    "to_representative, reissue_of, problem) FROM STDIN (FORMAT csv)";
+    "to_representative, reissue_of, problem, request_kind, proxy_name, received_on) FROM STDIN "
+    "(FORMAT csv)";
 
 /* A new control number: 55 bits from the kernel's random source (getrandom, the source
  * of /dev/urandom, as PostgreSQL's gen_random_uuid() draws them), nothing from the
@@ -65,9 +66,10 @@ static const char place_inquiries_sql[] =
     "run_id = $1::bigint AND kind = 'inquiry' AND problem IS NULL) o WHERE f.control_no = "
     "o.control_no";
 
-/* Why the inquiry for row cannot be mailed, or "" (a clerk's wording). */
-static void find_problem(const forms_setup *setup, const db_result *result, int row, char *problem,
-                         size_t cap)
+/* Why the inquiry for row cannot be mailed, or "" (a clerk's wording, with ids and field
+ * names, never the data itself: the problem goes to forms.csv and the log). */
+static void find_problem(const forms_setup *setup, const db_result *result, int row, kdate run_date,
+                         bool minor, char *problem, size_t cap)
 {
     problem[0] = '\0';
     if (strcmp(db_result_value(result, row, 9), "current") != 0) {
@@ -78,19 +80,38 @@ static void find_problem(const forms_setup *setup, const db_result *result, int 
         snprintf(problem, cap, "no postal code or address: the inquiry cannot be mailed");
         return;
     }
-    const char *fields[GLYPH_FIELDS]; /* columns 3-7: family_name ... address2 */
-    for (int idx = 0; idx < GLYPH_FIELDS; idx++)
-        fields[idx] = db_result_value(result, row, 3 + idx);
-    if (glyph_check_fields(notice_painter_fonts(setup->inquiry), fields, problem, cap))
-        return;
+    kdate received_on = KDATE_NONE;
+    const char *received = db_result_value(result, row, 14);
+    kdate_parse(received, strlen(received), &received_on);
     notice_data data = {.notice_no = "",
+                        .run_date = run_date,
                         .family_name = db_result_value(result, row, 3),
                         .given_name = db_result_value(result, row, 4),
                         .postal_code = db_result_value(result, row, 5),
                         .address = db_result_value(result, row, 6),
                         .banchi = db_result_value(result, row, 7),
-                        .address2 = db_result_value(result, row, 8)};
-    notice_address_fits(setup->inquiry, &data, problem, cap);
+                        .address2 = db_result_value(result, row, 8),
+                        .to_representative = minor,
+                        .office = {"", "", "", "", ""},
+                        .form = {.control_no = "000000000000",
+                                 .procedure = db_result_value(result, row, 12),
+                                 .proxy_name = db_result_value(result, row, 13),
+                                 .received_on = received_on}};
+    const char *office_code = db_result_value(result, row, 2);
+    const char *office_problem = printable_office_problem(setup->offices, office_code);
+    char reason[SELECT_DETAIL_MAX - 32];
+    if (printable_addressee(setup->inquiry, &data, problem, cap) != PRINTABLE_OK ||
+        printable_text(setup->inquiry, "proxy_name", data.form.proxy_name, problem, cap) !=
+            PRINTABLE_OK)
+        return;
+    if (office_problem != NULL) {
+        snprintf(problem, cap, "office %s: %s", office_code, office_problem);
+        return;
+    }
+    /* the whole page, with a control number of the printed width: a proxy name too long
+     * for its box, say (the office block is checked above, so a blank one serves) */
+    if (printable_page(setup->inquiry, &data, reason, sizeof(reason)) != PRINTABLE_OK)
+        snprintf(problem, cap, "the inquiry cannot be printed: %s", reason);
 }
 
 static bool under_age(const char *birth, kdate run_date, const select_config *select)
@@ -124,7 +145,10 @@ static kg_err inquiry_row(const db_result *pending, int row, const char *control
                                    db_result_value(pending, row, 8),
                                    minor ? "t" : "f",
                                    db_result_value(pending, row, 11),
-                                   problem[0] != '\0' ? problem : NULL};
+                                   problem[0] != '\0' ? problem : NULL,
+                                   db_result_value(pending, row, 12),
+                                   db_result_value(pending, row, 13),
+                                   db_result_value(pending, row, 14)};
     strbuf_reset(out);
     return strbuf_append_csv_row(out, columns, sizeof(columns) / sizeof(columns[0]));
 }
@@ -148,8 +172,8 @@ kg_err forms_record_inquiries(db_conn *conn, long run_id, kdate run_date, const 
         err = forms_draw_control_no(control_no, errbuf);
         if (err != KG_OK)
             break;
-        find_problem(setup, pending, row, problem, sizeof(problem));
         bool minor = under_age(db_result_value(pending, row, 10), run_date, setup->select);
+        find_problem(setup, pending, row, run_date, minor, problem, sizeof(problem));
         if (inquiry_row(pending, row, control_no, run_text, date, minor, problem, &line) != KG_OK)
             err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to record the inquiry of request %s",
                           db_result_value(pending, row, 0));

@@ -5,9 +5,10 @@
  * recorded with its notice: ledger.h).
  *
  * An inquiry whose holder cannot be written to (removed, no address, a character no font
- * has, an address too long for the window) is recorded with its problem and no print
- * file, so that the clerk sees it (forms.csv, kigen forms status); the others get their
- * print file and page in print order, like notices.
+ * has, an address too long for the window, a proxy name or an office's sender block that
+ * cannot be printed: printable.h) is recorded with its problem and no print file, so that the clerk
+ * sees it (forms.csv, kigen forms status); the others get their print file and page in print order,
+ * like notices.
  */
 #ifndef KIGEN_FORMS_LEDGER_H
 #define KIGEN_FORMS_LEDGER_H
@@ -16,12 +17,14 @@
 #include "../common/kdate.h"
 #include "../db/db.h"
 #include "render/notice.h"
+#include "printable.h"
 #include "select.h"
 
 typedef struct forms_setup {
-    notice_painter *inquiry;     /* the inquiry template's painter (layout check) */
-    const select_config *select; /* the 29 February reading, for the holder's age */
-    int max_pages;               /* pages per forms print file */
+    const printable_pages *inquiry;   /* the inquiry's pages (printability checks) */
+    const printable_offices *offices; /* the offices' sender blocks, checked */
+    const select_config *select;      /* the 29 February reading, for the holder's age */
+    int max_pages;                    /* pages per forms print file */
 } forms_setup;
 
 /* A new control number (D63) into out (CONTROL_NO_SIZE bytes): 55 bits from the

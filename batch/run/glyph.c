@@ -9,7 +9,10 @@
 static bool unprintable(uint32_t code_point)
 {
     return (code_point >= 0xE000 && code_point <= 0xF8FF) || code_point >= 0xF0000 ||
-           code_point == 0xFFFD;
+           code_point == 0xFFFD || code_point < 0x20 ||
+           (code_point >= 0x7F && code_point <= 0x9F) ||
+           (code_point >= 0xD800 && code_point <= 0xDFFF) ||
+           (code_point >= 0xFDD0 && code_point <= 0xFDEF) || (code_point & 0xFFFE) == 0xFFFE;
 }
 
 bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, uint32_t *code_point)

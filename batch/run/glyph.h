@@ -3,7 +3,9 @@
  *
  * A character is unprintable when it is in a private-use area (U+E000-U+F8FF, planes 15
  * and 16: how 外字 travel in extracts; a font's glyph there would be some other
- * character), is U+FFFD (a character lost in conversion), or is in none of the notice
+ * character), is U+FFFD (a character lost in conversion), a control (C0, DEL, C1), a
+ * surrogate or a noncharacter (U+FDD0-U+FDEF, U+xxFFFE, U+xxFFFF: the loader refuses
+ * them, data loaded before it did is caught here), or is in none of the notice
  * template's fonts (render/text.h, variation sequences included). UTF-8 in, decoded by
  * text_utf8_decode (a byte that is not UTF-8 reads as U+FFFD).
  */

@@ -65,14 +65,16 @@ kg_err ledger_start_run(db_conn *conn, kdate run_date, const char *version, cons
 #define ROW_MAX 8192 /* a run_rows row: the schema bounds names and addresses */
 
 /* The night's rows. Kinds: N a notice (one per resident, numbered here), C a certificate
- * of a notice, X an exclusion, F a finding, S a certificate settled for good (D28). */
+ * of a notice, X an exclusion, F a finding, S a certificate settled for good (D28). C and
+ * X rows carry what the outputs print of them (type; an exclusion's name, office, postal
+ * code and move), so that no output of the run reads the live data (D72). */
 static const char create_sql[] =
     "BEGIN; " SCHEDULE_LOCK_SQL "; CREATE TEMP TABLE run_rows (kind char(1) NOT NULL, "
     "resident_id bigint NOT NULL, certificate_id bigint, notice_no text, file text, "
     "page integer, control_no text, valid_until date, office_code text, postal_code text, "
     "expiry date, window_open date, cause text, detail text, family_name text, "
-    "given_name text, address text, banchi text, address2 text, to_representative boolean) "
-    "ON COMMIT DROP";
+    "given_name text, address text, banchi text, address2 text, to_representative boolean, "
+    "type text, moved_on date, move_kind text) ON COMMIT DROP";
 
 /* Distributes the night's rows into the ledger, one statement per table ($1 run id, $2
  * run date, $3 pages per notice). None joins: no plan depends on statistics that the
@@ -85,9 +87,9 @@ static const char *const distribute_sql[] = {
     "r.office_code, r.family_name, r.given_name, r.postal_code, r.address, r.banchi, "
     "r.address2, r.to_representative, $3::int, r.file, r.page FROM pg_temp.run_rows r "
     "WHERE r.kind = 'N'",
-    "INSERT INTO kigen.notice_certificates (certificate_id, notice_no, expiry, window_open, "
-    "cause) SELECT r.certificate_id, r.notice_no, r.expiry, r.window_open, r.cause "
-    "FROM pg_temp.run_rows r WHERE r.kind = 'C'",
+    "INSERT INTO kigen.notice_certificates (certificate_id, notice_no, type, expiry, "
+    "window_open, cause) SELECT r.certificate_id, r.notice_no, r.type, r.expiry, r.window_open, "
+    "r.cause FROM pg_temp.run_rows r WHERE r.kind = 'C'",
     "INSERT INTO kigen.forms (control_no, kind, notice_no, run_id, run_date, resident_id, "
     "office_code, valid_until, family_name, given_name, postal_code, address, banchi, "
     "address2, to_representative, file, page) SELECT r.control_no, 'enclosed', r.notice_no, "
@@ -95,8 +97,10 @@ static const char *const distribute_sql[] = {
     "r.given_name, r.postal_code, r.address, r.banchi, r.address2, r.to_representative, "
     "r.file, r.page + 1 FROM pg_temp.run_rows r WHERE r.kind = 'N' AND r.control_no IS NOT "
     "NULL",
-    "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, expiry, reason, "
-    "detail) SELECT $1::bigint, r.certificate_id, r.resident_id, r.expiry, r.cause, r.detail "
+    "INSERT INTO kigen.exclusions (run_id, certificate_id, resident_id, type, expiry, reason, "
+    "detail, family_name, given_name, office_code, postal_code, moved_on, move_kind) SELECT "
+    "$1::bigint, r.certificate_id, r.resident_id, r.type, r.expiry, r.cause, r.detail, "
+    "r.family_name, r.given_name, r.office_code, r.postal_code, r.moved_on, r.move_kind "
     "FROM pg_temp.run_rows r WHERE r.kind = 'X'",
     "INSERT INTO kigen.findings (run_id, certificate_id, resident_id, kind, detail) "
     "SELECT $1::bigint, r.certificate_id, r.resident_id, r.cause, r.detail "
@@ -104,6 +108,13 @@ static const char *const distribute_sql[] = {
     "UPDATE kigen.cert_schedule s SET settled = true WHERE s.certificate_id = ANY (ARRAY("
     "SELECT r.certificate_id FROM pg_temp.run_rows r WHERE r.kind = 'S'))",
 };
+/* The offices of the night's letters, copied ($1 run id) after the inquiries. */
+static const char run_offices_sql[] =
+    "INSERT INTO kigen.run_offices (run_id, office_code, name, postal_code, address, phone, "
+    "hours) SELECT $1::bigint, o.office_code, o.name, o.postal_code, o.address, o.phone, "
+    "o.hours FROM kigen.offices o WHERE o.office_code IN (SELECT r.office_code FROM "
+    "pg_temp.run_rows r WHERE r.kind = 'N' UNION SELECT f.office_code FROM kigen.forms f "
+    "WHERE f.run_id = $1::bigint AND f.kind = 'inquiry')";
 /* how many parameters each statement above uses ($1 .. $n) */
 static const int distribute_params[] = {3, 0, 2, 1, 1, 0};
 
@@ -131,8 +142,8 @@ void ledger_writer_free(ledger_writer *writer)
     strbuf_free(&writer->row);
 }
 
-/* Puts one row of run_rows into the COPY from its 20 columns (NULL is SQL NULL). */
-#define ROW_COLUMNS 20
+/* Puts one row of run_rows into the COPY from its 23 columns (NULL is SQL NULL). */
+#define ROW_COLUMNS 23
 static kg_err put_row(ledger_writer *writer, const char *const *columns, kg_errbuf *errbuf)
 {
     strbuf_reset(&writer->row);
@@ -162,15 +173,44 @@ enum {
     COL_ADDRESS,
     COL_BANCHI,
     COL_ADDRESS2,
-    COL_TO_REPRESENTATIVE
+    COL_TO_REPRESENTATIVE,
+    COL_TYPE,
+    COL_MOVED_ON,
+    COL_MOVE_KIND
 };
 
-/* The rows of one certificate: C, X, S, F as its outcome asks. */
-static kg_err append_cert_rows(ledger_writer *writer, const char *resident, const char *notice_no,
-                               const select_cert *cert, const select_result *result,
-                               kg_errbuf *errbuf)
+/* The latest move in or within the city on or before the run date (the one a
+ * recent_mover exclusion is about, N5), into *moved_on and *kind; false when none. On the
+ * same day, `in` comes before `within`. */
+static bool latest_move(const select_resident *res, kdate run_date, kdate *moved_on,
+                        const char **kind)
 {
+    const select_move *latest = NULL;
+    for (size_t idx = 0; idx < res->move_count; idx++) {
+        const select_move *move = &res->moves[idx];
+        if (move->kind == MOVE_OUT || move->moved_on > run_date)
+            continue;
+        if (latest == NULL || move->moved_on > latest->moved_on ||
+            (move->moved_on == latest->moved_on && move->kind < latest->kind))
+            latest = move;
+    }
+    if (latest == NULL)
+        return false;
+    *moved_on = latest->moved_on;
+    *kind = latest->kind == MOVE_IN ? "in" : "within";
+    return true;
+}
+
+/* The rows of one certificate: C, X, S, F as its outcome asks. An X row carries the
+ * resident's name, office and postal code as the data had them on the night, and a
+ * recent mover's move (D72). */
+static kg_err append_cert_rows(ledger_writer *writer, const char *resident, const char *notice_no,
+                               const select_resident *res, const ledger_addressee *to,
+                               size_t cert_idx, const select_result *result, kg_errbuf *errbuf)
+{
+    const select_cert *cert = &res->certs[cert_idx];
     char cert_id[32], expiry[KDATE_ISO_LEN + 1], window_open[KDATE_ISO_LEN + 1];
+    char moved_on_text[KDATE_ISO_LEN + 1];
     snprintf(cert_id, sizeof(cert_id), "%lld", cert->certificate_id);
     bool dated = result->data_error == KG_OK;
     if (dated) {
@@ -190,6 +230,20 @@ static kg_err append_cert_rows(ledger_writer *writer, const char *resident, cons
         columns[COL_CAUSE] =
             noticed ? rules_cause_name(result->expiry.cause) : select_reason_name(result->reason);
         columns[COL_DETAIL] = noticed ? NULL : result->detail;
+        columns[COL_TYPE] = rules_cert_type_name(cert->type);
+        if (!noticed) {
+            columns[COL_OFFICE] = to->office_code[0] != '\0' ? to->office_code : NULL;
+            columns[COL_POSTAL] = to->postal_code[0] != '\0' ? to->postal_code : NULL;
+            columns[COL_FAMILY] = to->family_name;
+            columns[COL_GIVEN] = to->given_name;
+            kdate moved_on = KDATE_NONE;
+            const char *kind_name = NULL;
+            if (result->reason == REASON_RECENT_MOVER &&
+                latest_move(res, writer->run_date, &moved_on, &kind_name)) {
+                columns[COL_MOVED_ON] = kdate_format(moved_on, moved_on_text);
+                columns[COL_MOVE_KIND] = kind_name;
+            }
+        }
         err = put_row(writer, columns, errbuf);
     }
     if (err == KG_OK && result->final && !cert->settled) {
@@ -291,8 +345,7 @@ kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
         err = append_notice_row(writer, resident, res, to, results, notice_no, sizeof(notice_no),
                                 errbuf);
     for (size_t idx = 0; idx < res->cert_count && err == KG_OK; idx++)
-        err =
-            append_cert_rows(writer, resident, notice_no, &res->certs[idx], &results[idx], errbuf);
+        err = append_cert_rows(writer, resident, notice_no, res, to, idx, &results[idx], errbuf);
     return err;
 }
 
@@ -310,6 +363,8 @@ kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json
                        NULL);
     if (err == KG_OK && forms != NULL && forms->inquiry != NULL)
         err = forms_record_inquiries(writer->conn, run_id, writer->run_date, forms, errbuf);
+    if (err == KG_OK) /* the sender blocks as the night's letters print them (D72) */
+        err = db_query(writer->conn, run_offices_sql, 1, params, errbuf, NULL);
     if (err == KG_OK) {
         const char *status_params[] = {run_text, counts_json};
         err = db_query(writer->conn,

@@ -19,8 +19,9 @@ static const char list_sql[] =
     "f.office_code, '') AS office_name, f.postal_code, f.address || coalesce(f.banchi, '') || "
     "CASE WHEN coalesce(f.address2, '') <> '' THEN '　' || f.address2 ELSE '' END AS address, "
     "f.family_name || CASE WHEN f.given_name <> '' THEN '　' || f.given_name ELSE '' END || "
-    "' 様' AS name, f.request_id, f.file, f.page FROM kigen.forms f LEFT JOIN kigen.offices o "
-    "ON o.office_code = f.office_code WHERE f.run_date = (SELECT p.run_date FROM "
+    "' 様' AS name, f.request_id, f.file, f.page FROM kigen.forms f LEFT JOIN "
+    "kigen.run_offices o ON o.run_id = f.run_id AND o.office_code = f.office_code WHERE f.run_date "
+    "= (SELECT p.run_date FROM "
     "pg_temp.out_params p) AND f.kind = 'inquiry' AND f.file IS NOT NULL ORDER BY f.file, "
     "f.page";
 

@@ -141,16 +141,15 @@ static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const 
     return file_commit(&file, err, errbuf);
 }
 
-/* The certificate's type by its primary key: a night's rows are few, and a join would let
- * the planner hash the whole certificates table. */
-#define CERT_TYPE_OF(alias)                                                                        \
-    "(SELECT c.type FROM kigen.certificates c WHERE c.certificate_id = " alias ".certificate_id)"
+/* The certificate's type as the ledger kept it (D72). */
+#define CERT_TYPE_OF(alias) alias ".type"
 /* The notice's certificates by the notice number's index (LATERAL ... OFFSET 0 keeps the
  * planner from hashing the whole of notice_certificates, which grows with every night). */
 static const char notices_sql[] =
     "SELECT n.notice_no, n.resident_id, nc.certificate_id, " CERT_TYPE_OF(
         "nc") ", nc.expiry, nc.window_open, nc.cause, n.file, n.page FROM kigen.notices n "
-              "CROSS JOIN LATERAL (SELECT x.certificate_id, x.expiry, x.window_open, x.cause "
+              "CROSS JOIN LATERAL (SELECT x.certificate_id, x.type, x.expiry, x.window_open, "
+              "x.cause "
               "FROM kigen.notice_certificates x WHERE x.notice_no = n.notice_no OFFSET 0) nc "
               "WHERE n.run_date = (SELECT p.run_date FROM pg_temp.out_params p) "
               "ORDER BY n.notice_no, nc.certificate_id";

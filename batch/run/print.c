@@ -23,32 +23,32 @@
 #define PATH_CAP 4096
 #define MAX_THREADS 64
 
-/* One notice's row of the file query; columns in this order. */
+/* One notice's row of the file query; columns in this order. Everything comes from the
+ * ledger (D51, D72): the names and address as printed, the certificates' types, the
+ * offices' sender blocks of the run. */
 static const char file_rows_sql[] =
-    "SELECT n.notice_no, n.page, coalesce(n.family_name, r.family_name, ''), "
-    "coalesce(n.given_name, r.given_name, ''), coalesce(n.postal_code, r.postal_code, ''), "
-    "coalesce(n.address, r.address, ''), coalesce(n.banchi, r.banchi, ''), "
-    "coalesce(n.address2, r.address2, ''), n.to_representative::int, coalesce(o.name, ''), "
+    "SELECT n.notice_no, n.page, coalesce(n.family_name, ''), coalesce(n.given_name, ''), "
+    "coalesce(n.postal_code, ''), coalesce(n.address, ''), coalesce(n.banchi, ''), "
+    "coalesce(n.address2, ''), n.to_representative::int, coalesce(o.name, ''), "
     "coalesce(o.postal_code, ''), coalesce(o.address, ''), coalesce(o.phone, ''), "
-    "coalesce(o.hours, ''), (SELECT string_agg(c.type || ',' || nc.expiry || ',' || "
-    "nc.window_open || ',' || nc.cause, ';' ORDER BY nc.expiry, nc.certificate_id) FROM "
-    "kigen.notice_certificates nc JOIN kigen.certificates c ON c.certificate_id = "
-    "nc.certificate_id WHERE nc.notice_no = n.notice_no), coalesce(f.control_no, ''), "
+    "coalesce(o.hours, ''), (SELECT string_agg(coalesce(nc.type, '') || ',' || nc.expiry || "
+    "',' || nc.window_open || ',' || nc.cause, ';' ORDER BY nc.expiry, nc.certificate_id) FROM "
+    "kigen.notice_certificates nc WHERE nc.notice_no = n.notice_no), coalesce(f.control_no, ''), "
     "coalesce(f.valid_until::text, '') "
-    "FROM kigen.notices n LEFT JOIN kigen.residents r ON r.resident_id = n.resident_id "
-    "LEFT JOIN kigen.offices o ON o.office_code = n.office_code "
-    "LEFT JOIN kigen.forms f ON f.notice_no = n.notice_no "
+    "FROM kigen.notices n LEFT JOIN kigen.run_offices o ON o.run_id = n.run_id AND "
+    "o.office_code = n.office_code LEFT JOIN kigen.forms f ON f.notice_no = n.notice_no "
     "WHERE n.run_date = $1::date AND n.file = $2 ORDER BY n.page";
 
 /* One inquiry's row of a forms file; the columns of file_rows_sql up to 13, then the
- * request's kind, proxy and date. */
+ * request's kind, proxy and date as the ledger kept them. */
 static const char form_rows_sql[] =
     "SELECT f.control_no, f.page, f.family_name, f.given_name, coalesce(f.postal_code, ''), "
     "coalesce(f.address, ''), coalesce(f.banchi, ''), coalesce(f.address2, ''), "
     "f.to_representative::int, coalesce(o.name, ''), coalesce(o.postal_code, ''), "
-    "coalesce(o.address, ''), coalesce(o.phone, ''), coalesce(o.hours, ''), q.kind, "
-    "q.proxy_name, q.received_on::text FROM kigen.forms f JOIN kigen.proxy_requests q ON "
-    "q.request_id = f.request_id LEFT JOIN kigen.offices o ON o.office_code = f.office_code "
+    "coalesce(o.address, ''), coalesce(o.phone, ''), coalesce(o.hours, ''), "
+    "coalesce(f.request_kind, ''), coalesce(f.proxy_name, ''), coalesce(f.received_on::text, '') "
+    "FROM kigen.forms f LEFT JOIN kigen.run_offices o ON o.run_id = f.run_id AND "
+    "o.office_code = f.office_code "
     "WHERE f.run_date = $1::date AND f.file = $2 AND f.kind = 'inquiry' ORDER BY f.page";
 
 /* What the workers share: the job, the list of files, the next one to take, the first

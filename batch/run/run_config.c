@@ -15,7 +15,8 @@ run_config run_config_default(void)
 {
     run_config config = {.select = select_config_default(),
                          .max_pages = 1000,
-                         .form_overdue_days = RUN_CONFIG_FORM_OVERDUE_DAYS};
+                         .form_overdue_days = RUN_CONFIG_FORM_OVERDUE_DAYS,
+                         .retention_years = RUN_CONFIG_RETENTION_YEARS};
     snprintf(config.template_path, sizeof(config.template_path), "%s", RUN_CONFIG_TEMPLATE);
     snprintf(config.enclosure_path, sizeof(config.enclosure_path), "%s", RUN_CONFIG_ENCLOSURE);
     snprintf(config.inquiry_path, sizeof(config.inquiry_path), "%s", RUN_CONFIG_INQUIRY);
@@ -67,6 +68,8 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return parse_int(key, value, 0, 64, &config->render_threads, errbuf);
     if (strcmp(key, "form_overdue_days") == 0)
         return parse_int(key, value, 1, 365, &config->form_overdue_days, errbuf);
+    if (strcmp(key, "retention_years") == 0)
+        return parse_int(key, value, 1, 30, &config->retention_years, errbuf);
     if (strcmp(key, "template") == 0)
         return set_path(key, value, false, config->template_path, sizeof(config->template_path),
                         errbuf);
@@ -94,7 +97,7 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
     return kg_fail(errbuf, KG_ERR_CONFIG,
                    "unable to use configuration key '%s': the keys are lead_days, "
                    "mover_months, window, feb29, max_pages, render_threads, template, "
-                   "enclosure_template, inquiry_template, form_overdue_days",
+                   "enclosure_template, inquiry_template, form_overdue_days, retention_years",
                    key);
 }
 

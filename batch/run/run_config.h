@@ -19,6 +19,9 @@
 #define RUN_CONFIG_ENCLOSURE "templates/enclosure.tmpl"
 #define RUN_CONFIG_INQUIRY "templates/inquiry.tmpl"
 
+/* The default of retention_years (`kigen purge`: D73). */
+#define RUN_CONFIG_RETENTION_YEARS 5
+
 /* The default of form_overdue_days (`kigen forms status`, the workbook's Forms sheet). */
 #define RUN_CONFIG_FORM_OVERDUE_DAYS 30
 
@@ -31,6 +34,8 @@ typedef struct run_config {
     char inquiry_path[1024];   /* the inquiry mailed for a proxy request */
     int form_overdue_days;     /* `kigen forms status`: days before an inquiry form is overdue;
                                 * the counter's, not the run's: not in run_config_json (D58) */
+    int retention_years;       /* `kigen purge`: years the ledger keeps personal data after
+                                * a run date (D73); not the run's: not in run_config_json */
 } run_config;
 
 run_config run_config_default(void);

@@ -25,11 +25,8 @@ kg_err run_templates_load(const run_config *config, run_templates *out, kg_errbu
         err = notice_painter_new(out->notice, &out->notice_painter, errbuf);
     if (err == KG_OK)
         err = notice_painter_new(out->inquiry, &out->inquiry_painter, errbuf);
-    if (err == KG_OK && out->enclosure != NULL) { /* checked now, drawn by the workers */
-        notice_painter *check = NULL;
-        err = notice_painter_new(out->enclosure, &check, errbuf);
-        notice_painter_free(check);
-    }
+    if (err == KG_OK && out->enclosure != NULL)
+        err = notice_painter_new(out->enclosure, &out->enclosure_painter, errbuf);
     if (err != KG_OK)
         run_templates_free(out);
     return err;
@@ -39,6 +36,7 @@ void run_templates_free(run_templates *templates)
 {
     notice_painter_free(templates->notice_painter);
     notice_painter_free(templates->inquiry_painter);
+    notice_painter_free(templates->enclosure_painter);
     template_free(templates->notice);
     template_free(templates->enclosure);
     template_free(templates->inquiry);

@@ -13,11 +13,12 @@
 #include "run_config.h"
 
 typedef struct run_templates {
-    notice_template *notice;         /* owned */
-    notice_template *enclosure;      /* owned; NULL: notices go without a form */
-    notice_template *inquiry;        /* owned */
-    notice_painter *notice_painter;  /* owned: the scan's checks */
-    notice_painter *inquiry_painter; /* owned: the inquiries' checks */
+    notice_template *notice;           /* owned */
+    notice_template *enclosure;        /* owned; NULL: notices go without a form */
+    notice_template *inquiry;          /* owned */
+    notice_painter *notice_painter;    /* owned: the scan's checks */
+    notice_painter *inquiry_painter;   /* owned: the inquiries' checks */
+    notice_painter *enclosure_painter; /* owned; NULL without an enclosure: its checks */
 } run_templates;
 
 /* Loads the configured templates; on failure nothing stays loaded. */
