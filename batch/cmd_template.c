@@ -62,20 +62,7 @@ static kg_err preview(const cmd_context *ctx, const char *path, const char *out,
         err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to set the preview's dates");
     certs[1].expiry = certs[0].expiry;
     certs[1].window_open = certs[0].window_open;
-    notice_data data = {.notice_no = "20261201-000001",
-                        .run_date = run_date,
-                        .family_name = "見本",
-                        .given_name = "花子",
-                        .postal_code = "2201013",
-                        .address = "神奈川県架空市中央区本町",
-                        .banchi = "3丁目30-8",
-                        .address2 = "郵便ビル403号",
-                        .office = {"架空市中央区役所 区民課", "2208501",
-                                   "神奈川県架空市中央区役所前一丁目1番1号", "045-300-1111",
-                                   "平日 8時45分から17時00分"},
-                        .certs = certs,
-                        .cert_count = 2,
-                        .form = {"0123456789AB", "renew", "見本 太郎", run_date, certs[0].expiry}};
+    notice_data data = notice_sample(run_date, NULL, certs, 2);
     cairo_surface_t *surface = NULL;
     if (err == KG_OK) {
         surface = cairo_pdf_surface_create(out, tmpl->page_width * NOTICE_PT_PER_MM,

@@ -521,6 +521,28 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
     return err;
 }
 
+notice_data notice_sample(kdate run_date, const notice_office *office, const notice_cert *certs,
+                          size_t count)
+{
+    static const notice_office sample_office = {"架空市中央区役所 区民課", "2208501",
+                                                "神奈川県架空市中央区役所前一丁目1番1号",
+                                                "045-300-1111", "平日 8時45分から17時00分"};
+    notice_data data = {.notice_no = "20261201-000001",
+                        .run_date = run_date,
+                        .family_name = "見本",
+                        .given_name = "花子",
+                        .postal_code = "2201013",
+                        .address = "神奈川県架空市中央区本町",
+                        .banchi = "3丁目30-8",
+                        .address2 = "郵便ビル403号",
+                        .office = office != NULL ? *office : sample_office,
+                        .certs = certs,
+                        .cert_count = count,
+                        .form = {"0123456789AB", "renew", "見本 太郎", run_date,
+                                 count > 0 ? certs[0].expiry : run_date}};
+    return data;
+}
+
 bool notice_page_printable(notice_painter *painter, const notice_data *data, char *problem,
                            size_t cap)
 {

@@ -82,6 +82,12 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
 bool notice_address_fits(notice_painter *painter, const notice_data *data, char *problem,
                          size_t cap);
 
+/* A fictitious letter of run_date: every field filled with text the default fonts print,
+ * from office (NULL: a sample office), listing certs[0..count) (borrowed) and a form's
+ * fields. For `kigen template preview` and the run's checks of the offices' texts. */
+notice_data notice_sample(kdate run_date, const notice_office *office, const notice_cert *certs,
+                          size_t count);
+
 /* Whether the whole page of data can be printed by painter: paints it on a scratch
  * surface (nothing is written). When not, the reason goes to problem (cap bytes). The
  * run's check, before the ledger commit, of a page whose fields are not all checked

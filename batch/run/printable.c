@@ -47,29 +47,6 @@ printable_verdict printable_page(const printable_pages *pages, const notice_data
     return PRINTABLE_OK;
 }
 
-/* A fictitious letter of run_date from office: a holder whose every field prints. */
-static notice_data sample_letter(kdate run_date, const notice_office *office,
-                                 const notice_cert *cert)
-{
-    notice_data data = {.notice_no = "00000000-000000",
-                        .run_date = run_date,
-                        .family_name = "見本",
-                        .given_name = "太郎",
-                        .postal_code = "1000001",
-                        .address = "東京都千代田区千代田",
-                        .banchi = "1-1",
-                        .address2 = "",
-                        .office = *office,
-                        .certs = cert,
-                        .cert_count = 1,
-                        .form = {.control_no = "000000000000",
-                                 .procedure = "renew",
-                                 .proxy_name = "見本　花子",
-                                 .received_on = run_date,
-                                 .valid_until = run_date + 90}};
-    return data;
-}
-
 /* Why office's sender block cannot be printed on one of the sets, or "" into problem. */
 static void check_office(const printable_pages *const *sets, size_t set_count, kdate run_date,
                          const notice_office *office, char *problem, size_t cap)
@@ -77,7 +54,7 @@ static void check_office(const printable_pages *const *sets, size_t set_count, k
     static const char *const fields[] = {"name", "address", "phone", "hours"};
     const char *const values[] = {office->name, office->address, office->phone, office->hours};
     notice_cert cert = {"sign", run_date + 90, run_date, "birthday"};
-    notice_data data = sample_letter(run_date, office, &cert);
+    notice_data data = notice_sample(run_date, office, &cert, 1);
     char reason[192];
     problem[0] = '\0';
     for (size_t set = 0; set < set_count; set++) {
