@@ -123,13 +123,14 @@ deps:
 	@sh scripts/deps.sh
 
 # The README's test command: installs what is missing, builds, starts the embedded
-# database, runs every suite (or T=<suite>).
+# database, runs every suite (or T=<suite>), then the script tests (not with T).
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
+TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh)
 test-run: lint $(KIGEN) $(TEST_BIN)
 	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
-		$(TEST_BIN) $(T)
+		sh tests/run-tests.sh $(TEST_BIN) $(T) -- $(TEST_SCRIPTS)
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=asan test-run
