@@ -6,7 +6,8 @@
 #   make valgrind  the whole suite under valgrind (memcheck)
 #   make bench     benchmarks against their baselines (BENCH_RESIDENTS=N to scale)
 #   make lint      banned calls; make format-check: clang-format
-#   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL under var/
+#   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL (var/, or a
+#                  private directory in /var/tmp: README "The embedded database")
 #
 # BUILD=release|asan selects the object directory; V=1 shows the commands.
 
@@ -41,7 +42,10 @@ OPT := -O1
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
+# The embedded cluster's socket directory, kigen's default PGHOST. Its fallback location is
+# random (scripts/db.sh), so db.o depends on a file that changes only when it does.
 EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
+EMBEDDED_STAMP := $(OBJDIR)/embedded-sockdir
 KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
 FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
@@ -76,7 +80,7 @@ KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
 .PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
-	db-start db-stop db-status db-destroy clean
+	db-start db-stop db-status db-destroy clean FORCE
 
 all: build
 
@@ -98,6 +102,12 @@ $(OBJDIR)/%.o: %.c
 	@echo "  CC    $<"
 	$(Q)$(CC) $(FINAL_CFLAGS) -I. -Ibatch -Itests -c -o $@ $<
 
+$(OBJDIR)/batch/db/db.o: $(EMBEDDED_STAMP)
+
+$(EMBEDDED_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	$(Q)echo '$(EMBEDDED_SOCKDIR)' | cmp -s - $@ || echo '$(EMBEDDED_SOCKDIR)' >$@
+
 $(GEN_SRC): $(SQL_SRC) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN   $@"
@@ -113,13 +123,14 @@ deps:
 	@sh scripts/deps.sh
 
 # The README's test command: installs what is missing, builds, starts the embedded
-# database, runs every suite (or T=<suite>).
+# database, runs every suite (or T=<suite>), then the script tests (not with T).
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
+TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh)
 test-run: lint $(KIGEN) $(TEST_BIN)
 	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
-		$(TEST_BIN) $(T)
+		sh tests/run-tests.sh $(TEST_BIN) $(T) -- $(TEST_SCRIPTS)
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=asan test-run
