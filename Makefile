@@ -5,7 +5,7 @@
 #   make asan      the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind  the whole suite under valgrind (memcheck)
 #   make bench     benchmarks against their baselines (BENCH_RESIDENTS=N to scale)
-#   make lint      banned calls; make format-check: clang-format
+#   make lint      banned calls, layers, no file outside the repository; make format-check
 #   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL (var/, or a
 #                  private directory in /var/tmp: README "The embedded database")
 #
@@ -168,7 +168,21 @@ db-destroy:
 
 # Banned calls (style.md): unbounded string functions, locale/time-zone dependent time.
 BANNED := sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|sscanf|mktime|localtime|gmtime|gets
+# The repository stands alone: no tracked file reads, links or names the folder beside a
+# checkout that the project was first specified in (its rules are docs/rules.md, its
+# interfaces docs/formats.md, its test data tests/data/). A clone has no such folder.
+OUTSIDE_REF := \.\./shared
 lint:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		found=$$(git grep -n -e '$(OUTSIDE_REF)' -- .); \
+	else \
+		found=$$(grep -rn --exclude-dir=.git --exclude-dir=build --exclude-dir=var \
+			--exclude-dir=out -e '$(OUTSIDE_REF)' .); \
+	fi; \
+	if [ -n "$$found" ]; then echo "$$found"; \
+		echo "lint: the lines above refer to a folder outside the repository, which a clone"; \
+		echo "      does not have: cite docs/rules.md, docs/formats.md or tests/data/ instead"; \
+		exit 1; fi
 	@if grep -nE '#include "(\.\./batch/)?(db|export|load)/|libpq-fe\.h' render/*.c render/*.h; then \
 		echo "lint: render/ draws; it does not query the database (style.md: layers)"; exit 1; fi
 	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \

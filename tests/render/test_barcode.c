@@ -1,6 +1,6 @@
 /*
  * test_barcode.c - the customer barcode: every worked example of Japan Post's manual
- * (../shared/testdata/customer_barcode.tsv), one case per extraction rule, the check
+ * (tests/data/customer_barcode.tsv), one case per extraction rule, the check
  * character, postal code errors, and the bars against libzint's JAPANPOST encoder (the
  * oracle for the bar table and the check; zint takes the already extracted text).
  */
@@ -13,7 +13,7 @@
 #include "render/barcode.h"
 #include "test.h"
 
-#define TSV_RELATIVE "../shared/testdata/customer_barcode.tsv"
+#define TSV_NAME "customer_barcode.tsv" /* in tests/data/, see its README.md */
 
 /* ---- helpers ----------------------------------------------------------------------- */
 
@@ -89,7 +89,7 @@ static int split_tsv_line(char *line, tsv_row *row)
 static void every_manual_example_matches_data_check_and_bars(void)
 {
     char path[1024];
-    char *text = test_read_file(test_root_path(TSV_RELATIVE, path, sizeof(path)));
+    char *text = test_read_file(test_data_path(TSV_NAME, path, sizeof(path)));
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     int rows = 0;
     int zint_compared = 0;
