@@ -166,7 +166,7 @@ db-status:
 db-destroy:
 	$(Q)sh scripts/db.sh destroy
 
-# Banned calls (style.md): unbounded string functions, locale/time-zone dependent time.
+# Banned calls (docs/internals.md, house style): unbounded string functions, locale/time-zone dependent time.
 BANNED := sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|sscanf|mktime|localtime|gmtime|gets
 # The repository stands alone: no tracked file reads, links or names the folder beside a
 # checkout that the project was first specified in (its rules are docs/rules.md, its
@@ -184,10 +184,10 @@ lint:
 		echo "      does not have: cite docs/rules.md, docs/formats.md or tests/data/ instead"; \
 		exit 1; fi
 	@if grep -nE '#include "(\.\./batch/)?(db|export|load)/|libpq-fe\.h' render/*.c render/*.h; then \
-		echo "lint: render/ draws; it does not query the database (style.md: layers)"; exit 1; fi
+		echo "lint: render/ draws; it does not query the database (docs/internals.md: house style)"; exit 1; fi
 	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \
 		$(wildcard batch/*.h batch/*/*.h render/*.h); then \
-		echo "lint: banned call above (see style.md)"; exit 1; \
+		echo "lint: banned call above (docs/internals.md: house style)"; exit 1; \
 	else echo "lint: ok"; fi
 
 FORMAT_SRC = $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard batch/*.h batch/*/*.h render/*.h tests/*.h)

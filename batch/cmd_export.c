@@ -1,6 +1,6 @@
 /*
  * cmd_export.c - `kigen export --from D --to D --xlsx FILE`: the auditor workbook of a
- * period, from the ledger (interfaces.md).
+ * period, from the ledger (docs/formats.md).
  *
  * Reads only: the ledger for the period's sheets; for the forecast as of --to, the one the
  * runs of that week keep in the cache when it matches (D49), else the data (through the

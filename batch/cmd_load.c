@@ -1,6 +1,6 @@
 /*
  * cmd_load.c - `kigen load DIR [--encoding utf8|cp932]`: import a resident-register
- * extract (interfaces.md, CSV extract) in one transaction.
+ * extract (docs/formats.md, CSV extract) in one transaction.
  *
  * Each file is parsed as a stream, each row validated column by column; a bad row is
  * reported once as `file:line: column: reason` on stderr and skipped, good rows go by

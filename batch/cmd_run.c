@@ -1,5 +1,5 @@
 /*
- * cmd_run.c - `kigen run --date D --out DIR`: the nightly run (interfaces.md).
+ * cmd_run.c - `kigen run --date D --out DIR`: the nightly run (docs/formats.md).
  *
  * Takes the run lock, then either finishes a run of D that already recorded its ledger
  * (files rewritten from the ledger, nothing new recorded), or scans, selects, records

@@ -2,7 +2,7 @@
  * main.c - kigen's entry point: global options, the command table, exit status.
  *
  * Parses only what comes before the command name, dispatches, and reports a failing
- * command's error once. Exit statuses are those of interfaces.md (see error.h).
+ * command's error once. Exit statuses are those of docs/formats.md (see error.h).
  */
 #include <stdio.h>
 #include <string.h>

@@ -18,7 +18,7 @@
 #define BARCODE_ADDRESS_LEN 13 /* symbol characters left for the address number */
 
 /*
- * Notation (interfaces.md): digits, '-', and the control codes CC1..CC8 as 'a'..'h'.
+ * Notation (docs/formats.md): digits, '-', and the control codes CC1..CC8 as 'a'..'h'.
  * Bars: 'F' long, 'A' ascender (upper half), 'D' descender (lower half), 'T' timing.
  */
 typedef struct barcode_symbol {
@@ -35,7 +35,7 @@ typedef struct barcode_symbol {
  * 0.48 mm. The three zones of a long bar are equal: an ascender is the upper zone plus the
  * timing zone, a descender the timing zone plus the lower one. The whole symbol is
  * 66 pitches + 1 bar wide (79.8 mm at 10 pt, 63.84 mm at 8 pt). The clear space is not
- * scaled: at least 2 mm on every side (domain.md section 8).
+ * scaled: at least 2 mm on every side (docs/rules.md section 8).
  */
 #define BARCODE_POINTS_MIN_TENTHS 80  /* 8 pt */
 #define BARCODE_POINTS_REF_TENTHS 100 /* 10 pt: the sizes below */

@@ -35,7 +35,7 @@ typedef struct notice_office {
     const char *name, *postal_code, *address, *phone, *hours; /* "" when unknown */
 } notice_office;
 
-/* A form's own fields (domain.md section 5); all "" / KDATE_NONE on a notice. */
+/* A form's own fields (docs/rules.md section 5); all "" / KDATE_NONE on a notice. */
 typedef struct notice_form {
     const char *control_no; /* 12 characters, printed as XXXX-XXXX-XXXX */
     const char *procedure;  /* proxy_requests.kind: issue, renew, pin_reset, unlock */

@@ -1,7 +1,7 @@
 /*
  * notice_address.c - the address block in the envelope's window: 〒 and postal code, the
  * mark (転送不要), the address wrapped, the name line shrunk to fit, the customer barcode
- * with its clear space (domain.md section 8). Also the scan's "does it fit" check.
+ * with its clear space (docs/rules.md section 8). Also the scan's "does it fit" check.
  *
  * Layout, top to bottom, inside the window less its tolerance on every side:
  *   postal code line (size) with the mark at its right, in a thin frame

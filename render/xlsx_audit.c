@@ -119,7 +119,7 @@ static const sheet_spec data_sheets[] = {
      "One row per noticed certificate, with the print file and page of its notice.",
      "(no notices in this period)", notice_columns, COUNT_OF(notice_columns)},
     {XLSX_SHEET_EXCLUDED, "Excluded", TALLY_EXCLUDED,
-     "One row per due certificate that got no notice, with its reason (domain.md "
+     "One row per due certificate that got no notice, with its reason (docs/rules.md "
      "N4) and the detail for the clerk.",
      "(no exclusions in this period)", excluded_columns, COUNT_OF(excluded_columns)},
     {XLSX_SHEET_MOVERS, "Recent movers", TALLY_NONE,

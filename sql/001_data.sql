@@ -1,4 +1,4 @@
--- 001_data.sql: what the resident-register extracts load into (interfaces.md, CSV extract).
+-- 001_data.sql: what the resident-register extracts load into (docs/formats.md, CSV extract).
 -- Constraints hold what a row alone can be wrong about; cross-field date consistency
 -- (issue before birth, card ending before issue...) is NOT enforced here: such rows load
 -- and the nightly run reports them as bad_data, so that nobody disappears between the

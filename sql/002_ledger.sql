@@ -1,4 +1,4 @@
--- 002_ledger.sql: the run bookkeeping of the nightly run (domain.md N3, N4).
+-- 002_ledger.sql: the run bookkeeping of the nightly run (docs/rules.md N3, N4).
 -- A certificate appears in notice_certificates at most once, ever (N3): the UNIQUE
 -- constraint is the proof the domain asks for. Exclusions are per run: a certificate
 -- that stays excluded is recorded again on the next run with its then reason.

@@ -1,4 +1,4 @@
--- 003_findings.sql: audit findings of a run that are not exclusions (domain.md E7: a
+-- 003_findings.sql: audit findings of a run that are not exclusions (docs/rules.md E7: a
 -- certificate whose own recorded expiry differs from the one kigen computes).
 CREATE TABLE kigen.findings (
     run_id bigint NOT NULL REFERENCES kigen.runs,

@@ -1,4 +1,4 @@
--- 004_schedule.sql: when each certificate can possibly be due (domain.md N1), so that the
+-- 004_schedule.sql: when each certificate can possibly be due (docs/rules.md N1), so that the
 -- nightly scan reads only the residents who can have something to decide on the run date.
 --
 -- cert_schedule is a cache computed by the C rule module (batch/run/schedule.c), never by

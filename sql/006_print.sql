@@ -6,7 +6,7 @@
 -- date and the notice is addressed to the legal representative; pages: the pages it
 -- takes in its print file. file and page (already
 -- in 002) are assigned in the same transaction, in print order: office, postal code,
--- address (domain.md section 8).
+-- address (docs/rules.md section 8).
 ALTER TABLE kigen.notices
     ADD COLUMN family_name text,
     ADD COLUMN given_name text,

@@ -1,4 +1,4 @@
--- 007_forms.sql - proxy inquiry forms (照会書兼回答書, domain.md section 5; issue 6).
+-- 007_forms.sql - proxy inquiry forms (照会書兼回答書, docs/rules.md section 5; issue 6).
 --
 -- Two kinds of form, both in kigen.forms with their control number (照会番号):
 --   enclosed: the second page of every notice (5a), tied to its notice, valid until the

@@ -68,7 +68,7 @@ const char *kg_err_code(kg_err err);
 /* Human message for a value, e.g. "issue date is before the birth date". Never NULL. */
 const char *kg_strerror(kg_err err);
 
-/* Exit classes of interfaces.md (keep stable, documented in README.md). */
+/* Exit classes of docs/formats.md (keep stable, documented in README.md). */
 enum kg_exit {
     KG_EXIT_OK = 0,         /* success */
     KG_EXIT_EXCEPTIONS = 1, /* finished, but some rows were exceptions */

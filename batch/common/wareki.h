@@ -1,7 +1,7 @@
 /*
  * wareki.h - dates in the Japanese calendar (和暦) as printed on notices: 令和8年2月3日.
  *
- * Eras per domain.md section 6; the first year of an era prints as 元年. Dates before
+ * Eras per docs/rules.md section 6; the first year of an era prints as 元年. Dates before
  * 1873-01-01 (when Japan adopted the Gregorian calendar) are rejected. Pure; allocates
  * nothing.
  */

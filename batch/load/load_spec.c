@@ -1,5 +1,5 @@
 /*
- * load_spec.c - the extract's files and columns (interfaces.md, CSV extract).
+ * load_spec.c - the extract's files and columns (docs/formats.md, CSV extract).
  *
  * Limits match the CHECK constraints of sql/001_data.sql: anything that passes here
  * passes the database, so one bad row can never abort a whole load.

@@ -1,5 +1,5 @@
 /*
- * load_spec.h - what each CSV extract file holds (interfaces.md): its columns, how each
+ * load_spec.h - what each CSV extract file holds (docs/formats.md): its columns, how each
  * is validated, and the table it loads into.
  *
  * Pure data: the validator (load_field.c) and the staging SQL (load_stage.c) are both

@@ -1,5 +1,5 @@
 /*
- * rules.c - expiry, renewal window and due test (domain.md sections 2 to 4).
+ * rules.c - expiry, renewal window and due test (docs/rules.md sections 2 to 4).
  *
  * Each rule is a small function named after it; rules_expiry_of combines them: validate
  * the dates, compute the candidate expiries in the tie order of section 2, take the

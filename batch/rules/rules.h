@@ -1,5 +1,5 @@
 /*
- * rules.h - the date rules of domain.md sections 2 to 4 as pure functions.
+ * rules.h - the date rules of docs/rules.md sections 2 to 4 as pure functions.
  *
  * Expiry (E1-E7) with its cause and tie order, the renewal window (W1, or W2 by
  * configuration), the due test of N1, the recent-mover window and age. No I/O, no

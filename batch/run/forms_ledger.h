@@ -1,6 +1,6 @@
 /*
  * forms_ledger.h - the night's proxy forms in the run's recording transaction
- * (sql/007_forms.sql; domain.md section 5): the control numbers, and one inquiry per
+ * (sql/007_forms.sql; docs/rules.md section 5): the control numbers, and one inquiry per
  * proxy request that has no form in force (the form enclosed with each notice is
  * recorded with its notice: ledger.h).
  *

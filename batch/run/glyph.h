@@ -1,5 +1,5 @@
 /*
- * glyph.h - can the notice fonts print this text? (domain.md N4 glyph_missing)
+ * glyph.h - can the notice fonts print this text? (docs/rules.md N4 glyph_missing)
  *
  * A character is unprintable when it is in a private-use area (U+E000-U+F8FF, planes 15
  * and 16: how 外字 travel in extracts; a font's glyph there would be some other

@@ -164,7 +164,7 @@ static const char findings_sql[] =
     "ORDER BY f.resident_id, f.certificate_id";
 
 /* Pieces per office and postal district (the first three digits of the postal code),
- * for the bulk-mail discount (domain.md section 8), with the first file and page of each
+ * for the bulk-mail discount (docs/rules.md section 8), with the first file and page of each
  * district's run of notices. */
 static const char districts_sql[] =
     "SELECT coalesce(n.office_code, '') AS office_code, left(n.postal_code, 3) AS district, "

@@ -1,5 +1,5 @@
 /*
- * outputs.h - the run's files under DIR/D/ (interfaces.md, run output), written from the
+ * outputs.h - the run's files under DIR/D/ (docs/formats.md, run output), written from the
  * ledger so that a re-run or a restart after a crash writes the very same bytes.
  *
  * Every file is written to a hidden temporary name in the same directory (mode 0600),

@@ -1,5 +1,5 @@
 /*
- * print.h - the run's print files (notices-<office>-<nnn>.pdf, interfaces.md), rendered
+ * print.h - the run's print files (notices-<office>-<nnn>.pdf, docs/formats.md), rendered
  * from the ledger: which notice goes in which file and on which page was decided when the
  * run recorded them (ledger.h), so a re-run or a restart after a crash draws the very
  * same files.

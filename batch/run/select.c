@@ -4,7 +4,7 @@
  * Two passes: first the expiry of every certificate (auth and juki before sign, because
  * a sign certificate is capped by its card's latest auth certificate; within a type in
  * issue order, because E1b needs the previous certificate's expiry), then the decision
- * for each certificate in the precedence order of domain.md N4.
+ * for each certificate in the precedence order of docs/rules.md N4.
  */
 #include "select.h"
 

@@ -1,5 +1,5 @@
 /*
- * select.h - who gets a notice on the run date, and why not (domain.md section 4).
+ * select.h - who gets a notice on the run date, and why not (docs/rules.md section 4).
  *
  * Pure: one resident with all their certificates, cards, moves and changes in, one
  * outcome per certificate out (notice, already noticed, not due, or excluded with

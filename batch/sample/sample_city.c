@@ -246,7 +246,7 @@ static void make_card(const sample_city *city, rng *gen, sample_resident *res, i
     }
 }
 
-/* Deliberately wrong data, so that every reason code of domain.md N4 occurs. */
+/* Deliberately wrong data, so that every reason code of docs/rules.md N4 occurs. */
 static void make_bad_data(rng *gen, sample_resident *res)
 {
     int kind = draw(gen, 10000);

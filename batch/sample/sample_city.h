@@ -5,7 +5,7 @@
  * Pure and deterministic: resident i of seed S is the same whatever else is generated,
  * so a table can be produced in its own pass (one COPY at a time) and any resident can
  * be regenerated alone. The shares are the named constants of sample_city.c; a small share of
- * deliberately wrong data makes every exclusion reason of domain.md N4 occur.
+ * deliberately wrong data makes every exclusion reason of docs/rules.md N4 occur.
  */
 #ifndef KIGEN_SAMPLE_CITY_H
 #define KIGEN_SAMPLE_CITY_H

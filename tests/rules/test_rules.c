@@ -1,5 +1,5 @@
 /*
- * test_rules.c - named cases of domain.md sections 2 to 4, one rule per case: E1 around
+ * test_rules.c - named cases of docs/rules.md sections 2 to 4, one rule per case: E1 around
  * the birthday, E2 (29 February, both readings), the published W1 examples and their W2
  * readings, the caps of E3/E4 and their tie order, E1b inside and outside the window,
  * E5 juki, E7 recorded expiries, the N1 due test, the mover window and age.
@@ -133,7 +133,7 @@ static void assert_windows(const char *expiry, const char *w1, const char *w2)
 
 static void published_window_examples_w1_and_w2(void)
 {
-    /* domain.md W1 (Nerima, Yachiyo, Tsurugashima) and the W2 reading of each */
+    /* docs/rules.md W1 (Nerima, Yachiyo, Tsurugashima) and the W2 reading of each */
     assert_windows("2025-07-07", "2025-04-08", "2025-04-07");
     assert_windows("2025-06-15", "2025-03-16", "2025-03-15");
     assert_windows("2025-04-01", "2025-01-02", "2025-01-01");

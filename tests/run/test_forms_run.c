@@ -1,5 +1,5 @@
 /*
- * test_forms_run.c - the proxy forms of the nightly run (domain.md section 5, issue 6):
+ * test_forms_run.c - the proxy forms of the nightly run (docs/rules.md section 5, issue 6):
  * one inquiry per proxy request for each procedure, its control number printed and
  * scannable (zbarimg reads the Code 128 back), the form enclosed as every notice's second
  * page, the registered-mail list, forms produced once (a re-run and the next nights add

@@ -1,5 +1,5 @@
 /*
- * test_select.c - the per-resident decisions of domain.md section 4, one scenario per
+ * test_select.c - the per-resident decisions of docs/rules.md section 4, one scenario per
  * reason code and rule (run date 2026-12-01 unless said otherwise, 14 lead days, W1):
  * the exact outcome, reason and expiry of every certificate. The scenarios are the
  * hand-written residents of samples/README.md, built in memory.
