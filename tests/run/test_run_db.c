@@ -1,7 +1,7 @@
 /*
  * test_run_db.c - `kigen run` against the embedded PostgreSQL with the sample extract:
  * the exact notices and exclusions of the hand-written residents (samples/README.md),
- * re-run idempotency, catch-up across missed nights, the run lock, and kill -9 at each
+ * re-run idempotency, catch-up across missed nights, and kill -9 at each
  * point of a run followed by a restart that ends in the state of an uninterrupted run.
  */
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db/db.h"
 #include "test.h"
 
 #define RUN_DATE "2026-12-01"
@@ -161,24 +160,6 @@ static void missed_nights_are_caught_up(void)
     test_loaded_database();
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_certificates"), total);
-    test_remove_dir(dir);
-}
-
-static void a_second_run_is_refused_at_once(void)
-{
-    test_loaded_database();
-    char dir[] = "/tmp/kigen-test-run-XXXXXX";
-    test_make_temp_dir(dir);
-    db_conn *holder = NULL;
-    kg_errbuf errbuf;
-    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &holder), KG_OK);
-    int acquired = 0;
-    CU_ASSERT_EQUAL(db_try_lock(holder, 0x6b6967656eL, &acquired, &errbuf), KG_OK);
-    CU_ASSERT_EQUAL(acquired, 1);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 6);
-    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs"), 0);
-    db_close(holder);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     test_remove_dir(dir);
 }
 
@@ -586,7 +567,6 @@ int tests_register_run_db(void)
          no_render_leaves_the_print_files_to_the_next_run},
         {"print_files_hold_every_notice_and_nothing_unprintable",
          print_files_hold_every_notice_and_nothing_unprintable},
-        {"a_second_run_is_refused_at_once", a_second_run_is_refused_at_once},
         {"killed_runs_restart_into_the_uninterrupted_state",
          killed_runs_restart_into_the_uninterrupted_state},
         {"scheduled_runs_match_whole_city_runs", scheduled_runs_match_whole_city_runs},
