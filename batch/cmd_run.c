@@ -453,6 +453,12 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     }
     if (err == KG_OK) /* a killed run's backend is waited for; a live run refuses this one */
         err = run_lock_take(conn, date, ctx->log, errbuf);
+    if (err == KG_OK) { /* an --out that cannot be written fails the run before it records */
+        err = outputs_check_run_dir(options.out_dir, options.run_date, errbuf);
+        if (err != KG_OK)
+            kg_hint(errbuf, "--out must name a folder kigen can create and write in; nothing was "
+                            "recorded");
+    }
     ledger_status status = LEDGER_NONE;
     long run_id = 0;
     if (err == KG_OK)

@@ -24,6 +24,16 @@ static int run_kigen(const char *date, const char *dir, const char *env, const c
     return test_run_shell(command_line, NULL);
 }
 
+/* As run_kigen, with the log (stderr) in *log; the caller frees it. */
+static int run_kigen_log(const char *date, const char *dir, const char *extra, char **log)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "'%s' -q run --date %s --out '%s' %s 2>&1 >/dev/null", test_kigen_bin(), date, dir,
+             extra);
+    return test_run_shell(command_line, log);
+}
+
 static char *read_output(const char *dir, const char *date, const char *name)
 {
     char path[2048];
@@ -160,6 +170,34 @@ static void missed_nights_are_caught_up(void)
     test_loaded_database();
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_certificates"), total);
+    test_remove_dir(dir);
+}
+
+/* An --out that is a file (or that cannot be created or written in) fails the run with
+ * status 5 before its ledger is recorded, naming the folder and the system's reason; the
+ * next run with a good --out records as usual. */
+static void an_out_that_cannot_be_written_fails_before_anything_is_recorded(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    char file[2048], expected[2200];
+    snprintf(file, sizeof(file), "%s/a-file", dir);
+    FILE *out = fopen(file, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    fclose(out);
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, file, "", &log), 5);
+    snprintf(expected, sizeof(expected),
+             "kigen: error: unable to create '%s/" RUN_DATE "': Not a directory\n", file);
+    test_contains(log, expected);
+    test_contains(log, "nothing was recorded\n");
+    free(log);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs"), 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices"), 0);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.notices") > 10);
     test_remove_dir(dir);
 }
 
@@ -572,6 +610,8 @@ int tests_register_run_db(void)
         {"scheduled_runs_match_whole_city_runs", scheduled_runs_match_whole_city_runs},
         {"the_ledger_outlives_a_purge_of_the_data", the_ledger_outlives_a_purge_of_the_data},
         {"without_an_enclosure_a_notice_is_one_page", without_an_enclosure_a_notice_is_one_page},
+        {"an_out_that_cannot_be_written_fails_before_anything_is_recorded",
+         an_out_that_cannot_be_written_fails_before_anything_is_recorded},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
