@@ -201,6 +201,32 @@ static void an_out_that_cannot_be_written_fails_before_anything_is_recorded(void
     test_remove_dir(dir);
 }
 
+/* A print file that meets a full disk (its temporary name links to /dev/full) fails the
+ * run with status 5 naming that file and ENOSPC (not the text being drawn when the
+ * write failed); no temporary file stays, and the next run finishes from the ledger. */
+static void a_full_disk_is_reported_with_the_file_and_the_system_error(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    char day_dir[2048], temp[2200], expected[2400];
+    snprintf(day_dir, sizeof(day_dir), "%s/" RUN_DATE, dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(day_dir, 0700), 0);
+    snprintf(temp, sizeof(temp), "%s/.notices-K01-001.pdf.tmp", day_dir);
+    CU_ASSERT_EQUAL_FATAL(symlink("/dev/full", temp), 0);
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, dir, "", &log), 5);
+    snprintf(expected, sizeof(expected),
+             "kigen: error: unable to write '%s': No space left on device\n", temp);
+    test_contains(log, expected);
+    free(log);
+    struct stat info;
+    CU_ASSERT_NOT_EQUAL(lstat(temp, &info), 0);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    test_remove_dir(dir);
+}
+
 /* Writes a small extract into dir (one file per entry: name, then its CSV text). */
 static void write_extract(const char *dir, const char *const *files)
 {
@@ -612,6 +638,8 @@ int tests_register_run_db(void)
         {"without_an_enclosure_a_notice_is_one_page", without_an_enclosure_a_notice_is_one_page},
         {"an_out_that_cannot_be_written_fails_before_anything_is_recorded",
          an_out_that_cannot_be_written_fails_before_anything_is_recorded},
+        {"a_full_disk_is_reported_with_the_file_and_the_system_error",
+         a_full_disk_is_reported_with_the_file_and_the_system_error},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
