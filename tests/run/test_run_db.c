@@ -227,6 +227,35 @@ static void a_full_disk_is_reported_with_the_file_and_the_system_error(void)
     test_remove_dir(dir);
 }
 
+/* D57, D73: an office's text too long for its box even at its min_size stops the run
+ * while it draws, with status 2 (a template that cannot be used for this night's letters)
+ * naming the template's line; the ledger stays recorded, and the run of the date after the
+ * office data (or the template) is corrected draws every file. */
+static void an_office_text_too_long_for_its_box_exits_2_and_the_next_run_finishes(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    static const char set_hours[] =
+        "psql -X -q -v ON_ERROR_STOP=1 -c \"UPDATE kigen.offices SET hours = %s WHERE "
+        "office_code = 'K01'\" >/dev/null 2>&1";
+    char command_line[1024];
+    snprintf(command_line, sizeof(command_line), set_hours,
+             "repeat('平日8時45分から17時00分まで祝日年末年始を除く', 7)");
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, dir, "", &log), 2);
+    test_contains(log, ": the text needs ");
+    free(log);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'recorded'"),
+                    1);
+    snprintf(command_line, sizeof(command_line), set_hours, "'平日 8時45分から17時00分'");
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    test_remove_dir(dir);
+}
+
 /* Writes a small extract into dir (one file per entry: name, then its CSV text). */
 static void write_extract(const char *dir, const char *const *files)
 {
@@ -640,6 +669,8 @@ int tests_register_run_db(void)
          an_out_that_cannot_be_written_fails_before_anything_is_recorded},
         {"a_full_disk_is_reported_with_the_file_and_the_system_error",
          a_full_disk_is_reported_with_the_file_and_the_system_error},
+        {"an_office_text_too_long_for_its_box_exits_2_and_the_next_run_finishes",
+         an_office_text_too_long_for_its_box_exits_2_and_the_next_run_finishes},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
