@@ -76,6 +76,7 @@ int tests_register_sha256(void);
 int tests_register_run_db(void);
 int tests_register_run_lock(void);
 int tests_register_template(void);
+int tests_register_draw_status(void);
 int tests_register_barcode(void);
 int tests_register_text(void);
 int tests_register_notice(void);
