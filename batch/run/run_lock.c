@@ -31,9 +31,9 @@ void run_lock_application_name(long pid, char *name, size_t cap)
     if (gethostname(host, sizeof(host)) != 0)
         host[0] = '\0';
     host[sizeof(host) - 1] = '\0';
-    char full[NAME_CAP]; /* cut where the server cuts, whatever cap is */
+    char full[sizeof(NAME_PREFIX) + 24 + sizeof(host)];
     snprintf(full, sizeof(full), NAME_PREFIX "%ld %s", pid, host);
-    snprintf(name, cap, "%s", full);
+    snprintf(name, cap, "%.*s", NAME_CAP - 1, full); /* cut where the server cuts */
 }
 
 /* The process has ended: no such process, or a zombie (its sockets are closed). */
