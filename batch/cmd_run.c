@@ -1,7 +1,7 @@
 /*
  * cmd_run.c - `kigen run --date D --out DIR`: the nightly run (docs/formats.md).
  *
- * Takes the run lock, then either finishes a run of D that already recorded its ledger
+ * Takes the run lock (run_lock.h), then either finishes a run of D that already recorded its ledger
  * (files rewritten from the ledger, nothing new recorded), or scans, selects, records
  * the ledger in one transaction, and writes the files. The scan reads on one
  * connection while the outcomes stream into the recording transaction on a second.
@@ -30,12 +30,12 @@
 #include "run/printable.h"
 #include "run/run_templates.h"
 #include "run/run_config.h"
+#include "run/run_lock.h"
 #include "run/scan.h"
 #include "run/schedule.h"
 #include "run/select.h"
 #include "version.h"
 
-#define RUN_LOCK_KEY 0x6b6967656eL /* "kigen" */
 #define PROGRESS_EVERY 50000
 #define JSON_MAX 4096
 
@@ -523,14 +523,13 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
             print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
         goto cleanup;
     }
-    int acquired = 0;
-    if (err == KG_OK)
-        err = db_try_lock(conn, RUN_LOCK_KEY, &acquired, errbuf);
-    if (err == KG_OK && !acquired) {
-        err = kg_fail(errbuf, KG_ERR_RUN_BUSY,
-                      "unable to start the run of %s: another kigen run is in progress", date);
-        kg_hint(errbuf, "wait for it to finish; nothing was done");
-        goto cleanup;
+    if (err == KG_OK) /* a killed run's backend is waited for; a live run refuses this one */
+        err = run_lock_take(conn, date, ctx->log, errbuf);
+    if (err == KG_OK) { /* an --out that cannot be written fails the run before it records */
+        err = outputs_check_run_dir(options.out_dir, options.run_date, errbuf);
+        if (err != KG_OK)
+            kg_hint(errbuf, "--out must name a folder kigen can create and write in; nothing was "
+                            "recorded");
     }
     ledger_status status = LEDGER_NONE;
     long run_id = 0;

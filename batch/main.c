@@ -40,9 +40,9 @@ static void print_usage(FILE *stream)
     fprintf(stream, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n\ncommands:\n");
     for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
         fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name, command_table[cmd_idx].summary);
-    fprintf(stream, "\nexit status: 0 ok, 1 finished with exceptions, 2 usage, 3 input "
-                    "rejected,\n             4 database, 5 output could not be written,\n          "
-                    "   6 another run in progress\n");
+    fprintf(stream, "\nexit status: 0 ok, 1 finished with exceptions, 2 usage, configuration, "
+                    "templates\n             or fonts, 3 input rejected, 4 database, 5 output "
+                    "could not be\n             written, 6 another run in progress\n");
 }
 
 static const command_entry *find_command(const char *name)

@@ -12,6 +12,7 @@
 #include <cairo-ft.h>
 #include <hb-ft.h>
 
+#include "draw_status.h"
 #include "text_internal.h"
 
 /* The key tying a Cairo font face to the FreeType face and library it draws with. */
@@ -247,8 +248,7 @@ static kg_err cairo_face_new(const char *path, cairo_font_face_t **out, kg_errbu
         cairo_font_face_destroy(cairo_face);
         FT_Done_Face(face);
         FT_Done_FreeType(library);
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
-                       cairo_status_to_string(status));
+        return draw_status_fail(status, errbuf, "unable to load font '%s'", path);
     }
     *out = cairo_face;
     return KG_OK;

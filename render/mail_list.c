@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/wareki.h"
+#include "draw_status.h"
 
 #define PT_PER_MM (72.0 / 25.4)
 #define ROWS_PER_PAGE 24
@@ -140,9 +141,9 @@ kg_err mail_list_draw(cairo_surface_t *surface, text_fonts *fonts, const mail_en
             err = put_text(&state, "この日に郵送する照会書はありません。", LEFT_MM, 40, 150, SIZE);
         cairo_show_page(state.cr);
     }
-    if (err == KG_OK && cairo_status(state.cr) != CAIRO_STATUS_SUCCESS)
-        err = kg_fail(errbuf, KG_ERR_DRAW, "unable to draw the registered-mail list: %s",
-                      cairo_status_to_string(cairo_status(state.cr)));
+    if (err == KG_OK)
+        err = draw_status_fail(cairo_status(state.cr), errbuf,
+                               "unable to draw the registered-mail list");
     text_run_free(&state.run);
     cairo_destroy(state.cr);
     return err;

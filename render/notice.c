@@ -8,6 +8,7 @@
 
 #include "code128.h"
 #include "common/wareki.h"
+#include "draw_status.h"
 #include "notice_internal.h"
 
 #define CELL_PAD_MM 2.0
@@ -443,9 +444,8 @@ static cairo_surface_t *new_layer(const notice_template *tmpl)
 
 static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
 {
-    if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        err = kg_fail(errbuf, KG_ERR_DRAW, "unable to draw the page's fixed parts: %s",
-                      cairo_status_to_string(cairo_status(cr)));
+    if (err == KG_OK)
+        err = draw_status_fail(cairo_status(cr), errbuf, "unable to draw the page's fixed parts");
     cairo_destroy(cr);
     return err;
 }
@@ -515,9 +515,8 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
     }
     if (err == KG_OK && painter->tmpl->has_address)
         err = notice_draw_address(painter, cr, data, errbuf);
-    if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        err = kg_fail(errbuf, KG_ERR_DRAW, "notice %s: %s", data->notice_no,
-                      cairo_status_to_string(cairo_status(cr)));
+    if (err == KG_OK)
+        err = draw_status_fail(cairo_status(cr), errbuf, "notice %s", data->notice_no);
     return err;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "barcode.h"
+#include "draw_status.h"
 #include "notice_internal.h"
 
 #define LINE_ADVANCE 1.35 /* em: postal code and address lines */
@@ -347,8 +348,7 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     top += addr->name_size * NAME_ADVANCE;
     if (err == KG_OK && addr->barcode)
         draw_barcode(painter, cr, data, &b, top);
-    if (err == KG_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        err = kg_fail(errbuf, KG_ERR_DRAW, "notice %s: %s", data->notice_no,
-                      cairo_status_to_string(cairo_status(cr)));
+    if (err == KG_OK)
+        err = draw_status_fail(cairo_status(cr), errbuf, "notice %s", data->notice_no);
     return err;
 }

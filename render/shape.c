@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw_status.h"
 #include "text_internal.h"
 
 void text_run_init(text_run *run)
@@ -238,25 +239,10 @@ cleanup:
     return err;
 }
 
-/* The one translation of a cairo status. */
-static kg_err cairo_err(cairo_status_t status)
-{
-    switch (status) {
-    case CAIRO_STATUS_SUCCESS:
-        return KG_OK;
-    case CAIRO_STATUS_NO_MEMORY:
-        return KG_ERR_NOMEM;
-    case CAIRO_STATUS_WRITE_ERROR:
-        return KG_ERR_IO_WRITE;
-    default:
-        return KG_ERR_DRAW;
-    }
-}
-
 kg_err text_draw(cairo_t *cr, const text_fonts *fonts, const text_run *run, double x,
                  double y_baseline)
 {
-    kg_err err = cairo_err(cairo_status(cr));
+    kg_err err = draw_status_error(cairo_status(cr));
     if (err != KG_OK)
         return err;
     /* cairo refuses text that is not UTF-8: such a run is drawn without its text. */
@@ -284,5 +270,5 @@ kg_err text_draw(cairo_t *cr, const text_fonts *fonts, const text_run *run, doub
             cairo_show_glyphs(cr, glyphs, (int)segment->glyph_count);
     }
     cairo_restore(cr);
-    return cairo_err(cairo_status(cr));
+    return draw_status_error(cairo_status(cr));
 }

@@ -654,9 +654,9 @@ static kg_err finish_template(parser *p, kg_errbuf *errbuf)
 
 static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
 {
-    FILE *file = fopen(path, "rb");
+    FILE *file = fopen(path, "rb"); /* unreadable: a template that cannot be used (D73) */
     if (file == NULL)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to read the template '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_TEMPLATE, "unable to read the template '%s': %s", path,
                        strerror(errno));
     char chunk[8192];
     size_t got;
@@ -664,7 +664,8 @@ static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
     while (err == KG_OK && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
         err = strbuf_append(content, chunk, got);
     if (err == KG_OK && ferror(file))
-        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read the template '%s'", path);
+        err = kg_fail(errbuf, KG_ERR_TEMPLATE, "unable to read the template '%s': %s", path,
+                      strerror(errno));
     else if (err != KG_OK)
         err =
             kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path, TEMPLATE_MAX_BYTES);

@@ -99,8 +99,8 @@ typedef struct notice_template {
     char sha256[65]; /* of the file's bytes: stored with the run */
 } notice_template;
 
-/* Reads and checks path. KG_ERR_IO_READ when unreadable, KG_ERR_TEMPLATE with
- * "file:line: reason" otherwise. Font paths that are relative are taken from the
+/* Reads and checks path. KG_ERR_TEMPLATE: "unable to read the template 'path': <why>"
+ * when unreadable, "file:line: reason" otherwise. Font paths that are relative are taken from the
  * template's directory. *out is owned by the caller (template_free). */
 kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf);
 

@@ -72,7 +72,7 @@ const char *kg_strerror(kg_err err);
 enum kg_exit {
     KG_EXIT_OK = 0,         /* success */
     KG_EXIT_EXCEPTIONS = 1, /* finished, but some rows were exceptions */
-    KG_EXIT_USAGE = 2,      /* usage error */
+    KG_EXIT_USAGE = 2,      /* usage error, configuration, templates or fonts (D73) */
     KG_EXIT_INPUT = 3,      /* input rejected */
     KG_EXIT_DB = 4,         /* database unavailable or failed */
     KG_EXIT_OUTPUT = 5,     /* output could not be written */

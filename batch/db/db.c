@@ -269,6 +269,39 @@ kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf)
     return KG_OK;
 }
 
+kg_err db_lock_holder_find(db_conn *conn, long key, db_lock_holder *holder, kg_errbuf *errbuf)
+{
+    char key_text[32];
+    snprintf(key_text, sizeof(key_text), "%ld", key);
+    const char *params[] = {key_text};
+    db_result *result = NULL;
+    kg_err err = db_query(
+        conn,
+        "SELECT l.pid, a.pid IS NOT NULL, coalesce(a.application_name, ''), "
+        "coalesce(a.state, ''), coalesce(to_char(a.backend_start AT TIME ZONE INTERVAL "
+        "'+09:00', 'YYYY-MM-DD HH24:MI:SS'), '') FROM pg_catalog.pg_locks l "
+        "LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.pid IS NOT NULL "
+        "AND l.pid <> pg_catalog.pg_backend_pid() AND l.database = (SELECT d.oid FROM "
+        "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) "
+        "AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid "
+        "AND l.objsubid = 1 LIMIT 1",
+        1, params, errbuf, &result);
+    memset(holder, 0, sizeof(*holder));
+    if (err == KG_OK && PQntuples(result->pg) == 1) {
+        holder->found = 1;
+        holder->pid = strtol(PQgetvalue(result->pg, 0, 0), NULL, 10);
+        holder->has_activity = PQgetvalue(result->pg, 0, 1)[0] == 't';
+        snprintf(holder->application, sizeof(holder->application), "%s",
+                 PQgetvalue(result->pg, 0, 2));
+        snprintf(holder->state, sizeof(holder->state), "%s", PQgetvalue(result->pg, 0, 3));
+        snprintf(holder->backend_start, sizeof(holder->backend_start), "%s",
+                 PQgetvalue(result->pg, 0, 4));
+    }
+    db_result_free(result);
+    return err;
+}
+
 kg_err db_copy_out_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
 {
     return start_copy(conn, copy_sql, PGRES_COPY_OUT, errbuf);

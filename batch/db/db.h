@@ -56,4 +56,18 @@ kg_err db_copy_out_next(db_conn *conn, const char **row, size_t *len, kg_errbuf 
  * session holds it (never waits). */
 kg_err db_try_lock(db_conn *conn, long key, int *acquired, kg_errbuf *errbuf);
 
+/* Another session that holds the advisory lock `key` of this database, as pg_locks (the
+ * bigint key split into classid and objid, objsubid 1) joined to pg_stat_activity show
+ * it. Fields the server hides from this role are empty. */
+typedef struct db_lock_holder {
+    int found;              /* 0: no other session holds it (released meanwhile) */
+    long pid;               /* the holding backend's process id */
+    int has_activity;       /* 0: no pg_stat_activity row: the backend is ending */
+    char application[64];   /* its application_name */
+    char state[32];         /* active, idle, idle in transaction, ... */
+    char backend_start[24]; /* when it connected: "YYYY-MM-DD HH:MM:SS", Japan time */
+} db_lock_holder;
+
+kg_err db_lock_holder_find(db_conn *conn, long key, db_lock_holder *holder, kg_errbuf *errbuf);
+
 #endif

@@ -420,6 +420,29 @@ kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t ca
     return make_dir(dir, errbuf);
 }
 
+kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *errbuf)
+{
+    char dir[PATH_CAP], probe[PATH_CAP];
+    kg_err err = outputs_run_dir(out_dir, run_date, dir, sizeof(dir), errbuf);
+    if (err != KG_OK)
+        return err;
+    int len = snprintf(probe, sizeof(probe), "%s/.probe-%ld.tmp", dir, (long)getpid());
+    if (len < 0 || (size_t)len >= sizeof(probe))
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
+    int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
+                       strerror(errno));
+    ssize_t written = write(fd, "k", 1);
+    int write_errno = errno;
+    close(fd);
+    unlink(probe);
+    if (written != 1)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
+                       written < 0 ? strerror(write_errno) : "nothing was written");
+    return KG_OK;
+}
+
 kg_err outputs_temp_path(const char *dir, const char *name, char *path, size_t cap,
                          kg_errbuf *errbuf)
 {

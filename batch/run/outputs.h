@@ -31,6 +31,12 @@ kg_err outputs_set_params(db_conn *conn, long run_id, kdate run_date, kg_errbuf 
 kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t cap,
                        kg_errbuf *errbuf);
 
+/* Creates out_dir/run_date as outputs_run_dir does and writes a byte into a probe file
+ * there (removed at once): a run checks this before it records anything, so that an
+ * --out it cannot write in fails the run with nothing recorded. KG_ERR_IO_WRITE naming
+ * the folder and the system's reason. */
+kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *errbuf);
+
 /* The hidden temporary name dir/.name.tmp into path (cap bytes), where a writer that
  * opens files itself (libxlsxwriter) writes before outputs_adopt_file. */
 kg_err outputs_temp_path(const char *dir, const char *name, char *path, size_t cap,

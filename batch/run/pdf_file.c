@@ -13,6 +13,7 @@
 #include <cairo-pdf.h>
 
 #include "outputs.h"
+#include "render/draw_status.h"
 
 static void write_all(pdf_file *file, const unsigned char *data, size_t length)
 {
@@ -80,18 +81,20 @@ kg_err pdf_file_open(pdf_file *file, const char *dir, const char *name, double w
 kg_err pdf_file_close(pdf_file *file, kg_err err, kg_errbuf *errbuf)
 {
     if (file->surface != NULL) {
+        /* a write that failed while drawing put the surface in error: the drawing's
+         * failure is then the write's, reported with the file and its errno */
+        bool drawing_hit_write_error = err != KG_OK && file->write_errno != 0;
         cairo_surface_finish(file->surface);
         cairo_status_t status = cairo_surface_status(file->surface);
         cairo_surface_destroy(file->surface);
         file->surface = NULL;
         if (file->fd >= 0)
             flush(file);
-        if (err == KG_OK && file->write_errno != 0)
+        if ((err == KG_OK || drawing_hit_write_error) && file->write_errno != 0)
             err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->temp,
                           strerror(file->write_errno));
-        else if (err == KG_OK && status != CAIRO_STATUS_SUCCESS)
-            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to finish '%s': %s", file->temp,
-                          cairo_status_to_string(status));
+        else if (err == KG_OK)
+            err = draw_status_fail(status, errbuf, "unable to finish '%s'", file->temp);
     }
     if (file->fd >= 0 && close(file->fd) != 0 && err == KG_OK)
         err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to close '%s': %s", file->temp,

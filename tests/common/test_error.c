@@ -39,6 +39,11 @@ static void exit_classes_match_interfaces(void)
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DB_CONNECT), 4);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DB_QUERY), 4);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_IO_WRITE), 5);
+    /* templates and fonts that cannot be used: one status with the configuration (D73) */
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_TEMPLATE), 2);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_LAYOUT), 2);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FONT_LOAD), 2);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DRAW), 5);
     /* the counter's errors: input rejected */
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_CONTROL_NO), 3);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FORM_UNKNOWN), 3);

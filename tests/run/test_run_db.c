@@ -1,7 +1,7 @@
 /*
  * test_run_db.c - `kigen run` against the embedded PostgreSQL with the sample extract:
  * the exact notices and exclusions of the hand-written residents (samples/README.md),
- * re-run idempotency, catch-up across missed nights, the run lock, and kill -9 at each
+ * re-run idempotency, catch-up across missed nights, and kill -9 at each
  * point of a run followed by a restart that ends in the state of an uninterrupted run.
  */
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db/db.h"
 #include "test.h"
 
 #define RUN_DATE "2026-12-01"
@@ -23,6 +22,16 @@ static int run_kigen(const char *date, const char *dir, const char *env, const c
              "%s '%s' -q run --date %s --out '%s' %s >/dev/null 2>&1", env, test_kigen_bin(), date,
              dir, extra);
     return test_run_shell(command_line, NULL);
+}
+
+/* As run_kigen, with the log (stderr) in *log; the caller frees it. */
+static int run_kigen_log(const char *date, const char *dir, const char *extra, char **log)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "'%s' -q run --date %s --out '%s' %s 2>&1 >/dev/null", test_kigen_bin(), date, dir,
+             extra);
+    return test_run_shell(command_line, log);
 }
 
 static char *read_output(const char *dir, const char *date, const char *name)
@@ -164,21 +173,92 @@ static void missed_nights_are_caught_up(void)
     test_remove_dir(dir);
 }
 
-static void a_second_run_is_refused_at_once(void)
+/* An --out that is a file (or that cannot be created or written in) fails the run with
+ * status 5 before its ledger is recorded, naming the folder and the system's reason; the
+ * next run with a good --out records as usual. */
+static void an_out_that_cannot_be_written_fails_before_anything_is_recorded(void)
 {
     test_loaded_database();
     char dir[] = "/tmp/kigen-test-run-XXXXXX";
     test_make_temp_dir(dir);
-    db_conn *holder = NULL;
-    kg_errbuf errbuf;
-    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &holder), KG_OK);
-    int acquired = 0;
-    CU_ASSERT_EQUAL(db_try_lock(holder, 0x6b6967656eL, &acquired, &errbuf), KG_OK);
-    CU_ASSERT_EQUAL(acquired, 1);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 6);
+    char file[2048], expected[2200];
+    snprintf(file, sizeof(file), "%s/a-file", dir);
+    FILE *out = fopen(file, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    fclose(out);
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, file, "", &log), 5);
+    snprintf(expected, sizeof(expected),
+             "kigen: error: unable to create '%s/" RUN_DATE "': Not a directory\n", file);
+    test_contains(log, expected);
+    test_contains(log, "nothing was recorded\n");
+    free(log);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs"), 0);
-    db_close(holder);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices"), 0);
     CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.notices") > 10);
+    test_remove_dir(dir);
+}
+
+/* A print file that meets a full disk (its temporary name links to /dev/full) fails the
+ * run with status 5 naming that file and ENOSPC (not the text being drawn when the
+ * write failed); no temporary file stays, and the next run finishes from the ledger. */
+static void a_full_disk_is_reported_with_the_file_and_the_system_error(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    char day_dir[2048], temp[2200], expected[2400];
+    snprintf(day_dir, sizeof(day_dir), "%s/" RUN_DATE, dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(day_dir, 0700), 0);
+    snprintf(temp, sizeof(temp), "%s/.notices-K01-001.pdf.tmp", day_dir);
+    CU_ASSERT_EQUAL_FATAL(symlink("/dev/full", temp), 0);
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, dir, "", &log), 5);
+    snprintf(expected, sizeof(expected),
+             "kigen: error: unable to write '%s': No space left on device\n", temp);
+    test_contains(log, expected);
+    free(log);
+    struct stat info;
+    CU_ASSERT_NOT_EQUAL(lstat(temp, &info), 0);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    test_remove_dir(dir);
+}
+
+/* D57, D73: an office's text too long for its box even at its min_size stops the run
+ * while it draws, with status 2 (a template that cannot be used for this night's letters)
+ * naming the template's line; the ledger stays recorded, and the run of the date after the
+ * office data (or the template) is corrected draws every file. */
+/* D57 since D72: the office's sender block is checked before the ledger is recorded; its
+ * letters wait as undeliverable and the night finishes with every file. */
+static void an_office_text_too_long_for_its_box_is_held_back_and_the_night_finishes(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    static const char set_hours[] =
+        "psql -X -q -v ON_ERROR_STOP=1 -c \"UPDATE kigen.offices SET hours = %s WHERE "
+        "office_code = 'K01'\" >/dev/null 2>&1";
+    char command_line[1024];
+    snprintf(command_line, sizeof(command_line), set_hours,
+             "repeat('平日8時45分から17時00分まで祝日年末年始を除く', 7)");
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, dir, "", &log), 1);
+    test_contains(log, "office K01: the office's sender block: ");
+    test_contains(log, ": the text needs ");
+    free(log);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices WHERE office_code = 'K01'"),
+                    0);
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.exclusions WHERE reason = "
+                              "'undeliverable' AND detail LIKE 'office K01: %'") > 0);
+    snprintf(command_line, sizeof(command_line), set_hours, "'平日 8時45分から17時00分'");
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir, "", ""), 1);
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.notices WHERE office_code = 'K01'") > 0);
     test_remove_dir(dir);
 }
 
@@ -586,12 +666,17 @@ int tests_register_run_db(void)
          no_render_leaves_the_print_files_to_the_next_run},
         {"print_files_hold_every_notice_and_nothing_unprintable",
          print_files_hold_every_notice_and_nothing_unprintable},
-        {"a_second_run_is_refused_at_once", a_second_run_is_refused_at_once},
         {"killed_runs_restart_into_the_uninterrupted_state",
          killed_runs_restart_into_the_uninterrupted_state},
         {"scheduled_runs_match_whole_city_runs", scheduled_runs_match_whole_city_runs},
         {"the_ledger_outlives_a_purge_of_the_data", the_ledger_outlives_a_purge_of_the_data},
         {"without_an_enclosure_a_notice_is_one_page", without_an_enclosure_a_notice_is_one_page},
+        {"an_out_that_cannot_be_written_fails_before_anything_is_recorded",
+         an_out_that_cannot_be_written_fails_before_anything_is_recorded},
+        {"a_full_disk_is_reported_with_the_file_and_the_system_error",
+         a_full_disk_is_reported_with_the_file_and_the_system_error},
+        {"an_office_text_too_long_for_its_box_is_held_back_and_the_night_finishes",
+         an_office_text_too_long_for_its_box_is_held_back_and_the_night_finishes},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
