@@ -245,12 +245,10 @@ static void an_office_text_too_long_for_its_box_is_held_back_and_the_night_finis
     snprintf(command_line, sizeof(command_line), set_hours,
              "repeat('平日8時45分から17時00分まで祝日年末年始を除く', 7)");
     CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
-    char *log = NULL;
-    CU_ASSERT_EQUAL(run_kigen_log(RUN_DATE, dir, "", &log), 1);
-    test_contains(log, "office K01: the office's sender block: ");
-    test_contains(log, ": the text needs ");
-    free(log);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.exclusions WHERE detail LIKE 'office "
+                              "K01: the office''s sender block: %: the text needs %'") > 0);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notices WHERE office_code = 'K01'"),
                     0);
     CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.exclusions WHERE reason = "
