@@ -85,5 +85,6 @@ int tests_register_control_no(void);
 int tests_register_forms_db(void);
 int tests_register_notice_barcode(void);
 int tests_register_strbuf(void);
+int tests_register_out_file(void);
 
 #endif
