@@ -9,15 +9,15 @@
 #include "xlsx_audit.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <xlsxwriter.h>
 
 #include "common/control_no.h"
+#include "common/out_file.h"
 #include "common/strbuf.h"
 #include "run/outputs.h"
 #include "run/run_config.h"
@@ -63,9 +63,19 @@ typedef struct audit_formats {
     lxw_format *title, *header, *date, *decimal;
 } audit_formats;
 
-/* The one translation of lxw_error into kigen's errors. */
+/* The one translation of lxw_error into kigen's errors. A failed file operation names
+ * the OS error first: libxlsxwriter leaves it in errno (its caller clears errno before
+ * the call). */
 static kg_err xlsx_fail(lxw_error lxw_err, const char *what, const char *path, kg_errbuf *errbuf)
 {
+    int os_errno = errno;
+    bool file_operation =
+        lxw_err == LXW_ERROR_CREATING_XLSX_FILE || lxw_err == LXW_ERROR_CREATING_TMPFILE ||
+        lxw_err == LXW_ERROR_READING_TMPFILE || lxw_err == LXW_ERROR_ZIP_FILE_OPERATION ||
+        lxw_err == LXW_ERROR_ZIP_FILE_ADD || lxw_err == LXW_ERROR_ZIP_CLOSE;
+    if (file_operation && os_errno != 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s (libxlsxwriter: %s)", what,
+                       path, strerror(os_errno), lxw_strerror(lxw_err));
     return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s", what, path,
                    lxw_strerror(lxw_err));
 }
@@ -777,6 +787,7 @@ kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_a
     if (err == KG_OK)
         err = write_summary(conn, &writer, summary, &sum, errbuf);
     summary_tally_free(&sum);
+    errno = 0; /* what workbook_close leaves there is its file operation's (xlsx_fail) */
     lxw_error lxw_err = workbook_close(workbook); /* frees it in every case */
     if (err == KG_OK && lxw_err != LXW_NO_ERROR)
         err = xlsx_fail(lxw_err, "write", request->path, errbuf);
@@ -789,24 +800,15 @@ kg_err xlsx_audit_write_atomic(db_conn *conn, const char *dir, const char *name,
                                xlsx_audit_request *request, xlsx_audit_counts *counts,
                                kg_errbuf *errbuf)
 {
-    char temp_path[4096], scratch[4096];
-    kg_err err = outputs_temp_path(dir, name, temp_path, sizeof(temp_path), errbuf);
-    int len = snprintf(scratch, sizeof(scratch), "%s/.%s.d", dir, name);
-    if (err == KG_OK && (len < 0 || (size_t)len >= sizeof(scratch)))
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
-    if (err == KG_OK && mkdir(scratch, 0700) != 0 && errno != EEXIST)
-        err =
-            kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", scratch, strerror(errno));
-    if (err != KG_OK)
-        return err;
-    request->path = temp_path;
-    request->tmpdir = scratch;
-    err = xlsx_audit_write(conn, request, counts, errbuf);
-    rmdir(scratch); /* libxlsxwriter's scratch files are already unlinked */
+    out_file file; /* created 0600 and locked here; libxlsxwriter rewrites it by name */
+    kg_err err = out_file_begin(&file, dir, name, errbuf);
+    if (err == KG_OK) /* its scratch files: in a private directory beside it, never /tmp */
+        err = out_file_scratch_dir(&file, errbuf);
+    request->path = file.temp_path;
+    request->tmpdir = file.scratch_path;
     if (err == KG_OK)
-        err = outputs_adopt_file(dir, name, errbuf);
-    else
-        unlink(temp_path);
+        err = xlsx_audit_write(conn, request, counts, errbuf);
+    err = out_file_end(&file, err, errbuf);
     request->path = NULL;
     request->tmpdir = NULL;
     return err;

@@ -3,8 +3,8 @@
  *
  * Sheets Summary, Notices, Excluded, Recent movers, Forms, Forecast. Rows stream from
  * the database by COPY into libxlsxwriter's constant-memory mode: memory stays flat
- * whatever the period. Writes one file at the path given; making it atomic (temporary
- * name, fsync, rename) is the caller's job (outputs_adopt_file).
+ * whatever the period. xlsx_audit_write writes one file at the path given;
+ * xlsx_audit_write_atomic makes it a kigen output file (common/out_file.h).
  */
 #ifndef KIGEN_XLSX_AUDIT_H
 #define KIGEN_XLSX_AUDIT_H
@@ -16,7 +16,7 @@
 
 typedef struct xlsx_audit_request {
     const char *path;         /* file to write (a temporary name); replaced if present */
-    const char *tmpdir;       /* existing directory for constant-memory scratch files */
+    const char *tmpdir;       /* existing private directory for the scratch files (NULL: /tmp) */
     kdate from, to;           /* run dates of the period, inclusive */
     const char *written_at;   /* title text: when (export time, or the run's record time) */
     const forecast *forecast; /* the Forecast sheet; borrowed; NULL: "not computed" */
@@ -41,9 +41,14 @@ kg_err xlsx_audit_write(db_conn *conn, const xlsx_audit_request *request, xlsx_a
  * rows): it reads the period from pg_temp.export_params(from_date, to_date). */
 const char *xlsx_audit_notices_sql(void);
 
-/* Writes request (its path and tmpdir are set here) atomically as dir/name: the workbook
- * goes to outputs_temp_path(dir, name) with its scratch files in dir/.name.d (created
- * 0700, removed after), then outputs_adopt_file (0600, fsync, rename). */
+/* Writes request (its path and tmpdir are set here, and cleared after) as dir/name
+ * through out_file: libxlsxwriter writes the temporary that out_file_begin created (0600,
+ * locked), with its scratch files (0600, unlinked as soon as created) in the file's
+ * private scratch directory (out_file_scratch_dir: dir/.name.tmp.d, 0700); out_file_end
+ * then fsyncs and renames it, or removes it, and removes the scratch directory. What a
+ * kill leaves, out_file_sweep removes. Errors: out_file_begin's, out_file_scratch_dir's,
+ * xlsx_audit_write's, out_file_end's. KIGEN_CRASH_AT=<name> kills the process with the
+ * workbook complete under its temporary name. */
 kg_err xlsx_audit_write_atomic(db_conn *conn, const char *dir, const char *name,
                                xlsx_audit_request *request, xlsx_audit_counts *counts,
                                kg_errbuf *errbuf);

@@ -2,7 +2,7 @@
  * test_out_file.c - the one module that creates kigen's files: 0600 under any umask,
  * complete or absent, failures that name the file and the OS error (a full device
  * through /dev/full, a directory the process may not write), stale temporaries swept
- * and nothing else, a live writer's left alone.
+ * and nothing else, a live writer's left alone. pdf_file's write failures too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cairo.h>
+
 #include "common/out_file.h"
+#include "run/pdf_file.h"
 #include "test.h"
 
 #define NOBODY_UID 65534
@@ -131,6 +134,65 @@ static void a_full_device_names_the_file_and_the_os_error(void)
     CU_ASSERT_EQUAL(out_file_end(&file, KG_ERR_IO_WRITE, &errbuf), KG_ERR_IO_WRITE);
     CU_ASSERT_FALSE(exists(dir, ".big.csv.tmp"));
     CU_ASSERT_FALSE(exists(dir, "big.csv"));
+    close(full);
+    test_remove_dir(dir);
+}
+
+static void a_pdf_on_a_full_device_names_the_file_and_the_os_error(void)
+{
+    char dir[] = "/tmp/kigen-test-out-XXXXXX";
+    test_make_temp_dir(dir);
+    int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    CU_ASSERT_FATAL(full >= 0);
+    pdf_file *file = malloc(sizeof(*file));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+    kg_errbuf errbuf = {{0}, {0}};
+    CU_ASSERT_EQUAL_FATAL(
+        pdf_file_open(file, dir, "notices-K01-001.pdf", 595, 842, test_date("2026-12-01"), &errbuf),
+        KG_OK);
+    CU_ASSERT_FATAL(dup2(full, file->out.fd) == file->out.fd);
+    cairo_t *cr = cairo_create(file->surface);
+    cairo_move_to(cr, 10, 10);
+    cairo_line_to(cr, 100, 100);
+    cairo_stroke(cr);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    /* a small file: all of it in the buffer until the end, where the write fails */
+    CU_ASSERT_EQUAL(pdf_file_close(file, KG_OK, &errbuf), KG_ERR_IO_WRITE);
+    char expected[1024];
+    snprintf(expected, sizeof(expected), "unable to write '%s/notices-K01-001.pdf': %s", dir,
+             strerror(ENOSPC));
+    expect_message(&errbuf, expected);
+    CU_ASSERT_FALSE(exists(dir, ".notices-K01-001.pdf.tmp"));
+    CU_ASSERT_FALSE(exists(dir, "notices-K01-001.pdf"));
+    /* a page of noise, more than the buffer: Cairo's stream fails while it draws, and the
+     * drawing's error (Cairo's "error while writing to output stream") gives way to the
+     * OS's */
+    memset(&errbuf, 0, sizeof(errbuf));
+    CU_ASSERT_EQUAL_FATAL(
+        pdf_file_open(file, dir, "notices-K01-001.pdf", 595, 842, test_date("2026-12-01"), &errbuf),
+        KG_OK);
+    CU_ASSERT_FATAL(dup2(full, file->out.fd) == file->out.fd);
+    cairo_surface_t *noise = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 256, 256);
+    unsigned char *pixels = cairo_image_surface_get_data(noise);
+    unsigned state = 12345;
+    for (int idx = 0; idx < cairo_image_surface_get_stride(noise) * 256; idx++) {
+        state = state * 1103515245u + 12345u;
+        pixels[idx] = (unsigned char)(state >> 16);
+    }
+    cairo_surface_mark_dirty(noise);
+    cr = cairo_create(file->surface);
+    cairo_set_source_surface(cr, noise, 0, 0);
+    cairo_paint(cr);
+    cairo_show_page(cr);
+    kg_err drawn = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? KG_OK : KG_ERR_DRAW;
+    cairo_destroy(cr);
+    cairo_surface_destroy(noise);
+    CU_ASSERT_EQUAL(file->out.write_errno, ENOSPC);
+    CU_ASSERT_EQUAL(pdf_file_close(file, drawn, &errbuf), KG_ERR_IO_WRITE);
+    expect_message(&errbuf, expected);
+    CU_ASSERT_FALSE(exists(dir, ".notices-K01-001.pdf.tmp"));
+    free(file);
     close(full);
     test_remove_dir(dir);
 }
@@ -356,6 +418,8 @@ int tests_register_out_file(void)
         {"files_are_private_whatever_the_umask", files_are_private_whatever_the_umask},
         {"a_full_device_names_the_file_and_the_os_error",
          a_full_device_names_the_file_and_the_os_error},
+        {"a_pdf_on_a_full_device_names_the_file_and_the_os_error",
+         a_pdf_on_a_full_device_names_the_file_and_the_os_error},
         {"an_unwritable_directory_names_the_file_and_the_os_error",
          an_unwritable_directory_names_the_file_and_the_os_error},
         {"a_failed_writer_leaves_the_old_file_and_no_temporary",
