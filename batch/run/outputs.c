@@ -18,6 +18,7 @@
 
 #define PATH_CAP 4096
 #define MANIFEST_MAX (1024 * 1024)
+#define CSV_ROW_MAX (1024 * 1024)
 
 typedef struct file_summary {
     const char *name;
@@ -26,7 +27,8 @@ typedef struct file_summary {
     char sha256[SHA256_HEX_LEN + 1];
 } file_summary;
 
-/* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name. */
+/* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name, each row with its
+ * would-be formulas neutralized for the spreadsheet that opens it. */
 static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const char *query,
                         kg_errbuf *errbuf)
 {
@@ -37,10 +39,23 @@ static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const 
     char copy_sql[2048];
     snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT (FORMAT csv, HEADER true)", query);
     err = db_copy_out_begin(conn, copy_sql, errbuf);
+    strbuf cells;
+    strbuf_init(&cells, CSV_ROW_MAX);
     const char *row = NULL;
     size_t len = 0;
-    while (err == KG_OK && (err = db_copy_out_next(conn, &row, &len, errbuf)) == KG_OK)
-        err = out_file_write(&file, row, len, errbuf);
+    while (err == KG_OK && (err = db_copy_out_next(conn, &row, &len, errbuf)) == KG_OK) {
+        strbuf_reset(&cells);
+        kg_err row_err = strbuf_append_csv_neutralized(&cells, row, len);
+        if (row_err != KG_OK)
+            err = kg_fail(errbuf, row_err == KG_ERR_NOMEM ? KG_ERR_NOMEM : KG_ERR_INTERNAL,
+                          "unable to write '%s': a row of its query is %s", file.path,
+                          row_err == KG_ERR_NOMEM          ? "out of memory"
+                          : row_err == KG_ERR_CSV_TOO_LONG ? "too long"
+                                                           : "not CSV");
+        else
+            err = out_file_write(&file, cells.data, cells.len, errbuf);
+    }
+    strbuf_free(&cells);
     if (err == KG_EOF)
         err = KG_OK;
     return out_file_end(&file, err, errbuf); /* KIGEN_CRASH_AT=name: just before the rename */

@@ -3,8 +3,10 @@
  * ledger so that a re-run or a restart after a crash writes the very same bytes.
  *
  * Every file is written through out_file (common/out_file.h: mode 0600, complete under
- * its final name or absent). manifest.json is written last, from the files as they are
- * on disk; a later writer (the audit workbook) rewrites it.
+ * its final name or absent). The CSV files are for people: a cell that a spreadsheet
+ * would run as a formula is neutralized (strbuf_append_csv_neutralized). manifest.json is
+ * written last, from the files as they are on disk; a later writer (the audit workbook)
+ * rewrites it.
  */
 #ifndef KIGEN_OUTPUTS_H
 #define KIGEN_OUTPUTS_H
