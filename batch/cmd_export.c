@@ -4,8 +4,9 @@
  *
  * Reads only: the ledger for the period's sheets; for the forecast as of --to, the one the
  * runs of that week keep in the cache when it matches (D49), else the data (through the
- * run's scan and the rule module). Writes FILE atomically (temporary name, fsync, rename,
- * 0600) and prints the three busiest forecast weeks per office.
+ * run's scan and the rule module). Writes FILE through out_file (0600, complete or absent;
+ * what a killed export left in its directory is removed first) and prints the three
+ * busiest forecast weeks per office.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +16,13 @@
 #include "commands.h"
 #include "common/clock.h"
 #include "common/options.h"
+#include "common/out_file.h"
 #include "db/db.h"
 #include "db/migrations.h"
 #include "run/forecast_cache.h"
 #include "run/forecast_scan.h"
 #include "run/run_config.h"
 #include "version.h"
-
-#define PATH_CAP 4096
 
 typedef struct export_options {
     kdate from, to;
@@ -92,20 +92,6 @@ static kg_err parse_options(int argc, char **argv, export_options *options, kg_e
     return KG_OK;
 }
 
-/* FILE into its directory and base name. */
-static kg_err split_path(const char *path, char *dir, char *name, kg_errbuf *errbuf)
-{
-    const char *slash = strrchr(path, '/');
-    const char *base = slash != NULL ? slash + 1 : path;
-    size_t dir_len = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
-    if (base[0] == '\0' || strlen(path) >= PATH_CAP - 16)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to write '%s': not a file name", path);
-    memcpy(dir, slash == NULL ? "." : path, dir_len);
-    dir[dir_len] = '\0';
-    snprintf(name, PATH_CAP, "%s", base);
-    return KG_OK;
-}
-
 static void log_forecast_source(const log_sink *log, const forecast *fc, long cached)
 {
     char as_of[KDATE_ISO_LEN + 1];
@@ -147,8 +133,10 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         fprintf(ctx->out, "%s\n", audit_export_notices_sql());
         return KG_OK;
     }
-    char dir[PATH_CAP], name[PATH_CAP], written_at[CLOCK_ISO_SIZE + 16];
-    err = split_path(options.xlsx_path, dir, name, errbuf);
+    char dir[OUT_FILE_PATH_CAP], name[OUT_FILE_PATH_CAP], written_at[CLOCK_ISO_SIZE + 16];
+    err = out_file_split_path(options.xlsx_path, dir, name, errbuf);
+    if (err == KG_OK) /* what a killed export left there */
+        err = out_file_sweep(dir, errbuf);
     if (err != KG_OK)
         return err;
     clock_jst now = clock_now_jst();

@@ -400,6 +400,8 @@ static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templ
         err = print_notices(&job, &totals, errbuf);
     clock_gettime(CLOCK_MONOTONIC, &ended); /* the print files alone: the log line's rate */
     if (err == KG_OK)                       /* the post office's list of the night's inquiries */
+        err = outputs_set_params(conn, 0, options->run_date, errbuf);
+    if (err == KG_OK)
         err = mail_list_file_write(conn, notice_painter_fonts(templates->inquiry_painter), dir,
                                    options->run_date, errbuf);
     double seconds =

@@ -8,15 +8,13 @@
  * COPY, the other tables into temporary files that are copied after it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "common/kdate.h"
+#include "common/out_file.h"
 #include "common/strbuf.h"
 #include "db/db.h"
 #include "db/migrations.h"
@@ -90,40 +88,42 @@ static kg_err parse_options(int argc, char **argv, sample_options *options, kg_e
     return KG_OK;
 }
 
-/* A sink for one table: a private temporary file, or the final CSV file. */
+/* A sink for one table: an unnamed temporary file (tmpfile: into the database), or the
+ * extract's CSV file (out_file: personal data, even when synthetic). */
 typedef struct table_sink {
-    FILE *file;
+    FILE *file;    /* into the database; owned */
+    out_file *out; /* CSV mode; owned, ended by write_csv */
     strbuf buf;
-    char final_path[4096]; /* CSV mode: renamed to this at the end */
-    char temp_path[4096];
 } table_sink;
 
 static kg_err sink_flush(table_sink *sink, kg_errbuf *errbuf)
 {
-    if (sink->buf.len > 0 && fwrite(sink->buf.data, 1, sink->buf.len, sink->file) != sink->buf.len)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s",
-                       sink->temp_path[0] ? sink->temp_path : "temporary file", strerror(errno));
+    kg_err err = KG_OK;
+    if (sink->out != NULL)
+        err = out_file_write(sink->out, sink->buf.data, sink->buf.len, errbuf);
+    else if (sink->buf.len > 0 &&
+             fwrite(sink->buf.data, 1, sink->buf.len, sink->file) != sink->buf.len)
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write a temporary file: %s",
+                      strerror(errno));
     strbuf_reset(&sink->buf);
-    return KG_OK;
+    return err;
 }
 
-/* Opens a file with mode 0600 (personal data, even when synthetic). */
-static FILE *open_private(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    return fd < 0 ? NULL : fdopen(fd, "wb");
-}
-
-static void sinks_close(table_sink *sinks, int remove_temp)
+/* Ends the CSV files (in place when err is KG_OK, removed otherwise), closes the
+ * temporary files, frees the buffers; returns the first failure, err included. */
+static kg_err sinks_close(table_sink *sinks, kg_err err, kg_errbuf *errbuf)
 {
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++) {
+        if (sinks[spec_idx].out != NULL)
+            err = out_file_end(sinks[spec_idx].out, err, errbuf);
+        free(sinks[spec_idx].out);
+        sinks[spec_idx].out = NULL;
         if (sinks[spec_idx].file != NULL)
             fclose(sinks[spec_idx].file);
         sinks[spec_idx].file = NULL;
-        if (remove_temp && sinks[spec_idx].temp_path[0] != '\0')
-            unlink(sinks[spec_idx].temp_path);
         strbuf_free(&sinks[spec_idx].buf);
     }
+    return err;
 }
 
 /* Generates every resident once, appending each table's rows to its sink; the table
@@ -171,44 +171,31 @@ static kg_err generate(const sample_options *options, table_sink *sinks, db_conn
 
 static kg_err write_csv(const sample_options *options, kg_errbuf *errbuf)
 {
-    if (mkdir(options->csv_dir, 0700) != 0 && errno != EEXIST)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", options->csv_dir,
-                       strerror(errno));
+    kg_err err = out_file_make_dir(options->csv_dir, errbuf);
+    if (err == KG_OK) /* what a killed `kigen sample --csv` left there */
+        err = out_file_sweep(options->csv_dir, errbuf);
     table_sink sinks[16];
     memset(sinks, 0, sizeof(sinks));
-    kg_err err = KG_OK;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         table_sink *sink = &sinks[spec_idx];
         strbuf_init(&sink->buf, SAMPLE_BUF_MAX);
-        snprintf(sink->final_path, sizeof(sink->final_path), "%s/%s", options->csv_dir,
-                 load_file_specs[spec_idx].file_name);
-        snprintf(sink->temp_path, sizeof(sink->temp_path), "%s.tmp", sink->final_path);
-        sink->file = open_private(sink->temp_path);
-        if (sink->file == NULL)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", sink->temp_path,
-                          strerror(errno));
+        out_file *out = malloc(sizeof(*out));
+        if (out == NULL)
+            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write '%s': out of memory",
+                          options->csv_dir);
         else
+            err =
+                out_file_begin(out, options->csv_dir, load_file_specs[spec_idx].file_name, errbuf);
+        if (err == KG_OK)
+            sink->out = out;
+        else
+            free(out);
+        if (err == KG_OK)
             err = sample_rows_header(spec_idx, &sink->buf);
     }
     if (err == KG_OK)
         err = generate(options, sinks, NULL, -1, errbuf);
-    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
-        table_sink *sink = &sinks[spec_idx];
-        if (fflush(sink->file) != 0 || fsync(fileno(sink->file)) != 0 || fclose(sink->file) != 0) {
-            sink->file = NULL;
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", sink->temp_path,
-                          strerror(errno));
-            break;
-        }
-        sink->file = NULL;
-        if (rename(sink->temp_path, sink->final_path) != 0)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to rename '%s': %s", sink->temp_path,
-                          strerror(errno));
-        else
-            sink->temp_path[0] = '\0';
-    }
-    sinks_close(sinks, 1);
-    return err;
+    return sinks_close(sinks, err, errbuf);
 }
 
 /* COPY of a table's rows from its temporary file. */
@@ -329,7 +316,7 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
     long refreshed = 0;
     if (err == KG_OK)
         err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
-    sinks_close(sinks, 0);
+    sinks_close(sinks, KG_OK, NULL);
     db_close(conn);
     return err;
 }

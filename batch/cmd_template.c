@@ -8,15 +8,15 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 
 #include "commands.h"
 #include "common/kdate.h"
+#include "common/out_file.h"
 #include "render/notice.h"
 #include "render/template.h"
+#include "run/pdf_file.h"
 
 static const char usage[] = "usage: kigen template check FILE... | kigen template preview FILE "
                             "OUT.pdf";
@@ -63,20 +63,22 @@ static kg_err preview(const cmd_context *ctx, const char *path, const char *out,
     certs[1].expiry = certs[0].expiry;
     certs[1].window_open = certs[0].window_open;
     notice_data data = notice_sample(run_date, NULL, certs, 2);
-    cairo_surface_t *surface = NULL;
+    char dir[OUT_FILE_PATH_CAP], name[OUT_FILE_PATH_CAP];
+    if (err == KG_OK)
+        err = out_file_split_path(out, dir, name, errbuf);
+    if (err == KG_OK) /* what a killed preview left there */
+        err = out_file_sweep(dir, errbuf);
+    pdf_file file; /* private, complete or absent, like the run's print files */
     if (err == KG_OK) {
-        surface = cairo_pdf_surface_create(out, tmpl->page_width * NOTICE_PT_PER_MM,
-                                           tmpl->page_height * NOTICE_PT_PER_MM);
-        cairo_t *cr = cairo_create(surface);
-        err = notice_paint(painter, cr, &data, errbuf);
-        cairo_show_page(cr);
-        cairo_destroy(cr);
-        cairo_surface_finish(surface);
-        if (err == KG_OK && cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", out,
-                          cairo_status_to_string(cairo_surface_status(surface)));
-        cairo_surface_destroy(surface);
-        chmod(out, 0600);
+        err = pdf_file_open(&file, dir, name, tmpl->page_width * NOTICE_PT_PER_MM,
+                            tmpl->page_height * NOTICE_PT_PER_MM, run_date, errbuf);
+        if (err == KG_OK) {
+            cairo_t *cr = cairo_create(file.surface);
+            err = notice_paint(painter, cr, &data, errbuf);
+            cairo_show_page(cr);
+            cairo_destroy(cr);
+        }
+        err = pdf_file_close(&file, err, errbuf);
     }
     if (err == KG_OK)
         fprintf(ctx->out, "%s: one page of fictitious data drawn with %s\n", out, path);

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "common/error.h"
@@ -55,6 +56,10 @@ static const command_entry *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Every file and folder kigen or a library creates is its user's alone: out_file
+     * makes kigen's own 0600 whatever the umask, this covers the rest (fontconfig's cache,
+     * a library's scratch file). Before anything opens a file. */
+    umask(077);
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
     int arg_idx = 1;

@@ -1,5 +1,5 @@
 /*
- * draw_status.h - the one translation of cairo's status codes into kigen errors (style.md:
+ * draw_status.h - the one translation of cairo's status codes into kigen errors (house style:
  * each dependency's errors are translated in exactly one function).
  *
  * Not a drawing helper: each caller says what it was drawing or writing. A PDF stream's

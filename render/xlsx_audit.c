@@ -8,6 +8,7 @@
  */
 #include "xlsx_audit.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,9 +59,19 @@ typedef struct audit_formats {
     lxw_format *title, *header, *date, *decimal;
 } audit_formats;
 
-/* The one translation of lxw_error into kigen's errors. */
+/* The one translation of lxw_error into kigen's errors. A failed file operation names
+ * the OS error first: libxlsxwriter leaves it in errno (its caller clears errno before
+ * the call). */
 static kg_err xlsx_fail(lxw_error lxw_err, const char *what, const char *path, kg_errbuf *errbuf)
 {
+    int os_errno = errno;
+    bool file_operation =
+        lxw_err == LXW_ERROR_CREATING_XLSX_FILE || lxw_err == LXW_ERROR_CREATING_TMPFILE ||
+        lxw_err == LXW_ERROR_READING_TMPFILE || lxw_err == LXW_ERROR_ZIP_FILE_OPERATION ||
+        lxw_err == LXW_ERROR_ZIP_FILE_ADD || lxw_err == LXW_ERROR_ZIP_CLOSE;
+    if (file_operation && os_errno != 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s (libxlsxwriter: %s)", what,
+                       path, strerror(os_errno), lxw_strerror(lxw_err));
     return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s", what, path,
                    lxw_strerror(lxw_err));
 }
@@ -660,6 +671,7 @@ kg_err xlsx_audit_write(const xlsx_audit_request *request, const xlsx_audit_rows
     if (err == KG_OK)
         err = write_summary(&writer, summary, &sum, errbuf);
     summary_tally_free(&sum);
+    errno = 0; /* what workbook_close leaves there is its file operation's (xlsx_fail) */
     lxw_error lxw_err = workbook_close(workbook); /* frees it in every case */
     if (err == KG_OK && lxw_err != LXW_NO_ERROR)
         err = xlsx_fail(lxw_err, "write", request->path, errbuf);

@@ -49,6 +49,10 @@ long test_query_long(const char *sql);
 /* Asserts that text holds part, printing both when it does not. */
 void test_contains(const char *text, const char *part);
 
+/* Loads extract files into PGDATABASE with `kigen load` (files: name, CSV text, ...,
+ * NULL); asserts that every row loads. */
+void test_load_files(const char *const *files);
+
 /* mkdtemp on template_dir (…XXXXXX, rewritten in place), or abort the test; and rm -rf. */
 void test_make_temp_dir(char *template_dir);
 void test_remove_dir(const char *dir);
@@ -88,5 +92,7 @@ int tests_register_control_no(void);
 int tests_register_forms_db(void);
 int tests_register_notice_barcode(void);
 int tests_register_ledger_source(void);
+int tests_register_strbuf(void);
+int tests_register_out_file(void);
 
 #endif

@@ -49,6 +49,7 @@ static const register_fn suite_registrations[] = {
     tests_register_forms_run,     tests_register_notice_barcode,
     tests_register_ledger_source, tests_register_run_lock,
     tests_register_template,      tests_register_draw_status,
+    tests_register_strbuf,        tests_register_out_file,
 };
 
 int main(int argc, char **argv)

@@ -104,6 +104,23 @@ void test_contains(const char *text, const char *part)
         fprintf(stderr, "\nmissing: %s\nin: %s\n", part, text);
 }
 
+void test_load_files(const char *const *files)
+{
+    char dir[] = "/tmp/kigen-test-extract-XXXXXX", path[1024], command_line[2048];
+    test_make_temp_dir(dir);
+    for (const char *const *file = files; *file != NULL; file += 2) {
+        snprintf(path, sizeof(path), "%s/%s", dir, file[0]);
+        FILE *out = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        fputs(file[1], out);
+        fclose(out);
+    }
+    snprintf(command_line, sizeof(command_line), "'%s' -q load '%s' >/dev/null 2>&1",
+             test_kigen_bin(), dir);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    test_remove_dir(dir);
+}
+
 void test_make_temp_dir(char *template_dir)
 {
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(template_dir));

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # xlsx_dump.py - prints what a real spreadsheet reader (openpyxl) sees in a workbook, for
 # the export_db suite to compare with the ledger: one line per non-empty cell
-# "sheet<TAB>A1<TAB>type<TAB>value" (type n number, s text, d date as YYYY-MM-DD), then
-# "#part", "#freeze" and "#filter" lines. Not a general converter.
+# "sheet<TAB>A1<TAB>type<TAB>value" (type n number, s text, d date as YYYY-MM-DD, f formula:
+# a cell a spreadsheet computes), then "#part", "#freeze" and "#filter" lines. Not a general
+# converter.
 import sys
 import zipfile
 import datetime
@@ -20,7 +21,9 @@ for sheet in book.worksheets:
             value = cell.value
             if value is None:
                 continue
-            if isinstance(value, datetime.datetime):
+            if cell.data_type == "f":
+                kind, text = "f", str(value)
+            elif isinstance(value, datetime.datetime):
                 kind, text = "d", value.date().isoformat()
             elif isinstance(value, (int, float)):
                 kind = "n"

@@ -96,6 +96,76 @@ kg_err strbuf_append_csv_row(strbuf *buf, const char *const *columns, size_t cou
     return err == KG_OK ? strbuf_append_char(buf, '\n') : err;
 }
 
+/* A field a spreadsheet would read as a formula (OWASP, CSV injection). */
+static int starts_formula(char first)
+{
+    return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' ||
+           first == '\r';
+}
+
+/* One field at row[*pos] (quoted or not) appended, neutralized when it starts a formula;
+ * *pos moves past it. */
+static kg_err append_neutralized_field(strbuf *buf, const char *row, size_t len, size_t *pos)
+{
+    size_t start = *pos, text_start, text_end; /* the text as written, quotes still doubled */
+    if (start < len && row[start] == '"') {
+        size_t idx = start + 1;
+        for (;;) {
+            if (idx >= len)
+                return KG_ERR_CSV_UNTERMINATED;
+            if (row[idx] == '"' && idx + 1 < len && row[idx + 1] == '"') {
+                idx += 2;
+                continue;
+            }
+            if (row[idx] == '"')
+                break;
+            idx++;
+        }
+        text_start = start + 1;
+        text_end = idx;
+        *pos = idx + 1;
+        if (*pos < len && row[*pos] != ',' && row[*pos] != '\n' && row[*pos] != '\r')
+            return KG_ERR_CSV_QUOTE;
+    } else {
+        size_t idx = start;
+        while (idx < len && row[idx] != ',' && row[idx] != '\n' && row[idx] != '\r') {
+            if (row[idx] == '"')
+                return KG_ERR_CSV_QUOTE;
+            idx++;
+        }
+        text_start = start;
+        text_end = idx;
+        *pos = idx;
+    }
+    if (text_start == text_end || !starts_formula(row[text_start]))
+        return strbuf_append(buf, row + start, *pos - start);
+    /* an unquoted text holds no quote: both are copied as they are, inside "'..." */
+    kg_err err = strbuf_append(buf, "\"'", 2);
+    if (err == KG_OK)
+        err = strbuf_append(buf, row + text_start, text_end - text_start);
+    return err == KG_OK ? strbuf_append_char(buf, '"') : err;
+}
+
+kg_err strbuf_append_csv_neutralized(strbuf *buf, const char *row, size_t len)
+{
+    size_t pos = 0;
+    kg_err err = append_neutralized_field(buf, row, len, &pos);
+    while (err == KG_OK && pos < len && row[pos] == ',') {
+        err = strbuf_append_char(buf, ',');
+        pos++;
+        if (err == KG_OK)
+            err = append_neutralized_field(buf, row, len, &pos);
+    }
+    if (err != KG_OK)
+        return err;
+    /* what is left is the line end: \n, \r\n, or nothing */
+    size_t rest = len - pos;
+    if (!(rest == 0 || (rest == 1 && row[pos] == '\n') ||
+          (rest == 2 && row[pos] == '\r' && row[pos + 1] == '\n')))
+        return KG_ERR_CSV_QUOTE;
+    return strbuf_append(buf, row + pos, rest);
+}
+
 const char *strbuf_cstr(strbuf *buf)
 {
     /* The terminator may use the one byte past the ceiling that reserve() allows for. */

@@ -6,13 +6,11 @@
  */
 #include "audit_export.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../common/out_file.h"
 #include "../common/strbuf.h"
 #include "../run/outputs.h"
 #include "../run/run_config.h"
@@ -260,23 +258,13 @@ kg_err audit_export_write(db_conn *conn, const char *dir, const char *name,
                           const audit_export_period *period, xlsx_audit_counts *counts,
                           kg_errbuf *errbuf)
 {
-    char temp_path[PATH_CAP], scratch[PATH_CAP];
-    kg_err err = outputs_temp_path(dir, name, temp_path, sizeof(temp_path), errbuf);
-    int len = snprintf(scratch, sizeof(scratch), "%s/.%s.d", dir, name);
-    if (err == KG_OK && (len < 0 || (size_t)len >= sizeof(scratch)))
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
-    if (err == KG_OK && mkdir(scratch, 0700) != 0 && errno != EEXIST)
-        err =
-            kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", scratch, strerror(errno));
-    if (err != KG_OK)
-        return err;
-    err = write_workbook(conn, temp_path, scratch, period, counts, errbuf);
-    rmdir(scratch); /* libxlsxwriter's scratch files are already unlinked */
+    out_file file; /* created 0600 and locked here; libxlsxwriter rewrites it by name */
+    kg_err err = out_file_begin(&file, dir, name, errbuf);
+    if (err == KG_OK) /* its scratch files: in a private directory beside it, never /tmp */
+        err = out_file_scratch_dir(&file, errbuf);
     if (err == KG_OK)
-        err = outputs_adopt_file(dir, name, errbuf);
-    else
-        unlink(temp_path);
-    return err;
+        err = write_workbook(conn, file.temp_path, file.scratch_path, period, counts, errbuf);
+    return out_file_end(&file, err, errbuf);
 }
 
 kg_err audit_export_write_run(db_conn *conn, const char *out_dir, kdate run_date, long run_id,

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "outputs.h"
 #include "pdf_file.h"
 #include "render/mail_list.h"
 
@@ -34,9 +33,7 @@ kg_err mail_list_file_write(db_conn *conn, text_fonts *fonts, const char *dir, k
                             kg_errbuf *errbuf)
 {
     db_result *result = NULL;
-    kg_err err = outputs_set_params(conn, 0, run_date, errbuf);
-    if (err == KG_OK)
-        err = db_query(conn, list_sql, 0, NULL, errbuf, &result);
+    kg_err err = db_query(conn, list_sql, 0, NULL, errbuf, &result);
     size_t count = err == KG_OK ? (size_t)db_result_rows(result) : 0;
     mail_entry *entries = count > 0 ? calloc(count, sizeof(*entries)) : NULL;
     if (count > 0 && entries == NULL)

@@ -1,5 +1,5 @@
 /*
- * outputs.c - atomic CSV and manifest files of a run (see outputs.h).
+ * outputs.c - the run's CSV and manifest files, from the ledger (see outputs.h).
  */
 #include "outputs.h"
 
@@ -9,25 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "../common/crash.h"
+#include "../common/out_file.h"
 #include "../common/sha256.h"
 #include "../common/strbuf.h"
 #include "mail_list_file.h"
 
 #define PATH_CAP 4096
 #define MANIFEST_MAX (1024 * 1024)
-
-typedef struct out_file {
-    char final_path[PATH_CAP];
-    char temp_path[PATH_CAP];
-    int fd;
-    long long bytes;
-    long rows;
-    sha256_ctx hash;
-} out_file;
+#define CSV_ROW_MAX (1024 * 1024)
 
 typedef struct file_summary {
     const char *name;
@@ -36,109 +27,38 @@ typedef struct file_summary {
     char sha256[SHA256_HEX_LEN + 1];
 } file_summary;
 
-static kg_err file_open(out_file *file, const char *dir, const char *name, kg_errbuf *errbuf)
-{
-    snprintf(file->final_path, sizeof(file->final_path), "%s/%s", dir, name);
-    snprintf(file->temp_path, sizeof(file->temp_path), "%s/.%s.tmp", dir, name);
-    file->fd = open(file->temp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    file->bytes = 0;
-    file->rows = 0;
-    sha256_init(&file->hash);
-    if (file->fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", file->temp_path,
-                       strerror(errno));
-    return KG_OK;
-}
-
-static kg_err file_write(out_file *file, const char *data, size_t len, kg_errbuf *errbuf)
-{
-    sha256_update(&file->hash, data, len);
-    file->bytes += (long long)len;
-    while (len > 0) {
-        ssize_t written = write(file->fd, data, len);
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written <= 0)
-            return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->temp_path,
-                           written < 0 ? strerror(errno) : "no space written");
-        data += written;
-        len -= (size_t)written;
-    }
-    return KG_OK;
-}
-
-/* fsync, close, rename into place. On failure the temporary file is removed. */
-static kg_err file_commit(out_file *file, kg_err err, kg_errbuf *errbuf)
-{
-    if (err == KG_OK && fsync(file->fd) != 0)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to sync '%s': %s", file->temp_path,
-                      strerror(errno));
-    if (close(file->fd) != 0 && err == KG_OK)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to close '%s': %s", file->temp_path,
-                      strerror(errno));
-    file->fd = -1;
-    if (err == KG_OK && rename(file->temp_path, file->final_path) != 0)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to rename '%s': %s", file->temp_path,
-                      strerror(errno));
-    if (err != KG_OK)
-        unlink(file->temp_path);
-    return err;
-}
-
-static kg_err sync_dir(const char *dir, kg_errbuf *errbuf)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to sync directory '%s': %s", dir,
-                             strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return err;
-    }
-    close(fd);
-    return KG_OK;
-}
-
-static kg_err make_dir(const char *path, kg_errbuf *errbuf)
-{
-    char partial[PATH_CAP];
-    snprintf(partial, sizeof(partial), "%s", path);
-    for (char *slash = partial + 1; *slash != '\0'; slash++) {
-        if (*slash != '/')
-            continue;
-        *slash = '\0';
-        if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-            return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", partial,
-                           strerror(errno));
-        *slash = '/';
-    }
-    if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", partial,
-                       strerror(errno));
-    return KG_OK;
-}
-
-/* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name. */
+/* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name, each row with its
+ * would-be formulas neutralized for the spreadsheet that opens it. */
 static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const char *query,
                         kg_errbuf *errbuf)
 {
     out_file file;
-    kg_err err = file_open(&file, dir, name, errbuf);
+    kg_err err = out_file_begin(&file, dir, name, errbuf);
     if (err != KG_OK)
         return err;
     char copy_sql[2048];
     snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT (FORMAT csv, HEADER true)", query);
     err = db_copy_out_begin(conn, copy_sql, errbuf);
+    strbuf cells;
+    strbuf_init(&cells, CSV_ROW_MAX);
     const char *row = NULL;
     size_t len = 0;
     while (err == KG_OK && (err = db_copy_out_next(conn, &row, &len, errbuf)) == KG_OK) {
-        err = file_write(&file, row, len, errbuf);
-        file.rows++;
+        strbuf_reset(&cells);
+        kg_err row_err = strbuf_append_csv_neutralized(&cells, row, len);
+        if (row_err != KG_OK)
+            err = kg_fail(errbuf, row_err == KG_ERR_NOMEM ? KG_ERR_NOMEM : KG_ERR_INTERNAL,
+                          "unable to write '%s': a row of its query is %s", file.path,
+                          row_err == KG_ERR_NOMEM          ? "out of memory"
+                          : row_err == KG_ERR_CSV_TOO_LONG ? "too long"
+                                                           : "not CSV");
+        else
+            err = out_file_write(&file, cells.data, cells.len, errbuf);
     }
+    strbuf_free(&cells);
     if (err == KG_EOF)
         err = KG_OK;
-    crash_point(name); /* the file is complete under its temporary name only */
-    return file_commit(&file, err, errbuf);
+    return out_file_end(&file, err, errbuf); /* KIGEN_CRASH_AT=name: just before the rename */
 }
 
 /* The certificate's type as the ledger kept it (D72). */
@@ -359,11 +279,10 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
         err = strbuf_append_str(&json, "\n}\n");
     out_file file;
     if (err == KG_OK)
-        err = file_open(&file, dir, "manifest.json", errbuf);
+        err = out_file_begin(&file, dir, "manifest.json", errbuf);
     if (err == KG_OK) {
-        err = file_write(&file, json.data, json.len, errbuf);
-        crash_point("manifest.json");
-        err = file_commit(&file, err, errbuf);
+        err = out_file_write(&file, json.data, json.len, errbuf);
+        err = out_file_end(&file, err, errbuf);
     }
     strbuf_free(&json);
     return err;
@@ -390,8 +309,6 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
         err = write_csv(conn, dir, "registered-mail.csv", mail_list_sql(), errbuf);
     if (err == KG_OK)
         err = write_manifest(conn, dir, run_date, run_id, with_print_files, errbuf);
-    if (err == KG_OK)
-        err = sync_dir(dir, errbuf);
     return err;
 }
 
@@ -417,7 +334,8 @@ kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t ca
     int len = snprintf(dir, cap, "%s/%s", out_dir, kdate_format(run_date, date));
     if (len < 0 || (size_t)len >= cap)
         return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", out_dir);
-    return make_dir(dir, errbuf);
+    kg_err err = out_file_make_dir(dir, errbuf);
+    return err == KG_OK ? out_file_sweep(dir, errbuf) : err;
 }
 
 kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *errbuf)
@@ -429,7 +347,7 @@ kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *err
     int len = snprintf(probe, sizeof(probe), "%s/.probe-%ld.tmp", dir, (long)getpid());
     if (len < 0 || (size_t)len >= sizeof(probe))
         return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
-    int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
                        strerror(errno));
@@ -443,37 +361,6 @@ kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *err
     return KG_OK;
 }
 
-kg_err outputs_temp_path(const char *dir, const char *name, char *path, size_t cap,
-                         kg_errbuf *errbuf)
-{
-    int len = snprintf(path, cap, "%s/.%s.tmp", dir, name);
-    if (len < 0 || (size_t)len >= cap)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
-    return KG_OK;
-}
-
-kg_err outputs_adopt_file(const char *dir, const char *name, kg_errbuf *errbuf)
-{
-    out_file file;
-    memset(&file, 0, sizeof(file));
-    snprintf(file.final_path, sizeof(file.final_path), "%s/%s", dir, name);
-    kg_err err = outputs_temp_path(dir, name, file.temp_path, sizeof(file.temp_path), errbuf);
-    if (err != KG_OK)
-        return err;
-    file.fd = open(file.temp_path, O_RDWR | O_CLOEXEC);
-    if (file.fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to open '%s': %s", file.temp_path,
-                       strerror(errno));
-    if (fchmod(file.fd, 0600) != 0)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to chmod '%s': %s", file.temp_path,
-                      strerror(errno));
-    crash_point(name); /* the file is complete under its temporary name only */
-    err = file_commit(&file, err, errbuf);
-    if (err == KG_OK)
-        err = sync_dir(dir, errbuf);
-    return err;
-}
-
 kg_err outputs_write_manifest(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                               kg_errbuf *errbuf)
 {
@@ -482,7 +369,5 @@ kg_err outputs_write_manifest(db_conn *conn, const char *out_dir, kdate run_date
     kg_err err = outputs_set_params(conn, run_id, run_date, errbuf);
     if (err == KG_OK)
         err = write_manifest(conn, dir, run_date, run_id, true, errbuf);
-    if (err == KG_OK)
-        err = sync_dir(dir, errbuf);
     return err;
 }

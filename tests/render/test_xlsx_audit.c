@@ -4,6 +4,7 @@
  * ledger, the charts exist, an empty period gives a valid workbook that says so, and
  * `kigen export` covers exactly the runs of its period.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,105 @@ static void forms_sheet_equals_the_ledger_with_each_status(void)
     test_run_shell(args, NULL);
 }
 
+/* Data that a spreadsheet would read as a formula is written as text: string cells,
+ * never a formula (xlsx_audit writes data with worksheet_write_string). */
+static void data_cells_are_strings_never_formulas(void)
+{
+    test_loaded_database();
+    static const char *const files[] = {
+        "residents.csv",
+        "resident_id,office_code,family_name,given_name,family_kana,given_kana,birth_date,sex,"
+        "postal_code,address,banchi,address2,status,removed_on,stay_expires,adult_ward,"
+        "lives_elsewhere\n"
+        "8201,K01,=1+1,太郎,タ,タロウ,1980-01-10,1,2201013,神奈川県架空市中央区本町,5-1,,"
+        "current,,,0,0\n"
+        "8202,K01,@SUM(1),花子,タ,ハナコ,1980-01-10,2,2201013,神奈川県架空市中央区本町,5-2,,"
+        "current,,,0,0\n",
+        "cards.csv",
+        "card_id,resident_id,issued_on,expires_on,revoked_on\n"
+        "882010,8201,2022-01-20,2032-01-10,\n882020,8202,2022-01-20,2032-01-10,\n",
+        "certificates.csv",
+        "certificate_id,resident_id,card_id,type,issued_on,revoked_on,expires_on\n"
+        "882011,8201,882010,auth,2022-01-20,,\n882021,8202,882020,sign,2022-01-20,,\n",
+        NULL};
+    test_load_files(files);
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[4096], path[1024];
+    snprintf(args, sizeof(args), "run --date %s --out '%s'", RUN_DATE, dir);
+    CU_ASSERT_EQUAL(kigen(args), 1);
+    snprintf(path, sizeof(path), "%s/%s/audit.xlsx", dir, RUN_DATE);
+    char *text = dump(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    test_contains(text, "\ts\t=1+1　太郎\n");    /* Notices: a text cell */
+    test_contains(text, "\ts\t@SUM(1)　花子\n"); /* Excluded (sign_not_allowed) */
+    CU_ASSERT_PTR_NULL(strstr(text, "\tf\t"));   /* no formula anywhere */
+    free(text);
+    snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+    test_run_shell(args, NULL);
+}
+
+/* kigen export under umask 022: the workbook and its temporary (when a kill leaves it)
+ * are 0600, its scratch directory 0700; what a killed export left in the folder (its
+ * temporary, libxlsxwriter's scratch) is gone after the next export; a full place gives
+ * an error that names the file and the OS error, and leaves nothing. */
+static void a_killed_export_leaves_nothing_and_its_files_are_private(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[4096], path[1024];
+    struct stat info;
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp.d", dir); /* an older kill's */
+    CU_ASSERT_FATAL(mkdir(path, 0700) == 0);
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp.d/tmp.AbCdEfGhIj", dir);
+    FILE *stale = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(stale);
+    fclose(stale);
+    snprintf(args, sizeof(args),
+             "umask 022; KIGEN_CRASH_AT=audit.xlsx '%s' -q export --from %s --to %s "
+             "--no-forecast --xlsx '%s/audit.xlsx' >/dev/null 2>&1",
+             test_kigen_bin(), RUN_DATE, RUN_DATE, dir);
+    CU_ASSERT_EQUAL(test_run_shell(args, NULL), 128 + 9);
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp", dir);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &info), 0);
+    CU_ASSERT_EQUAL(info.st_mode & 0777, 0600);
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp.d", dir);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &info), 0);
+    CU_ASSERT_EQUAL(info.st_mode & 0777, 0700);
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp.d/tmp.AbCdEfGhIj", dir);
+    CU_ASSERT_NOT_EQUAL(stat(path, &info), 0); /* the older kill's scratch went first */
+    snprintf(args, sizeof(args),
+             "umask 022; '%s' -q export --from %s --to %s --no-forecast --xlsx '%s/other.xlsx' "
+             ">/dev/null 2>&1",
+             test_kigen_bin(), RUN_DATE, RUN_DATE, dir);
+    CU_ASSERT_EQUAL(test_run_shell(args, NULL), 0);
+    snprintf(args, sizeof(args), "cd '%s' && ls -A && find . -perm /077 ! -name .", dir);
+    char *listing = NULL;
+    test_run_shell(args, &listing);
+    CU_ASSERT_STRING_EQUAL(listing != NULL ? listing : "", "other.xlsx\n");
+    free(listing);
+    /* a full place (ulimit -f, in 512-byte blocks for sh) */
+    snprintf(args, sizeof(args),
+             "trap '' XFSZ; ulimit -f 4; '%s' -q export --from %s --to %s --no-forecast "
+             "--xlsx '%s/full.xlsx' 2>&1 >/dev/null",
+             test_kigen_bin(), RUN_DATE, RUN_DATE, dir);
+    char *errors = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(args, &errors), 5);
+    char expected[1200];
+    snprintf(expected, sizeof(expected), "kigen: error: unable to write '%s/.full.xlsx.tmp': %s",
+             dir, strerror(EFBIG));
+    test_contains(errors, expected);
+    free(errors);
+    snprintf(args, sizeof(args), "ls -A '%s'", dir);
+    listing = NULL;
+    test_run_shell(args, &listing);
+    CU_ASSERT_STRING_EQUAL(listing != NULL ? listing : "", "other.xlsx\n");
+    free(listing);
+    snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+    test_run_shell(args, NULL);
+}
+
 int tests_register_export_db(void)
 {
     static const test_case cases[] = {
@@ -343,6 +443,9 @@ int tests_register_export_db(void)
          export_covers_exactly_the_runs_of_its_period},
         {"forms_sheet_equals_the_ledger_with_each_status",
          forms_sheet_equals_the_ledger_with_each_status},
+        {"data_cells_are_strings_never_formulas", data_cells_are_strings_never_formulas},
+        {"a_killed_export_leaves_nothing_and_its_files_are_private",
+         a_killed_export_leaves_nothing_and_its_files_are_private},
         {NULL, NULL},
     };
     return tests_add_suite("export_db", cases);

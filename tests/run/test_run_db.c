@@ -4,6 +4,7 @@
  * re-run idempotency, catch-up across missed nights, and kill -9 at each
  * point of a run followed by a restart that ends in the state of an uninterrupted run.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,6 +653,162 @@ static void scheduled_runs_match_whole_city_runs(void)
     test_run_shell(command_line, NULL);
 }
 
+/* Residents (office, names, an address) that a spreadsheet would read as formulas, each
+ * with a certificate due and a proxy request: their text reaches registered-mail.csv. */
+static const char *const formula_extract[] = {
+    "offices.csv",
+    "office_code,name,postal_code,address,phone,hours\n"
+    "K09,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2208509,神奈川県架空市西区役所前1-1,"
+    "045-309-1111,平日\n",
+    "residents.csv",
+    "resident_id,office_code,family_name,given_name,family_kana,given_kana,birth_date,sex,"
+    "postal_code,address,banchi,address2,status,removed_on,stay_expires,adult_ward,"
+    "lives_elsewhere\n"
+    "8101,K09,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",太郎,タ,タロウ,1980-01-10,1,2201013,"
+    "神奈川県架空市中央区本町,2-1,,current,,,0,0\n"
+    "8102,K09,+cmd|' /C calc'!A0,花子,タ,ハナコ,1980-01-10,2,2201013,"
+    "神奈川県架空市中央区本町,2-2,,current,,,0,0\n"
+    "8103,K09,@SUM(1),一郎,タ,イチロウ,1980-01-10,1,2201013,@架空市本町,2-3,,current,,,0,0\n"
+    "8104,K09,-2+3,次郎,タ,ジロウ,1980-01-10,1,2201013,神奈川県架空市中央区本町,2-4,,"
+    "current,,,0,0\n",
+    "cards.csv",
+    "card_id,resident_id,issued_on,expires_on,revoked_on\n"
+    "881010,8101,2022-01-20,2032-01-10,\n881020,8102,2022-01-20,2032-01-10,\n"
+    "881030,8103,2022-01-20,2032-01-10,\n881040,8104,2022-01-20,2032-01-10,\n",
+    "certificates.csv",
+    "certificate_id,resident_id,card_id,type,issued_on,revoked_on,expires_on\n"
+    "881011,8101,881010,auth,2022-01-20,,\n881021,8102,881020,auth,2022-01-20,,\n"
+    "881031,8103,881030,auth,2022-01-20,,\n881041,8104,881040,auth,2022-01-20,,\n",
+    "proxy_requests.csv",
+    "request_id,resident_id,kind,received_on,proxy_name\n"
+    "998101,8101,renew,2026-11-20,=1+1\n998102,8102,renew,2026-11-20,代理 二郎\n"
+    "998103,8103,renew,2026-11-20,代理 三郎\n998104,8104,renew,2026-11-20,代理 四郎\n",
+    NULL};
+
+/* Cells of dir's CSV files (real CSV parsing) that begin with a formula's character, one
+ * per line, then their count. */
+static char *formula_cells(const char *dir)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "/usr/bin/python3 -c \"import csv, glob, sys\n"
+             "bad = [(f, c) for f in sorted(glob.glob(sys.argv[1] + '/*.csv'))\n"
+             "       for r in csv.reader(open(f, encoding='utf-8', newline=''))\n"
+             "       for c in r if c[:1] in ('=', '+', '-', '@', '\\t', '\\r')]\n"
+             "[print(b) for b in bad]\n"
+             "print(len(bad))\" '%s'",
+             dir);
+    char *output = NULL;
+    test_run_shell(command_line, &output);
+    return output;
+}
+
+/* OWASP's CSV injection: a resident's or office's text that begins with =, +, -, @ is
+ * written with a quote before it, quoted, in every CSV file a clerk may open; Japanese
+ * text and every other cell are as they were. */
+static void cells_a_spreadsheet_would_run_are_neutralized(void)
+{
+    test_loaded_database();
+    test_load_files(formula_extract);
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "", ""), 1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE resident_id "
+                                    "BETWEEN 8101 AND 8104 AND kind = 'inquiry' AND file IS "
+                                    "NOT NULL"),
+                    4);
+    char *mail = read_output(dir, RUN_DATE, "registered-mail.csv");
+    static const char *const neutralized[] = {
+        ",K09,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2201013,",
+        ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")　太郎 様\",998101,",
+        ",\"'+cmd|' /C calc'!A0　花子 様\",998102,",
+        ",\"'@架空市本町2-3\",\"'@SUM(1)　一郎 様\",998103,",
+        ",\"'-2+3　次郎 様\",998104,",
+        ",架空市中央区役所 区民課,2201013,神奈川県架空市中央区本町3丁目30-8　郵便ビル403号,"
+        "佐藤　一郎 様,990001,forms-K01-001.pdf,", /* as it was */
+    };
+    for (size_t idx = 0; idx < sizeof(neutralized) / sizeof(neutralized[0]); idx++)
+        test_contains(mail, neutralized[idx]);
+    free(mail);
+    char run_dir[2048];
+    snprintf(run_dir, sizeof(run_dir), "%s/%s", dir, RUN_DATE);
+    char *cells = formula_cells(run_dir);
+    CU_ASSERT_STRING_EQUAL(cells != NULL ? cells : "", "0\n");
+    if (cells != NULL && strcmp(cells, "0\n") != 0)
+        fprintf(stderr, "\n%s", cells);
+    free(cells);
+    char *notices = read_output(dir, RUN_DATE, "notices.csv");
+    test_contains(notices, ",8101,881011,auth,2027-01-10,");
+    free(notices);
+    test_remove_dir(dir);
+}
+
+/* Under umask 022 every file of the run is 0600 (the workbook's temporary too, when a
+ * kill leaves it); what a killed run left is removed by the next one; a write that
+ * fails names the file and the OS error and leaves the last complete files as they were. */
+static void run_files_are_private_and_a_killed_run_leaves_nothing(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-run-XXXXXX";
+    test_make_temp_dir(dir);
+    char command_line[4096], run_dir[2048];
+    snprintf(run_dir, sizeof(run_dir), "%s/%s", dir, RUN_DATE);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "umask 022; KIGEN_CRASH_AT=audit.xlsx", ""), 128 + 9);
+    struct stat info;
+    char path[2200];
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp", run_dir);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &info), 0);
+    CU_ASSERT_EQUAL(info.st_mode & 0777, 0600);
+    snprintf(path, sizeof(path), "%s/.audit.xlsx.tmp.d", run_dir);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &info), 0);
+    CU_ASSERT_EQUAL(info.st_mode & 0777, 0700);
+    /* more a killed run (or export) might have left, and a clerk's own file */
+    static const char *const stale[] = {".notices.csv.tmp", ".notices-K01-001.pdf.tmp",
+                                        ".audit.xlsx.tmp.d/tmp.AbCdEfGhIj"};
+    for (size_t idx = 0; idx < sizeof(stale) / sizeof(stale[0]); idx++) {
+        snprintf(path, sizeof(path), "%s/%s", run_dir, stale[idx]);
+        FILE *out = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        fclose(out);
+    }
+    snprintf(path, sizeof(path), "%s/notes.txt", run_dir);
+    FILE *notes = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(notes);
+    fclose(notes);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir, "umask 022;", ""), 1);
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && ls -A | grep -c 'tmp'; find . -perm /077 ! -name notes.txt ! -name .",
+             run_dir);
+    char *listing = NULL;
+    test_run_shell(command_line, &listing);
+    CU_ASSERT_STRING_EQUAL(listing != NULL ? listing : "", "0\n"); /* nothing left, all 0600 */
+    free(listing);
+    CU_ASSERT_EQUAL(stat(path, &info), 0); /* notes.txt stays */
+    char *before = read_output(dir, RUN_DATE, "notices.csv");
+    /* a full place: files may grow to 4 KiB (ulimit -f, in 512-byte blocks for sh) */
+    snprintf(command_line, sizeof(command_line),
+             "trap '' XFSZ; ulimit -f 8; '%s' -q run --date %s --out '%s' 2>&1 >/dev/null",
+             test_kigen_bin(), RUN_DATE, dir);
+    char *errors = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &errors), 5);
+    char expected[2200];
+    snprintf(expected, sizeof(expected), "kigen: error: unable to write '%s/", run_dir);
+    test_contains(errors, expected);
+    snprintf(expected, sizeof(expected), ".pdf': %s\n", strerror(EFBIG));
+    test_contains(errors, expected);
+    free(errors);
+    char *after = read_output(dir, RUN_DATE, "notices.csv");
+    CU_ASSERT_STRING_EQUAL(after != NULL ? after : "", before != NULL ? before : "-");
+    free(before);
+    free(after);
+    snprintf(command_line, sizeof(command_line), "ls -A '%s' | grep -c tmp", run_dir);
+    listing = NULL;
+    test_run_shell(command_line, &listing);
+    CU_ASSERT_STRING_EQUAL(listing != NULL ? listing : "", "0\n");
+    free(listing);
+    test_remove_dir(dir);
+}
+
 int tests_register_run_db(void)
 {
     static const test_case cases[] = {
@@ -675,6 +832,10 @@ int tests_register_run_db(void)
          a_full_disk_is_reported_with_the_file_and_the_system_error},
         {"an_office_text_too_long_for_its_box_is_held_back_and_the_night_finishes",
          an_office_text_too_long_for_its_box_is_held_back_and_the_night_finishes},
+        {"cells_a_spreadsheet_would_run_are_neutralized",
+         cells_a_spreadsheet_would_run_are_neutralized},
+        {"run_files_are_private_and_a_killed_run_leaves_nothing",
+         run_files_are_private_and_a_killed_run_leaves_nothing},
         {NULL, NULL},
     };
     return tests_add_suite("run_db", cases);
