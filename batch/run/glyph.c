@@ -15,6 +15,17 @@ static bool unprintable(uint32_t code_point)
            (code_point >= 0xFDD0 && code_point <= 0xFDEF) || (code_point & 0xFFFE) == 0xFFFE;
 }
 
+const char *glyph_reason(uint32_t code_point)
+{
+    if (code_point == 0xFFFD)
+        return "a character lost in conversion: check the extract";
+    if (code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F) ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF) ||
+        (code_point >= 0xFDD0 && code_point <= 0xFDEF) || (code_point & 0xFFFE) == 0xFFFE)
+        return "not a character: the data is damaged, correct it";
+    return "外字: write by hand";
+}
+
 bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, uint32_t *code_point)
 {
     for (size_t pos = 0; pos < len;) {
@@ -38,8 +49,8 @@ bool glyph_check_fields(const text_fonts *fonts, const char *const fields[GLYPH_
     for (int idx = 0; idx < GLYPH_FIELDS; idx++) {
         uint32_t code_point = 0;
         if (glyph_find_missing(fonts, fields[idx], strlen(fields[idx]), &code_point)) {
-            snprintf(detail, cap, "%s: U+%04X cannot be printed (外字): write by hand", names[idx],
-                     (unsigned)code_point);
+            snprintf(detail, cap, "%s: U+%04X cannot be printed (%s)", names[idx],
+                     (unsigned)code_point, glyph_reason(code_point));
             return true;
         }
     }

@@ -23,12 +23,16 @@
 bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len,
                         uint32_t *code_point);
 
+/* Why code_point cannot be printed and what the clerk does, for a detail:
+ * "外字: write by hand", "not a character: the data is damaged, correct it", ... */
+const char *glyph_reason(uint32_t code_point);
+
 /* The printed fields of a resident, in this order: family_name, given_name, address,
  * banchi, address2 (NUL-terminated UTF-8). */
 #define GLYPH_FIELDS 5
 
 /* True when one of the fields cannot be printed; the clerk's detail ("family_name:
- * U+XXXX cannot be printed (外字): write by hand") goes to detail (cap bytes). */
+ * U+XXXX cannot be printed (外字: write by hand)") goes to detail (cap bytes). */
 bool glyph_check_fields(const text_fonts *fonts, const char *const fields[GLYPH_FIELDS],
                         char *detail, size_t cap);
 

@@ -30,8 +30,8 @@ printable_verdict printable_text(const printable_pages *pages, const char *field
         uint32_t code_point = 0;
         if (glyph_find_missing(notice_painter_fonts(pages->painters[idx]), text, strlen(text),
                                &code_point)) {
-            snprintf(problem, cap, "%s: U+%04X cannot be printed (外字): write by hand", field,
-                     (unsigned)code_point);
+            snprintf(problem, cap, "%s: U+%04X cannot be printed (%s)", field, (unsigned)code_point,
+                     glyph_reason(code_point));
             return PRINTABLE_GLYPH;
         }
     }
