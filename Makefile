@@ -42,12 +42,19 @@ OPT := -O1
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-# The embedded cluster's socket directory, kigen's default PGHOST. Its fallback location is
-# random (scripts/db.sh), so db.o depends on a file that changes only when it does.
+# What is compiled in (batch/run/run_config.h, batch/db/db.c): the checkout is the data
+# directory (templates/), no configuration file is read by default, and the embedded
+# cluster's socket directory is the default PGHOST (its fallback location is random:
+# scripts/db.sh). Objects that use them depend on stamp files that change only when they do.
+KIGEN_DATADIR := $(CURDIR)
+KIGEN_CONFIG_FILE :=
 EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 EMBEDDED_STAMP := $(OBJDIR)/embedded-sockdir
-KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
-FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+PATHS_STAMP := $(OBJDIR)/paths
+KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"' \
+	-DKIGEN_DATADIR='"$(KIGEN_DATADIR)"' -DKIGEN_CONFIG_FILE='"$(KIGEN_CONFIG_FILE)"'
+FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CPPFLAGS) $(CFLAGS) $(KG_CFLAGS) \
+	$(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
 PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -107,6 +114,13 @@ $(OBJDIR)/batch/db/db.o: $(EMBEDDED_STAMP)
 $(EMBEDDED_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	$(Q)echo '$(EMBEDDED_SOCKDIR)' | cmp -s - $@ || echo '$(EMBEDDED_SOCKDIR)' >$@
+
+$(OBJDIR)/batch/run/run_config.o: $(PATHS_STAMP)
+
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '$(KIGEN_DATADIR)' '$(KIGEN_CONFIG_FILE)' | cmp -s - $@ || \
+		printf '%s\n' '$(KIGEN_DATADIR)' '$(KIGEN_CONFIG_FILE)' >$@
 
 $(GEN_SRC): $(SQL_SRC) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
