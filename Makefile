@@ -10,6 +10,7 @@
 #                  private directory in /var/tmp: README "The embedded database")
 #   make install / uninstall  kigen on a server (PREFIX, DESTDIR, BINDIR, DATADIR,
 #                  SYSCONFDIR, MANDIR, UNITDIR: below; docs/operations.md)
+#   make deb       the Debian package, built in build/deb/ (debian/, scripts/deb.sh)
 #
 # BUILD=release|asan|install selects the object directory (install: the binary that `make
 # install` copies, its directories compiled in); V=1 shows the commands.
@@ -58,7 +59,7 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
 # Goals that never use the embedded cluster and must not make its directory (a package
 # build, an installation): its socket directory is not looked up for them.
-NO_DB_GOALS := install uninstall build-install clean
+NO_DB_GOALS := install uninstall build-install deb clean
 
 # What is compiled in (batch/run/run_config.h, batch/db/db.c). A build in the checkout:
 # the checkout is the data directory (templates/), no configuration file is read by
@@ -117,7 +118,7 @@ KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
 .PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
-	db-start db-stop db-status db-destroy clean install uninstall build-install FORCE
+	db-start db-stop db-status db-destroy clean install uninstall build-install deb FORCE
 
 all: build
 
@@ -171,7 +172,8 @@ deps:
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
-TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh tests/scripts/test_install.sh)
+TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh tests/scripts/test_install.sh \
+	tests/scripts/test_deb.sh)
 test-run: lint $(KIGEN) $(TEST_BIN)
 	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
 		sh tests/run-tests.sh $(TEST_BIN) $(T) -- $(TEST_SCRIPTS)
@@ -289,6 +291,11 @@ uninstall:
 		[ ! -d "$$dir" ] || rmdir "$$dir" 2>/dev/null || echo "uninstall: $$dir kept: not empty"; done
 	@[ ! -e '$(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf' ] || \
 		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf kept (your configuration)"
+
+# The Debian package (debian/), built from a copy of the source in build/deb/ so that the
+# checkout stays clean; the .deb files land in build/deb/.
+deb:
+	$(Q)sh scripts/deb.sh build/deb
 
 clean:
 	rm -rf build kigen
