@@ -8,8 +8,12 @@
 #   make lint      banned calls, layers, no file outside the repository; make format-check
 #   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL (var/, or a
 #                  private directory in /var/tmp: README "The embedded database")
+#   make install / uninstall  kigen on a server (PREFIX, DESTDIR, BINDIR, DATADIR,
+#                  SYSCONFDIR, MANDIR, UNITDIR: below; docs/operations.md)
+#   make deb       the Debian package, built in build/deb/ (debian/, scripts/deb.sh)
 #
-# BUILD=release|asan selects the object directory; V=1 shows the commands.
+# BUILD=release|asan|install selects the object directory (install: the binary that `make
+# install` copies, its directories compiled in); V=1 shows the commands.
 
 BUILD ?= release
 OBJDIR := build/$(BUILD)
@@ -42,12 +46,46 @@ OPT := -O1
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-# The embedded cluster's socket directory, kigen's default PGHOST. Its fallback location is
-# random (scripts/db.sh), so db.o depends on a file that changes only when it does.
+# Installation directories (GNU names; DESTDIR is prepended to each when copying). The
+# configuration goes to /etc when PREFIX is /usr (the Debian package), else PREFIX/etc.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MANDIR ?= $(DATADIR)/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+
+# Goals that never use the embedded cluster and must not make its directory (a package
+# build, an installation): its socket directory is not looked up for them.
+NO_DB_GOALS := install uninstall build-install deb clean
+
+# What is compiled in (batch/run/run_config.h, batch/db/db.c). A build in the checkout:
+# the checkout is the data directory (templates/), no configuration file is read by
+# default, and the embedded cluster's socket directory is the default PGHOST (its fallback
+# location is random: scripts/db.sh). The installed build: DATADIR/kigen,
+# SYSCONFDIR/kigen/kigen.conf, and libpq's own default server. Objects that use them depend
+# on stamp files that change only when they do.
+ifeq ($(BUILD),install)
+KIGEN_DATADIR := $(DATADIR)/kigen
+KIGEN_CONFIG_FILE := $(SYSCONFDIR)/kigen/kigen.conf
+EMBEDDED_SOCKDIR :=
+else
+KIGEN_DATADIR := $(CURDIR)
+KIGEN_CONFIG_FILE :=
+ifeq ($(if $(MAKECMDGOALS),$(filter-out $(NO_DB_GOALS),$(MAKECMDGOALS)),all),)
+EMBEDDED_SOCKDIR :=
+else
 EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
+endif
+endif
 EMBEDDED_STAMP := $(OBJDIR)/embedded-sockdir
-KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
-FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+PATHS_STAMP := $(OBJDIR)/paths
+KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"' \
+	-DKIGEN_DATADIR='"$(KIGEN_DATADIR)"' -DKIGEN_CONFIG_FILE='"$(KIGEN_CONFIG_FILE)"'
+FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CPPFLAGS) $(CFLAGS) $(KG_CFLAGS) \
+	$(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
 PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -80,7 +118,7 @@ KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
 .PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
-	db-start db-stop db-status db-destroy clean FORCE
+	db-start db-stop db-status db-destroy clean install uninstall build-install deb FORCE
 
 all: build
 
@@ -108,6 +146,13 @@ $(EMBEDDED_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	$(Q)echo '$(EMBEDDED_SOCKDIR)' | cmp -s - $@ || echo '$(EMBEDDED_SOCKDIR)' >$@
 
+$(OBJDIR)/batch/run/run_config.o: $(PATHS_STAMP)
+
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '$(KIGEN_DATADIR)' '$(KIGEN_CONFIG_FILE)' | cmp -s - $@ || \
+		printf '%s\n' '$(KIGEN_DATADIR)' '$(KIGEN_CONFIG_FILE)' >$@
+
 $(GEN_SRC): $(SQL_SRC) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN   $@"
@@ -127,7 +172,9 @@ deps:
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
-TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh)
+TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh tests/scripts/test_roles.sh \
+	tests/scripts/test_install.sh \
+	tests/scripts/test_deb.sh)
 test-run: lint $(KIGEN) $(TEST_BIN)
 	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
 		sh tests/run-tests.sh $(TEST_BIN) $(T) -- $(TEST_SCRIPTS)
@@ -196,6 +243,60 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+# Installation (README "Installing on a server", docs/operations.md): the binary built
+# with the installed directories (build/install/kigen), the templates and the example
+# configuration in DATADIR/kigen, the configuration in SYSCONFDIR/kigen (only when there
+# is none: yours is never overwritten), the man page, the systemd units with the kigen
+# user (sysusers.d) and its directories (tmpfiles.d). The files that name paths are
+# copied with the installed ones put in (INSTALL_PATHS).
+INSTALL ?= install
+INSTALL_DIR := build/install
+TEMPLATES := templates/notice.tmpl templates/enclosure.tmpl templates/inquiry.tmpl
+UNITS := kigen-nightly.service kigen-nightly.timer
+INSTALL_PATHS := sed -e 's|/usr/bin/kigen|$(BINDIR)/kigen|g' \
+	-e 's|/usr/share/kigen|$(DATADIR)/kigen|g' -e 's|/etc/kigen|$(SYSCONFDIR)/kigen|g'
+
+build-install:
+	$(Q)$(MAKE) --no-print-directory BUILD=install $(INSTALL_DIR)/kigen
+	$(Q)$(INSTALL_PATHS) samples/kigen.conf >$(INSTALL_DIR)/kigen.conf
+	$(Q)$(INSTALL_PATHS) man/kigen.1 >$(INSTALL_DIR)/kigen.1
+	$(Q)for unit in $(UNITS); do $(INSTALL_PATHS) contrib/$$unit >$(INSTALL_DIR)/$$unit || exit 1; done
+
+install: build-install
+	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(DATADIR)/kigen/templates' \
+		'$(DESTDIR)$(SYSCONFDIR)/kigen' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(UNITDIR)' \
+		'$(DESTDIR)$(SYSUSERSDIR)' '$(DESTDIR)$(TMPFILESDIR)'
+	$(INSTALL) -m 0755 $(INSTALL_DIR)/kigen '$(DESTDIR)$(BINDIR)/kigen'
+	$(INSTALL) -m 0644 $(TEMPLATES) '$(DESTDIR)$(DATADIR)/kigen/templates'
+	$(INSTALL) -m 0644 $(INSTALL_DIR)/kigen.conf '$(DESTDIR)$(DATADIR)/kigen/kigen.conf.example'
+	@if [ -e '$(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf' ]; then \
+		echo "install: $(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf exists: kept as it is (the"; \
+		echo "         new example is $(DESTDIR)$(DATADIR)/kigen/kigen.conf.example)"; \
+	else echo "$(INSTALL) -m 0644 $(INSTALL_DIR)/kigen.conf $(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf"; \
+		$(INSTALL) -m 0644 $(INSTALL_DIR)/kigen.conf '$(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf'; fi
+	$(INSTALL) -m 0644 $(INSTALL_DIR)/kigen.1 '$(DESTDIR)$(MANDIR)/man1/kigen.1'
+	$(INSTALL) -m 0644 $(addprefix $(INSTALL_DIR)/,$(UNITS)) '$(DESTDIR)$(UNITDIR)'
+	$(INSTALL) -m 0644 contrib/kigen.sysusers '$(DESTDIR)$(SYSUSERSDIR)/kigen.conf'
+	$(INSTALL) -m 0644 contrib/kigen.tmpfiles '$(DESTDIR)$(TMPFILESDIR)/kigen.conf'
+
+# Everything install copied except the configuration, which is yours (as a package's
+# conffile stays until purged); kigen's own directories when that empties them.
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/kigen' '$(DESTDIR)$(MANDIR)/man1/kigen.1' \
+		$(foreach tmpl,$(TEMPLATES),'$(DESTDIR)$(DATADIR)/kigen/$(tmpl)') \
+		'$(DESTDIR)$(DATADIR)/kigen/kigen.conf.example' \
+		$(foreach unit,$(UNITS),'$(DESTDIR)$(UNITDIR)/$(unit)') \
+		'$(DESTDIR)$(SYSUSERSDIR)/kigen.conf' '$(DESTDIR)$(TMPFILESDIR)/kigen.conf'
+	@for dir in '$(DESTDIR)$(DATADIR)/kigen/templates' '$(DESTDIR)$(DATADIR)/kigen'; do \
+		[ ! -d "$$dir" ] || rmdir "$$dir" 2>/dev/null || echo "uninstall: $$dir kept: not empty"; done
+	@[ ! -e '$(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf' ] || \
+		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/kigen/kigen.conf kept (your configuration)"
+
+# The Debian package (debian/), built from a copy of the source in build/deb/ so that the
+# checkout stays clean; the .deb files land in build/deb/.
+deb:
+	$(Q)sh scripts/deb.sh build/deb
 
 clean:
 	rm -rf build kigen

@@ -51,6 +51,7 @@ static kg_err parse_options(int argc, char **argv, export_options *options, kg_e
     options->to = KDATE_NONE;
     options->take_up = FORECAST_TAKE_UP_DEFAULT;
     options->config = run_config_default();
+    int config_given = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *value;
         kg_err err = KG_OK;
@@ -61,6 +62,7 @@ static kg_err parse_options(int argc, char **argv, export_options *options, kg_e
         } else if ((value = options_value(argc, argv, &arg_idx, "--xlsx")) != NULL) {
             options->xlsx_path = value;
         } else if ((value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
+            config_given = 1;
             err = run_config_read_file(&options->config, value, errbuf);
             if (err == KG_ERR_IO_READ)
                 err = KG_ERR_CONFIG;
@@ -89,7 +91,7 @@ static kg_err parse_options(int argc, char **argv, export_options *options, kg_e
                        usage);
     if (options->from > options->to)
         return kg_fail(errbuf, KG_ERR_USAGE, "unable to export: --from is after --to");
-    return KG_OK;
+    return config_given ? KG_OK : run_config_read_system_file(&options->config, errbuf);
 }
 
 static void log_forecast_source(const log_sink *log, const forecast *fc, long cached)

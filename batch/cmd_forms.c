@@ -77,6 +77,7 @@ static kg_err parse_options(int argc, char **argv, forms_options *options, kg_er
     options->day = clock_now_jst().day;
     run_config config = run_config_default();
     int overdue_option = 0;
+    int config_given = 0;
     if (argc < 2)
         return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: no action given\n%s", usage);
     if (strcmp(argv[1], "return") == 0)
@@ -103,6 +104,7 @@ static kg_err parse_options(int argc, char **argv, forms_options *options, kg_er
             err = parse_overdue_days(value, &overdue_option, errbuf);
         } else if (options->action == ACTION_STATUS &&
                    (value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
+            config_given = 1;
             err = run_config_read_file(&config, value, errbuf);
             if (err == KG_ERR_IO_READ)
                 err = KG_ERR_CONFIG;
@@ -115,6 +117,11 @@ static kg_err parse_options(int argc, char **argv, forms_options *options, kg_er
             err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse argument '%s'\n%s", argv[arg_idx],
                           usage);
         }
+        if (err != KG_OK)
+            return err;
+    }
+    if (options->action == ACTION_STATUS && !config_given) {
+        kg_err err = run_config_read_system_file(&config, errbuf);
         if (err != KG_OK)
             return err;
     }

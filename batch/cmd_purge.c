@@ -52,9 +52,11 @@ static kg_err parse_options(int argc, char **argv, purge_options *options, kg_er
     memset(options, 0, sizeof(*options));
     options->before = KDATE_NONE;
     options->config = run_config_default();
+    int config_given = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *value;
         if ((value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
+            config_given = 1;
             kg_err err = run_config_read_file(&options->config, value, errbuf);
             if (err != KG_OK)
                 return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
@@ -69,7 +71,7 @@ static kg_err parse_options(int argc, char **argv, purge_options *options, kg_er
                            usage);
         }
     }
-    return KG_OK;
+    return config_given ? KG_OK : run_config_read_system_file(&options->config, errbuf);
 }
 
 static long affected_of(db_conn *conn, const char *sql, const char *before, kg_err *err,

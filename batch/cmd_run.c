@@ -71,14 +71,21 @@ static kg_err parse_options(int argc, char **argv, run_options *options, kg_errb
     memset(options, 0, sizeof(*options));
     options->run_date = clock_now_jst().day;
     options->config = run_config_default();
-    /* the file first, so that the other options override it */
+    /* the file first (--config, else the system's), so that the other options override it */
+    int config_given = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *path = options_value(argc, argv, &arg_idx, "--config");
         if (path != NULL) {
+            config_given = 1;
             kg_err err = run_config_read_file(&options->config, path, errbuf);
             if (err != KG_OK)
                 return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
         }
+    }
+    if (!config_given) {
+        kg_err err = run_config_read_system_file(&options->config, errbuf);
+        if (err != KG_OK)
+            return err;
     }
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *value;

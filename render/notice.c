@@ -554,8 +554,14 @@ bool notice_page_printable(notice_painter *painter, const notice_data *data, cha
     cairo_surface_destroy(scratch);
     if (err == KG_OK)
         return true;
-    snprintf(problem, cap, "%s: the page cannot be printed (%s)", painter->tmpl->path,
-             errbuf.text[0] != '\0' ? errbuf.text : kg_strerror(err));
+    /* the template's path once: a message that already starts with it (file:line) is
+     * enough, since the clerk's detail is short and an installed template's path long */
+    const char *path = painter->tmpl->path;
+    const char *why = errbuf.text[0] != '\0' ? errbuf.text : kg_strerror(err);
+    if (strncmp(why, path, strlen(path)) == 0)
+        snprintf(problem, cap, "the page cannot be printed (%s)", why);
+    else
+        snprintf(problem, cap, "%s: the page cannot be printed (%s)", path, why);
     return false;
 }
 

@@ -9,9 +9,10 @@ libpq-dev postgresql postgresql-contrib
 libcairo2-dev libharfbuzz-dev libfreetype-dev
 libxlsxwriter-dev zlib1g-dev libcunit1-dev
 fonts-ipaexfont fonts-ipamj-mincho
-poppler-utils bc
+poppler-utils bc groff
 libzint-dev python3-openpyxl python3-xlsxwriter python3-psycopg2 python3-reportlab time
-zbar-tools"
+zbar-tools
+debhelper dpkg-dev lintian"
 
 missing=""
 for pkg in $PACKAGES; do

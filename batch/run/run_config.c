@@ -1,5 +1,8 @@
 /*
  * run_config.c - defaults, file and overrides of the run configuration (run_config.h).
+ *
+ * The only file that sees the directories the Makefile compiles in (KIGEN_DATADIR,
+ * KIGEN_CONFIG_FILE); its object is rebuilt when they change.
  */
 #include "run_config.h"
 
@@ -8,8 +11,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define LINE_MAX_LEN 2048
+
+/* The Makefile always defines both; these serve a compiler run by hand in the checkout. */
+#ifndef KIGEN_DATADIR
+#define KIGEN_DATADIR "."
+#endif
+#ifndef KIGEN_CONFIG_FILE
+#define KIGEN_CONFIG_FILE ""
+#endif
+
+const char *run_config_data_dir(void)
+{
+    return KIGEN_DATADIR;
+}
+
+const char *run_config_system_file(void)
+{
+    return KIGEN_CONFIG_FILE;
+}
 
 run_config run_config_default(void)
 {
@@ -17,9 +39,13 @@ run_config run_config_default(void)
                          .max_pages = 1000,
                          .form_overdue_days = RUN_CONFIG_FORM_OVERDUE_DAYS,
                          .retention_years = RUN_CONFIG_RETENTION_YEARS};
-    snprintf(config.template_path, sizeof(config.template_path), "%s", RUN_CONFIG_TEMPLATE);
-    snprintf(config.enclosure_path, sizeof(config.enclosure_path), "%s", RUN_CONFIG_ENCLOSURE);
-    snprintf(config.inquiry_path, sizeof(config.inquiry_path), "%s", RUN_CONFIG_INQUIRY);
+    const char *data_dir = run_config_data_dir();
+    snprintf(config.template_path, sizeof(config.template_path), "%s/%s", data_dir,
+             RUN_CONFIG_TEMPLATE);
+    snprintf(config.enclosure_path, sizeof(config.enclosure_path), "%s/%s", data_dir,
+             RUN_CONFIG_ENCLOSURE);
+    snprintf(config.inquiry_path, sizeof(config.inquiry_path), "%s/%s", data_dir,
+             RUN_CONFIG_INQUIRY);
     return config;
 }
 
@@ -101,6 +127,27 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
                    key);
 }
 
+/* The keys whose value is a file path, taken from the configuration file's directory when
+ * relative; "none" stays "none" where it means no file. */
+static bool is_path_key(const char *key, const char *value)
+{
+    if (strcmp(key, "enclosure_template") == 0)
+        return strcmp(value, "none") != 0;
+    return strcmp(key, "template") == 0 || strcmp(key, "inquiry_template") == 0;
+}
+
+/* value, or the file's directory (the first dir_len bytes of its path), '/' and value in
+ * joined when value is a relative path of a path key and the file's path names a
+ * directory (in_dir); NULL when that does not fit. */
+static const char *from_file_dir(const char *key, const char *value, const char *file_path,
+                                 bool in_dir, size_t dir_len, char *joined, size_t cap)
+{
+    if (!in_dir || value[0] == '/' || value[0] == '\0' || !is_path_key(key, value))
+        return value;
+    int len = snprintf(joined, cap, "%.*s/%s", (int)dir_len, file_path, value);
+    return len > 0 && (size_t)len < cap ? joined : NULL;
+}
+
 static char *trim(char *text)
 {
     while (*text == ' ' || *text == '\t')
@@ -116,6 +163,11 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
     FILE *file = fopen(path, "r");
     if (file == NULL)
         return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+    /* the file's directory: its path before the last '/' (empty for a file in /); a file
+     * named without one is in the current directory, which relative paths are already
+     * taken from */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash == NULL ? 0 : (size_t)(slash - path);
     char line[LINE_MAX_LEN];
     long line_no = 0;
     kg_err err = KG_OK;
@@ -134,8 +186,21 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
             break;
         }
         *equals = '\0';
+        const char *key = trim(text);
+        const char *value = trim(equals + 1);
+        char joined[sizeof(config->template_path)];
+        const char *resolved =
+            from_file_dir(key, value, path, slash != NULL, dir_len, joined, sizeof(joined));
         kg_errbuf inner;
-        err = run_config_set(config, trim(text), trim(equals + 1), &inner);
+        /* the value as written first, so that a message quotes the file's own text */
+        err = run_config_set(config, key, value, &inner);
+        if (err == KG_OK && resolved == NULL)
+            err = kg_fail(&inner, KG_ERR_CONFIG,
+                          "unable to use %s = '%.100s': taken from the file's directory, the "
+                          "path is longer than %zu bytes",
+                          key, value, sizeof(joined) - 1);
+        else if (err == KG_OK && resolved != value)
+            err = run_config_set(config, key, resolved, &inner);
         if (err != KG_OK)
             kg_fail(errbuf, err, "%s:%ld: %s", path, line_no, inner.text);
     }
@@ -143,6 +208,16 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
         err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s'", path);
     fclose(file);
     return err;
+}
+
+kg_err run_config_read_system_file(run_config *config, kg_errbuf *errbuf)
+{
+    const char *path = run_config_system_file();
+    struct stat info;
+    if (path[0] == '\0' || (stat(path, &info) != 0 && errno == ENOENT))
+        return KG_OK;
+    kg_err err = run_config_read_file(config, path, errbuf);
+    return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
 }
 
 void run_config_json(const run_config *config, const run_config_hashes *hashes, char *buf,

@@ -3,6 +3,14 @@
  * (samples/kigen.conf documents every key), command-line overrides, and the JSON form
  * stored with the run and logged at its start.
  *
+ * Where things are (docs/operations.md): the default templates are in kigen's data
+ * directory and the default configuration file in its configuration directory, both
+ * compiled in by the Makefile (KIGEN_DATADIR, KIGEN_CONFIG_FILE): the checkout itself and
+ * no default file for a build in the checkout; $(DATADIR)/kigen and
+ * $(SYSCONFDIR)/kigen/kigen.conf for `make install` (/usr/share/kigen and
+ * /etc/kigen/kigen.conf in the Debian package). A relative path in a configuration file
+ * is taken from that file's directory.
+ *
  * Does not read the database settings (libpq's own mechanisms do) and never holds a
  * secret: a key that is not listed here is an error, so a password cannot slip in.
  */
@@ -14,7 +22,7 @@
 #include "../common/error.h"
 #include "select.h"
 
-/* The default template, relative to the directory kigen runs in (the repository). */
+/* The default templates, under kigen's data directory (run_config_data_dir()). */
 #define RUN_CONFIG_TEMPLATE "templates/notice.tmpl"
 #define RUN_CONFIG_ENCLOSURE "templates/enclosure.tmpl"
 #define RUN_CONFIG_INQUIRY "templates/inquiry.tmpl"
@@ -38,15 +46,34 @@ typedef struct run_config {
                                 * a run date (D73); not the run's: not in run_config_json */
 } run_config;
 
+/* kigen's data directory, compiled in (KIGEN_DATADIR): the checkout for a build in it,
+ * $(DATADIR)/kigen when installed. Never ends with '/'. */
+const char *run_config_data_dir(void);
+
+/* The configuration file read when a command is given no --config, compiled in
+ * (KIGEN_CONFIG_FILE): $(SYSCONFDIR)/kigen/kigen.conf when installed; "" (none) for a
+ * build in the checkout, so that its tests never read a server's configuration. */
+const char *run_config_system_file(void);
+
+/* The defaults: the templates under run_config_data_dir(), every other key as
+ * samples/kigen.conf shows it. */
 run_config run_config_default(void);
 
 /* Sets one key from its text ("lead_days", "14"). KG_ERR_CONFIG for an unknown key or
  * a value out of range, with the key and the allowed values in errbuf. */
 kg_err run_config_set(run_config *config, const char *key, const char *value, kg_errbuf *errbuf);
 
-/* Reads a configuration file: `key = value` lines, `#` comments, blank lines.
- * KG_ERR_IO_READ when it cannot be read, KG_ERR_CONFIG with file:line otherwise. */
+/* Reads a configuration file: `key = value` lines, `#` comments, blank lines. A relative
+ * template path is taken from the file's directory (`template = notice.tmpl` in
+ * /etc/kigen/kigen.conf is /etc/kigen/notice.tmpl). KG_ERR_IO_READ when it cannot be
+ * read, KG_ERR_CONFIG with file:line otherwise. */
 kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *errbuf);
+
+/* For `run`, `export`, `forms status` and `purge` without --config: reads
+ * run_config_system_file() when there is one and it exists; KG_OK with config untouched
+ * otherwise. A file that exists but cannot be read or is invalid is KG_ERR_CONFIG: the
+ * operator's settings are never skipped silently. */
+kg_err run_config_read_system_file(run_config *config, kg_errbuf *errbuf);
 
 /* The SHA-256 of the templates' bytes ("" when not loaded), stored beside their paths. */
 typedef struct run_config_hashes {
