@@ -112,10 +112,11 @@ static kg_err map_header(const load_file_spec *spec, const csv_record *header,
     return KG_OK;
 }
 
-/* Builds the COPY line of one record; NULL, or the reason with *column set. */
+/* Builds the COPY line of one record; NULL, or the reason (static, the decoder's or in
+ * reason_buf) with *column set. */
 static const char *record_line(const load_file_spec *spec, const csv_record *record,
                                const size_t *positions, size_t header_fields, load_decoder *decoder,
-                               strbuf *line, const char **column)
+                               strbuf *line, load_reason *reason_buf, const char **column)
 {
     *column = "(record)";
     if (record->error != KG_OK)
@@ -136,7 +137,7 @@ static const char *record_line(const load_file_spec *spec, const csv_record *rec
         if (reason == NULL && strbuf_append_char(line, ',') != KG_OK)
             reason = "too long";
         if (reason == NULL)
-            reason = load_field_append(&spec->columns[col_idx], utf8, utf8_len, line);
+            reason = load_field_append(&spec->columns[col_idx], utf8, utf8_len, line, reason_buf);
         if (reason != NULL)
             return reason;
     }
@@ -191,8 +192,9 @@ static kg_err stage_file(db_conn *conn, const load_file_spec *spec, FILE *file,
             continue;
         stats->read[spec_idx]++;
         const char *column;
-        const char *reason =
-            record_line(spec, &record, positions, header_fields, decoder, &line, &column);
+        load_reason reason_buf;
+        const char *reason = record_line(spec, &record, positions, header_fields, decoder, &line,
+                                         &reason_buf, &column);
         if (reason != NULL) {
             report_row(report_stream, spec, record.line, column, reason);
             stats->rejected[spec_idx]++;
