@@ -695,9 +695,10 @@ kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
         sha256_init(&hash);
         sha256_update(&hash, content.data, content.len);
         sha256_final_hex(&hash, tmpl->sha256);
-        if (content.len > 3 && memcmp(content.data, "\xEF\xBB\xBF", 3) == 0)
+        if (content.len >= 3 && memcmp(content.data, "\xEF\xBB\xBF", 3) == 0)
             memset(content.data, ' ', 3); /* a BOM from a Windows editor */
-        if (memchr(content.data, '\0', content.len) != NULL)
+        /* an empty file has no buffer at all: memchr(NULL, ..., 0) is undefined */
+        if (content.len > 0 && memchr(content.data, '\0', content.len) != NULL)
             err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: holds a NUL byte (not a text file)", path);
     }
     char *cursor = content.data;
@@ -715,8 +716,10 @@ kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
             line[len] = '\0';
             err = parse_line(&p, line, errbuf);
         }
-        cursor = line_end + 1;
+        cursor = line_end + (newline != NULL); /* never past end (undefined) */
     }
+    if (p.line == 0)
+        p.line = 1; /* an empty file: its errors are on line 1, as an editor shows it */
     if (err == KG_OK && p.current != SECTION_NONE)
         err = finish_section(&p, errbuf);
     if (err == KG_OK)

@@ -186,6 +186,47 @@ static void broken_templates_name_file_and_line(void)
     unlink(path);
 }
 
+/* An empty file once reached memchr with a NULL buffer (UBSan); it is a template error on
+ * line 1, in process and from `kigen template check` (the asan build aborts on UB). */
+static void an_empty_template_is_an_error_on_line_one(void)
+{
+    static const struct {
+        const char *text;
+        const char *expected; /* after the file name */
+    } cases[] = {
+        {"", ":1: a template needs [page]"},
+        {"\xEF\xBB\xBF", ":1: a template needs [page]"}, /* a BOM alone */
+        {"# a comment\n\n", ":2: a template needs [page]"},
+        {"[page]", ":1: [page] needs width and height"},
+    };
+    char path[] = "/tmp/kigen-test-template-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    for (size_t idx = 0; idx < sizeof(cases) / sizeof(cases[0]); idx++) {
+        FILE *file = fopen(path, "w");
+        CU_ASSERT_FATAL(file != NULL);
+        fputs(cases[idx].text, file);
+        fclose(file);
+        char expected[512];
+        snprintf(expected, sizeof(expected), "%s%s", path, cases[idx].expected);
+        notice_template *tmpl = NULL;
+        kg_errbuf errbuf;
+        memset(&errbuf, 0, sizeof(errbuf));
+        CU_ASSERT_EQUAL(template_load(path, &tmpl, &errbuf), KG_ERR_TEMPLATE);
+        CU_ASSERT_PTR_NULL(tmpl);
+        CU_ASSERT_STRING_EQUAL(errbuf.text, expected);
+        char command_line[1024];
+        snprintf(command_line, sizeof(command_line), "'%s' template check '%s' 2>&1",
+                 test_kigen_bin(), path);
+        char *output = NULL;
+        CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 2); /* usage: broken template */
+        test_contains(output, expected);
+        free(output);
+    }
+    unlink(path);
+}
+
 static void an_address_block_taller_than_the_window_is_refused(void)
 {
     char path[] = "/tmp/kigen-test-template-XXXXXX";
@@ -449,6 +490,7 @@ int tests_register_notice(void)
     static const test_case cases[] = {
         {"the_default_template_loads", the_default_template_loads},
         {"broken_templates_name_file_and_line", broken_templates_name_file_and_line},
+        {"an_empty_template_is_an_error_on_line_one", an_empty_template_is_an_error_on_line_one},
         {"an_address_block_taller_than_the_window_is_refused",
          an_address_block_taller_than_the_window_is_refused},
         {"a_notice_page_holds_name_dates_and_number", a_notice_page_holds_name_dates_and_number},
