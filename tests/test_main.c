@@ -47,6 +47,7 @@ static const register_fn suite_registrations[] = {
     tests_register_forecast_db, tests_register_notice,
     tests_register_control_no,  tests_register_forms_db,
     tests_register_forms_run,   tests_register_notice_barcode,
+    tests_register_load_row,
 };
 
 int main(int argc, char **argv)
