@@ -100,7 +100,7 @@ KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
 .PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
-	db-start db-stop db-status db-destroy clean fuzz fuzz-smoke fuzz-build
+	db-start db-stop db-status db-destroy clean fuzz fuzz-smoke fuzz-build fuzz-replay
 
 all: build
 
@@ -176,12 +176,16 @@ fuzz-smoke: $(FUZZ_REPLAY)
 	else echo "fuzz: no libFuzzer runtime for $(FUZZ_CC) (make fuzz installs it): replay only"; fi
 
 fuzz-build: $(FUZZ_BIN)
+	@:
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@:
 
 # Longer fuzzing: FUZZ_SECONDS per target (one process each: the machine is shared). New
 # inputs stay in build/fuzz/work/<target>; a crash leaves its input in build/fuzz/artifacts/.
 fuzz:
 	$(Q)sh scripts/deps.sh fuzz
-	$(Q)$(MAKE) --no-print-directory fuzz-build $(FUZZ_REPLAY)
+	$(Q)$(MAKE) --no-print-directory fuzz-build fuzz-replay
 	$(Q)sh scripts/fuzz.sh replay $(OBJDIR) $(FUZZ_TARGETS)
 	$(Q)sh scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
