@@ -7,6 +7,7 @@
 #   make valgrind  the whole suite under valgrind (memcheck)
 #   make bench     benchmarks against their baselines (BENCH_RESIDENTS=N to scale)
 #   make fuzz      the fuzz targets under libFuzzer, FUZZ_SECONDS each (default 300; needs clang)
+#                  (make fuzz-merge: what it reached, into the committed corpus)
 #   make lint      banned calls; make format-check: clang-format
 #   make db-start / db-stop / db-status / db-destroy: the embedded PostgreSQL under var/
 #
@@ -100,7 +101,7 @@ KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
 .PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
-	db-start db-stop db-status db-destroy clean fuzz fuzz-smoke fuzz-build fuzz-replay
+	db-start db-stop db-status db-destroy clean fuzz fuzz-smoke fuzz-build fuzz-replay fuzz-merge
 
 all: build
 
@@ -180,6 +181,11 @@ fuzz-build: $(FUZZ_BIN)
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@:
+
+# What the fuzzing reached, into the committed corpus (the fewest inputs that reach new
+# edges): review and commit them, so that the replay of make test covers those edges too.
+fuzz-merge: fuzz-build
+	$(Q)sh scripts/fuzz.sh merge $(FUZZ_TARGETS)
 
 # Longer fuzzing: FUZZ_SECONDS per target (one process each: the machine is shared). New
 # inputs stay in build/fuzz/work/<target>; a crash leaves its input in build/fuzz/artifacts/.

@@ -3,6 +3,10 @@
 #   scripts/fuzz.sh have-libfuzzer CC        exit 0 when CC links -fsanitize=fuzzer
 #   scripts/fuzz.sh replay OBJDIR TARGET...  every corpus file once through OBJDIR's driver
 #   scripts/fuzz.sh run SECONDS TARGET...    libFuzzer, SECONDS per target, one after another
+#   scripts/fuzz.sh merge TARGET...          adds to tests/fuzz/corpus/<target> the fewest
+#                                            inputs of build/fuzz/work/<target> that reach
+#                                            edges the committed corpus does not (named by
+#                                            their sha1, as libFuzzer names them)
 # run starts from tests/fuzz/corpus/<target> and keeps what it finds in
 # build/fuzz/work/<target> (the committed corpus is never written); a crash, leak, timeout
 # or broken invariant stops with its input in build/fuzz/artifacts/ and exit status 1.
@@ -83,12 +87,29 @@ run() {
     done
 }
 
+# Edges only (-use_counters=0): hit counts would keep hundreds of near-copies.
+merge() {
+    for target in "$@"; do
+        case $target in
+            template) max_len=8192 ;;
+            *) max_len=4096 ;;
+        esac
+        before=$(ls "$ROOT/tests/fuzz/corpus/$target" | wc -l)
+        "$FUZZ_DIR/fuzz_$target" -merge=1 -use_counters=0 -max_len=$max_len \
+            "$ROOT/tests/fuzz/corpus/$target" "$FUZZ_DIR/work/$target" \
+            >"$FUZZ_DIR/$target-merge.log" 2>&1
+        after=$(ls "$ROOT/tests/fuzz/corpus/$target" | wc -l)
+        echo "fuzz $target: $((after - before)) inputs added to tests/fuzz/corpus/$target"
+    done
+}
+
 command=${1:-}
 [ $# -gt 0 ] && shift
 case "$command" in
     have-libfuzzer) have_libfuzzer "$@" ;;
     replay) replay "$@" ;;
     run) run "$@" ;;
+    merge) merge "$@" ;;
     *) echo "usage: scripts/fuzz.sh have-libfuzzer CC | replay OBJDIR TARGET... |" \
-        "run SECONDS TARGET..." >&2; exit 2 ;;
+        "run SECONDS TARGET... | merge TARGET..." >&2; exit 2 ;;
 esac
