@@ -1,7 +1,8 @@
 # kigen - build, test, demo and the embedded database.
 #
 #   make demo      install or check what is missing, start the embedded database, run the demo
-#   make test      everything the tests need, then all tests (T=<suite> runs one suite)
+#   make test      everything the tests need, then all tests and the fuzz smoke (T=<suite> runs
+#                  one suite, T=fuzz the fuzz smoke alone)
 #   make asan      the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind  the whole suite under valgrind (memcheck)
 #   make bench     benchmarks against their baselines (BENCH_RESIDENTS=N to scale)
@@ -11,6 +12,8 @@
 #   make install / uninstall  kigen on a server (PREFIX, DESTDIR, BINDIR, DATADIR,
 #                  SYSCONFDIR, MANDIR, UNITDIR: below; docs/operations.md)
 #   make deb       the Debian package, built in build/deb/ (debian/, scripts/deb.sh)
+#   make fuzz      the fuzz targets under libFuzzer, FUZZ_SECONDS each (default 300; needs clang)
+#                  (make fuzz-merge: what it reached, into the committed corpus)
 #
 # BUILD=release|asan|install selects the object directory (install: the binary that `make
 # install` copies, its directories compiled in); V=1 shows the commands.
@@ -108,9 +111,31 @@ LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch
 SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c
-TEST_SRC := $(sort $(wildcard tests/*.c tests/*/*.c))
+# tests/fuzz/ is not CUnit: its targets link with libFuzzer or with their replay driver
+TEST_SRC := $(sort $(filter-out tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c)))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/migrations_sql.o
+
+# Fuzz targets (tests/fuzz/, README "Fuzzing"): each is one LLVMFuzzerTestOneInput over
+# the sources it lists. The replay driver runs its committed corpus with $(CC) in this
+# build (make test, make asan); with clang's libFuzzer runtime the same target is also
+# built under ASan + UBSan in build/fuzz/ and fuzzed (a short smoke in make test, make
+# fuzz for FUZZ_SECONDS per target).
+FUZZ_TARGETS := csv template
+FUZZ_LIB_csv := batch/common/csv.c batch/common/error.c batch/common/kdate.c \
+	batch/common/strbuf.c batch/load/load_field.c batch/load/load_row.c batch/load/load_spec.c
+FUZZ_LIB_template := render/template.c batch/common/error.c batch/common/sha256.c \
+	batch/common/strbuf.c
+FUZZ_TEST_SRC := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(OBJDIR)/fuzz-replay-%)
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 12
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(STD) $(WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(KG_CFLAGS) \
+	$(PKG_CFLAGS) -MMD -MP
 MAIN_OBJ := $(MAIN_SRC:%.c=$(OBJDIR)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OBJDIR)/%.o)
 
@@ -118,7 +143,8 @@ KIGEN := $(OBJDIR)/kigen
 TEST_BIN := $(OBJDIR)/kigen-tests
 
 .PHONY: all deps build test test-run asan valgrind demo bench lint format format-check \
-	db-start db-stop db-status db-destroy clean install uninstall build-install deb FORCE
+	db-start db-stop db-status db-destroy clean install uninstall build-install deb FORCE \
+	fuzz fuzz-smoke fuzz-build fuzz-replay fuzz-merge
 
 all: build
 
@@ -134,6 +160,24 @@ $(KIGEN): $(LIB_OBJ) $(MAIN_OBJ)
 $(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LIBS)
+
+# Per fuzz target: its replay driver (this build) and its libFuzzer binary (build/fuzz/).
+define FUZZ_RULES
+$(OBJDIR)/fuzz-replay-$(1): $(OBJDIR)/tests/fuzz/fuzz_replay.o $(OBJDIR)/tests/fuzz/fuzz_$(1).o \
+		$(FUZZ_LIB_$(1):%.c=$(OBJDIR)/%.o)
+	@echo "  LINK  $$@"
+	$$(Q)$$(CC) $$(FINAL_LDFLAGS) -o $$@ $$^ -lm
+
+$(FUZZ_DIR)/fuzz_$(1): $(FUZZ_DIR)/obj/tests/fuzz/fuzz_$(1).o $(FUZZ_LIB_$(1):%.c=$(FUZZ_DIR)/obj/%.o)
+	@echo "  LINK  $$@ (libFuzzer)"
+	$$(Q)$$(FUZZ_CC) -fsanitize=fuzzer $$(FUZZ_SAN) -o $$@ $$^ -lm
+endef
+$(foreach target,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(target))))
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I. -Ibatch -Itests -c -o $@ $<
 
 $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -162,7 +206,8 @@ $(OBJDIR)/gen/%.o: $(OBJDIR)/gen/%.c
 	@echo "  CC    $<"
 	$(Q)$(CC) $(FINAL_CFLAGS) -Wno-overlength-strings -Ibatch -c -o $@ $<
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
+	$(FUZZ_TEST_SRC:%.c=$(OBJDIR)/%.d) $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)
 
 deps:
 	@sh scripts/deps.sh
@@ -175,9 +220,38 @@ test: deps
 TEST_SCRIPTS := $(if $(T),,tests/scripts/test_db_security.sh tests/scripts/test_roles.sh \
 	tests/scripts/test_install.sh \
 	tests/scripts/test_deb.sh)
-test-run: lint $(KIGEN) $(TEST_BIN)
-	$(Q)KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
-		sh tests/run-tests.sh $(TEST_BIN) $(T) -- $(TEST_SCRIPTS)
+test-run: lint $(KIGEN) $(TEST_BIN) $(FUZZ_REPLAY)
+	$(Q)if [ "$(T)" != fuzz ]; then KIGEN_BIN=$(abspath $(KIGEN)) KIGEN_ROOT=$(CURDIR) KIGEN_TEST_DB=kigen_test sh scripts/with-db.sh \
+		sh tests/run-tests.sh $(TEST_BIN) $(T) -- $(TEST_SCRIPTS); fi
+	$(Q)if [ -z "$(T)" ] || [ "$(T)" = fuzz ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
+
+# The fuzz smoke of make test: every corpus file through the replay driver of this build,
+# then FUZZ_SMOKE_SECONDS of libFuzzer per target when clang can link it.
+fuzz-smoke: $(FUZZ_REPLAY)
+	$(Q)sh scripts/fuzz.sh replay $(OBJDIR) $(FUZZ_TARGETS)
+	$(Q)if sh scripts/fuzz.sh have-libfuzzer $(FUZZ_CC); then \
+		$(MAKE) --no-print-directory fuzz-build && \
+		sh scripts/fuzz.sh run $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS); \
+	else echo "fuzz: no libFuzzer runtime for $(FUZZ_CC) (make fuzz installs it): replay only"; fi
+
+fuzz-build: $(FUZZ_BIN)
+	@:
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@:
+
+# What the fuzzing reached, into the committed corpus (the fewest inputs that reach new
+# edges): review and commit them, so that the replay of make test covers those edges too.
+fuzz-merge: fuzz-build
+	$(Q)sh scripts/fuzz.sh merge $(FUZZ_TARGETS)
+
+# Longer fuzzing: FUZZ_SECONDS per target (one process each: the machine is shared). New
+# inputs stay in build/fuzz/work/<target>; a crash leaves its input in build/fuzz/artifacts/.
+fuzz:
+	$(Q)sh scripts/deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory fuzz-build fuzz-replay
+	$(Q)sh scripts/fuzz.sh replay $(OBJDIR) $(FUZZ_TARGETS)
+	$(Q)sh scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=asan test-run
@@ -237,7 +311,8 @@ lint:
 		echo "lint: banned call above (docs/internals.md: house style)"; exit 1; \
 	else echo "lint: ok"; fi
 
-FORMAT_SRC = $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard batch/*.h batch/*/*.h render/*.h tests/*.h)
+FORMAT_SRC = $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_TEST_SRC) \
+	$(wildcard batch/*.h batch/*/*.h render/*.h tests/*.h tests/fuzz/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
 

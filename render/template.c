@@ -33,7 +33,8 @@ typedef struct parser {
     section current;
     template_element *element; /* SECTION_ELEMENT */
     int seen_page, seen_window, seen_address, seen_table;
-    unsigned set; /* SET_* bits of the current section */
+    unsigned set;     /* SET_* bits of the current section */
+    bool probe_fonts; /* open each font file to check that it is there */
 } parser;
 
 enum {
@@ -173,10 +174,12 @@ static kg_err resolve_font(parser *p, const char *value, kg_errbuf *errbuf)
         snprintf(full, sizeof(full), "%s", value);
     else
         snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - p->path), p->path, value);
-    FILE *probe = fopen(full, "rb");
-    if (probe == NULL)
-        return fail(p, errbuf, "font file cannot be opened: ", full);
-    fclose(probe);
+    if (p->probe_fonts) {
+        FILE *probe = fopen(full, "rb");
+        if (probe == NULL)
+            return fail(p, errbuf, "font file cannot be opened: ", full);
+        fclose(probe);
+    }
     char *copy = dup_text(full);
     if (copy == NULL)
         return fail(p, errbuf, "out of memory", "");
@@ -654,7 +657,7 @@ static kg_err finish_template(parser *p, kg_errbuf *errbuf)
 
 static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
 {
-    FILE *file = fopen(path, "rb"); /* unreadable: a template that cannot be used (D73) */
+    FILE *file = fopen(path, "rb"); /* unreadable: a template that cannot be used (D75) */
     if (file == NULL)
         return kg_fail(errbuf, KG_ERR_TEMPLATE, "unable to read the template '%s': %s", path,
                        strerror(errno));
@@ -673,9 +676,14 @@ static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
     return err;
 }
 
-kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
+kg_err template_parse_opt(const char *path, const char *text, size_t len,
+                          const template_parse_options *options, notice_template **out,
+                          kg_errbuf *errbuf)
 {
     *out = NULL;
+    if (len > TEMPLATE_MAX_BYTES)
+        return kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path,
+                       TEMPLATE_MAX_BYTES);
     notice_template *tmpl = calloc(1, sizeof(*tmpl));
     if (tmpl == NULL)
         return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
@@ -685,50 +693,61 @@ kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
                                        .name_min_size = 9,
                                        .mark_size = 9,
                                        .barcode = true};
-    strbuf content;
-    strbuf_init(&content, TEMPLATE_MAX_BYTES);
-    kg_err err = read_all(path, &content, errbuf);
-    if (err == KG_OK && (tmpl->path = dup_text(path)) == NULL)
+    kg_err err = KG_OK;
+    if ((tmpl->path = dup_text(path)) == NULL)
         err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
-    parser p = {.tmpl = tmpl, .path = path, .current = SECTION_NONE};
-    if (err == KG_OK) {
-        sha256_ctx hash;
-        sha256_init(&hash);
-        sha256_update(&hash, content.data, content.len);
-        sha256_final_hex(&hash, tmpl->sha256);
-        if (content.len > 3 && memcmp(content.data, "\xEF\xBB\xBF", 3) == 0)
-            memset(content.data, ' ', 3); /* a BOM from a Windows editor */
-        if (memchr(content.data, '\0', content.len) != NULL)
-            err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: holds a NUL byte (not a text file)", path);
-    }
-    char *cursor = content.data;
-    char *end = content.data + content.len;
-    while (err == KG_OK && cursor < end) {
-        char *newline = memchr(cursor, '\n', (size_t)(end - cursor));
-        char *line_end = newline != NULL ? newline : end;
+    parser p = {.tmpl = tmpl,
+                .path = path,
+                .current = SECTION_NONE,
+                .probe_fonts = options == NULL || !options->no_font_probe};
+    sha256_ctx hash;
+    sha256_init(&hash);
+    if (len > 0) /* an empty text may have no buffer at all: no pointer arithmetic on NULL */
+        sha256_update(&hash, text, len);
+    sha256_final_hex(&hash, tmpl->sha256);
+    size_t pos = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3; /* a BOM from a Windows editor */
+    if (err == KG_OK && len > 0 && memchr(text, '\0', len) != NULL)
+        err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: holds a NUL byte (not a text file)", path);
+    while (err == KG_OK && pos < len) {
+        const char *newline = memchr(text + pos, '\n', len - pos);
+        size_t line_len = newline != NULL ? (size_t)(newline - (text + pos)) : len - pos;
         p.line++;
         char line[4096];
-        size_t len = (size_t)(line_end - cursor);
-        if (len >= sizeof(line))
+        if (line_len >= sizeof(line))
             err = fail(&p, errbuf, "line longer than 4095 bytes", "");
         else {
-            memcpy(line, cursor, len);
-            line[len] = '\0';
+            memcpy(line, text + pos, line_len);
+            line[line_len] = '\0';
             err = parse_line(&p, line, errbuf);
         }
-        cursor = line_end + 1;
+        pos += line_len + (newline != NULL);
     }
+    if (p.line == 0)
+        p.line = 1; /* an empty file: its errors are on line 1, as an editor shows it */
     if (err == KG_OK && p.current != SECTION_NONE)
         err = finish_section(&p, errbuf);
     if (err == KG_OK)
         err = finish_template(&p, errbuf);
-    strbuf_free(&content);
     if (err != KG_OK) {
         template_free(tmpl);
         return err;
     }
     *out = tmpl;
     return KG_OK;
+}
+
+kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf)
+{
+    *out = NULL;
+    strbuf content;
+    strbuf_init(&content, TEMPLATE_MAX_BYTES);
+    kg_err err = read_all(path, &content, errbuf);
+    if (err == KG_OK)
+        err = template_parse_opt(path, content.data, content.len, NULL, out, errbuf);
+    strbuf_free(&content);
+    return err;
 }
 
 void template_free(notice_template *tmpl)

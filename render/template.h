@@ -99,10 +99,25 @@ typedef struct notice_template {
     char sha256[65]; /* of the file's bytes: stored with the run */
 } notice_template;
 
-/* Reads and checks path. KG_ERR_TEMPLATE: "unable to read the template 'path': <why>"
- * when unreadable, "file:line: reason" otherwise. Font paths that are relative are taken from the
- * template's directory. *out is owned by the caller (template_free). */
+/* Reads and checks path (template_parse_opt of its bytes, default options).
+ * KG_ERR_TEMPLATE: "unable to read the template 'path': <why>" when unreadable, "file:line:
+ * reason" otherwise. Font paths that are relative are taken from the template's directory.
+ * *out is owned by the caller (template_free). */
 kg_err template_load(const char *path, notice_template **out, kg_errbuf *errbuf);
+
+typedef struct template_parse_options {
+    bool no_font_probe; /* do not open the font files (they are still resolved and listed):
+                           for the fuzz target, which must not touch the file system */
+} template_parse_options;
+
+/* Parses and checks a template's text[0..len) (need not be NUL-terminated; len 0 may come
+ * with text NULL) as if read from path, which names it in messages and anchors relative
+ * font paths; a UTF-8 BOM is skipped, a NUL byte refused. options may be NULL (defaults:
+ * fonts probed). Errors and *out as for template_load; the text is read only during the
+ * call. */
+kg_err template_parse_opt(const char *path, const char *text, size_t len,
+                          const template_parse_options *options, notice_template **out,
+                          kg_errbuf *errbuf);
 
 void template_free(notice_template *tmpl); /* NULL accepted */
 

@@ -2,6 +2,9 @@
 # Checks that the Debian packages kigen needs are installed; as root, installs the missing
 # ones (apt-get update first). Not root: prints the exact apt-get line and fails.
 # This is the only place that lists the project's system packages.
+#   scripts/deps.sh        what building, testing and the demo need
+#   scripts/deps.sh fuzz   what `make fuzz` needs besides: clang and its libFuzzer runtime
+#                          (without them `make test` replays the fuzz corpus only)
 set -eu
 
 PACKAGES="build-essential pkg-config
@@ -13,6 +16,9 @@ poppler-utils bc groff
 libzint-dev python3-openpyxl python3-xlsxwriter python3-psycopg2 python3-reportlab time
 zbar-tools
 debhelper dpkg-dev lintian"
+if [ "${1:-}" = fuzz ]; then
+    PACKAGES="clang libclang-rt-dev"
+fi
 
 missing=""
 for pkg in $PACKAGES; do

@@ -74,6 +74,7 @@ int tests_register_rules(void);
 int tests_register_rules_exhaustive(void);
 int tests_register_filters(void);
 int tests_register_load_field(void);
+int tests_register_load_row(void);
 int tests_register_load_db(void);
 int tests_register_select(void);
 int tests_register_sha256(void);

@@ -1,7 +1,7 @@
 /*
  * csv.c - the RFC 4180 state machine behind csv_read (see csv.h).
  *
- * Input is read in 64 KiB blocks; field bytes go to one record buffer whose size is
+ * Input is read in blocks (64 KiB by default); field bytes go to one record buffer whose size is
  * capped by the limits, so memory never grows with the file. Errors inside a record
  * are remembered and the machine keeps running (dropping bytes) until the record's
  * end, so that quoting state and line numbers stay right for the next record.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSV_BLOCK_SIZE 65536
+#define CSV_DEFAULT_BLOCK 65536
 #define CSV_DEFAULT_MAX_RECORD 65536
 #define CSV_DEFAULT_MAX_FIELDS 256
 
@@ -47,13 +47,16 @@ kg_err csv_reader_new(FILE *in, const csv_limits *limits, csv_reader **out)
     reader->in = in;
     reader->limits.max_record_bytes = CSV_DEFAULT_MAX_RECORD;
     reader->limits.max_fields = CSV_DEFAULT_MAX_FIELDS;
+    reader->limits.block_bytes = CSV_DEFAULT_BLOCK;
     if (limits != NULL) {
         if (limits->max_record_bytes > 0)
             reader->limits.max_record_bytes = limits->max_record_bytes;
         if (limits->max_fields > 0)
             reader->limits.max_fields = limits->max_fields;
+        if (limits->block_bytes > 0)
+            reader->limits.block_bytes = limits->block_bytes < 3 ? 3 : limits->block_bytes;
     }
-    reader->block = malloc(CSV_BLOCK_SIZE);
+    reader->block = malloc(reader->limits.block_bytes);
     reader->data = malloc(reader->limits.max_record_bytes);
     reader->field_ends = malloc(reader->limits.max_fields * sizeof(size_t));
     reader->fields = malloc(reader->limits.max_fields * sizeof(csv_field));
@@ -84,7 +87,7 @@ static kg_err fill_block(csv_reader *reader)
 {
     if (reader->at_eof)
         return KG_EOF;
-    reader->block_len = fread(reader->block, 1, CSV_BLOCK_SIZE, reader->in);
+    reader->block_len = fread(reader->block, 1, reader->limits.block_bytes, reader->in);
     reader->block_pos = 0;
     if (reader->block_len == 0) {
         if (ferror(reader->in))

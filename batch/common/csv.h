@@ -34,6 +34,9 @@ typedef struct csv_record {
 typedef struct csv_limits {
     size_t max_record_bytes; /* field bytes of one record; default 65536 */
     size_t max_fields;       /* fields of one record; default 256 */
+    size_t block_bytes;      /* bytes per read from the stream; default 65536, at least 3 (a
+                                BOM is looked for in the first block); tests and the fuzz
+                                target use a few, so that records cross block edges */
 } csv_limits;
 
 /* A reader over `in` (not owned: the caller closes it). limits may be NULL for the

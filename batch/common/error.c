@@ -93,6 +93,14 @@ static const err_entry err_table[] = {
     [KG_ERR_FORM_STATE] = {"form_state",
                            "the form's state does not allow this (void, returned or enclosed)",
                            KG_EXIT_INPUT},
+    [KG_ERR_TEXT_ENCODING] = {"text_encoding", "text is not valid UTF-8", KG_EXIT_INPUT},
+    [KG_ERR_TEXT_CONTROL] = {"text_control",
+                             "text holds a control character (U+0000-U+001F, U+007F-U+009F)",
+                             KG_EXIT_INPUT},
+    [KG_ERR_TEXT_NONCHARACTER] = {"text_noncharacter",
+                                  "text holds a Unicode noncharacter (U+FDD0-U+FDEF, U+xxFFFE, "
+                                  "U+xxFFFF)",
+                                  KG_EXIT_INPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

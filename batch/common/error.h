@@ -56,10 +56,13 @@ typedef enum kg_err {
     KG_ERR_DRAW = 44,                   /* cairo failed to draw */
     KG_ERR_TEMPLATE = 45,               /* a notice template is broken (file:line) */
     KG_ERR_LAYOUT = 46,                 /* a notice's text does not fit its place */
-    KG_ERR_CONTROL_NO = 47,   /* not a control number (照会番号): malformed or bad check */
-    KG_ERR_FORM_UNKNOWN = 48, /* a valid control number that no form in the ledger has */
-    KG_ERR_FORM_STATE = 49,   /* the form's state refuses the action (void, returned, ...) */
-    KG_ERR__COUNT             /* number of values; keep last */
+    KG_ERR_CONTROL_NO = 47,        /* not a control number (照会番号): malformed or bad check */
+    KG_ERR_FORM_UNKNOWN = 48,      /* a valid control number that no form in the ledger has */
+    KG_ERR_FORM_STATE = 49,        /* the form's state refuses the action (void, returned, ...) */
+    KG_ERR_TEXT_ENCODING = 50,     /* a text field is not valid UTF-8 (or holds a surrogate) */
+    KG_ERR_TEXT_CONTROL = 51,      /* a text field holds a control character (C0, DEL, C1) */
+    KG_ERR_TEXT_NONCHARACTER = 52, /* a text field holds a Unicode noncharacter (U+FFFF...) */
+    KG_ERR__COUNT                  /* number of values; keep last */
 } kg_err;
 
 /* Stable short code for a value, e.g. "issued_before_birth". Never NULL. */
@@ -72,7 +75,7 @@ const char *kg_strerror(kg_err err);
 enum kg_exit {
     KG_EXIT_OK = 0,         /* success */
     KG_EXIT_EXCEPTIONS = 1, /* finished, but some rows were exceptions */
-    KG_EXIT_USAGE = 2,      /* usage error, configuration, templates or fonts (D73) */
+    KG_EXIT_USAGE = 2,      /* usage error, configuration, templates or fonts (D75) */
     KG_EXIT_INPUT = 3,      /* input rejected */
     KG_EXIT_DB = 4,         /* database unavailable or failed */
     KG_EXIT_OUTPUT = 5,     /* output could not be written */

@@ -1,10 +1,14 @@
 /*
  * load_field.c - decoding and validation of extract fields (see load_field.h).
+ *
+ * Its own small UTF-8 decoder: the loader does not depend on render/'s text module.
  */
 #include "load_field.h"
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +21,7 @@ struct load_decoder {
     int cp932;
     iconv_t handle;
     char scratch[DECODE_SCRATCH];
+    load_reason reason; /* load_decode's reason for bytes that are not UTF-8 */
 };
 
 kg_err load_decoder_new(int cp932, load_decoder **out)
@@ -46,57 +51,128 @@ void load_decoder_free(load_decoder *decoder)
     free(decoder);
 }
 
+/* Decodes the sequence at bytes[pos] (pos < len) into *value; returns its length, or 0 when
+ * the bytes are no UTF-8 (bad lead or continuation, truncated, overlong, past U+10FFFF).
+ * A surrogate (U+D800-U+DFFF, CESU-8 style) decodes but is not valid: the caller checks. */
+static size_t utf8_decode(const unsigned char *bytes, size_t len, size_t pos, uint32_t *value)
+{
+    unsigned lead = bytes[pos];
+    size_t extra;
+    uint32_t min_value;
+    if (lead < 0x80) {
+        *value = lead;
+        return 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+        extra = 1;
+        min_value = 0x80;
+        *value = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        extra = 2;
+        min_value = 0x800;
+        *value = lead & 0x0F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        extra = 3;
+        min_value = 0x10000;
+        *value = lead & 0x07;
+    } else {
+        return 0;
+    }
+    if (len - pos <= extra)
+        return 0;
+    for (size_t cont = 1; cont <= extra; cont++) {
+        unsigned byte = bytes[pos + cont];
+        if ((byte & 0xC0) != 0x80)
+            return 0;
+        *value = (*value << 6) | (byte & 0x3F);
+    }
+    if (*value < min_value || *value > 0x10FFFF)
+        return 0;
+    return extra + 1;
+}
+
+static bool is_surrogate(uint32_t value)
+{
+    return value >= 0xD800 && value <= 0xDFFF;
+}
+
+/* C0 (tab and line breaks included), DEL and C1. */
+static bool is_control(uint32_t value)
+{
+    return value < 0x20 || (value >= 0x7F && value <= 0x9F);
+}
+
+/* The 66 noncharacters of Unicode: U+FDD0-U+FDEF and the last two of each plane. */
+static bool is_noncharacter(uint32_t value)
+{
+    return (value >= 0xFDD0 && value <= 0xFDEF) || (value & 0xFFFE) == 0xFFFE;
+}
+
 long load_utf8_chars(const char *text, size_t len)
 {
     const unsigned char *bytes = (const unsigned char *)text;
     long chars = 0;
     size_t pos = 0;
     while (pos < len) {
-        unsigned lead = bytes[pos];
-        size_t extra;
-        unsigned min_value;
-        unsigned value;
-        if (lead < 0x80) {
-            pos++;
-            chars++;
-            continue;
-        } else if (lead >= 0xC2 && lead <= 0xDF) {
-            extra = 1;
-            min_value = 0x80;
-            value = lead & 0x1F;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            extra = 2;
-            min_value = 0x800;
-            value = lead & 0x0F;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            extra = 3;
-            min_value = 0x10000;
-            value = lead & 0x07;
-        } else {
+        uint32_t value;
+        size_t step = utf8_decode(bytes, len, pos, &value);
+        if (step == 0 || is_surrogate(value))
             return -1;
-        }
-        if (len - pos <= extra)
-            return -1;
-        for (size_t cont = 1; cont <= extra; cont++) {
-            unsigned byte = bytes[pos + cont];
-            if ((byte & 0xC0) != 0x80)
-                return -1;
-            value = (value << 6) | (byte & 0x3F);
-        }
-        if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
-            return -1;
-        pos += extra + 1;
+        pos += step;
         chars++;
     }
     return chars;
+}
+
+kg_err load_text_check(const char *text, size_t len, size_t *chars, load_text_fault *fault)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t character = 0;
+    for (size_t pos = 0; pos < len;) {
+        uint32_t value = 0;
+        size_t step = utf8_decode(bytes, len, pos, &value);
+        character++;
+        kg_err err = KG_OK;
+        if (step == 0 || is_surrogate(value))
+            err = KG_ERR_TEXT_ENCODING;
+        else if (is_control(value))
+            err = KG_ERR_TEXT_CONTROL;
+        else if (is_noncharacter(value))
+            err = KG_ERR_TEXT_NONCHARACTER;
+        if (err != KG_OK) {
+            fault->err = err;
+            fault->code_point = step == 0 ? 0 : value;
+            fault->byte = bytes[pos];
+            fault->character = character;
+            return err;
+        }
+        pos += step;
+    }
+    *chars = character;
+    return KG_OK;
+}
+
+const char *load_text_reason(const load_text_fault *fault, load_reason *reason)
+{
+    const char *what = fault->err == KG_ERR_TEXT_CONTROL        ? "control character"
+                       : fault->err == KG_ERR_TEXT_NONCHARACTER ? "noncharacter"
+                                                                : "not valid UTF-8: surrogate";
+    if (fault->err == KG_ERR_TEXT_ENCODING && !is_surrogate(fault->code_point))
+        snprintf(reason->text, sizeof(reason->text), "not valid UTF-8: byte 0x%02X (character %zu)",
+                 (unsigned)fault->byte, fault->character);
+    else
+        snprintf(reason->text, sizeof(reason->text), "%s U+%04X (character %zu)", what,
+                 (unsigned)fault->code_point, fault->character);
+    return reason->text;
 }
 
 const char *load_decode(load_decoder *decoder, const char *field, size_t len, const char **utf8,
                         size_t *utf8_len)
 {
     if (!decoder->cp932) {
-        if (load_utf8_chars(field, len) < 0)
-            return "not valid UTF-8";
+        size_t chars;
+        load_text_fault fault;
+        if (load_text_check(field, len, &chars, &fault) == KG_ERR_TEXT_ENCODING)
+            return load_text_reason(&fault, &decoder->reason);
         *utf8 = field;
         *utf8_len = len;
         return NULL;
@@ -141,17 +217,13 @@ static const char *check_date(const char *text, size_t len)
     return NULL;
 }
 
-static const char *check_text(const char *text, size_t len, size_t max_chars)
+static const char *check_text(const char *text, size_t len, size_t max_chars, load_reason *reason)
 {
-    for (size_t pos = 0; pos < len; pos++) {
-        unsigned char byte = (unsigned char)text[pos];
-        if (byte < 0x20 || byte == 0x7F)
-            return "control character";
-    }
-    long chars = load_utf8_chars(text, len);
-    if (chars < 0)
-        return "not valid UTF-8";
-    if ((size_t)chars > max_chars)
+    size_t chars = 0;
+    load_text_fault fault;
+    if (load_text_check(text, len, &chars, &fault) != KG_OK)
+        return load_text_reason(&fault, reason);
+    if (chars > max_chars)
         return "too long";
     return NULL;
 }
@@ -194,7 +266,8 @@ static const char *check_enum(const load_column *column, const char *text, size_
 /* Validates; on success *normal and *normal_len are the value to write, *quote whether to
  * quote it, and an empty unquoted value means NULL. */
 static const char *validate(const load_column *column, const char *text, size_t len, char *postal,
-                            const char **normal, size_t *normal_len, int *quote)
+                            const char **normal, size_t *normal_len, int *quote,
+                            load_reason *reason)
 {
     *normal = text;
     *normal_len = len;
@@ -211,13 +284,13 @@ static const char *validate(const load_column *column, const char *text, size_t 
         return empty ? NULL : check_date(text, len);
     case KIND_TEXT:
         *quote = 1;
-        return empty ? "missing" : check_text(text, len, column->max_chars);
+        return empty ? "missing" : check_text(text, len, column->max_chars, reason);
     case KIND_TEXT_EMPTY:
         *quote = 1;
-        return check_text(text, len, column->max_chars);
+        return check_text(text, len, column->max_chars, reason);
     case KIND_TEXT_OPT:
         *quote = !empty;
-        return check_text(text, len, column->max_chars);
+        return check_text(text, len, column->max_chars, reason);
     case KIND_POSTAL_OPT:
         if (empty)
             return NULL;
@@ -245,15 +318,16 @@ static const char *validate(const load_column *column, const char *text, size_t 
     return "unknown column kind";
 }
 
-const char *load_field_append(const load_column *column, const char *utf8, size_t len, strbuf *line)
+const char *load_field_append(const load_column *column, const char *utf8, size_t len, strbuf *line,
+                              load_reason *reason)
 {
     char postal[7];
     const char *normal;
     size_t normal_len;
     int quote;
-    const char *reason = validate(column, utf8, len, postal, &normal, &normal_len, &quote);
-    if (reason != NULL)
-        return reason;
+    const char *refusal = validate(column, utf8, len, postal, &normal, &normal_len, &quote, reason);
+    if (refusal != NULL)
+        return refusal;
     kg_err err = quote ? strbuf_append_csv_quoted(line, normal, normal_len)
                        : strbuf_append(line, normal, normal_len);
     return err == KG_OK ? NULL : "too long";

@@ -1,6 +1,6 @@
 /*
  * test_template.c - a template or font that cannot be used ends with one exit status, 2
- * (D73), whichever way it is broken: through `kigen template check FILE` and through
+ * (D75), whichever way it is broken: through `kigen template check FILE` and through
  * `kigen run --config` naming it, which stops before it reads or writes anything. The
  * parser's own messages are tested in tests/render/test_notice.c.
  */

@@ -243,6 +243,47 @@ static void records_across_read_blocks(void)
     close_text(&in);
 }
 
+/* Every record of text, fields joined by '|', records by '\n' with line and error. */
+static void transcript(const char *text, size_t len, const csv_limits *limits, char *out,
+                       size_t cap)
+{
+    text_reader in = open_text(text, len, limits);
+    csv_record record;
+    size_t used = 0;
+    out[0] = '\0';
+    while (csv_read(in.reader, &record) == KG_OK && used < cap) {
+        used += (size_t)snprintf(out + used, cap - used, "%ld+%ld e%d:", record.line,
+                                 record.line_count, (int)record.error);
+        for (size_t field_idx = 0; field_idx < record.field_count && used < cap; field_idx++)
+            used +=
+                (size_t)snprintf(out + used, cap - used, "|%.*s", (int)record.fields[field_idx].len,
+                                 record.fields[field_idx].data);
+        if (used < cap)
+            used += (size_t)snprintf(out + used, cap - used, "\n");
+    }
+    close_text(&in);
+}
+
+/* Blocks of a few bytes (the fuzz target's second reading) give what one block gives: a
+ * BOM, CRLF and quotes split across block edges; a block under 3 bytes counts as 3. */
+static void small_blocks_read_as_one_block(void)
+{
+    static const char text[] = "\xEF\xBB\xBFid,name\r\n1,\"a,\"\"b\"\"\r\nc\"\r\n\r\n2,x\"y\r"
+                               "3,\"open\r\n";
+    char whole[1024], small[1024];
+    transcript(text, sizeof(text) - 1, NULL, whole, sizeof(whole));
+    CU_ASSERT_STRING_EQUAL(whole, "1+1 e0:|id|name\n"
+                                  "2+2 e0:|1|a,\"b\"\r\nc\n"
+                                  "4+1 e0:|\n"
+                                  "5+1 e25:\n"
+                                  "6+1 e26:\n");
+    for (size_t block = 1; block <= 12; block++) {
+        csv_limits limits = {.block_bytes = block};
+        transcript(text, sizeof(text) - 1, &limits, small, sizeof(small));
+        CU_ASSERT_STRING_EQUAL(small, whole);
+    }
+}
+
 static void header_mapping_finds_columns_in_any_order(void)
 {
     static const char text[] = "issued_on,extra,type\n";
@@ -281,6 +322,7 @@ int tests_register_csv(void)
         {"trailing_comma_gives_empty_last_field", trailing_comma_gives_empty_last_field},
         {"bytes_pass_through_untouched", bytes_pass_through_untouched},
         {"records_across_read_blocks", records_across_read_blocks},
+        {"small_blocks_read_as_one_block", small_blocks_read_as_one_block},
         {"header_mapping_finds_columns_in_any_order", header_mapping_finds_columns_in_any_order},
         {NULL, NULL},
     };

@@ -39,7 +39,7 @@ static void exit_classes_match_interfaces(void)
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DB_CONNECT), 4);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_DB_QUERY), 4);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_IO_WRITE), 5);
-    /* templates and fonts that cannot be used: one status with the configuration (D73) */
+    /* templates and fonts that cannot be used: one status with the configuration (D75) */
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_TEMPLATE), 2);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_LAYOUT), 2);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FONT_LOAD), 2);
@@ -48,6 +48,10 @@ static void exit_classes_match_interfaces(void)
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_CONTROL_NO), 3);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FORM_UNKNOWN), 3);
     CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_FORM_STATE), 3);
+    /* a text field the loader refuses */
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_TEXT_ENCODING), 3);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_TEXT_CONTROL), 3);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_TEXT_NONCHARACTER), 3);
 }
 
 static void values_are_stable(void)
@@ -58,6 +62,10 @@ static void values_are_stable(void)
     CU_ASSERT_EQUAL(KG_ERR_CONTROL_NO, 47);
     CU_ASSERT_EQUAL(KG_ERR_FORM_UNKNOWN, 48);
     CU_ASSERT_EQUAL(KG_ERR_FORM_STATE, 49);
+    CU_ASSERT_EQUAL(KG_ERR_TEXT_ENCODING, 50);
+    CU_ASSERT_EQUAL(KG_ERR_TEXT_CONTROL, 51);
+    CU_ASSERT_EQUAL(KG_ERR_TEXT_NONCHARACTER, 52);
+    CU_ASSERT_STRING_EQUAL(kg_err_code(KG_ERR_TEXT_NONCHARACTER), "text_noncharacter");
     CU_ASSERT_STRING_EQUAL(kg_strerror(KG_ERR_CONTROL_NO),
                            "not a control number: malformed or its check character is wrong");
     CU_ASSERT_STRING_EQUAL(kg_strerror(KG_ERR_FORM_UNKNOWN), "no form with this control number");

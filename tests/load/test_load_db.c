@@ -253,7 +253,8 @@ static void invalid_bytes_are_row_errors_with_line_numbers(void)
     CU_ASSERT_EQUAL(run_load(temp_dir, "--encoding cp932", NULL, &err), 1);
     CU_ASSERT_STRING_EQUAL(err != NULL ? err : "",
                            "residents.csv:3: family_name: not valid CP932\n"
-                           "residents.csv:4: family_name: control character\n");
+                           "residents.csv:4: family_name: control character U+000D (character "
+                           "2)\n");
     free(err);
     CU_ASSERT_EQUAL(take_fingerprint().residents, 2);
 
@@ -262,13 +263,117 @@ static void invalid_bytes_are_row_errors_with_line_numbers(void)
     err = NULL;
     CU_ASSERT_EQUAL(run_load(temp_dir, "", NULL, &err), 1);
     CU_ASSERT_STRING_EQUAL(err != NULL ? err : "",
-                           "residents.csv:2: family_name: not valid UTF-8\n"
-                           "residents.csv:3: family_name: not valid UTF-8\n"
-                           "residents.csv:4: family_name: control character\n");
+                           "residents.csv:2: family_name: not valid UTF-8: byte 0xFB (character "
+                           "1)\n"
+                           "residents.csv:3: family_name: not valid UTF-8: byte 0x82 (character "
+                           "1)\n"
+                           "residents.csv:4: family_name: control character U+000D (character "
+                           "2)\n");
     free(err);
     char command_line[1200];
     snprintf(command_line, sizeof(command_line), "rm -rf '%s'", temp_dir);
     test_run_shell(command_line, NULL);
+}
+
+/* The ids of a table's rows, in order, as "1,10,11". */
+static char *loaded_ids(const char *table, const char *id_column)
+{
+    char command_line[512];
+    snprintf(command_line, sizeof(command_line),
+             "psql -X -A -t -c \"SELECT string_agg(%s::text, ',' ORDER BY %s) FROM kigen.%s\"",
+             id_column, id_column, table);
+    char *output = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
+    return output;
+}
+
+/* U+FFFF in a name once reached the database and broke audit.xlsx (sheet XML not well
+ * formed): every text field refuses controls, noncharacters and surrogates as a row
+ * error; 外字 (private use) still loads, the run reports it as glyph_missing. */
+static void controls_and_noncharacters_in_text_are_row_errors(void)
+{
+    fresh_database(1);
+    char temp_dir[] = "/tmp/kigen-test-extract-XXXXXX";
+    test_make_temp_dir(temp_dir);
+    write_text(temp_dir, "offices.csv",
+               "office_code,name,address\n"
+               "K01,中央区役所,本町1\n"
+               "K02,北区\x1B役所,本町2\n"
+               "K03,南区役所,\"本町\n3\"\n");
+    write_text(temp_dir, "residents.csv",
+               "resident_id,family_name,given_name,family_kana,given_kana,birth_date,sex,"
+               "postal_code,address,banchi,address2,status\n"
+               "1,髙橋,一郎,タカハシ,イチロウ,1980-01-01,1,2201013,本町,1-1,,current\n"
+               "2,山田\xEF\xBF\xBF,花子,,,1980-01-01,2,2201013,本町,1-2,,current\n"
+               "3,山田,\xEF\xBF\xBE,,,1980-01-01,2,2201013,本町,1-3,,current\n"
+               "4,佐藤,次郎,,,1980-01-01,1,2201013,本町\xC2\x85,1-4,,current\n"
+               "5,佐藤,三郎,\xEF\xB7\x90,,1980-01-01,1,2201013,本町,1-5,,current\n"
+               "6,鈴木,\"四\t郎\",,,1980-01-01,1,2201013,本町,1-6,,current\n"
+               "7,鈴木,五郎,,,1980-01-01,1,2201013,本町\x7F,1-7,,current\n"
+               "8,田中,六郎,,,1980-01-01,1,2201013,本町,\xED\xA0\x80,,current\n"
+               "9,田中,七郎,,,1980-01-01,1,2201013,本町,1-9,ビル\xF4\x8F\xBF\xBF,current\n"
+               "10,\xEE\x80\x80山,八郎,,,1980-01-01,1,2201013,本町,1-10,,current\n"
+               "11,伊藤,九郎,,,1980-01-01,1,2201013,本町,1-11,,current\n");
+    write_text(temp_dir, "proxy_requests.csv",
+               "request_id,resident_id,kind,received_on,proxy_name\n"
+               "1,1,renew,2026-11-20,髙橋 花子\xEF\xBF\xBF\n"
+               "2,1,renew,2026-11-21,髙橋 花子\n");
+    char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(run_load(temp_dir, "", &out, &err), 1);
+    CU_ASSERT_STRING_EQUAL(
+        err != NULL ? err : "",
+        "offices.csv:3: name: control character U+001B (character 3)\n"
+        "offices.csv:4: address: control character U+000A (character 3)\n"
+        "residents.csv:3: family_name: noncharacter U+FFFF (character 3)\n"
+        "residents.csv:4: given_name: noncharacter U+FFFE (character 1)\n"
+        "residents.csv:5: address: control character U+0085 (character 3)\n"
+        "residents.csv:6: family_kana: noncharacter U+FDD0 (character 1)\n"
+        "residents.csv:7: given_name: control character U+0009 (character 2)\n"
+        "residents.csv:8: address: control character U+007F (character 3)\n"
+        "residents.csv:9: banchi: not valid UTF-8: surrogate U+D800 (character 1)\n"
+        "residents.csv:10: address2: noncharacter U+10FFFF (character 3)\n"
+        "proxy_requests.csv:2: proxy_name: noncharacter U+FFFF (character 6)\n");
+    CU_ASSERT_PTR_NOT_NULL(out != NULL ? strstr(out, "residents.csv                11          8")
+                                       : NULL);
+    char *ids = loaded_ids("residents", "resident_id");
+    CU_ASSERT_STRING_EQUAL(ids != NULL ? ids : "", "1,10,11\n");
+    free(ids);
+    ids = loaded_ids("offices", "office_code");
+    CU_ASSERT_STRING_EQUAL(ids != NULL ? ids : "", "K01\n");
+    free(ids);
+    ids = loaded_ids("proxy_requests", "request_id");
+    CU_ASSERT_STRING_EQUAL(ids != NULL ? ids : "", "2\n");
+    free(ids);
+    free(out);
+    free(err);
+
+    /* CP932 ends in the same check: a tab and a DEL are its only controls */
+    fresh_database(1);
+    write_text(temp_dir, "offices.csv", "office_code,name\nK01,\x92\x86\x89\x9B\n");
+    write_text(temp_dir, "residents.csv",
+               "resident_id,family_name,given_name,birth_date,sex,postal_code,address,status\n"
+               "1,\xFB\xFC\x8B\xB4,\x88\xEA\x98\x59,1980-01-01,1,2201013,\x96\x7B\x92\xAC,"
+               "current\n"
+               "2,\"\x8E\x52\t\x93\x63\",a,1980-01-01,1,2201013,x,current\n"
+               "3,\x8E\x52\x93\x63,\x7F,1980-01-01,1,2201013,x,current\n"
+               "4,\xF0\x40,b,1980-01-01,1,2201013,x,current\n");
+    write_text(temp_dir, "proxy_requests.csv",
+               "request_id,resident_id,kind,received_on,proxy_name\n"
+               "1,1,renew,2026-11-20,\"a\r\nb\"\n");
+    err = NULL;
+    CU_ASSERT_EQUAL(run_load(temp_dir, "--encoding cp932", NULL, &err), 1);
+    CU_ASSERT_STRING_EQUAL(err != NULL ? err : "",
+                           "residents.csv:3: family_name: control character U+0009 (character "
+                           "2)\n"
+                           "residents.csv:4: given_name: control character U+007F (character "
+                           "1)\n"
+                           "proxy_requests.csv:2: proxy_name: control character U+000D "
+                           "(character 2)\n");
+    free(err);
+    ids = loaded_ids("residents", "resident_id");
+    CU_ASSERT_STRING_EQUAL(ids != NULL ? ids : "", "1,4\n");
+    free(ids);
+    test_remove_dir(temp_dir);
 }
 
 static void database_errors_exit_4_with_a_hint(void)
@@ -386,6 +491,8 @@ int tests_register_load_db(void)
         {"failed_load_leaves_database_unchanged", failed_load_leaves_database_unchanged},
         {"invalid_bytes_are_row_errors_with_line_numbers",
          invalid_bytes_are_row_errors_with_line_numbers},
+        {"controls_and_noncharacters_in_text_are_row_errors",
+         controls_and_noncharacters_in_text_are_row_errors},
         {"database_errors_exit_4_with_a_hint", database_errors_exit_4_with_a_hint},
         {"sample_city_is_deterministic_and_loadable", sample_city_is_deterministic_and_loadable},
         {"bulk_load_gives_the_same_rows_and_keeps_the_keys",

@@ -186,6 +186,86 @@ static void broken_templates_name_file_and_line(void)
     unlink(path);
 }
 
+/* An empty file once reached memchr with a NULL buffer (UBSan); it is a template error on
+ * line 1, in process and from `kigen template check` (the asan build aborts on UB). */
+static void an_empty_template_is_an_error_on_line_one(void)
+{
+    static const struct {
+        const char *text;
+        const char *expected; /* after the file name */
+    } cases[] = {
+        {"", ":1: a template needs [page]"},
+        {"\xEF\xBB\xBF", ":1: a template needs [page]"}, /* a BOM alone */
+        {"# a comment\n\n", ":2: a template needs [page]"},
+        {"[page]", ":1: [page] needs width and height"},
+    };
+    char path[] = "/tmp/kigen-test-template-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    for (size_t idx = 0; idx < sizeof(cases) / sizeof(cases[0]); idx++) {
+        FILE *file = fopen(path, "w");
+        CU_ASSERT_FATAL(file != NULL);
+        fputs(cases[idx].text, file);
+        fclose(file);
+        char expected[512];
+        snprintf(expected, sizeof(expected), "%s%s", path, cases[idx].expected);
+        notice_template *tmpl = NULL;
+        kg_errbuf errbuf;
+        memset(&errbuf, 0, sizeof(errbuf));
+        CU_ASSERT_EQUAL(template_load(path, &tmpl, &errbuf), KG_ERR_TEMPLATE);
+        CU_ASSERT_PTR_NULL(tmpl);
+        CU_ASSERT_STRING_EQUAL(errbuf.text, expected);
+        char command_line[1024];
+        snprintf(command_line, sizeof(command_line), "'%s' template check '%s' 2>&1",
+                 test_kigen_bin(), path);
+        char *output = NULL;
+        CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 2); /* usage: broken template */
+        test_contains(output, expected);
+        free(output);
+    }
+    unlink(path);
+}
+
+/* template_parse_opt reads a text as template_load reads the file (the fuzz target's
+ * entry point); without the font probe a font that is not there is listed, not refused. */
+static void a_template_parses_from_memory_as_from_its_file(void)
+{
+    char path[1024];
+    test_root_path("templates/notice.tmpl", path, sizeof(path));
+    char *text = test_read_file(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    notice_template *from_file = default_template();
+    notice_template *from_text = NULL;
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL_FATAL(template_parse_opt(path, text, strlen(text), NULL, &from_text, &errbuf),
+                          KG_OK);
+    CU_ASSERT_STRING_EQUAL(from_text->sha256, from_file->sha256);
+    CU_ASSERT_EQUAL(from_text->element_count, from_file->element_count);
+    CU_ASSERT_EQUAL(from_text->font_count, from_file->font_count);
+    CU_ASSERT_STRING_EQUAL(from_text->fonts[0], from_file->fonts[0]);
+    template_free(from_text);
+    template_free(from_file);
+    free(text);
+
+    static const char no_font[] = "[page]\nwidth = 210\nheight = 297\nfont = fonts/none.ttf\n";
+    memset(&errbuf, 0, sizeof(errbuf));
+    CU_ASSERT_EQUAL(
+        template_parse_opt("/t/a.tmpl", no_font, sizeof(no_font) - 1, NULL, &from_text, &errbuf),
+        KG_ERR_TEMPLATE);
+    CU_ASSERT_STRING_EQUAL(errbuf.text,
+                           "/t/a.tmpl:4: font file cannot be opened: /t/fonts/none.ttf");
+    template_parse_options options = {.no_font_probe = true};
+    CU_ASSERT_EQUAL_FATAL(template_parse_opt("/t/a.tmpl", no_font, sizeof(no_font) - 1, &options,
+                                             &from_text, &errbuf),
+                          KG_OK);
+    CU_ASSERT_STRING_EQUAL(from_text->fonts[0], "/t/fonts/none.ttf");
+    template_free(from_text);
+    CU_ASSERT_EQUAL(template_parse_opt("/t/empty.tmpl", NULL, 0, &options, &from_text, &errbuf),
+                    KG_ERR_TEMPLATE);
+    CU_ASSERT_STRING_EQUAL(errbuf.text, "/t/empty.tmpl:1: a template needs [page]");
+}
+
 static void an_address_block_taller_than_the_window_is_refused(void)
 {
     char path[] = "/tmp/kigen-test-template-XXXXXX";
@@ -449,6 +529,9 @@ int tests_register_notice(void)
     static const test_case cases[] = {
         {"the_default_template_loads", the_default_template_loads},
         {"broken_templates_name_file_and_line", broken_templates_name_file_and_line},
+        {"an_empty_template_is_an_error_on_line_one", an_empty_template_is_an_error_on_line_one},
+        {"a_template_parses_from_memory_as_from_its_file",
+         a_template_parses_from_memory_as_from_its_file},
         {"an_address_block_taller_than_the_window_is_refused",
          an_address_block_taller_than_the_window_is_refused},
         {"a_notice_page_holds_name_dates_and_number", a_notice_page_holds_name_dates_and_number},

@@ -237,7 +237,7 @@ static void a_link_at_a_temporary_name_is_never_followed(void)
     test_remove_dir(dir);
 }
 
-/* D57, D73: an office's text too long for its box even at its min_size stops the run
+/* D57, D75: an office's text too long for its box even at its min_size stops the run
  * while it draws, with status 2 (a template that cannot be used for this night's letters)
  * naming the template's line; the ledger stays recorded, and the run of the date after the
  * office data (or the template) is corrected draws every file. */
