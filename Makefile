@@ -42,12 +42,7 @@ OPT := -O1
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-# The embedded cluster's socket directory, kigen's default PGHOST. Its fallback location is
-# random (scripts/db.sh), so db.o depends on a file that changes only when it does.
-EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
-EMBEDDED_STAMP := $(OBJDIR)/embedded-sockdir
-KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"'
-FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(KG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
 PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -101,12 +96,6 @@ $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(FINAL_CFLAGS) -I. -Ibatch -Itests -c -o $@ $<
-
-$(OBJDIR)/batch/db/db.o: $(EMBEDDED_STAMP)
-
-$(EMBEDDED_STAMP): FORCE
-	@mkdir -p $(dir $@)
-	$(Q)echo '$(EMBEDDED_SOCKDIR)' | cmp -s - $@ || echo '$(EMBEDDED_SOCKDIR)' >$@
 
 $(GEN_SRC): $(SQL_SRC) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)

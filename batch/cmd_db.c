@@ -17,7 +17,7 @@ kg_err cmd_db(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcom
                        "unable to parse 'db': use 'kigen db "
                        "migrate' or 'kigen db version'");
     db_conn *conn = NULL;
-    kg_err err = db_connect(ctx->conninfo, &outcome->error, &conn);
+    kg_err err = db_connect(&(db_target){ctx->conninfo, NULL, "kigen db"}, &outcome->error, &conn);
     if (err != KG_OK)
         return err;
     int version = 0;

@@ -145,7 +145,7 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     db_conn *conn = NULL;
     forecast fc;
     forecast_init(&fc, options.to, options.take_up);
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    err = db_connect(&(db_target){ctx->conninfo, NULL, "kigen export"}, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     forecast_request forecast_for = {options.to, KIGEN_VERSION, &options.config.select,

@@ -245,7 +245,7 @@ kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
     if (err != KG_OK)
         return err;
     db_conn *conn = NULL;
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    err = db_connect(&(db_target){ctx->conninfo, NULL, "kigen forms"}, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.action == ACTION_STATUS) {

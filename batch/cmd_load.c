@@ -268,7 +268,7 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         err = kg_fail(&outcome->error, KG_ERR_NOMEM, "unable to load: out of memory");
         goto cleanup;
     }
-    err = db_connect(ctx->conninfo, &outcome->error, &conn);
+    err = db_connect(&(db_target){ctx->conninfo, NULL, "kigen load"}, &outcome->error, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, &outcome->error);
     if (err == KG_OK)

@@ -49,6 +49,7 @@ typedef struct run_options {
     const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
                                    `make bench`) and stop */
     run_config config;
+    db_target db; /* every connection of the run */
 } run_options;
 
 typedef struct run_counts {
@@ -330,7 +331,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     if (err == KG_OK)
         err = ledger_start_run(conn, options->run_date, KIGEN_VERSION, config_json, run_id, errbuf);
     if (err == KG_OK)
-        err = db_connect(ctx->conninfo, errbuf, &writer);
+        err = db_connect(&options->db, errbuf, &writer);
     if (err == KG_OK)
         err = ledger_begin(&ledger, writer, options->run_date, options->config.max_pages / pages,
                            pages, templates->enclosure != NULL, errbuf);
@@ -385,7 +386,7 @@ static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templ
 {
     char dir[4096];
     kg_err err = outputs_run_dir(options->out_dir, options->run_date, dir, sizeof(dir), errbuf);
-    print_job job = {.conninfo = ctx->conninfo,
+    print_job job = {.db = &options->db,
                      .templates = templates,
                      .dir = dir,
                      .run_date = options->run_date,
@@ -512,7 +513,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     db_conn *conn = NULL;
     run_counts counts;
     memset(&counts, 0, sizeof(counts));
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    options.db = (db_target){ctx->conninfo, NULL, "kigen run"};
+    err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     run_checks checks;

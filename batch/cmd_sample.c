@@ -257,7 +257,7 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
     db_conn *conn = NULL;
     table_sink sinks[16];
     memset(sinks, 0, sizeof(sinks));
-    kg_err err = db_connect(ctx->conninfo, errbuf, &conn);
+    kg_err err = db_connect(&(db_target){ctx->conninfo, NULL, "kigen sample"}, errbuf, &conn);
     int version = 0;
     if (err == KG_OK)
         err = migrations_current(conn, &version, errbuf);

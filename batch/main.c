@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/options.h"
+#include "db/db.h"
 #include "version.h"
 
 typedef struct command_entry {
@@ -86,6 +87,12 @@ int main(int argc, char **argv)
     }
     if (arg_idx >= argc) {
         print_usage(stderr);
+        return KG_EXIT_USAGE;
+    }
+    kg_errbuf errbuf;
+    memset(&errbuf, 0, sizeof(errbuf));
+    if (db_check_conninfo(conninfo, "--db", &errbuf) != KG_OK) { /* before anything runs */
+        fprintf(stderr, "kigen: error: %s\nkigen: error: HINT: %s\n", errbuf.text, errbuf.hint);
         return KG_EXIT_USAGE;
     }
     const command_entry *command = find_command(argv[arg_idx]);
