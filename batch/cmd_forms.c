@@ -22,23 +22,87 @@
 
 #define TYPED_MAX 256 /* bytes of a control number as typed, separators included */
 
-static const char usage[] =
+static const char synopsis[] =
     "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable]\n"
-    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]\n"
-    "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]";
+    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N]\n"
+    "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]\n"
+    "       (each also takes --config FILE and --db CONNINFO)";
+static const char return_synopsis[] =
+    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable] [--config FILE]";
+static const char status_synopsis[] =
+    "usage: kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]";
+static const char reissue_synopsis[] =
+    "usage: kigen forms reissue CONTROL_NO [--date YYYY-MM-DD] [--config FILE]";
+static const char help_options[] =
+    "  --date D            the day of the action (default: today in Japan); for status,\n"
+    "                      the day the forms' age is counted to\n"
+    "  --undeliverable     return: the form came back from the post office unopened\n"
+    "  --overdue-days N    status: days after its run date before an inquiry form is\n"
+    "                      overdue (1..365; form_overdue_days, default 30)\n"
+    "  --config FILE       the configuration: form_overdue_days, db\n"
+    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+    "                      environment)\n"
+    "  -h, --help          this text\n";
+static const char help_intro[] =
+    "\n"
+    "The counter's commands for the proxy forms (照会書兼回答書): CONTROL_NO as printed or\n"
+    "scanned (XXXX-XXXX-XXXX; lower case, spaces and full-width characters are read too).\n"
+    "  return              a form came back (answered, or --undeliverable)\n"
+    "  status              inquiry forms overdue, forms returned as undeliverable\n"
+    "  reissue             void an inquiry form so that the next run mails a new one\n"
+    "\n";
 
-typedef enum forms_action { ACTION_RETURN, ACTION_STATUS, ACTION_REISSUE } forms_action;
+typedef enum forms_action {
+    ACTION_NONE,
+    ACTION_RETURN,
+    ACTION_STATUS,
+    ACTION_REISSUE
+} forms_action;
 
 typedef struct forms_options {
     forms_action action;
     kdate day;             /* --date, default today in Japan */
     int undeliverable;     /* return --undeliverable */
     int overdue_days;      /* status: --overdue-days, form_overdue_days */
+    int overdue_given;     /* --overdue-days was given */
     char typed[TYPED_MAX]; /* the number's arguments, joined by spaces */
     size_t typed_len;
     int typed_parts;                  /* arguments that made it up */
     char control_no[CONTROL_NO_SIZE]; /* canonical, once read */
+    run_config config;
+    const char *config_path;
+    options_common common;
+    char db_origin[1100];
+    db_target db;
 } forms_options;
+
+enum { OPT_DATE = OPTIONS_FIRST, OPT_UNDELIVERABLE, OPT_OVERDUE_DAYS, OPT_CONFIG };
+
+static const struct option long_options[] = {
+    {"date", required_argument, NULL, OPT_DATE},
+    {"undeliverable", no_argument, NULL, OPT_UNDELIVERABLE},
+    {"overdue-days", required_argument, NULL, OPT_OVERDUE_DAYS},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+static const char *action_name(forms_action action)
+{
+    return action == ACTION_RETURN    ? "forms return"
+           : action == ACTION_STATUS  ? "forms status"
+           : action == ACTION_REISSUE ? "forms reissue"
+                                      : "forms";
+}
+
+static const char *action_synopsis(forms_action action)
+{
+    return action == ACTION_RETURN    ? return_synopsis
+           : action == ACTION_STATUS  ? status_synopsis
+           : action == ACTION_REISSUE ? reissue_synopsis
+                                      : synopsis;
+}
 
 static kg_err parse_overdue_days(const char *value, int *out, kg_errbuf *errbuf)
 {
@@ -71,62 +135,117 @@ static kg_err add_typed(forms_options *options, const char *part, kg_errbuf *err
     return KG_OK;
 }
 
-static kg_err parse_options(int argc, char **argv, forms_options *options, kg_errbuf *errbuf)
+/* An operand: the action first, then the control number's parts. */
+static kg_err take_operand(forms_options *options, const char *operand, kg_errbuf *errbuf)
+{
+    if (options->action == ACTION_NONE) {
+        if (strcmp(operand, "return") == 0)
+            options->action = ACTION_RETURN;
+        else if (strcmp(operand, "status") == 0)
+            options->action = ACTION_STATUS;
+        else if (strcmp(operand, "reissue") == 0)
+            options->action = ACTION_REISSUE;
+        else
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to run kigen forms %s: not an action of kigen forms\n%s",
+                           operand, synopsis);
+        return KG_OK;
+    }
+    if (options->action == ACTION_STATUS)
+        return options_extra_operand(operand, "forms status", status_synopsis, errbuf);
+    return add_typed(options, operand, errbuf);
+}
+
+static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    switch (opt) {
+    case OPT_DATE:
+        if (kdate_parse(optarg, strlen(optarg), &options->day) != KG_OK)
+            err = kg_fail(errbuf, KG_ERR_USAGE,
+                          "unable to use --date '%s': not a day as YYYY-MM-DD", optarg);
+        return err;
+    case OPT_UNDELIVERABLE:
+        options->undeliverable = 1;
+        return KG_OK;
+    case OPT_OVERDUE_DAYS:
+        options->overdue_given = 1;
+        return parse_overdue_days(optarg, &options->overdue_days, errbuf);
+    case OPT_CONFIG:
+        options->config_path = optarg;
+        err = run_config_read_file(&options->config, optarg, errbuf);
+        return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+    default:
+        return KG_ERR_INTERNAL;
+    }
+}
+
+/* The options given that the action does not take. */
+static kg_err check_action_options(const forms_options *options, kg_errbuf *errbuf)
+{
+    const char *name = action_name(options->action), *usage = action_synopsis(options->action);
+    if (options->undeliverable && options->action != ACTION_RETURN)
+        return options_refuse("--undeliverable", name, usage, errbuf);
+    if (options->overdue_given && options->action != ACTION_STATUS)
+        return options_refuse("--overdue-days", name, usage, errbuf);
+    return KG_OK;
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
-    options->day = clock_now_jst().day;
-    run_config config = run_config_default();
-    int overdue_option = 0;
-    if (argc < 2)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: no action given\n%s", usage);
-    if (strcmp(argv[1], "return") == 0)
-        options->action = ACTION_RETURN;
-    else if (strcmp(argv[1], "status") == 0)
-        options->action = ACTION_STATUS;
-    else if (strcmp(argv[1], "reissue") == 0)
-        options->action = ACTION_REISSUE;
-    else
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: unknown action '%s'\n%s",
-                       argv[1], usage);
-    for (int arg_idx = 2; arg_idx < argc; arg_idx++) {
-        const char *value;
-        kg_err err = KG_OK;
-        if ((value = options_value(argc, argv, &arg_idx, "--date")) != NULL) {
-            if (kdate_parse(value, strlen(value), &options->day) != KG_OK)
-                err = kg_fail(errbuf, KG_ERR_USAGE,
-                              "unable to use --date '%s': not a day as YYYY-MM-DD", value);
-        } else if (options->action == ACTION_RETURN &&
-                   strcmp(argv[arg_idx], "--undeliverable") == 0) {
-            options->undeliverable = 1;
-        } else if (options->action == ACTION_STATUS &&
-                   (value = options_value(argc, argv, &arg_idx, "--overdue-days")) != NULL) {
-            err = parse_overdue_days(value, &overdue_option, errbuf);
-        } else if (options->action == ACTION_STATUS &&
-                   (value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
-            err = run_config_read_file(&config, value, errbuf);
-            if (err == KG_ERR_IO_READ)
-                err = KG_ERR_CONFIG;
-        } else if (argv[arg_idx][0] == '-' && argv[arg_idx][1] == '-') {
-            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s'\n%s", argv[arg_idx],
-                          usage);
-        } else if (options->action != ACTION_STATUS) {
-            err = add_typed(options, argv[arg_idx], errbuf);
-        } else {
-            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse argument '%s'\n%s", argv[arg_idx],
-                          usage);
-        }
-        if (err != KG_OK)
-            return err;
+    options->day = clock_today_jst();
+    options->config = run_config_default();
+    options->common.conninfo = ctx->conninfo;
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            err = take_operand(options, optarg, errbuf);
+        else if (opt == '?' || opt == ':')
+            err = options_fail(argc, argv, opt, long_options, action_name(options->action),
+                               action_synopsis(options->action), errbuf);
+        else if (!options_take_common(&options->common, opt))
+            err = take_option(options, opt, errbuf);
     }
-    options->overdue_days = overdue_option != 0 ? overdue_option : config.form_overdue_days;
-    if (options->action == ACTION_STATUS)
-        return KG_OK;
+    for (; err == KG_OK && optind < argc; optind++)
+        err = take_operand(options, argv[optind], errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
+    if (options->action == ACTION_NONE)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run kigen forms: no action given\n%s",
+                       synopsis);
+    err = check_action_options(options, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (!options->overdue_given)
+        options->overdue_days = options->config.form_overdue_days;
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->config_path,
+                         options->db_origin, sizeof(options->db_origin),
+                         options->action == ACTION_RETURN   ? "kigen forms return"
+                         : options->action == ACTION_STATUS ? "kigen forms status"
+                                                            : "kigen forms reissue");
+    err = db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
+    if (err != KG_OK || options->action == ACTION_STATUS)
+        return err;
     if (options->typed_parts == 0)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to run forms %s: the control number is "
-                       "missing\n%s",
-                       argv[1], usage);
+                       "unable to run kigen %s: the control number is missing\n%s",
+                       action_name(options->action), action_synopsis(options->action));
     return control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
+}
+
+/* The help text of the action (or of kigen forms). */
+static kg_err print_help(FILE *out, forms_action action, kg_errbuf *errbuf)
+{
+    if (fprintf(out, "%s\n%s%s", action_synopsis(action), action == ACTION_NONE ? help_intro : "\n",
+                help_options) < 0 ||
+        fflush(out) != 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
+    return KG_OK;
 }
 
 /* "inquiry form of request 990001, resident 9001 佐藤　一郎" and the like. */
@@ -241,11 +360,13 @@ kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
 {
     kg_errbuf *errbuf = &outcome->error;
     forms_options options;
-    kg_err err = parse_options(argc, argv, &options, errbuf);
+    kg_err err = parse_options(ctx, argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return print_help(ctx->out, options.action, errbuf);
     db_conn *conn = NULL;
-    err = db_connect(&(db_target){ctx->conninfo, NULL, "kigen forms"}, errbuf, &conn);
+    err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.action == ACTION_STATUS) {

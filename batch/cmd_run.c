@@ -49,7 +49,9 @@ typedef struct run_options {
     const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
                                    `make bench`) and stop */
     run_config config;
-    db_target db; /* every connection of the run */
+    options_common common;
+    char db_origin[1100]; /* "db in FILE" when the configuration names the database */
+    db_target db;         /* every connection of the run */
 } run_options;
 
 typedef struct run_counts {
@@ -63,63 +65,141 @@ typedef struct run_counts {
     long per_reason[REASON__COUNT];
 } run_counts;
 
-static const char usage[] =
+static const char synopsis[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
-    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]";
+    "[--mover-months N]\n"
+    "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]";
+static const char help[] =
+    "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [OPTIONS]\n"
+    "\n"
+    "The nightly run for one date: notices, proxy forms, print files, CSV files,\n"
+    "manifest.json and audit.xlsx under DIR/DATE/, from a ledger recorded once (a re-run\n"
+    "of the date rewrites the same files and records nothing).\n"
+    "\n"
+    "  --date D            the run date, YYYY-MM-DD (default: today in Japan)\n"
+    "  --out DIR           the folder for the run's folder DIR/DATE/\n"
+    "  --config FILE       the configuration (samples/kigen.conf documents every key);\n"
+    "                      the options below override it\n"
+    "  --lead-days N       lead_days (0..120)\n"
+    "  --mover-months N    mover_months (0..24)\n"
+    "  --w2                the W2 window (window = w2)\n"
+    "  --feb29=R           feb28 or mar1: 29 February in a common year\n"
+    "  --whole-city        read every resident, not only the schedule's (same result)\n"
+    "  --no-render         the ledger and the CSV files only; the next run of the date\n"
+    "                      draws the print files and the workbook\n"
+    "  --dry-run           scan and print the counts; record and write nothing (no --out)\n"
+    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+    "                      environment)\n"
+    "  -h, --help          this text\n";
 
-static kg_err parse_options(int argc, char **argv, run_options *options, kg_errbuf *errbuf)
+enum {
+    OPT_DATE = OPTIONS_FIRST,
+    OPT_OUT,
+    OPT_CONFIG,
+    OPT_LEAD_DAYS,
+    OPT_MOVER_MONTHS,
+    OPT_FEB29,
+    OPT_W2,
+    OPT_WHOLE_CITY,
+    OPT_NO_RENDER,
+    OPT_DRY_RUN,
+    OPT_SCAN_SQL
+};
+
+static const struct option long_options[] = {
+    {"date", required_argument, NULL, OPT_DATE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"lead-days", required_argument, NULL, OPT_LEAD_DAYS},
+    {"mover-months", required_argument, NULL, OPT_MOVER_MONTHS},
+    {"feb29", required_argument, NULL, OPT_FEB29},
+    {"w2", no_argument, NULL, OPT_W2},
+    {"whole-city", no_argument, NULL, OPT_WHOLE_CITY},
+    {"no-render", no_argument, NULL, OPT_NO_RENDER},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"scan-sql", required_argument, NULL, OPT_SCAN_SQL},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+/* One option of the second pass (the configuration file is read by the first). */
+static kg_err take_option(run_options *options, int opt, kg_errbuf *errbuf)
+{
+    switch (opt) {
+    case OPT_CONFIG:
+        return KG_OK;
+    case OPT_DATE:
+        if (kdate_parse(optarg, strlen(optarg), &options->run_date) != KG_OK)
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to use --date '%s': not a day as YYYY-MM-DD", optarg);
+        return KG_OK;
+    case OPT_OUT:
+        options->out_dir = optarg;
+        return KG_OK;
+    case OPT_LEAD_DAYS:
+        return run_config_set(&options->config, "lead_days", optarg, errbuf);
+    case OPT_MOVER_MONTHS:
+        return run_config_set(&options->config, "mover_months", optarg, errbuf);
+    case OPT_FEB29:
+        return run_config_set(&options->config, "feb29", optarg, errbuf);
+    case OPT_W2:
+        options->config.select.rules.window_w2 = true;
+        return KG_OK;
+    case OPT_WHOLE_CITY:
+        options->whole_city = 1;
+        return KG_OK;
+    case OPT_NO_RENDER:
+        options->no_render = 1;
+        return KG_OK;
+    case OPT_DRY_RUN:
+        options->dry_run = 1;
+        return KG_OK;
+    case OPT_SCAN_SQL:
+        options->print_scan_sql = optarg;
+        return KG_OK;
+    default:
+        return KG_ERR_INTERNAL; /* the caller's: an operand, a common option or an error */
+    }
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
-    options->run_date = clock_now_jst().day;
+    options->run_date = clock_today_jst();
     options->config = run_config_default();
+    options->common.conninfo = ctx->conninfo;
+    const char *config_path = NULL;
     /* the file first, so that the other options override it */
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *path = options_value(argc, argv, &arg_idx, "--config");
-        if (path != NULL) {
-            kg_err err = run_config_read_file(&options->config, path, errbuf);
-            if (err != KG_OK)
-                return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPT_CONFIG) {
+            config_path = optarg;
+            err = run_config_read_file(&options->config, optarg, errbuf);
+            if (err == KG_ERR_IO_READ)
+                err = KG_ERR_CONFIG;
+        } else if (opt == OPTIONS_OPERAND) {
+            err = options_extra_operand(optarg, "run", synopsis, errbuf);
+        } else if (opt == '?' || opt == ':') {
+            err = options_fail(argc, argv, opt, long_options, "run", synopsis, errbuf);
         }
     }
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *value;
-        kg_err err = KG_OK;
-        if (options_value(argc, argv, &arg_idx, "--config") != NULL) {
-            continue;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--date")) != NULL) {
-            if (kdate_parse(value, strlen(value), &options->run_date) != KG_OK)
-                return kg_fail(errbuf, KG_ERR_USAGE,
-                               "unable to use --date '%s': not a day "
-                               "as YYYY-MM-DD",
-                               value);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--out")) != NULL) {
-            options->out_dir = value;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--lead-days")) != NULL) {
-            err = run_config_set(&options->config, "lead_days", value, errbuf);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--mover-months")) != NULL) {
-            err = run_config_set(&options->config, "mover_months", value, errbuf);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--feb29")) != NULL) {
-            err = run_config_set(&options->config, "feb29", value, errbuf);
-        } else if (strcmp(argv[arg_idx], "--w2") == 0) {
-            options->config.select.rules.window_w2 = true;
-        } else if (strcmp(argv[arg_idx], "--whole-city") == 0) {
-            options->whole_city = 1;
-        } else if (strcmp(argv[arg_idx], "--no-render") == 0) {
-            options->no_render = 1;
-        } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
-            options->dry_run = 1;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--scan-sql")) != NULL) {
-            options->print_scan_sql = value;
-        } else {
-            return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
-                           usage);
-        }
-        if (err != KG_OK)
-            return err;
-    }
+    if (err == KG_OK && optind < argc)
+        err = options_extra_operand(argv[optind], "run", synopsis, errbuf);
+    options_start();
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1)
+        if (!options_take_common(&options->common, opt))
+            err = take_option(options, opt, errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
+    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
+                                   options->db_origin, sizeof(options->db_origin), "kigen run");
     if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing: %s", usage);
-    return KG_OK;
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing\n%s", synopsis);
+    return db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
 }
 
 static void counts_json(const run_counts *counts, char *buf, size_t cap)
@@ -482,9 +562,11 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
 {
     run_options options;
     kg_errbuf *errbuf = &outcome->error;
-    kg_err err = parse_options(argc, argv, &options, errbuf);
+    kg_err err = parse_options(ctx, argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return options_print_help(ctx->out, help, errbuf);
     if (options.print_scan_sql != NULL) {
         const char *part = options.print_scan_sql;
         const char *sql = strcmp(part, "create") == 0   ? scan_set_create_sql_text()
@@ -513,7 +595,6 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     db_conn *conn = NULL;
     run_counts counts;
     memset(&counts, 0, sizeof(counts));
-    options.db = (db_target){ctx->conninfo, NULL, "kigen run"};
     err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);

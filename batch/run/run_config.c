@@ -94,10 +94,22 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use feb29 = '%s': use feb28 or mar1",
                        value);
     }
+    /* how a command runs (not stored with the run): db */
+    if (strcmp(key, "db") == 0) {
+        size_t len = strlen(value);
+        if (len == 0 || len >= sizeof(config->db))
+            return kg_fail(errbuf, KG_ERR_CONFIG,
+                           "unable to use db: a libpq connection string of 1 to %zu bytes is "
+                           "needed",
+                           sizeof(config->db) - 1);
+        memcpy(config->db, value, len + 1); /* a password is refused where it is used */
+        return KG_OK;
+    }
     return kg_fail(errbuf, KG_ERR_CONFIG,
                    "unable to use configuration key '%s': the keys are lead_days, "
                    "mover_months, window, feb29, max_pages, render_threads, template, "
-                   "enclosure_template, inquiry_template, form_overdue_days, retention_years",
+                   "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
+                   "db",
                    key);
 }
 

@@ -3,12 +3,14 @@
  * (samples/kigen.conf documents every key), command-line overrides, and the JSON form
  * stored with the run and logged at its start.
  *
- * Does not read the database settings (libpq's own mechanisms do) and never holds a
- * secret: a key that is not listed here is an error, so a password cannot slip in.
+ * The database is named by the `db` key (a libpq connection string, never with a
+ * password: db_check_conninfo refuses one) or by libpq's own mechanisms; a key that is not
+ * listed here is an error, so a secret cannot slip in under another name.
  */
 #ifndef KIGEN_RUN_CONFIG_H
 #define KIGEN_RUN_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/error.h"
@@ -36,6 +38,8 @@ typedef struct run_config {
                                 * the counter's, not the run's: not in run_config_json (D58) */
     int retention_years;       /* `kigen purge`: years the ledger keeps personal data after
                                 * a run date (D73); not the run's: not in run_config_json */
+    /* How a command runs, not what the run decides: none is in run_config_json. */
+    char db[1024]; /* `db`: libpq connection string; "" when the file has none */
 } run_config;
 
 run_config run_config_default(void);

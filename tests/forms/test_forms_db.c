@@ -289,13 +289,15 @@ static void a_malformed_number_is_refused_before_the_database(void)
                  "U\nexit 3\n");
     /* no number at all, or an option of another action: usage */
     char *missing = forms("return --date 2026-12-20");
-    CU_ASSERT_PTR_NOT_NULL(strstr(missing, "kigen: error: unable to run forms return: the "
-                                           "control number is missing\nusage: kigen forms "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(missing,
+                                  "kigen: error: unable to run kigen forms return: the "
+                                  "control number is missing\nusage: kigen forms return "));
     CU_ASSERT_PTR_NOT_NULL(strstr(missing, "\nexit 2\n"));
     free(missing);
     char *wrong = forms("reissue 0000-0000-0000 --undeliverable");
-    CU_ASSERT_PTR_NOT_NULL(
-        strstr(wrong, "kigen: error: unable to parse option '--undeliverable'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(wrong, "kigen: error: unable to parse option '--undeliverable': "
+                                         "not an option of kigen forms reissue\nusage: kigen forms "
+                                         "reissue "));
     CU_ASSERT_PTR_NOT_NULL(strstr(wrong, "\nexit 2\n"));
     free(wrong);
     assert_query("SELECT sum(return_scans) || ',' || count(voided_on) FROM kigen.forms", "0,0");
