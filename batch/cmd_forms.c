@@ -4,7 +4,8 @@
  *
  * Reads the control number as typed or scanned (common/control_no.h), asks the ledger
  * (forms/form_counter.h) and prints what happened on stdout. Never creates a form: the
- * nightly run does. Rules: docs/decisions.md D58-D62.
+ * nightly run does. A return or a reissue dated after today is refused (D79). Rules:
+ * docs/decisions.md D58-D62, D79.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,8 +35,9 @@ static const char status_synopsis[] =
 static const char reissue_synopsis[] =
     "usage: kigen forms reissue CONTROL_NO [--date YYYY-MM-DD] [--config FILE]";
 static const char help_options[] =
-    "  --date D            the day of the action (default: today in Japan); for status,\n"
-    "                      the day the forms' age is counted to\n"
+    "  --date D            the day of the action (default: today in Japan); a return or a\n"
+    "                      reissue dated after today is refused; for status, the day the\n"
+    "                      forms' age is counted to\n"
     "  --undeliverable     return: the form came back from the post office unopened\n"
     "  --overdue-days N    status: days after its run date before an inquiry form is\n"
     "                      overdue (1..365; form_overdue_days, default 30)\n"
@@ -191,6 +193,24 @@ static kg_err check_action_options(const forms_options *options, kg_errbuf *errb
     return KG_OK;
 }
 
+/* A return or a reissue records what happened at the counter: a day after today
+ * is a typing slip, refused before anything is looked up (D79). */
+static kg_err check_day(const forms_options *options, kg_errbuf *errbuf)
+{
+    kdate today = clock_today_jst();
+    if (options->action == ACTION_STATUS || options->day <= today)
+        return KG_OK;
+    char day[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1], printed[CONTROL_NO_PRINT_SIZE];
+    const char *what =
+        options->action == ACTION_REISSUE ? "reissue form" : "record the return of form";
+    kg_fail(errbuf, KG_ERR_USAGE, "unable to %s %s on %s: that day is after today (%s in Japan)",
+            what, control_no_format(options->control_no, printed), kdate_format(options->day, day),
+            kdate_format(today, today_text));
+    kg_hint(errbuf, "nothing was recorded; give the day it happened (--date YYYY-MM-DD), or leave "
+                    "--date out for today");
+    return KG_ERR_USAGE;
+}
+
 static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms_options *options,
                             kg_errbuf *errbuf)
 {
@@ -235,7 +255,8 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
         return kg_fail(errbuf, KG_ERR_USAGE,
                        "unable to run kigen %s: the control number is missing\n%s",
                        action_name(options->action), action_synopsis(options->action));
-    return control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
+    err = control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
+    return err == KG_OK ? check_day(options, errbuf) : err;
 }
 
 /* The help text of the action (or of kigen forms). */

@@ -5,7 +5,8 @@
  * (files rewritten from the ledger, nothing new recorded), or scans, selects, records
  * the ledger in one transaction, and writes the files. The scan reads on one
  * connection while the outcomes stream into the recording transaction on a second.
- * --dry-run scans and reports without recording or writing anything.
+ * --dry-run scans and reports without recording or writing anything. A run date more than
+ * max_days_ahead days after today is refused before anything is read (D78).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ typedef struct run_options {
     int whole_city;             /* --whole-city: read every resident, not only the schedule's */
     int no_render;              /* --no-render: ledger and CSV files only; the run stays
                                    `recorded` and its next run draws the print files */
+    int force;                  /* --force: a run date past max_days_ahead (D78) */
     const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
                                    `make bench`) and stop */
     run_config config;
@@ -68,7 +70,8 @@ typedef struct run_counts {
 static const char synopsis[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
     "[--mover-months N]\n"
-    "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]";
+    "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]\n"
+    "                 [--force]";
 static const char help[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [OPTIONS]\n"
     "\n"
@@ -76,7 +79,9 @@ static const char help[] =
     "manifest.json and audit.xlsx under DIR/DATE/, from a ledger recorded once (a re-run\n"
     "of the date rewrites the same files and records nothing).\n"
     "\n"
-    "  --date D            the run date, YYYY-MM-DD (default: today in Japan)\n"
+    "  --date D            the run date, YYYY-MM-DD (default: today in Japan); more than\n"
+    "                      max_days_ahead days after today (default 1) is refused\n"
+    "  --force             run a date further ahead all the same\n"
     "  --out DIR           the folder for the run's folder DIR/DATE/\n"
     "  --config FILE       the configuration (samples/kigen.conf documents every key);\n"
     "                      the options below override it\n"
@@ -103,6 +108,7 @@ enum {
     OPT_WHOLE_CITY,
     OPT_NO_RENDER,
     OPT_DRY_RUN,
+    OPT_FORCE,
     OPT_SCAN_SQL
 };
 
@@ -117,6 +123,7 @@ static const struct option long_options[] = {
     {"whole-city", no_argument, NULL, OPT_WHOLE_CITY},
     {"no-render", no_argument, NULL, OPT_NO_RENDER},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"scan-sql", required_argument, NULL, OPT_SCAN_SQL},
     OPTIONS_DB_ENTRY,
     OPTIONS_HELP_ENTRY,
@@ -155,12 +162,35 @@ static kg_err take_option(run_options *options, int opt, kg_errbuf *errbuf)
     case OPT_DRY_RUN:
         options->dry_run = 1;
         return KG_OK;
+    case OPT_FORCE:
+        options->force = 1;
+        return KG_OK;
     case OPT_SCAN_SQL:
         options->print_scan_sql = optarg;
         return KG_OK;
     default:
         return KG_ERR_INTERNAL; /* the caller's: an operand, a common option or an error */
     }
+}
+
+/* The run date must not lie more than max_days_ahead days after today in Japan: a typo
+ * (2031-06-01) would record thousands of final notices (D78). */
+static kg_err check_run_date(const run_options *options, kg_errbuf *errbuf)
+{
+    kdate today = clock_today_jst();
+    int limit = run_config_max_days_ahead(&options->config);
+    long ahead = (long)options->run_date - (long)today;
+    if (options->force || options->dry_run || options->print_scan_sql != NULL || ahead <= limit)
+        return KG_OK;
+    char date[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1];
+    kg_fail(errbuf, KG_ERR_USAGE,
+            "unable to run the night of %s: it is %ld day%s after today (%s in Japan), and a "
+            "run may be at most %d day%s ahead (max_days_ahead)",
+            kdate_format(options->run_date, date), ahead, ahead == 1 ? "" : "s",
+            kdate_format(today, today_text), limit, limit == 1 ? "" : "s");
+    kg_hint(errbuf, "nothing was done; check --date. To record a later night on purpose, add "
+                    "--force (or set max_days_ahead, 0 to 31, in the configuration)");
+    return KG_ERR_USAGE;
 }
 
 static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_options *options,
@@ -199,7 +229,10 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
                                    options->db_origin, sizeof(options->db_origin), "kigen run");
     if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
         return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing\n%s", synopsis);
-    return db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
+    err = db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
+    if (err == KG_OK)
+        err = check_run_date(options, errbuf);
+    return err;
 }
 
 static void counts_json(const run_counts *counts, char *buf, size_t cap)

@@ -24,6 +24,9 @@
 /* The default of retention_years (`kigen purge`: D73). */
 #define RUN_CONFIG_RETENTION_YEARS 5
 
+/* The default of max_days_ahead (`kigen run --date`: D78). */
+#define RUN_CONFIG_MAX_DAYS_AHEAD 1
+
 /* The default of form_overdue_days (`kigen forms status`, the workbook's Forms sheet). */
 #define RUN_CONFIG_FORM_OVERDUE_DAYS 30
 
@@ -39,7 +42,9 @@ typedef struct run_config {
     int retention_years;       /* `kigen purge`: years the ledger keeps personal data after
                                 * a run date (D73); not the run's: not in run_config_json */
     /* How a command runs, not what the run decides: none is in run_config_json. */
-    char db[1024]; /* `db`: libpq connection string; "" when the file has none */
+    char db[1024];           /* `db`: libpq connection string; "" when the file has none */
+    bool max_days_ahead_set; /* `max_days_ahead` given: else RUN_CONFIG_MAX_DAYS_AHEAD */
+    int max_days_ahead;      /* see run_config_max_days_ahead */
 } run_config;
 
 run_config run_config_default(void);
@@ -47,6 +52,9 @@ run_config run_config_default(void);
 /* Sets one key from its text ("lead_days", "14"). KG_ERR_CONFIG for an unknown key or
  * a value out of range, with the key and the allowed values in errbuf. */
 kg_err run_config_set(run_config *config, const char *key, const char *value, kg_errbuf *errbuf);
+
+/* The days a run date may lie after today in Japan without --force (D78). */
+int run_config_max_days_ahead(const run_config *config);
 
 /* Reads a configuration file: `key = value` lines, `#` comments, blank lines.
  * KG_ERR_IO_READ when it cannot be read, KG_ERR_CONFIG with file:line otherwise. */

@@ -576,14 +576,15 @@ static void killed_runs_restart_into_the_uninterrupted_state(void)
     test_remove_dir(reference);
 }
 
-/* Runs `kigen run` for each date into dir, on database `database`; with whole_city, the
- * scan reads every resident (--whole-city) instead of the schedule's. */
+/* Runs `kigen run` for each date into dir, on database `database`, each on its own night
+ * (KIGEN_TODAY); with whole_city, the scan reads every resident (--whole-city) instead of
+ * the schedule's. */
 static void run_nights(const char *database, const char *dir, const char *const *dates,
                        size_t count, int whole_city)
 {
     char env[256];
-    snprintf(env, sizeof(env), "PGDATABASE='%s'", database);
     for (size_t idx = 0; idx < count; idx++) {
+        snprintf(env, sizeof(env), "PGDATABASE='%s' KIGEN_TODAY=%s", database, dates[idx]);
         int status = run_kigen(dates[idx], dir, env, whole_city ? "--whole-city" : "");
         CU_ASSERT(status == 0 || status == 1);
     }
