@@ -4,13 +4,16 @@
  *
  * Reads the control number as typed or scanned (common/control_no.h), asks the ledger
  * (forms/form_counter.h) and prints what happened on stdout. Never creates a form: the
- * nightly run does. A return or a reissue dated after today is refused (D79). Rules:
- * docs/decisions.md D58-D62, D79.
+ * nightly run does. A return, an undo or a reissue dated after today is refused (D79); a
+ * scan recorded by mistake is taken back with `return --undo` (D80). Rules:
+ * docs/decisions.md D58-D62, D79, D80.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common/clock.h"
@@ -24,21 +27,24 @@
 #define TYPED_MAX 256 /* bytes of a control number as typed, separators included */
 
 static const char synopsis[] =
-    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable]\n"
+    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable | --undo]\n"
     "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N]\n"
     "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]\n"
     "       (each also takes --config FILE and --db CONNINFO)";
 static const char return_synopsis[] =
-    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable] [--config FILE]";
+    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable | --undo] "
+    "[--config FILE]";
 static const char status_synopsis[] =
     "usage: kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]";
 static const char reissue_synopsis[] =
     "usage: kigen forms reissue CONTROL_NO [--date YYYY-MM-DD] [--config FILE]";
 static const char help_options[] =
-    "  --date D            the day of the action (default: today in Japan); a return or a\n"
-    "                      reissue dated after today is refused; for status, the day the\n"
-    "                      forms' age is counted to\n"
+    "  --date D            the day of the action (default: today in Japan); a return, an\n"
+    "                      undo or a reissue dated after today is refused; for status, the\n"
+    "                      day the forms' age is counted to\n"
     "  --undeliverable     return: the form came back from the post office unopened\n"
+    "  --undo              return: take back the last scan of the form (recorded by\n"
+    "                      mistake); the history keeps both\n"
     "  --overdue-days N    status: days after its run date before an inquiry form is\n"
     "                      overdue (1..365; form_overdue_days, default 30)\n"
     "  --config FILE       the configuration: form_overdue_days, db\n"
@@ -49,7 +55,7 @@ static const char help_intro[] =
     "\n"
     "The counter's commands for the proxy forms (照会書兼回答書): CONTROL_NO as printed or\n"
     "scanned (XXXX-XXXX-XXXX; lower case, spaces and full-width characters are read too).\n"
-    "  return              a form came back (answered, or --undeliverable)\n"
+    "  return              a form came back (answered, or --undeliverable), or --undo\n"
     "  status              inquiry forms overdue, forms returned as undeliverable\n"
     "  reissue             void an inquiry form so that the next run mails a new one\n"
     "\n";
@@ -65,6 +71,7 @@ typedef struct forms_options {
     forms_action action;
     kdate day;             /* --date, default today in Japan */
     int undeliverable;     /* return --undeliverable */
+    int undo;              /* return --undo */
     int overdue_days;      /* status: --overdue-days, form_overdue_days */
     int overdue_given;     /* --overdue-days was given */
     char typed[TYPED_MAX]; /* the number's arguments, joined by spaces */
@@ -78,11 +85,12 @@ typedef struct forms_options {
     db_target db;
 } forms_options;
 
-enum { OPT_DATE = OPTIONS_FIRST, OPT_UNDELIVERABLE, OPT_OVERDUE_DAYS, OPT_CONFIG };
+enum { OPT_DATE = OPTIONS_FIRST, OPT_UNDELIVERABLE, OPT_UNDO, OPT_OVERDUE_DAYS, OPT_CONFIG };
 
 static const struct option long_options[] = {
     {"date", required_argument, NULL, OPT_DATE},
     {"undeliverable", no_argument, NULL, OPT_UNDELIVERABLE},
+    {"undo", no_argument, NULL, OPT_UNDO},
     {"overdue-days", required_argument, NULL, OPT_OVERDUE_DAYS},
     {"config", required_argument, NULL, OPT_CONFIG},
     OPTIONS_DB_ENTRY,
@@ -170,6 +178,9 @@ static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
     case OPT_UNDELIVERABLE:
         options->undeliverable = 1;
         return KG_OK;
+    case OPT_UNDO:
+        options->undo = 1;
+        return KG_OK;
     case OPT_OVERDUE_DAYS:
         options->overdue_given = 1;
         return parse_overdue_days(optarg, &options->overdue_days, errbuf);
@@ -188,12 +199,19 @@ static kg_err check_action_options(const forms_options *options, kg_errbuf *errb
     const char *name = action_name(options->action), *usage = action_synopsis(options->action);
     if (options->undeliverable && options->action != ACTION_RETURN)
         return options_refuse("--undeliverable", name, usage, errbuf);
+    if (options->undo && options->action != ACTION_RETURN)
+        return options_refuse("--undo", name, usage, errbuf);
     if (options->overdue_given && options->action != ACTION_STATUS)
         return options_refuse("--overdue-days", name, usage, errbuf);
+    if (options->undo && options->undeliverable)
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       "unable to parse option '--undo': it takes back the last scan, whatever "
+                       "its kind, and goes without --undeliverable\n%s",
+                       usage);
     return KG_OK;
 }
 
-/* A return or a reissue records what happened at the counter: a day after today
+/* A return, an undo or a reissue records what happened at the counter: a day after today
  * is a typing slip, refused before anything is looked up (D79). */
 static kg_err check_day(const forms_options *options, kg_errbuf *errbuf)
 {
@@ -201,8 +219,9 @@ static kg_err check_day(const forms_options *options, kg_errbuf *errbuf)
     if (options->action == ACTION_STATUS || options->day <= today)
         return KG_OK;
     char day[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1], printed[CONTROL_NO_PRINT_SIZE];
-    const char *what =
-        options->action == ACTION_REISSUE ? "reissue form" : "record the return of form";
+    const char *what = options->action == ACTION_REISSUE ? "reissue form"
+                       : options->undo                   ? "take back a scan of form"
+                                                         : "record the return of form";
     kg_fail(errbuf, KG_ERR_USAGE, "unable to %s %s on %s: that day is after today (%s in Japan)",
             what, control_no_format(options->control_no, printed), kdate_format(options->day, day),
             kdate_format(today, today_text));
@@ -267,6 +286,16 @@ static kg_err print_help(FILE *out, forms_action action, kg_errbuf *errbuf)
         fflush(out) != 0)
         return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
     return KG_OK;
+}
+
+/* The clerk: the OS user who runs the command (getpwuid), or the uid as a number. */
+static void clerk_name(char *out, size_t cap)
+{
+    const struct passwd *user = getpwuid(getuid());
+    if (user != NULL && user->pw_name != NULL)
+        snprintf(out, cap, "%s", user->pw_name);
+    else
+        snprintf(out, cap, "uid %ld", (long)getuid());
 }
 
 /* "inquiry form of request 990001, resident 9001 佐藤　一郎" and the like. */
@@ -377,6 +406,38 @@ static kg_err run_status(db_conn *conn, FILE *out, const forms_options *options,
     return err;
 }
 
+/* "returned on 2026-12-20" or "undeliverable since 2026-12-05" or "not returned". */
+static void state_text(const form_record *form, char *out, size_t cap)
+{
+    char day[KDATE_ISO_LEN + 1];
+    if (form->returned_on != KDATE_NONE)
+        snprintf(out, cap, "returned on %s", kdate_format(form->returned_on, day));
+    else if (form->undeliverable_on != KDATE_NONE)
+        snprintf(out, cap, "returned as undeliverable on %s",
+                 kdate_format(form->undeliverable_on, day));
+    else
+        snprintf(out, cap, "not returned");
+}
+
+static void print_undo(FILE *out, const forms_options *options, const form_scan *undone,
+                       const form_record *before, const form_record *after)
+{
+    char printed[CONTROL_NO_PRINT_SIZE], what[512], day[KDATE_ISO_LEN + 1],
+        scanned[KDATE_ISO_LEN + 1], now[64], by[128];
+    control_no_format(after->control_no, printed);
+    describe(after, what, sizeof(what));
+    state_text(after, now, sizeof(now));
+    if (undone->clerk[0] != '\0')
+        snprintf(by, sizeof(by), "recorded by %s at %s", undone->clerk, undone->recorded_at);
+    else
+        snprintf(by, sizeof(by), "recorded before the counter's history was kept");
+    fprintf(out, "form %s: scan %ld (%s on %s, %s) taken back on %s; now %s, %ld scan%s: %s\n",
+            printed, before->return_scans,
+            strcmp(undone->action, "undeliverable") == 0 ? "undeliverable" : "returned",
+            kdate_format(undone->day, scanned), by, kdate_format(options->day, day), now,
+            after->return_scans, after->return_scans == 1 ? "" : "s", what);
+}
+
 kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     kg_errbuf *errbuf = &outcome->error;
@@ -386,16 +447,25 @@ kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
         return err;
     if (options.common.help)
         return print_help(ctx->out, options.action, errbuf);
+    char clerk[64];
+    clerk_name(clerk, sizeof(clerk));
     db_conn *conn = NULL;
     err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.action == ACTION_STATUS) {
         err = run_status(conn, ctx->out, &options, errbuf);
+    } else if (err == KG_OK && options.action == ACTION_RETURN && options.undo) {
+        form_record before, after;
+        form_scan undone;
+        err = form_counter_undo(conn, options.control_no, options.day, clerk, &undone, &before,
+                                &after, errbuf);
+        if (err == KG_OK)
+            print_undo(ctx->out, &options, &undone, &before, &after);
     } else if (err == KG_OK && options.action == ACTION_RETURN) {
         form_record before, after;
         err = form_counter_return(conn, options.control_no, options.day, options.undeliverable != 0,
-                                  &before, &after, errbuf);
+                                  clerk, &before, &after, errbuf);
         if (err == KG_OK)
             print_return(ctx->out, &options, &before, &after);
     } else if (err == KG_OK) {
