@@ -11,6 +11,7 @@
  * of row by row.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,32 @@ static void print_summary(FILE *out, const load_stats *stats)
     }
 }
 
+/* A file whose every row was rejected is said in one line: usually the wrong encoding (a
+ * CP932 extract read as UTF-8) or the wrong file, not thousands of bad rows. */
+static void warn_all_rejected(const cmd_context *ctx, const load_options *options,
+                              const load_stats *stats)
+{
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++) {
+        if (stats->read[spec_idx] == 0 || stats->rejected[spec_idx] < stats->read[spec_idx])
+            continue;
+        const char *name = load_file_specs[spec_idx].file_name;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", options->dir, name);
+        FILE *file = options->cp932 ? NULL : fopen(path, "rb");
+        bool cp932 = file != NULL && load_bytes_are_cp932(file);
+        if (file != NULL)
+            fclose(file);
+        if (cp932)
+            log_line(ctx->log, LOG_WARN,
+                     "every row of %s was rejected: its bytes are CP932 (Shift_JIS), not UTF-8: "
+                     "load it with --encoding cp932",
+                     name);
+        else
+            log_line(ctx->log, LOG_WARN, "every row of %s was rejected (%ld rows)", name,
+                     stats->read[spec_idx]);
+    }
+}
+
 kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     load_options options;
@@ -336,10 +363,12 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         goto cleanup;
     }
     print_summary(ctx->out, stats);
+    warn_all_rejected(ctx, &options, stats);
     /* the load is committed: a failure here leaves the residents stale (the run reads
      * them in full), which is reported but loses nothing */
     long refreshed = 0;
     err = schedule_refresh(conn, ctx->log, &refreshed, &outcome->error);
+    /* a rejected row did not reach the database: exit status 1 (D77) */
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
         outcome->exceptions += stats->rejected[spec_idx];
 cleanup:

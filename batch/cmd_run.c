@@ -48,6 +48,7 @@ typedef struct run_options {
     int no_render;              /* --no-render: ledger and CSV files only; the run stays
                                    `recorded` and its next run draws the print files */
     int force;                  /* --force: a run date past max_days_ahead (D78) */
+    int strict;                 /* --strict or strict = true: bad_data exits 1 (D76) */
     const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
                                    `make bench`) and stop */
     run_config config;
@@ -71,7 +72,7 @@ static const char synopsis[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
     "[--mover-months N]\n"
     "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]\n"
-    "                 [--force]";
+    "                 [--strict] [--force]";
 static const char help[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [OPTIONS]\n"
     "\n"
@@ -93,9 +94,13 @@ static const char help[] =
     "  --no-render         the ledger and the CSV files only; the next run of the date\n"
     "                      draws the print files and the workbook\n"
     "  --dry-run           scan and print the counts; record and write nothing (no --out)\n"
+    "  --strict            exit 1 when the night has bad_data exclusions (strict = true)\n"
     "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
     "                      environment)\n"
-    "  -h, --help          this text\n";
+    "  -h, --help          this text\n"
+    "\n"
+    "Exit status 0 when the night is recorded and written, bad_data or not (they are in\n"
+    "the summary, excluded.csv and audit.xlsx); 1 for bad_data only with --strict.\n";
 
 enum {
     OPT_DATE = OPTIONS_FIRST,
@@ -108,6 +113,7 @@ enum {
     OPT_WHOLE_CITY,
     OPT_NO_RENDER,
     OPT_DRY_RUN,
+    OPT_STRICT,
     OPT_FORCE,
     OPT_SCAN_SQL
 };
@@ -123,6 +129,7 @@ static const struct option long_options[] = {
     {"whole-city", no_argument, NULL, OPT_WHOLE_CITY},
     {"no-render", no_argument, NULL, OPT_NO_RENDER},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"force", no_argument, NULL, OPT_FORCE},
     {"scan-sql", required_argument, NULL, OPT_SCAN_SQL},
     OPTIONS_DB_ENTRY,
@@ -161,6 +168,9 @@ static kg_err take_option(run_options *options, int opt, kg_errbuf *errbuf)
         return KG_OK;
     case OPT_DRY_RUN:
         options->dry_run = 1;
+        return KG_OK;
+    case OPT_STRICT:
+        options->strict = 1;
         return KG_OK;
     case OPT_FORCE:
         options->force = 1;
@@ -225,6 +235,7 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
             err = take_option(options, opt, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
+    options->strict |= options->config.strict;
     options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
                                    options->db_origin, sizeof(options->db_origin), "kigen run");
     if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
@@ -693,8 +704,15 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         print_summary(ctx->out, &options, &counts, what);
 cleanup:
-    if (err == KG_OK)
+    /* bad_data is in the summary, excluded.csv and the workbook: a night that recorded
+     * and wrote everything succeeds, unless the site asked for the alert (D76) */
+    if (err == KG_OK && options.strict)
         outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
+    if (err == KG_OK && !options.strict && counts.per_reason[REASON_BAD_DATA] > 0)
+        log_line(ctx->log, LOG_DETAIL,
+                 "%ld bad_data exclusions: in excluded.csv and the workbook (--strict would "
+                 "exit 1)",
+                 counts.per_reason[REASON_BAD_DATA]);
     printable_offices_free(&checks.offices);
     db_close(conn);
     run_templates_free(&templates);

@@ -8,7 +8,9 @@
 #ifndef KIGEN_LOAD_FIELD_H
 #define KIGEN_LOAD_FIELD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../common/error.h"
 #include "../common/strbuf.h"
@@ -29,6 +31,11 @@ const char *load_decode(load_decoder *decoder, const char *field, size_t len, co
  * unquoted empty value is SQL NULL). Returns NULL, or the reason it is wrong. */
 const char *load_field_append(const load_column *column, const char *utf8, size_t len,
                               strbuf *line);
+
+/* Whether the bytes of file (read to its end) are valid CP932 and not valid UTF-8: an
+ * extract in CP932 given to a UTF-8 load. Reads line by line (0x0A is never part of a
+ * character in either encoding); false when iconv has no CP932. */
+bool load_bytes_are_cp932(FILE *file);
 
 /* Characters in valid UTF-8 text, or -1 when the bytes are not valid UTF-8 (overlong
  * forms, surrogates and values past U+10FFFF are invalid). */

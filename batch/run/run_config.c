@@ -94,7 +94,7 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use feb29 = '%s': use feb28 or mar1",
                        value);
     }
-    /* how a command runs (not stored with the run): db, max_days_ahead */
+    /* how a command runs (not stored with the run): db, strict, max_days_ahead */
     if (strcmp(key, "db") == 0) {
         size_t len = strlen(value);
         if (len == 0 || len >= sizeof(config->db))
@@ -105,6 +105,14 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         memcpy(config->db, value, len + 1); /* a password is refused where it is used */
         return KG_OK;
     }
+    if (strcmp(key, "strict") == 0) {
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+            config->strict = value[0] == 't';
+            return KG_OK;
+        }
+        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use strict = '%s': use true or false",
+                       value);
+    }
     if (strcmp(key, "max_days_ahead") == 0) {
         config->max_days_ahead_set = true;
         return parse_int(key, value, 0, 31, &config->max_days_ahead, errbuf);
@@ -113,7 +121,7 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
                    "unable to use configuration key '%s': the keys are lead_days, "
                    "mover_months, window, feb29, max_pages, render_threads, template, "
                    "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
-                   "db, max_days_ahead",
+                   "db, strict, max_days_ahead",
                    key);
 }
 
