@@ -97,5 +97,6 @@ int tests_register_notice_barcode(void);
 int tests_register_ledger_source(void);
 int tests_register_strbuf(void);
 int tests_register_out_file(void);
+int tests_register_cli(void);
 
 #endif

@@ -50,6 +50,7 @@ static const register_fn suite_registrations[] = {
     tests_register_ledger_source, tests_register_run_lock,
     tests_register_template,      tests_register_draw_status,
     tests_register_strbuf,        tests_register_out_file,
+    tests_register_cli,
 };
 
 int main(int argc, char **argv)
