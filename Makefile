@@ -60,33 +60,21 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
-# Goals that never use the embedded cluster and must not make its directory (a package
-# build, an installation): its socket directory is not looked up for them.
-NO_DB_GOALS := install uninstall build-install deb clean
-
-# What is compiled in (batch/run/run_config.h, batch/db/db.c). A build in the checkout:
-# the checkout is the data directory (templates/), no configuration file is read by
-# default, and the embedded cluster's socket directory is the default PGHOST (its fallback
-# location is random: scripts/db.sh). The installed build: DATADIR/kigen,
-# SYSCONFDIR/kigen/kigen.conf, and libpq's own default server. Objects that use them depend
-# on stamp files that change only when they do.
+# What is compiled in (batch/run/run_config.c). The installed build: its data directory
+# DATADIR/kigen and its configuration file SYSCONFDIR/kigen/kigen.conf. A build in the
+# checkout compiles in nothing: it finds its checkout at run time (batch/common/checkout.h)
+# for the templates, reads no configuration file unless given one, and finds the embedded
+# cluster the same way (batch/db/embedded.c). run_config.o depends on a stamp file that
+# changes only when these do.
 ifeq ($(BUILD),install)
 KIGEN_DATADIR := $(DATADIR)/kigen
 KIGEN_CONFIG_FILE := $(SYSCONFDIR)/kigen/kigen.conf
-EMBEDDED_SOCKDIR :=
 else
-KIGEN_DATADIR := $(CURDIR)
+KIGEN_DATADIR :=
 KIGEN_CONFIG_FILE :=
-ifeq ($(if $(MAKECMDGOALS),$(filter-out $(NO_DB_GOALS),$(MAKECMDGOALS)),all),)
-EMBEDDED_SOCKDIR :=
-else
-EMBEDDED_SOCKDIR := $(shell sh scripts/db.sh sockdir 2>/dev/null)
 endif
-endif
-EMBEDDED_STAMP := $(OBJDIR)/embedded-sockdir
 PATHS_STAMP := $(OBJDIR)/paths
-KG_CFLAGS := -DKIGEN_EMBEDDED_PGHOST='"$(EMBEDDED_SOCKDIR)"' \
-	-DKIGEN_DATADIR='"$(KIGEN_DATADIR)"' -DKIGEN_CONFIG_FILE='"$(KIGEN_CONFIG_FILE)"'
+KG_CFLAGS := -DKIGEN_DATADIR='"$(KIGEN_DATADIR)"' -DKIGEN_CONFIG_FILE='"$(KIGEN_CONFIG_FILE)"'
 FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CPPFLAGS) $(CFLAGS) $(KG_CFLAGS) \
 	$(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
@@ -183,12 +171,6 @@ $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(FINAL_CFLAGS) -I. -Ibatch -Itests -c -o $@ $<
-
-$(OBJDIR)/batch/db/db.o: $(EMBEDDED_STAMP)
-
-$(EMBEDDED_STAMP): FORCE
-	@mkdir -p $(dir $@)
-	$(Q)echo '$(EMBEDDED_SOCKDIR)' | cmp -s - $@ || echo '$(EMBEDDED_SOCKDIR)' >$@
 
 $(OBJDIR)/batch/run/run_config.o: $(PATHS_STAMP)
 

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "common/csv.h"
+#include "common/options.h"
 #include "render/barcode.h"
 
 enum barcode_column { COL_POSTAL_CODE, COL_ADDRESS, COL__COUNT };
@@ -39,11 +40,34 @@ static int write_result(FILE *out, kg_err err, const barcode_symbol *symbol)
     return fprintf(out, "%s,%c,%s\n", symbol->data, symbol->check, symbol->bars);
 }
 
+static const char synopsis[] = "usage: kigen barcode < ADDRESSES.csv";
+static const char help[] =
+    "usage: kigen barcode < ADDRESSES.csv\n"
+    "\n"
+    "Filter: a CSV with the columns postal_code and address (the part after the town name)\n"
+    "on stdin, Japan Post's customer barcode data,check,bars (or error:<code>) per record\n"
+    "on stdout. Exit status 1 when a line is an error. No options.\n"
+    "\n"
+    "  -h, --help          this text\n";
+
+static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+
 kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
-    if (argc > 1)
-        return kg_fail(&outcome->error, KG_ERR_USAGE,
-                       "unable to parse option '%s': barcode takes no options", argv[1]);
+    options_common common = {ctx->conninfo, false};
+    options_start();
+    int opt;
+    while ((opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            return options_extra_operand(optarg, "barcode", synopsis, &outcome->error);
+        if (!options_take_common(&common, opt))
+            return options_fail(argc, argv, opt, long_options, "barcode", synopsis,
+                                &outcome->error);
+    }
+    if (optind < argc)
+        return options_extra_operand(argv[optind], "barcode", synopsis, &outcome->error);
+    if (common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
 
     csv_reader *reader = NULL;
     kg_err err = csv_reader_new(ctx->in, NULL, &reader);

@@ -7,21 +7,59 @@
 #include <string.h>
 
 #include "commands.h"
+#include "common/options.h"
 #include "db/db.h"
 #include "db/migrations.h"
 
+static const char synopsis[] = "usage: kigen db migrate | kigen db version";
+static const char help[] =
+    "usage: kigen db migrate | kigen db version\n"
+    "\n"
+    "  migrate             create or upgrade kigen's schema (idempotent; each migration in\n"
+    "                      its own transaction)\n"
+    "  version             print the database's schema version (0: no schema; kigen version\n"
+    "                      shows the one this kigen expects)\n"
+    "\n"
+    "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
+    "  -h, --help          this text\n";
+
+static const struct option long_options[] = {OPTIONS_DB_ENTRY, OPTIONS_HELP_ENTRY, OPTIONS_END};
+
 kg_err cmd_db(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
-    if (argc != 2 || (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "version") != 0))
+    options_common common = {ctx->conninfo, false};
+    const char *action = NULL;
+    options_start();
+    int opt;
+    while ((opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND && action == NULL)
+            action = optarg;
+        else if (opt == OPTIONS_OPERAND)
+            return options_extra_operand(optarg, "db", synopsis, &outcome->error);
+        else if (!options_take_common(&common, opt))
+            return options_fail(argc, argv, opt, long_options, "db", synopsis, &outcome->error);
+    }
+    if (optind < argc && action == NULL)
+        action = argv[optind++];
+    if (optind < argc)
+        return options_extra_operand(argv[optind], "db", synopsis, &outcome->error);
+    if (common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
+    if (action == NULL)
+        return kg_fail(&outcome->error, KG_ERR_USAGE, "unable to run kigen db: no action given\n%s",
+                       synopsis);
+    if (strcmp(action, "migrate") != 0 && strcmp(action, "version") != 0)
         return kg_fail(&outcome->error, KG_ERR_USAGE,
-                       "unable to parse 'db': use 'kigen db "
-                       "migrate' or 'kigen db version'");
+                       "unable to run kigen db %s: not an action of kigen db\n%s", action,
+                       synopsis);
+    db_target target = {common.conninfo, NULL,
+                        strcmp(action, "migrate") == 0 ? "kigen db migrate" : "kigen db version"};
     db_conn *conn = NULL;
-    kg_err err = db_connect(ctx->conninfo, &outcome->error, &conn);
+    kg_err err = db_connect(&target, &outcome->error, &conn);
     if (err != KG_OK)
         return err;
     int version = 0;
-    if (strcmp(argv[1], "migrate") == 0) {
+    if (strcmp(action, "migrate") == 0) {
         int applied = 0;
         err = migrations_apply(conn, &applied, &version, &outcome->error);
         if (err == KG_OK)

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "common/csv.h"
 #include "common/kdate.h"
+#include "common/options.h"
 #include "rules/rules.h"
 
 enum expiry_column {
@@ -98,31 +99,62 @@ static int write_result(FILE *out, kg_err err, const rules_expiry *result)
                    kdate_format(result->window_open, window_open), rules_cause_name(result->cause));
 }
 
-static kg_err parse_options(int argc, char **argv, rules_config *config, cmd_outcome *outcome)
+static const char synopsis[] = "usage: kigen expiry [--w2] [--feb29=feb28|mar1] < CERTIFICATES.csv";
+static const char help[] =
+    "usage: kigen expiry [--w2] [--feb29=feb28|mar1] < CERTIFICATES.csv\n"
+    "\n"
+    "Filter: a certificate CSV on stdin (type,birth_date,issued_on and the optional\n"
+    "card_expires, stay_expires, auth_expires, prev_expiry, recorded_expiry), one line\n"
+    "expiry,window_open,cause (or error:<code>) per record on stdout. Exit status 1 when a\n"
+    "line is an error.\n"
+    "\n"
+    "  --w2                open the window on the date 3 months before expiry (W2)\n"
+    "  --feb29=R           feb28 (default) or mar1: 29 February in a common year\n"
+    "  -h, --help          this text\n";
+
+enum { OPT_W2 = OPTIONS_FIRST, OPT_FEB29 };
+
+static const struct option long_options[] = {
+    {"w2", no_argument, NULL, OPT_W2},
+    {"feb29", required_argument, NULL, OPT_FEB29},
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+static kg_err parse_options(int argc, char **argv, rules_config *config, options_common *common,
+                            cmd_outcome *outcome)
 {
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *arg = argv[arg_idx];
-        if (strcmp(arg, "--w2") == 0)
+    options_start();
+    int opt;
+    while ((opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPT_W2)
             config->window_w2 = true;
-        else if (strcmp(arg, "--feb29=feb28") == 0)
+        else if (opt == OPT_FEB29 && strcmp(optarg, "feb28") == 0)
             config->feb29 = FEB29_AS_FEB28;
-        else if (strcmp(arg, "--feb29=mar1") == 0)
+        else if (opt == OPT_FEB29 && strcmp(optarg, "mar1") == 0)
             config->feb29 = FEB29_AS_MAR1;
-        else
+        else if (opt == OPT_FEB29)
             return kg_fail(&outcome->error, KG_ERR_USAGE,
-                           "unable to parse option '%s': expiry takes --w2 and "
-                           "--feb29=feb28|mar1",
-                           arg);
+                           "unable to use --feb29 '%s': use feb28 or mar1\n%s", optarg, synopsis);
+        else if (opt == OPTIONS_OPERAND)
+            return options_extra_operand(optarg, "expiry", synopsis, &outcome->error);
+        else if (!options_take_common(common, opt))
+            return options_fail(argc, argv, opt, long_options, "expiry", synopsis, &outcome->error);
     }
+    if (optind < argc)
+        return options_extra_operand(argv[optind], "expiry", synopsis, &outcome->error);
     return KG_OK;
 }
 
 kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     rules_config config = rules_config_default();
-    kg_err err = parse_options(argc, argv, &config, outcome);
+    options_common common = {ctx->conninfo, false};
+    kg_err err = parse_options(argc, argv, &config, &common, outcome);
     if (err != KG_OK)
         return err;
+    if (common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
 
     csv_reader *reader = NULL;
     err = csv_reader_new(ctx->in, NULL, &reader);

@@ -31,10 +31,52 @@ typedef struct export_options {
     int no_forecast;       /* --no-forecast: skip the scan of the city */
     int print_notices_sql; /* --notices-sql: print the Notices query (for `make bench`) */
     run_config config;
+    options_common common;
+    char db_origin[1100]; /* "db in FILE" when the configuration names the database */
+    db_target db;
 } export_options;
 
-static const char usage[] = "usage: kigen export --from YYYY-MM-DD --to YYYY-MM-DD --xlsx FILE "
-                            "[--take-up R] [--config FILE] [--no-forecast]";
+static const char synopsis[] = "usage: kigen export --from YYYY-MM-DD --to YYYY-MM-DD --xlsx FILE "
+                               "[--take-up R] [--config FILE]\n"
+                               "                    [--no-forecast]";
+static const char help[] =
+    "usage: kigen export --from YYYY-MM-DD --to YYYY-MM-DD --xlsx FILE [OPTIONS]\n"
+    "\n"
+    "Writes the auditor workbook of the runs dated in the period (both ends included),\n"
+    "from the ledger, with the renewal-load forecast as of --to.\n"
+    "\n"
+    "  --from D, --to D    the period\n"
+    "  --xlsx FILE         the workbook to write (private, complete or absent)\n"
+    "  --take-up R         the share of holders expected to renew, 0 to 1 (default 0.8)\n"
+    "  --config FILE       the configuration: the rule readings of the forecast,\n"
+    "                      form_overdue_days, db\n"
+    "  --no-forecast       leave the Forecast sheet empty (no scan of the city)\n"
+    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+    "                      environment)\n"
+    "  -h, --help          this text\n";
+
+enum {
+    OPT_FROM = OPTIONS_FIRST,
+    OPT_TO,
+    OPT_XLSX,
+    OPT_CONFIG,
+    OPT_TAKE_UP,
+    OPT_NO_FORECAST,
+    OPT_NOTICES_SQL
+};
+
+static const struct option long_options[] = {
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"xlsx", required_argument, NULL, OPT_XLSX},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"take-up", required_argument, NULL, OPT_TAKE_UP},
+    {"no-forecast", no_argument, NULL, OPT_NO_FORECAST},
+    {"notices-sql", no_argument, NULL, OPT_NOTICES_SQL},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
 
 static kg_err parse_date_option(const char *name, const char *value, kdate *out, kg_errbuf *errbuf)
 {
@@ -44,54 +86,76 @@ static kg_err parse_date_option(const char *name, const char *value, kdate *out,
     return KG_OK;
 }
 
-static kg_err parse_options(int argc, char **argv, export_options *options, kg_errbuf *errbuf)
+static kg_err take_option(export_options *options, int opt, const char **config_path,
+                          kg_errbuf *errbuf)
+{
+    char *end = NULL;
+    kg_err err = KG_OK;
+    switch (opt) {
+    case OPT_FROM:
+        return parse_date_option("--from", optarg, &options->from, errbuf);
+    case OPT_TO:
+        return parse_date_option("--to", optarg, &options->to, errbuf);
+    case OPT_XLSX:
+        options->xlsx_path = optarg;
+        return KG_OK;
+    case OPT_CONFIG:
+        *config_path = optarg;
+        err = run_config_read_file(&options->config, optarg, errbuf);
+        return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+    case OPT_TAKE_UP:
+        options->take_up = strtod(optarg, &end);
+        if (end == optarg || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to use --take-up '%s': not a rate between 0 and 1", optarg);
+        return KG_OK;
+    case OPT_NO_FORECAST:
+        options->no_forecast = 1;
+        return KG_OK;
+    case OPT_NOTICES_SQL:
+        options->print_notices_sql = 1;
+        return KG_OK;
+    default:
+        return KG_ERR_INTERNAL;
+    }
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, export_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
     options->from = KDATE_NONE;
     options->to = KDATE_NONE;
     options->take_up = FORECAST_TAKE_UP_DEFAULT;
     options->config = run_config_default();
-    int config_given = 0;
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *value;
-        kg_err err = KG_OK;
-        if ((value = options_value(argc, argv, &arg_idx, "--from")) != NULL) {
-            err = parse_date_option("--from", value, &options->from, errbuf);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--to")) != NULL) {
-            err = parse_date_option("--to", value, &options->to, errbuf);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--xlsx")) != NULL) {
-            options->xlsx_path = value;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
-            config_given = 1;
-            err = run_config_read_file(&options->config, value, errbuf);
-            if (err == KG_ERR_IO_READ)
-                err = KG_ERR_CONFIG;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--take-up")) != NULL) {
-            char *end = NULL;
-            options->take_up = strtod(value, &end);
-            if (end == value || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))
-                err = kg_fail(errbuf, KG_ERR_USAGE,
-                              "unable to use --take-up '%s': not a rate between 0 and 1", value);
-        } else if (strcmp(argv[arg_idx], "--no-forecast") == 0) {
-            options->no_forecast = 1;
-        } else if (strcmp(argv[arg_idx], "--notices-sql") == 0) {
-            options->print_notices_sql = 1;
-            return KG_OK;
-        } else {
-            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
-                          usage);
-        }
-        if (err != KG_OK)
-            return err;
+    options->common.conninfo = ctx->conninfo;
+    const char *config_path = NULL;
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            err = options_extra_operand(optarg, "export", synopsis, errbuf);
+        else if (opt == '?' || opt == ':')
+            err = options_fail(argc, argv, opt, long_options, "export", synopsis, errbuf);
+        else if (!options_take_common(&options->common, opt))
+            err = take_option(options, opt, &config_path, errbuf);
     }
+    if (err == KG_OK && optind < argc)
+        err = options_extra_operand(argv[optind], "export", synopsis, errbuf);
+    if (err != KG_OK || options->common.help || options->print_notices_sql)
+        return err;
+    err = run_config_read_default(&options->config, &config_path, errbuf);
+    if (err != KG_OK)
+        return err;
+    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
+                                   options->db_origin, sizeof(options->db_origin), "kigen export");
     if (options->from == KDATE_NONE || options->to == KDATE_NONE || options->xlsx_path == NULL)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to export: --from, --to and --xlsx are "
-                       "required: %s",
-                       usage);
+                       "unable to export: --from, --to and --xlsx are required\n%s", synopsis);
     if (options->from > options->to)
         return kg_fail(errbuf, KG_ERR_USAGE, "unable to export: --from is after --to");
-    return config_given ? KG_OK : run_config_read_system_file(&options->config, errbuf);
+    return db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
 }
 
 static void log_forecast_source(const log_sink *log, const forecast *fc, long cached)
@@ -128,9 +192,11 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
 {
     export_options options;
     kg_errbuf *errbuf = &outcome->error;
-    kg_err err = parse_options(argc, argv, &options, errbuf);
+    kg_err err = parse_options(ctx, argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return options_print_help(ctx->out, help, errbuf);
     if (options.print_notices_sql) {
         fprintf(ctx->out, "%s\n", audit_export_notices_sql());
         return KG_OK;
@@ -147,7 +213,7 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     db_conn *conn = NULL;
     forecast fc;
     forecast_init(&fc, options.to, options.take_up);
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     forecast_request forecast_for = {options.to, KIGEN_VERSION, &options.config.select,

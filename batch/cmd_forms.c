@@ -4,12 +4,16 @@
  *
  * Reads the control number as typed or scanned (common/control_no.h), asks the ledger
  * (forms/form_counter.h) and prints what happened on stdout. Never creates a form: the
- * nightly run does. Rules: docs/decisions.md D58-D62.
+ * nightly run does. A return, an undo or a reissue dated after today is refused (D79); a
+ * scan recorded by mistake is taken back with `return --undo` (D80). Rules:
+ * docs/decisions.md D58-D62, D79, D80.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common/clock.h"
@@ -22,23 +26,93 @@
 
 #define TYPED_MAX 256 /* bytes of a control number as typed, separators included */
 
-static const char usage[] =
-    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable]\n"
-    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]\n"
-    "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]";
+static const char synopsis[] =
+    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable | --undo]\n"
+    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N]\n"
+    "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]\n"
+    "       (each also takes --config FILE and --db CONNINFO)";
+static const char return_synopsis[] =
+    "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable | --undo] "
+    "[--config FILE]";
+static const char status_synopsis[] =
+    "usage: kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]";
+static const char reissue_synopsis[] =
+    "usage: kigen forms reissue CONTROL_NO [--date YYYY-MM-DD] [--config FILE]";
+static const char help_options[] =
+    "  --date D            the day of the action (default: today in Japan); a return, an\n"
+    "                      undo or a reissue dated after today is refused; for status, the\n"
+    "                      day the forms' age is counted to\n"
+    "  --undeliverable     return: the form came back from the post office unopened\n"
+    "  --undo              return: take back the last scan of the form (recorded by\n"
+    "                      mistake); the history keeps both\n"
+    "  --overdue-days N    status: days after its run date before an inquiry form is\n"
+    "                      overdue (1..365; form_overdue_days, default 30)\n"
+    "  --config FILE       the configuration: form_overdue_days, db\n"
+    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+    "                      environment)\n"
+    "  -h, --help          this text\n";
+static const char help_intro[] =
+    "\n"
+    "The counter's commands for the proxy forms (照会書兼回答書): CONTROL_NO as printed or\n"
+    "scanned (XXXX-XXXX-XXXX; lower case, spaces and full-width characters are read too).\n"
+    "  return              a form came back (answered, or --undeliverable), or --undo\n"
+    "  status              inquiry forms overdue, forms returned as undeliverable\n"
+    "  reissue             void an inquiry form so that the next run mails a new one\n"
+    "\n";
 
-typedef enum forms_action { ACTION_RETURN, ACTION_STATUS, ACTION_REISSUE } forms_action;
+typedef enum forms_action {
+    ACTION_NONE,
+    ACTION_RETURN,
+    ACTION_STATUS,
+    ACTION_REISSUE
+} forms_action;
 
 typedef struct forms_options {
     forms_action action;
     kdate day;             /* --date, default today in Japan */
     int undeliverable;     /* return --undeliverable */
+    int undo;              /* return --undo */
     int overdue_days;      /* status: --overdue-days, form_overdue_days */
+    int overdue_given;     /* --overdue-days was given */
     char typed[TYPED_MAX]; /* the number's arguments, joined by spaces */
     size_t typed_len;
     int typed_parts;                  /* arguments that made it up */
     char control_no[CONTROL_NO_SIZE]; /* canonical, once read */
+    run_config config;
+    const char *config_path;
+    options_common common;
+    char db_origin[1100];
+    db_target db;
 } forms_options;
+
+enum { OPT_DATE = OPTIONS_FIRST, OPT_UNDELIVERABLE, OPT_UNDO, OPT_OVERDUE_DAYS, OPT_CONFIG };
+
+static const struct option long_options[] = {
+    {"date", required_argument, NULL, OPT_DATE},
+    {"undeliverable", no_argument, NULL, OPT_UNDELIVERABLE},
+    {"undo", no_argument, NULL, OPT_UNDO},
+    {"overdue-days", required_argument, NULL, OPT_OVERDUE_DAYS},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+static const char *action_name(forms_action action)
+{
+    return action == ACTION_RETURN    ? "forms return"
+           : action == ACTION_STATUS  ? "forms status"
+           : action == ACTION_REISSUE ? "forms reissue"
+                                      : "forms";
+}
+
+static const char *action_synopsis(forms_action action)
+{
+    return action == ACTION_RETURN    ? return_synopsis
+           : action == ACTION_STATUS  ? status_synopsis
+           : action == ACTION_REISSUE ? reissue_synopsis
+                                      : synopsis;
+}
 
 static kg_err parse_overdue_days(const char *value, int *out, kg_errbuf *errbuf)
 {
@@ -71,69 +145,159 @@ static kg_err add_typed(forms_options *options, const char *part, kg_errbuf *err
     return KG_OK;
 }
 
-static kg_err parse_options(int argc, char **argv, forms_options *options, kg_errbuf *errbuf)
+/* An operand: the action first, then the control number's parts. */
+static kg_err take_operand(forms_options *options, const char *operand, kg_errbuf *errbuf)
+{
+    if (options->action == ACTION_NONE) {
+        if (strcmp(operand, "return") == 0)
+            options->action = ACTION_RETURN;
+        else if (strcmp(operand, "status") == 0)
+            options->action = ACTION_STATUS;
+        else if (strcmp(operand, "reissue") == 0)
+            options->action = ACTION_REISSUE;
+        else
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to run kigen forms %s: not an action of kigen forms\n%s",
+                           operand, synopsis);
+        return KG_OK;
+    }
+    if (options->action == ACTION_STATUS)
+        return options_extra_operand(operand, "forms status", status_synopsis, errbuf);
+    return add_typed(options, operand, errbuf);
+}
+
+static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    switch (opt) {
+    case OPT_DATE:
+        if (kdate_parse(optarg, strlen(optarg), &options->day) != KG_OK)
+            err = kg_fail(errbuf, KG_ERR_USAGE,
+                          "unable to use --date '%s': not a day as YYYY-MM-DD", optarg);
+        return err;
+    case OPT_UNDELIVERABLE:
+        options->undeliverable = 1;
+        return KG_OK;
+    case OPT_UNDO:
+        options->undo = 1;
+        return KG_OK;
+    case OPT_OVERDUE_DAYS:
+        options->overdue_given = 1;
+        return parse_overdue_days(optarg, &options->overdue_days, errbuf);
+    case OPT_CONFIG:
+        options->config_path = optarg;
+        err = run_config_read_file(&options->config, optarg, errbuf);
+        return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+    default:
+        return KG_ERR_INTERNAL;
+    }
+}
+
+/* The options given that the action does not take. */
+static kg_err check_action_options(const forms_options *options, kg_errbuf *errbuf)
+{
+    const char *name = action_name(options->action), *usage = action_synopsis(options->action);
+    if (options->undeliverable && options->action != ACTION_RETURN)
+        return options_refuse("--undeliverable", name, usage, errbuf);
+    if (options->undo && options->action != ACTION_RETURN)
+        return options_refuse("--undo", name, usage, errbuf);
+    if (options->overdue_given && options->action != ACTION_STATUS)
+        return options_refuse("--overdue-days", name, usage, errbuf);
+    if (options->undo && options->undeliverable)
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       "unable to parse option '--undo': it takes back the last scan, whatever "
+                       "its kind, and goes without --undeliverable\n%s",
+                       usage);
+    return KG_OK;
+}
+
+/* A return, an undo or a reissue records what happened at the counter: a day after today
+ * is a typing slip, refused before anything is looked up (D79). */
+static kg_err check_day(const forms_options *options, kg_errbuf *errbuf)
+{
+    kdate today = clock_today_jst();
+    if (options->action == ACTION_STATUS || options->day <= today)
+        return KG_OK;
+    char day[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1], printed[CONTROL_NO_PRINT_SIZE];
+    const char *what = options->action == ACTION_REISSUE ? "reissue form"
+                       : options->undo                   ? "take back a scan of form"
+                                                         : "record the return of form";
+    kg_fail(errbuf, KG_ERR_USAGE, "unable to %s %s on %s: that day is after today (%s in Japan)",
+            what, control_no_format(options->control_no, printed), kdate_format(options->day, day),
+            kdate_format(today, today_text));
+    kg_hint(errbuf, "nothing was recorded; give the day it happened (--date YYYY-MM-DD), or leave "
+                    "--date out for today");
+    return KG_ERR_USAGE;
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
-    options->day = clock_now_jst().day;
-    run_config config = run_config_default();
-    int overdue_option = 0;
-    int config_given = 0;
-    if (argc < 2)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: no action given\n%s", usage);
-    if (strcmp(argv[1], "return") == 0)
-        options->action = ACTION_RETURN;
-    else if (strcmp(argv[1], "status") == 0)
-        options->action = ACTION_STATUS;
-    else if (strcmp(argv[1], "reissue") == 0)
-        options->action = ACTION_REISSUE;
-    else
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run forms: unknown action '%s'\n%s",
-                       argv[1], usage);
-    for (int arg_idx = 2; arg_idx < argc; arg_idx++) {
-        const char *value;
-        kg_err err = KG_OK;
-        if ((value = options_value(argc, argv, &arg_idx, "--date")) != NULL) {
-            if (kdate_parse(value, strlen(value), &options->day) != KG_OK)
-                err = kg_fail(errbuf, KG_ERR_USAGE,
-                              "unable to use --date '%s': not a day as YYYY-MM-DD", value);
-        } else if (options->action == ACTION_RETURN &&
-                   strcmp(argv[arg_idx], "--undeliverable") == 0) {
-            options->undeliverable = 1;
-        } else if (options->action == ACTION_STATUS &&
-                   (value = options_value(argc, argv, &arg_idx, "--overdue-days")) != NULL) {
-            err = parse_overdue_days(value, &overdue_option, errbuf);
-        } else if (options->action == ACTION_STATUS &&
-                   (value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
-            config_given = 1;
-            err = run_config_read_file(&config, value, errbuf);
-            if (err == KG_ERR_IO_READ)
-                err = KG_ERR_CONFIG;
-        } else if (argv[arg_idx][0] == '-' && argv[arg_idx][1] == '-') {
-            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s'\n%s", argv[arg_idx],
-                          usage);
-        } else if (options->action != ACTION_STATUS) {
-            err = add_typed(options, argv[arg_idx], errbuf);
-        } else {
-            err = kg_fail(errbuf, KG_ERR_USAGE, "unable to parse argument '%s'\n%s", argv[arg_idx],
-                          usage);
-        }
-        if (err != KG_OK)
-            return err;
+    options->day = clock_today_jst();
+    options->config = run_config_default();
+    options->common.conninfo = ctx->conninfo;
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            err = take_operand(options, optarg, errbuf);
+        else if (opt == '?' || opt == ':')
+            err = options_fail(argc, argv, opt, long_options, action_name(options->action),
+                               action_synopsis(options->action), errbuf);
+        else if (!options_take_common(&options->common, opt))
+            err = take_option(options, opt, errbuf);
     }
-    if (options->action == ACTION_STATUS && !config_given) {
-        kg_err err = run_config_read_system_file(&config, errbuf);
-        if (err != KG_OK)
-            return err;
-    }
-    options->overdue_days = overdue_option != 0 ? overdue_option : config.form_overdue_days;
-    if (options->action == ACTION_STATUS)
-        return KG_OK;
+    for (; err == KG_OK && optind < argc; optind++)
+        err = take_operand(options, argv[optind], errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
+    if (options->action == ACTION_NONE)
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run kigen forms: no action given\n%s",
+                       synopsis);
+    err = check_action_options(options, errbuf);
+    if (err == KG_OK) /* no --config: the installed kigen.conf, when there is one */
+        err = run_config_read_default(&options->config, &options->config_path, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (!options->overdue_given)
+        options->overdue_days = options->config.form_overdue_days;
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->config_path,
+                         options->db_origin, sizeof(options->db_origin),
+                         options->action == ACTION_RETURN   ? "kigen forms return"
+                         : options->action == ACTION_STATUS ? "kigen forms status"
+                                                            : "kigen forms reissue");
+    err = db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
+    if (err != KG_OK || options->action == ACTION_STATUS)
+        return err;
     if (options->typed_parts == 0)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to run forms %s: the control number is "
-                       "missing\n%s",
-                       argv[1], usage);
-    return control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
+                       "unable to run kigen %s: the control number is missing\n%s",
+                       action_name(options->action), action_synopsis(options->action));
+    err = control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
+    return err == KG_OK ? check_day(options, errbuf) : err;
+}
+
+/* The help text of the action (or of kigen forms). */
+static kg_err print_help(FILE *out, forms_action action, kg_errbuf *errbuf)
+{
+    if (fprintf(out, "%s\n%s%s", action_synopsis(action), action == ACTION_NONE ? help_intro : "\n",
+                help_options) < 0 ||
+        fflush(out) != 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
+    return KG_OK;
+}
+
+/* The clerk: the OS user who runs the command (getpwuid), or the uid as a number. */
+static void clerk_name(char *out, size_t cap)
+{
+    const struct passwd *user = getpwuid(getuid());
+    if (user != NULL && user->pw_name != NULL)
+        snprintf(out, cap, "%s", user->pw_name);
+    else
+        snprintf(out, cap, "uid %ld", (long)getuid());
 }
 
 /* "inquiry form of request 990001, resident 9001 佐藤　一郎" and the like. */
@@ -244,23 +408,66 @@ static kg_err run_status(db_conn *conn, FILE *out, const forms_options *options,
     return err;
 }
 
+/* "returned on 2026-12-20" or "undeliverable since 2026-12-05" or "not returned". */
+static void state_text(const form_record *form, char *out, size_t cap)
+{
+    char day[KDATE_ISO_LEN + 1];
+    if (form->returned_on != KDATE_NONE)
+        snprintf(out, cap, "returned on %s", kdate_format(form->returned_on, day));
+    else if (form->undeliverable_on != KDATE_NONE)
+        snprintf(out, cap, "returned as undeliverable on %s",
+                 kdate_format(form->undeliverable_on, day));
+    else
+        snprintf(out, cap, "not returned");
+}
+
+static void print_undo(FILE *out, const forms_options *options, const form_scan *undone,
+                       const form_record *before, const form_record *after)
+{
+    char printed[CONTROL_NO_PRINT_SIZE], what[512], day[KDATE_ISO_LEN + 1],
+        scanned[KDATE_ISO_LEN + 1], now[64], by[128];
+    control_no_format(after->control_no, printed);
+    describe(after, what, sizeof(what));
+    state_text(after, now, sizeof(now));
+    if (undone->clerk[0] != '\0')
+        snprintf(by, sizeof(by), "recorded by %s at %s", undone->clerk, undone->recorded_at);
+    else
+        snprintf(by, sizeof(by), "recorded before the counter's history was kept");
+    fprintf(out, "form %s: scan %ld (%s on %s, %s) taken back on %s; now %s, %ld scan%s: %s\n",
+            printed, before->return_scans,
+            strcmp(undone->action, "undeliverable") == 0 ? "undeliverable" : "returned",
+            kdate_format(undone->day, scanned), by, kdate_format(options->day, day), now,
+            after->return_scans, after->return_scans == 1 ? "" : "s", what);
+}
+
 kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     kg_errbuf *errbuf = &outcome->error;
     forms_options options;
-    kg_err err = parse_options(argc, argv, &options, errbuf);
+    kg_err err = parse_options(ctx, argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return print_help(ctx->out, options.action, errbuf);
+    char clerk[64];
+    clerk_name(clerk, sizeof(clerk));
     db_conn *conn = NULL;
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.action == ACTION_STATUS) {
         err = run_status(conn, ctx->out, &options, errbuf);
+    } else if (err == KG_OK && options.action == ACTION_RETURN && options.undo) {
+        form_record before, after;
+        form_scan undone;
+        err = form_counter_undo(conn, options.control_no, options.day, clerk, &undone, &before,
+                                &after, errbuf);
+        if (err == KG_OK)
+            print_undo(ctx->out, &options, &undone, &before, &after);
     } else if (err == KG_OK && options.action == ACTION_RETURN) {
         form_record before, after;
         err = form_counter_return(conn, options.control_no, options.day, options.undeliverable != 0,
-                                  &before, &after, errbuf);
+                                  clerk, &before, &after, errbuf);
         if (err == KG_OK)
             print_return(ctx->out, &options, &before, &after);
     } else if (err == KG_OK) {

@@ -11,6 +11,7 @@
  * of row by row.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,34 @@ typedef struct load_options {
     const char *dir;
     int cp932;
     int bulk; /* --bulk: the bulk path whatever the size */
+    options_common common;
 } load_options;
+
+static const char synopsis[] = "usage: kigen load DIR [--encoding utf8|cp932] [--bulk]";
+static const char help[] =
+    "usage: kigen load DIR [--encoding utf8|cp932] [--bulk]\n"
+    "\n"
+    "Imports the CSV extract files found in DIR (offices.csv, residents.csv, cards.csv,\n"
+    "certificates.csv, moves.csv, changes.csv, proxy_requests.csv; docs/formats.md) in one\n"
+    "transaction. A bad row is reported as file:line: column: reason and skipped; the\n"
+    "exit status is then 1, since that row did not reach the database.\n"
+    "\n"
+    "  --encoding E        utf8 (default; also utf-8) or cp932 (also sjis): the extract's\n"
+    "                      encoding\n"
+    "  --bulk              drop and re-validate the foreign keys around the upsert whatever\n"
+    "                      the size (automatic above 50,000 rows)\n"
+    "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
+    "  -h, --help          this text\n";
+
+enum { OPT_ENCODING = OPTIONS_FIRST, OPT_BULK };
+
+static const struct option long_options[] = {
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"bulk", no_argument, NULL, OPT_BULK},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
 
 static void report_row(void *context, const load_file_spec *spec, long line, const char *column,
                        const char *reason)
@@ -53,37 +81,50 @@ static void report_row(void *context, const load_file_spec *spec, long line, con
     fprintf(stream, "%s:%ld: %s: %s\n", spec->file_name, line, column, reason);
 }
 
-static kg_err parse_options(int argc, char **argv, load_options *options, kg_errbuf *errbuf)
+static kg_err set_encoding(const char *encoding, load_options *options, kg_errbuf *errbuf)
 {
-    options->dir = NULL;
-    options->cp932 = 0;
-    options->bulk = 0;
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *arg = argv[arg_idx];
-        const char *encoding = options_value(argc, argv, &arg_idx, "--encoding");
-        if (encoding == NULL && strcmp(arg, "--bulk") == 0)
+    if (strcmp(encoding, "cp932") == 0 || strcmp(encoding, "sjis") == 0)
+        options->cp932 = 1;
+    else if (strcmp(encoding, "utf8") == 0 || strcmp(encoding, "utf-8") == 0)
+        options->cp932 = 0;
+    else
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use encoding '%s': use utf8 or cp932",
+                       encoding);
+    return KG_OK;
+}
+
+static kg_err take_dir(const char *operand, load_options *options, kg_errbuf *errbuf)
+{
+    if (options->dir != NULL)
+        return options_extra_operand(operand, "load", synopsis, errbuf);
+    options->dir = operand;
+    return KG_OK;
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, load_options *options,
+                            kg_errbuf *errbuf)
+{
+    memset(options, 0, sizeof(*options));
+    options->common.conninfo = ctx->conninfo;
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPT_ENCODING)
+            err = set_encoding(optarg, options, errbuf);
+        else if (opt == OPT_BULK)
             options->bulk = 1;
-        else if (encoding == NULL && arg[0] != '-' && options->dir == NULL)
-            options->dir = arg;
-        else if (encoding == NULL)
-            return kg_fail(errbuf, KG_ERR_USAGE,
-                           "unable to parse option '%s': usage: kigen "
-                           "load DIR [--encoding utf8|cp932] [--bulk]",
-                           arg);
-        if (encoding != NULL) {
-            if (strcmp(encoding, "cp932") == 0 || strcmp(encoding, "sjis") == 0)
-                options->cp932 = 1;
-            else if (strcmp(encoding, "utf8") == 0 || strcmp(encoding, "utf-8") == 0)
-                options->cp932 = 0;
-            else
-                return kg_fail(errbuf, KG_ERR_USAGE,
-                               "unable to use encoding '%s': use utf8 or cp932", encoding);
-        }
+        else if (opt == OPTIONS_OPERAND)
+            err = take_dir(optarg, options, errbuf);
+        else if (!options_take_common(&options->common, opt))
+            err = options_fail(argc, argv, opt, long_options, "load", synopsis, errbuf);
     }
+    for (; err == KG_OK && optind < argc; optind++)
+        err = take_dir(argv[optind], options, errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
     if (options->dir == NULL)
-        return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to load: no directory given (kigen load "
-                       "DIR [--encoding utf8|cp932])");
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to load: no directory given\n%s", synopsis);
     return KG_OK;
 }
 
@@ -190,12 +231,40 @@ static void print_summary(FILE *out, const load_stats *stats)
     }
 }
 
+/* A file whose every row was rejected is said in one line: usually the wrong encoding (a
+ * CP932 extract read as UTF-8) or the wrong file, not thousands of bad rows. */
+static void warn_all_rejected(const cmd_context *ctx, const load_options *options,
+                              const load_stats *stats)
+{
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++) {
+        if (stats->read[spec_idx] == 0 || stats->rejected[spec_idx] < stats->read[spec_idx])
+            continue;
+        const char *name = load_file_specs[spec_idx].file_name;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", options->dir, name);
+        FILE *file = options->cp932 ? NULL : fopen(path, "rb");
+        bool cp932 = file != NULL && load_bytes_are_cp932(file);
+        if (file != NULL)
+            fclose(file);
+        if (cp932)
+            log_line(ctx->log, LOG_WARN,
+                     "every row of %s was rejected: its bytes are CP932 (Shift_JIS), not UTF-8: "
+                     "load it with --encoding cp932",
+                     name);
+        else
+            log_line(ctx->log, LOG_WARN, "every row of %s was rejected (%ld rows)", name,
+                     stats->read[spec_idx]);
+    }
+}
+
 kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     load_options options;
-    kg_err err = parse_options(argc, argv, &options, &outcome->error);
+    kg_err err = parse_options(ctx, argc, argv, &options, &outcome->error);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
     load_decoder *decoder = NULL;
     if (load_decoder_new(options.cp932, &decoder) != KG_OK)
         return kg_fail(&outcome->error, KG_ERR_CONFIG,
@@ -206,7 +275,8 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         err = kg_fail(&outcome->error, KG_ERR_NOMEM, "unable to load: out of memory");
         goto cleanup;
     }
-    err = db_connect(ctx->conninfo, &outcome->error, &conn);
+    db_target target = {options.common.conninfo, NULL, "kigen load"};
+    err = db_connect(&target, &outcome->error, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, &outcome->error);
     if (err == KG_OK)
@@ -231,10 +301,12 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         goto cleanup;
     }
     print_summary(ctx->out, stats);
+    warn_all_rejected(ctx, &options, stats);
     /* the load is committed: a failure here leaves the residents stale (the run reads
      * them in full), which is reported but loses nothing */
     long refreshed = 0;
     err = schedule_refresh(conn, ctx->log, &refreshed, &outcome->error);
+    /* a rejected row did not reach the database: exit status 1 (D77) */
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
         outcome->exceptions += stats->rejected[spec_idx];
 cleanup:

@@ -22,8 +22,6 @@
 #include "db/migrations.h"
 #include "run/run_config.h"
 
-static const char usage[] = "usage: kigen purge [--before YYYY-MM-DD] [--config FILE] [--dry-run]";
-
 /* What each table keeps of a letter after the purge: nothing that names or locates a
  * person. $1 is the first run date kept. */
 static const char *const purge_sql[] = {
@@ -45,33 +43,77 @@ typedef struct purge_options {
     kdate before; /* KDATE_NONE: today - retention_years */
     int dry_run;
     run_config config;
+    options_common common;
+    char db_origin[1100]; /* "db in FILE" when the configuration names the database */
+    db_target db;
 } purge_options;
 
-static kg_err parse_options(int argc, char **argv, purge_options *options, kg_errbuf *errbuf)
+static const char synopsis[] = "usage: kigen purge [--before YYYY-MM-DD] [--config FILE] "
+                               "[--dry-run]";
+static const char help[] =
+    "usage: kigen purge [--before YYYY-MM-DD] [--config FILE] [--dry-run]\n"
+    "\n"
+    "Removes the names, postal codes and addresses that the ledger kept of the letters of\n"
+    "the runs dated before the day (ids, dates, reasons and counts stay; D73).\n"
+    "\n"
+    "  --before D          the first run date kept (default: today in Japan minus\n"
+    "                      retention_years); a later day than that is refused\n"
+    "  --config FILE       the configuration: retention_years, db\n"
+    "  --dry-run           count what would be removed; change nothing\n"
+    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+    "                      environment)\n"
+    "  -h, --help          this text\n";
+
+enum { OPT_BEFORE = OPTIONS_FIRST, OPT_CONFIG, OPT_DRY_RUN };
+
+static const struct option long_options[] = {
+    {"before", required_argument, NULL, OPT_BEFORE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, purge_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
     options->before = KDATE_NONE;
     options->config = run_config_default();
-    int config_given = 0;
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *value;
-        if ((value = options_value(argc, argv, &arg_idx, "--config")) != NULL) {
-            config_given = 1;
-            kg_err err = run_config_read_file(&options->config, value, errbuf);
-            if (err != KG_OK)
-                return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--before")) != NULL) {
-            if (kdate_parse(value, strlen(value), &options->before) != KG_OK)
-                return kg_fail(errbuf, KG_ERR_USAGE,
-                               "unable to use --before '%s': not a day as YYYY-MM-DD", value);
-        } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
+    options->common.conninfo = ctx->conninfo;
+    const char *config_path = NULL;
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPT_CONFIG) {
+            config_path = optarg;
+            err = run_config_read_file(&options->config, optarg, errbuf);
+            if (err == KG_ERR_IO_READ)
+                err = KG_ERR_CONFIG;
+        } else if (opt == OPT_BEFORE) {
+            if (kdate_parse(optarg, strlen(optarg), &options->before) != KG_OK)
+                err = kg_fail(errbuf, KG_ERR_USAGE,
+                              "unable to use --before '%s': not a day as YYYY-MM-DD", optarg);
+        } else if (opt == OPT_DRY_RUN) {
             options->dry_run = 1;
-        } else {
-            return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
-                           usage);
+        } else if (opt == OPTIONS_OPERAND) {
+            err = options_extra_operand(optarg, "purge", synopsis, errbuf);
+        } else if (!options_take_common(&options->common, opt)) {
+            err = options_fail(argc, argv, opt, long_options, "purge", synopsis, errbuf);
         }
     }
-    return config_given ? KG_OK : run_config_read_system_file(&options->config, errbuf);
+    if (err == KG_OK && optind < argc)
+        err = options_extra_operand(argv[optind], "purge", synopsis, errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
+    err = run_config_read_default(&options->config, &config_path, errbuf);
+    if (err != KG_OK)
+        return err;
+    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
+                                   options->db_origin, sizeof(options->db_origin), "kigen purge");
+    return db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
 }
 
 static long affected_of(db_conn *conn, const char *sql, const char *before, kg_err *err,
@@ -89,10 +131,12 @@ kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
 {
     purge_options options;
     kg_errbuf *errbuf = &outcome->error;
-    kg_err err = parse_options(argc, argv, &options, errbuf);
+    kg_err err = parse_options(ctx, argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
-    kdate today = clock_now_jst().day, limit = KDATE_NONE;
+    if (options.common.help)
+        return options_print_help(ctx->out, help, errbuf);
+    kdate today = clock_today_jst(), limit = KDATE_NONE;
     err = kdate_add_months(today, -12 * options.config.retention_years, &limit);
     if (err != KG_OK)
         return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to compute the retention limit");
@@ -111,7 +155,7 @@ kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
         return err;
     }
     db_conn *conn = NULL;
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK)

@@ -5,7 +5,8 @@
  * (files rewritten from the ledger, nothing new recorded), or scans, selects, records
  * the ledger in one transaction, and writes the files. The scan reads on one
  * connection while the outcomes stream into the recording transaction on a second.
- * --dry-run scans and reports without recording or writing anything.
+ * --dry-run scans and reports without recording or writing anything. A run date more than
+ * max_days_ahead days after today is refused before anything is read (D78).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +47,14 @@ typedef struct run_options {
     int whole_city;             /* --whole-city: read every resident, not only the schedule's */
     int no_render;              /* --no-render: ledger and CSV files only; the run stays
                                    `recorded` and its next run draws the print files */
+    int force;                  /* --force: a run date past max_days_ahead (D78) */
+    int strict;                 /* --strict or strict = true: bad_data exits 1 (D76) */
     const char *print_scan_sql; /* --scan-sql create|fill|select: print that SQL (for
                                    `make bench`) and stop */
     run_config config;
+    options_common common;
+    char db_origin[1100]; /* "db in FILE" when the configuration names the database */
+    db_target db;         /* every connection of the run */
 } run_options;
 
 typedef struct run_counts {
@@ -62,70 +68,184 @@ typedef struct run_counts {
     long per_reason[REASON__COUNT];
 } run_counts;
 
-static const char usage[] =
+static const char synopsis[] =
     "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
-    "[--mover-months N] [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]";
+    "[--mover-months N]\n"
+    "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]\n"
+    "                 [--strict] [--force]";
+static const char help[] =
+    "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [OPTIONS]\n"
+    "\n"
+    "The nightly run for one date: notices, proxy forms, print files, CSV files,\n"
+    "manifest.json and audit.xlsx under DIR/DATE/, from a ledger recorded once (a re-run\n"
+    "of the date rewrites the same files and records nothing).\n"
+    "\n"
+    "  --date D            the run date, YYYY-MM-DD (default: today in Japan); more than\n"
+    "                      max_days_ahead days after today (default 1) is refused\n"
+    "  --force             run a date further ahead all the same\n"
+    "  --out DIR           the folder for the run's folder DIR/DATE/\n"
+    "  --config FILE       the configuration (samples/kigen.conf documents every key);\n"
+    "                      the options below override it\n"
+    "  --lead-days N       lead_days (0..120)\n"
+    "  --mover-months N    mover_months (0..24)\n"
+    "  --w2                the W2 window (window = w2)\n"
+    "  --feb29=R           feb28 or mar1: 29 February in a common year\n"
+    "  --whole-city        read every resident, not only the schedule's (same result)\n"
+    "  --no-render         the ledger and the CSV files only; the next run of the date\n"
+    "                      draws the print files and the workbook\n"
+    "  --dry-run           scan and print the counts; record and write nothing (no --out)\n"
+    "  --strict            exit 1 when the night has bad_data exclusions (strict = true)\n"
+    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+    "                      environment)\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "Exit status 0 when the night is recorded and written, bad_data or not (they are in\n"
+    "the summary, excluded.csv and audit.xlsx); 1 for bad_data only with --strict.\n";
 
-static kg_err parse_options(int argc, char **argv, run_options *options, kg_errbuf *errbuf)
+enum {
+    OPT_DATE = OPTIONS_FIRST,
+    OPT_OUT,
+    OPT_CONFIG,
+    OPT_LEAD_DAYS,
+    OPT_MOVER_MONTHS,
+    OPT_FEB29,
+    OPT_W2,
+    OPT_WHOLE_CITY,
+    OPT_NO_RENDER,
+    OPT_DRY_RUN,
+    OPT_STRICT,
+    OPT_FORCE,
+    OPT_SCAN_SQL
+};
+
+static const struct option long_options[] = {
+    {"date", required_argument, NULL, OPT_DATE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"lead-days", required_argument, NULL, OPT_LEAD_DAYS},
+    {"mover-months", required_argument, NULL, OPT_MOVER_MONTHS},
+    {"feb29", required_argument, NULL, OPT_FEB29},
+    {"w2", no_argument, NULL, OPT_W2},
+    {"whole-city", no_argument, NULL, OPT_WHOLE_CITY},
+    {"no-render", no_argument, NULL, OPT_NO_RENDER},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"scan-sql", required_argument, NULL, OPT_SCAN_SQL},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+/* One option of the second pass (the configuration file is read by the first). */
+static kg_err take_option(run_options *options, int opt, kg_errbuf *errbuf)
+{
+    switch (opt) {
+    case OPT_CONFIG:
+        return KG_OK;
+    case OPT_DATE:
+        if (kdate_parse(optarg, strlen(optarg), &options->run_date) != KG_OK)
+            return kg_fail(errbuf, KG_ERR_USAGE,
+                           "unable to use --date '%s': not a day as YYYY-MM-DD", optarg);
+        return KG_OK;
+    case OPT_OUT:
+        options->out_dir = optarg;
+        return KG_OK;
+    case OPT_LEAD_DAYS:
+        return run_config_set(&options->config, "lead_days", optarg, errbuf);
+    case OPT_MOVER_MONTHS:
+        return run_config_set(&options->config, "mover_months", optarg, errbuf);
+    case OPT_FEB29:
+        return run_config_set(&options->config, "feb29", optarg, errbuf);
+    case OPT_W2:
+        options->config.select.rules.window_w2 = true;
+        return KG_OK;
+    case OPT_WHOLE_CITY:
+        options->whole_city = 1;
+        return KG_OK;
+    case OPT_NO_RENDER:
+        options->no_render = 1;
+        return KG_OK;
+    case OPT_DRY_RUN:
+        options->dry_run = 1;
+        return KG_OK;
+    case OPT_STRICT:
+        options->strict = 1;
+        return KG_OK;
+    case OPT_FORCE:
+        options->force = 1;
+        return KG_OK;
+    case OPT_SCAN_SQL:
+        options->print_scan_sql = optarg;
+        return KG_OK;
+    default:
+        return KG_ERR_INTERNAL; /* the caller's: an operand, a common option or an error */
+    }
+}
+
+/* The run date must not lie more than max_days_ahead days after today in Japan: a typo
+ * (2031-06-01) would record thousands of final notices (D78). */
+static kg_err check_run_date(const run_options *options, kg_errbuf *errbuf)
+{
+    kdate today = clock_today_jst();
+    int limit = run_config_max_days_ahead(&options->config);
+    long ahead = (long)options->run_date - (long)today;
+    if (options->force || options->dry_run || options->print_scan_sql != NULL || ahead <= limit)
+        return KG_OK;
+    char date[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1];
+    kg_fail(errbuf, KG_ERR_USAGE,
+            "unable to run the night of %s: it is %ld day%s after today (%s in Japan), and a "
+            "run may be at most %d day%s ahead (max_days_ahead)",
+            kdate_format(options->run_date, date), ahead, ahead == 1 ? "" : "s",
+            kdate_format(today, today_text), limit, limit == 1 ? "" : "s");
+    kg_hint(errbuf, "nothing was done; check --date. To record a later night on purpose, add "
+                    "--force (or set max_days_ahead, 0 to 31, in the configuration)");
+    return KG_ERR_USAGE;
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
-    options->run_date = clock_now_jst().day;
+    options->run_date = clock_today_jst();
     options->config = run_config_default();
-    /* the file first (--config, else the system's), so that the other options override it */
-    int config_given = 0;
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *path = options_value(argc, argv, &arg_idx, "--config");
-        if (path != NULL) {
-            config_given = 1;
-            kg_err err = run_config_read_file(&options->config, path, errbuf);
-            if (err != KG_OK)
-                return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+    options->common.conninfo = ctx->conninfo;
+    const char *config_path = NULL;
+    /* the file first, so that the other options override it */
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPT_CONFIG) {
+            config_path = optarg;
+            err = run_config_read_file(&options->config, optarg, errbuf);
+            if (err == KG_ERR_IO_READ)
+                err = KG_ERR_CONFIG;
+        } else if (opt == OPTIONS_OPERAND) {
+            err = options_extra_operand(optarg, "run", synopsis, errbuf);
+        } else if (opt == '?' || opt == ':') {
+            err = options_fail(argc, argv, opt, long_options, "run", synopsis, errbuf);
         }
     }
-    if (!config_given) {
-        kg_err err = run_config_read_system_file(&options->config, errbuf);
-        if (err != KG_OK)
-            return err;
-    }
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *value;
-        kg_err err = KG_OK;
-        if (options_value(argc, argv, &arg_idx, "--config") != NULL) {
-            continue;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--date")) != NULL) {
-            if (kdate_parse(value, strlen(value), &options->run_date) != KG_OK)
-                return kg_fail(errbuf, KG_ERR_USAGE,
-                               "unable to use --date '%s': not a day "
-                               "as YYYY-MM-DD",
-                               value);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--out")) != NULL) {
-            options->out_dir = value;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--lead-days")) != NULL) {
-            err = run_config_set(&options->config, "lead_days", value, errbuf);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--mover-months")) != NULL) {
-            err = run_config_set(&options->config, "mover_months", value, errbuf);
-        } else if ((value = options_value(argc, argv, &arg_idx, "--feb29")) != NULL) {
-            err = run_config_set(&options->config, "feb29", value, errbuf);
-        } else if (strcmp(argv[arg_idx], "--w2") == 0) {
-            options->config.select.rules.window_w2 = true;
-        } else if (strcmp(argv[arg_idx], "--whole-city") == 0) {
-            options->whole_city = 1;
-        } else if (strcmp(argv[arg_idx], "--no-render") == 0) {
-            options->no_render = 1;
-        } else if (strcmp(argv[arg_idx], "--dry-run") == 0) {
-            options->dry_run = 1;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--scan-sql")) != NULL) {
-            options->print_scan_sql = value;
-        } else {
-            return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': %s", argv[arg_idx],
-                           usage);
-        }
-        if (err != KG_OK)
-            return err;
-    }
+    if (err == KG_OK && optind < argc)
+        err = options_extra_operand(argv[optind], "run", synopsis, errbuf);
+    if (err == KG_OK) /* no --config: the installed kigen.conf, when there is one */
+        err = run_config_read_default(&options->config, &config_path, errbuf);
+    options_start();
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1)
+        if (!options_take_common(&options->common, opt))
+            err = take_option(options, opt, errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
+    options->strict |= options->config.strict;
+    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
+                                   options->db_origin, sizeof(options->db_origin), "kigen run");
     if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing: %s", usage);
-    return KG_OK;
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing\n%s", synopsis);
+    err = db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
+    if (err == KG_OK)
+        err = check_run_date(options, errbuf);
+    return err;
 }
 
 static void counts_json(const run_counts *counts, char *buf, size_t cap)
@@ -337,7 +457,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     if (err == KG_OK)
         err = ledger_start_run(conn, options->run_date, KIGEN_VERSION, config_json, run_id, errbuf);
     if (err == KG_OK)
-        err = db_connect(ctx->conninfo, errbuf, &writer);
+        err = db_connect(&options->db, errbuf, &writer);
     if (err == KG_OK)
         err = ledger_begin(&ledger, writer, options->run_date, options->config.max_pages / pages,
                            pages, templates->enclosure != NULL, errbuf);
@@ -392,7 +512,7 @@ static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templ
 {
     char dir[4096];
     kg_err err = outputs_run_dir(options->out_dir, options->run_date, dir, sizeof(dir), errbuf);
-    print_job job = {.conninfo = ctx->conninfo,
+    print_job job = {.db = &options->db,
                      .templates = templates,
                      .dir = dir,
                      .run_date = options->run_date,
@@ -488,9 +608,11 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
 {
     run_options options;
     kg_errbuf *errbuf = &outcome->error;
-    kg_err err = parse_options(argc, argv, &options, errbuf);
+    kg_err err = parse_options(ctx, argc, argv, &options, errbuf);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return options_print_help(ctx->out, help, errbuf);
     if (options.print_scan_sql != NULL) {
         const char *part = options.print_scan_sql;
         const char *sql = strcmp(part, "create") == 0   ? scan_set_create_sql_text()
@@ -519,7 +641,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     db_conn *conn = NULL;
     run_counts counts;
     memset(&counts, 0, sizeof(counts));
-    err = db_connect(ctx->conninfo, errbuf, &conn);
+    err = db_connect(&options.db, errbuf, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     run_checks checks;
@@ -584,8 +706,15 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK)
         print_summary(ctx->out, &options, &counts, what);
 cleanup:
-    if (err == KG_OK)
+    /* bad_data is in the summary, excluded.csv and the workbook: a night that recorded
+     * and wrote everything succeeds, unless the site asked for the alert (D76) */
+    if (err == KG_OK && options.strict)
         outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
+    if (err == KG_OK && !options.strict && counts.per_reason[REASON_BAD_DATA] > 0)
+        log_line(ctx->log, LOG_DETAIL,
+                 "%ld bad_data exclusions: in excluded.csv and the workbook (--strict would "
+                 "exit 1)",
+                 counts.per_reason[REASON_BAD_DATA]);
     printable_offices_free(&checks.offices);
     db_close(conn);
     run_templates_free(&templates);

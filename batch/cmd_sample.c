@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "common/kdate.h"
+#include "common/options.h"
 #include "common/out_file.h"
 #include "common/strbuf.h"
 #include "db/db.h"
@@ -33,6 +34,7 @@ typedef struct sample_options {
     kdate as_of;
     const char *csv_dir;
     int replace;
+    options_common common;
 } sample_options;
 
 static kg_err parse_number(const char *text, unsigned long long max, unsigned long long *out)
@@ -49,42 +51,89 @@ static kg_err parse_number(const char *text, unsigned long long max, unsigned lo
     return KG_OK;
 }
 
-static kg_err parse_options(int argc, char **argv, sample_options *options, kg_errbuf *errbuf)
+static const char synopsis[] = "usage: kigen sample --residents N [--seed S] [--as-of YYYY-MM-DD] "
+                               "[--csv DIR] [--replace]";
+static const char help[] =
+    "usage: kigen sample --residents N [--seed S] [--as-of YYYY-MM-DD] [--csv DIR] [--replace]\n"
+    "\n"
+    "A deterministic synthetic city (for a seed and a date), into the database or as an\n"
+    "extract that kigen load reads. For demonstrations and tests: never a real city's.\n"
+    "\n"
+    "  --residents N       residents, 1 to 100,000,000\n"
+    "  --seed S            the generator's seed (default 1)\n"
+    "  --as-of D           the day the city is generated around (default 2026-12-01)\n"
+    "  --csv DIR           write the extract's CSV files into DIR instead of the database\n"
+    "  --replace           empty kigen's data and ledger tables first (a database that holds\n"
+    "                      residents is refused otherwise)\n"
+    "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
+    "  -h, --help          this text\n";
+
+enum { OPT_RESIDENTS = OPTIONS_FIRST, OPT_SEED, OPT_AS_OF, OPT_CSV, OPT_REPLACE };
+
+static const struct option long_options[] = {
+    {"residents", required_argument, NULL, OPT_RESIDENTS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"csv", required_argument, NULL, OPT_CSV},
+    {"replace", no_argument, NULL, OPT_REPLACE},
+    OPTIONS_DB_ENTRY,
+    OPTIONS_HELP_ENTRY,
+    OPTIONS_END,
+};
+
+static kg_err take_option(sample_options *options, int opt, kg_errbuf *errbuf)
+{
+    unsigned long long number;
+    if (opt == OPT_RESIDENTS && parse_number(optarg, SAMPLE_MAX_RESIDENTS, &number) == KG_OK &&
+        number > 0)
+        options->residents = (long)number;
+    else if (opt == OPT_SEED && parse_number(optarg, 0xFFFFFFFFFFFFFFFFull, &number) == KG_OK)
+        options->seed = number;
+    else if (opt == OPT_AS_OF && kdate_parse(optarg, strlen(optarg), &options->as_of) == KG_OK)
+        return KG_OK;
+    else if (opt == OPT_CSV)
+        options->csv_dir = optarg;
+    else if (opt == OPT_REPLACE)
+        options->replace = 1;
+    else
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use --%s '%s': %s\n%s",
+                       opt == OPT_RESIDENTS ? "residents"
+                       : opt == OPT_SEED    ? "seed"
+                                            : "as-of",
+                       optarg,
+                       opt == OPT_RESIDENTS ? "a whole number from 1 to 100000000 is needed"
+                       : opt == OPT_SEED    ? "a whole number is needed"
+                                            : "not a day as YYYY-MM-DD",
+                       synopsis);
+    return KG_OK;
+}
+
+static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, sample_options *options,
+                            kg_errbuf *errbuf)
 {
     memset(options, 0, sizeof(*options));
     options->seed = 1;
+    options->common.conninfo = ctx->conninfo;
     kdate_parse("2026-12-01", 10, &options->as_of);
-    for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
-        const char *arg = argv[arg_idx];
-        const char *value = arg_idx + 1 < argc ? argv[arg_idx + 1] : NULL;
-        unsigned long long number;
-        if (strcmp(arg, "--residents") == 0 &&
-            parse_number(value, SAMPLE_MAX_RESIDENTS, &number) == KG_OK && number > 0) {
-            options->residents = (long)number;
-            arg_idx++;
-        } else if (strcmp(arg, "--seed") == 0 &&
-                   parse_number(value, 0xFFFFFFFFFFFFFFFFull, &number) == KG_OK) {
-            options->seed = number;
-            arg_idx++;
-        } else if (strcmp(arg, "--as-of") == 0 && value != NULL &&
-                   kdate_parse(value, strlen(value), &options->as_of) == KG_OK) {
-            arg_idx++;
-        } else if (strcmp(arg, "--csv") == 0 && value != NULL) {
-            options->csv_dir = value;
-            arg_idx++;
-        } else if (strcmp(arg, "--replace") == 0) {
-            options->replace = 1;
-        } else {
-            return kg_fail(errbuf, KG_ERR_USAGE,
-                           "unable to parse option '%s': usage: kigen sample --residents N "
-                           "[--seed S] [--as-of YYYY-MM-DD] [--csv DIR] [--replace]",
-                           arg);
-        }
+    options_start();
+    int opt;
+    kg_err err = KG_OK;
+    while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            err = options_extra_operand(optarg, "sample", synopsis, errbuf);
+        else if (opt == '?' || opt == ':')
+            err = options_fail(argc, argv, opt, long_options, "sample", synopsis, errbuf);
+        else if (!options_take_common(&options->common, opt))
+            err = take_option(options, opt, errbuf);
     }
+    if (err == KG_OK && optind < argc)
+        err = options_extra_operand(argv[optind], "sample", synopsis, errbuf);
+    if (err != KG_OK || options->common.help)
+        return err;
     if (options->residents == 0)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to generate: --residents N is required "
-                       "(1..100000000)");
+                       "unable to generate: --residents N is required (1..100000000)\n%s",
+                       synopsis);
     return KG_OK;
 }
 
@@ -230,7 +279,8 @@ static kg_err prepare_tables(db_conn *conn, int replace, kg_errbuf *errbuf)
     if (replace)
         return db_exec(
             conn,
-            "TRUNCATE kigen.run_offices, kigen.purges, kigen.forms, kigen.run_forecasts, "
+            "TRUNCATE kigen.run_offices, kigen.purges, kigen.form_events, kigen.forms, "
+            "kigen.run_forecasts, "
             "kigen.forecast_weeks, kigen.forecasts, "
             "kigen.findings, kigen.exclusions, kigen.notice_certificates, kigen.notices, "
             "kigen.runs, kigen.proxy_requests, kigen.changes, kigen.moves, "
@@ -257,7 +307,8 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
     db_conn *conn = NULL;
     table_sink sinks[16];
     memset(sinks, 0, sizeof(sinks));
-    kg_err err = db_connect(ctx->conninfo, errbuf, &conn);
+    db_target target = {options->common.conninfo, NULL, "kigen sample"};
+    kg_err err = db_connect(&target, errbuf, &conn);
     int version = 0;
     if (err == KG_OK)
         err = migrations_current(conn, &version, errbuf);
@@ -324,9 +375,11 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
 kg_err cmd_sample(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     sample_options options;
-    kg_err err = parse_options(argc, argv, &options, &outcome->error);
+    kg_err err = parse_options(ctx, argc, argv, &options, &outcome->error);
     if (err != KG_OK)
         return err;
+    if (options.common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
     char as_of[KDATE_ISO_LEN + 1];
     kdate_format(options.as_of, as_of);
     if (options.csv_dir != NULL)

@@ -13,13 +13,29 @@
 
 #include "commands.h"
 #include "common/kdate.h"
+#include "common/options.h"
 #include "common/out_file.h"
 #include "render/notice.h"
 #include "render/template.h"
 #include "run/pdf_file.h"
 
-static const char usage[] = "usage: kigen template check FILE... | kigen template preview FILE "
-                            "OUT.pdf";
+static const char synopsis[] = "usage: kigen template check FILE...\n"
+                               "       kigen template preview FILE OUT.pdf";
+static const char help[] =
+    "usage: kigen template check FILE...\n"
+    "       kigen template preview FILE OUT.pdf\n"
+    "\n"
+    "For the clerk who edits a template (README \"Templates\"); neither touches the\n"
+    "database.\n"
+    "\n"
+    "  check FILE...       load each template as the run would (fonts, layout, overlaps)\n"
+    "                      and say what is wrong with file:line (exit status 2)\n"
+    "  preview FILE OUT    draw one page of fictitious data with the template into OUT.pdf\n"
+    "  -h, --help          this text\n";
+
+#define TEMPLATE_MAX_OPERANDS 256
+
+static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
 
 static kg_err load(const char *path, notice_template **tmpl, notice_painter **painter,
                    kg_errbuf *errbuf)
@@ -34,7 +50,7 @@ static kg_err load(const char *path, notice_template **tmpl, notice_painter **pa
 static kg_err check(const cmd_context *ctx, int argc, char **argv, kg_errbuf *errbuf)
 {
     kg_err err = KG_OK;
-    for (int idx = 2; idx < argc && err == KG_OK; idx++) {
+    for (int idx = 1; idx < argc && err == KG_OK; idx++) {
         notice_template *tmpl = NULL;
         notice_painter *painter = NULL;
         err = load(argv[idx], &tmpl, &painter, errbuf);
@@ -90,9 +106,35 @@ static kg_err preview(const cmd_context *ctx, const char *path, const char *out,
 kg_err cmd_template(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     kg_errbuf *errbuf = &outcome->error;
-    if (argc >= 3 && strcmp(argv[1], "check") == 0)
-        return check(ctx, argc, argv, errbuf);
-    if (argc == 4 && strcmp(argv[1], "preview") == 0)
-        return preview(ctx, argv[2], argv[3], errbuf);
-    return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse the template command: %s", usage);
+    options_common common = {ctx->conninfo, false};
+    char *operands[TEMPLATE_MAX_OPERANDS]; /* the action, then its files */
+    int count = 0;
+    options_start();
+    int opt;
+    while ((opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND && count < TEMPLATE_MAX_OPERANDS)
+            operands[count++] = optarg;
+        else if (opt == OPTIONS_OPERAND)
+            return options_extra_operand(optarg, "template", synopsis, errbuf);
+        else if (!options_take_common(&common, opt))
+            return options_fail(argc, argv, opt, long_options, "template", synopsis, errbuf);
+    }
+    for (; optind < argc; optind++) { /* the operands after -- */
+        if (count >= TEMPLATE_MAX_OPERANDS)
+            return options_extra_operand(argv[optind], "template", synopsis, errbuf);
+        operands[count++] = argv[optind];
+    }
+    if (common.help)
+        return options_print_help(ctx->out, help, errbuf);
+    if (count >= 2 && strcmp(operands[0], "check") == 0)
+        return check(ctx, count, operands, errbuf);
+    if (count == 3 && strcmp(operands[0], "preview") == 0)
+        return preview(ctx, operands[1], operands[2], errbuf);
+    return kg_fail(errbuf, KG_ERR_USAGE, "unable to run kigen template%s%s: %s\n%s",
+                   count > 0 ? " " : "", count > 0 ? operands[0] : "",
+                   count == 0                            ? "no action given"
+                   : strcmp(operands[0], "check") == 0   ? "no FILE given"
+                   : strcmp(operands[0], "preview") == 0 ? "FILE OUT.pdf needed"
+                                                         : "not an action",
+                   synopsis);
 }

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "common/kdate.h"
+#include "common/options.h"
 #include "common/wareki.h"
 
 #define WAREKI_LINE_MAX 64
@@ -47,11 +48,33 @@ static kg_err convert_line(const char *line, size_t len, int too_long, char *out
     return wareki_format(day, out, cap);
 }
 
+static const char synopsis[] = "usage: kigen wareki < DATES";
+static const char help[] =
+    "usage: kigen wareki < DATES\n"
+    "\n"
+    "Filter: one YYYY-MM-DD date per line on stdin, its 和暦 form on stdout\n"
+    "(2019-05-01 -> 令和元年5月1日), or error:<code>. Exit status 1 when a line is an\n"
+    "error. No options.\n"
+    "\n"
+    "  -h, --help          this text\n";
+
+static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+
 kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
-    if (argc > 1)
-        return kg_fail(&outcome->error, KG_ERR_USAGE,
-                       "unable to parse option '%s': wareki takes no options", argv[1]);
+    options_common common = {ctx->conninfo, false};
+    options_start();
+    int opt;
+    while ((opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            return options_extra_operand(optarg, "wareki", synopsis, &outcome->error);
+        if (!options_take_common(&common, opt))
+            return options_fail(argc, argv, opt, long_options, "wareki", synopsis, &outcome->error);
+    }
+    if (optind < argc)
+        return options_extra_operand(argv[optind], "wareki", synopsis, &outcome->error);
+    if (common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
     char line[WAREKI_LINE_MAX];
     char formatted[WAREKI_BUF_SIZE];
     for (;;) {

@@ -4,6 +4,8 @@
  * One file per subcommand (cmd_<name>.c) implements one function of type cmd_fn. A
  * command never exits and never prints its own fatal error: it returns a kg_err with
  * context in the errbuf, and main reports it once and maps it to the exit status.
+ * Each command parses its own options with getopt_long (common/options.h), answers
+ * -h/--help with its help text on stdout, and takes --db anywhere on its command line.
  */
 #ifndef KIGEN_COMMANDS_H
 #define KIGEN_COMMANDS_H
@@ -15,7 +17,8 @@
 
 typedef struct cmd_context {
     const log_sink *log;  /* owned by main */
-    const char *conninfo; /* --db given before the command, or NULL */
+    const char *conninfo; /* --db given before the command, or NULL (the command's own
+                           * --db, after its name, overrides it) */
     FILE *in;             /* data in (stdin); not owned */
     FILE *out;            /* data out (stdout); not owned */
 } cmd_context;
@@ -39,5 +42,6 @@ kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
 kg_err cmd_template(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * main.c - kigen's entry point: global options, the command table, exit status.
  *
- * Parses only what comes before the command name, dispatches, and reports a failing
- * command's error once. Exit statuses are those of docs/formats.md (see error.h).
+ * Parses (getopt_long) only what comes before the command name, dispatches, and reports
+ * a failing command's error once. Exit statuses are those of docs/formats.md (see
+ * error.h).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +14,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/options.h"
-#include "version.h"
+#include "db/db.h"
 
 typedef struct command_entry {
     const char *name;
@@ -34,16 +36,32 @@ static const command_entry command_table[] = {
     {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},
     {"template", cmd_template,
      "template check FILE... | preview FILE OUT.pdf: for template editors"},
+    {"version", cmd_version, "kigen's version, its schema version and its libraries'"},
 };
+
+static const char synopsis[] = "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n"
+                               "       kigen --version | --help";
 
 static void print_usage(FILE *stream)
 {
-    fprintf(stream, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n\ncommands:\n");
+    fprintf(stream, "%s\n\ncommands:\n", synopsis);
     for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
         fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name, command_table[cmd_idx].summary);
-    fprintf(stream, "\nexit status: 0 ok, 1 finished with exceptions, 2 usage, configuration, "
-                    "templates\n             or fonts, 3 input rejected, 4 database, 5 output "
-                    "could not be\n             written, 6 another run in progress\n");
+    fprintf(stream,
+            "\n'kigen COMMAND --help' shows a command's options.\n"
+            "\noptions (before the command; --db also after it):\n"
+            "  --db CONNINFO  the database: a libpq connection string, a postgresql:// URI or a\n"
+            "                 database name, without a password (~/.pgpass, PGPASSFILE or a\n"
+            "                 service file hold that); default: libpq's environment (PGHOST,\n"
+            "                 PGPORT, PGUSER, PGDATABASE, PGSERVICE, ...)\n"
+            "  -v             debug logging\n"
+            "  -q             errors only\n"
+            "  -V, --version  kigen's version and its libraries' (kigen version)\n"
+            "  -h, --help     this text\n"
+            "\nexit status: 0 ok, 1 finished with exceptions (rows a filter or kigen load\n"
+            "             refused; bad_data with kigen run --strict), 2 usage, configuration,\n"
+            "             templates or fonts, 3 input rejected, 4 database, 5 output could\n"
+            "             not be written, 6 another run in progress\n");
 }
 
 static const command_entry *find_command(const char *name)
@@ -54,6 +72,14 @@ static const command_entry *find_command(const char *name)
     return NULL;
 }
 
+/* The global options, up to the command's name (getopt_long's "+" mode). */
+static const struct option global_options[] = {
+    {"db", required_argument, NULL, OPTIONS_DB},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
 int main(int argc, char **argv)
 {
     /* Every file and folder kigen or a library creates is its user's alone: out_file
@@ -62,44 +88,58 @@ int main(int argc, char **argv)
     umask(077);
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
-    int arg_idx = 1;
-    for (; arg_idx < argc && argv[arg_idx][0] == '-'; arg_idx++) {
-        const char *arg = argv[arg_idx];
-        const char *value;
-        if (strcmp(arg, "--version") == 0) {
-            printf("kigen %s\n", KIGEN_VERSION);
-            return KG_EXIT_OK;
-        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+    const command_entry *command = NULL;
+    bool version = false;
+    kg_errbuf errbuf;
+    memset(&errbuf, 0, sizeof(errbuf));
+    kg_err err = KG_OK;
+    options_start();
+    int opt;
+    while (err == KG_OK && (opt = getopt_long(argc, argv, "+:hvqV", global_options, NULL)) != -1) {
+        if (opt == 'h') {
             print_usage(stdout);
-            return KG_EXIT_OK;
-        } else if (strcmp(arg, "-v") == 0) {
+            return fflush(stdout) == 0 ? KG_EXIT_OK : KG_EXIT_OUTPUT;
+        } else if (opt == 'V') {
+            version = true;
+        } else if (opt == 'v') {
             level = LOG_DEBUG;
-        } else if (strcmp(arg, "-q") == 0) {
+        } else if (opt == 'q') {
             level = LOG_ERROR;
-        } else if ((value = options_value(argc, argv, &arg_idx, "--db")) != NULL) {
-            conninfo = value;
+        } else if (opt == OPTIONS_DB) {
+            conninfo = optarg;
         } else {
-            fprintf(stderr, "kigen: error: unknown option '%s'\n", arg);
-            print_usage(stderr);
-            return KG_EXIT_USAGE;
+            err = options_fail(argc, argv, opt, global_options, "", synopsis, &errbuf);
         }
     }
-    if (arg_idx >= argc) {
-        print_usage(stderr);
-        return KG_EXIT_USAGE;
+    if (err == KG_OK) /* a password is refused before anything runs */
+        err = db_check_conninfo(conninfo, "--db", &errbuf);
+    /* the command parses its own words: its name is its argv[0] */
+    char version_name[] = "version";
+    char *version_argv[] = {version_name, NULL};
+    int command_argc = argc - optind;
+    char **command_argv = argv + optind;
+    if (err == KG_OK && version) { /* -V, --version: as `kigen version` */
+        command = find_command(version_name);
+        command_argc = 1;
+        command_argv = version_argv;
+    } else if (err == KG_OK && command_argc <= 0) {
+        err = kg_fail(&errbuf, KG_ERR_USAGE, "unable to run: no command given\n%s", synopsis);
+    } else if (err == KG_OK && (command = find_command(command_argv[0])) == NULL) {
+        err = kg_fail(&errbuf, KG_ERR_USAGE, "unable to run '%s': not a command of kigen\n%s",
+                      command_argv[0], synopsis);
     }
-    const command_entry *command = find_command(argv[arg_idx]);
-    if (command == NULL) {
-        fprintf(stderr, "kigen: error: unknown command '%s'\n", argv[arg_idx]);
-        print_usage(stderr);
-        return KG_EXIT_USAGE;
-    }
-
     log_sink log = log_sink_stderr(level);
+    if (err != KG_OK) {
+        log_line(&log, LOG_ERROR, "%s", errbuf.text);
+        log_line(&log, LOG_ERROR, "HINT: %s",
+                 errbuf.hint[0] != '\0' ? errbuf.hint
+                                        : "kigen --help lists the commands and options");
+        return kg_err_exit_status(err);
+    }
     cmd_context ctx = {.log = &log, .conninfo = conninfo, .in = stdin, .out = stdout};
     cmd_outcome outcome;
     memset(&outcome, 0, sizeof(outcome));
-    kg_err err = command->run(&ctx, argc - arg_idx, argv + arg_idx, &outcome);
+    err = command->run(&ctx, command_argc, command_argv, &outcome);
     if (err != KG_OK) {
         log_line(&log, LOG_ERROR, "%s",
                  outcome.error.text[0] != '\0' ? outcome.error.text : kg_strerror(err));

@@ -38,7 +38,8 @@ echo "== 3. kigen run --date 2026-12-01 --out out/demo --config samples/kigen.co
 rm -rf "$OUT/2026-12-01"
 status=0
 "$KIGEN" run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" || status=$?
-echo "(exit status $status: 1 means the run finished with bad_data exceptions to fix)"
+echo "(exit status $status: 0 when the night is recorded and written; its bad_data exclusions"
+echo " are in the summary above, excluded.csv and audit.xlsx; --strict makes them exit 1)"
 echo "-- first notices (notices.csv):"
 head -6 "$OUT/2026-12-01/notices.csv"
 echo "-- first exclusions (excluded.csv), one reason each:"
@@ -51,10 +52,12 @@ echo "-- inquiries mailed by 簡易書留 for the proxy requests (registered-mai
 echo "   office's list is registered-mail.pdf):"
 cat "$OUT/2026-12-01/registered-mail.csv"
 first_form=$(sed -n 2p "$OUT/2026-12-01/registered-mail.csv" | cut -d, -f1)
-echo "-- at the counter: the answered form $first_form comes back, is scanned twice, and the"
-echo "   forms still out are listed (kigen forms return / status):"
-"$KIGEN" -q forms return "$first_form" --date 2026-12-10 || true
-"$KIGEN" -q forms return "$first_form" --date 2026-12-10 || true
+echo "-- at the counter: the answered form $first_form comes back today, is scanned twice, the"
+echo "   second scan is taken back, and the forms still out are listed (kigen forms return,"
+echo "   return --undo, status):"
+"$KIGEN" -q forms return "$first_form" || true
+"$KIGEN" -q forms return "$first_form" || true
+"$KIGEN" -q forms return "$first_form" --undo || true
 "$KIGEN" -q forms status --date 2027-01-15 || true
 echo "-- the same night again: files rewritten from the ledger, nothing new recorded"
 "$KIGEN" -q run --date 2026-12-01 --out "$OUT" --config "$ROOT/samples/kigen.conf" | head -1 || true

@@ -12,6 +12,9 @@
 
 #include "common/kdate.h"
 
+/* The day the suite takes as today (KIGEN_TODAY, set by test_main for every case). */
+#define TEST_TODAY "2027-01-31"
+
 /* The day of an ISO literal; aborts the test run on a bad literal (a bug in the test). */
 kdate test_date(const char *iso);
 
@@ -96,5 +99,6 @@ int tests_register_ledger_source(void);
 int tests_register_strbuf(void);
 int tests_register_out_file(void);
 int tests_register_run_config(void);
+int tests_register_cli(void);
 
 #endif

@@ -4,7 +4,11 @@
 #include "clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "checkout.h"
 
 #define JST_OFFSET_SECONDS (9 * 3600)
 #define SECONDS_PER_DAY 86400
@@ -27,6 +31,17 @@ clock_jst clock_now_jst(void)
     result.minute = (int)(seconds_of_day / 60 % 60);
     result.second = (int)(seconds_of_day % 60);
     return result;
+}
+
+kdate clock_today_jst(void)
+{
+    const char *fixed = getenv("KIGEN_TODAY");
+    char root[4096];
+    kdate day;
+    if (fixed != NULL && kdate_parse(fixed, strlen(fixed), &day) == KG_OK &&
+        checkout_root(root, sizeof(root)))
+        return day;
+    return clock_now_jst().day;
 }
 
 char *clock_format_iso(const clock_jst *now, char *buf)

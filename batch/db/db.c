@@ -1,5 +1,5 @@
 /*
- * db.c - libpq behind db.h: connection defaults, status checks, buffered COPY.
+ * db.c - libpq behind db.h: the connection's target, status checks, buffered COPY.
  *
  * Every PGresult is checked against the status the call expects and turned into a
  * kg_err in exactly one place (result_error). COPY data is gathered into 256 KiB chunks
@@ -13,9 +13,8 @@
 
 #include <libpq-fe.h>
 
-#ifndef KIGEN_EMBEDDED_PGHOST
-#define KIGEN_EMBEDDED_PGHOST ""
-#endif
+#include "embedded.h"
+
 #define COPY_CHUNK (256 * 1024)
 
 struct db_conn {
@@ -56,39 +55,124 @@ static int env_set(const char *name)
     return value != NULL && value[0] != '\0';
 }
 
-kg_err db_connect(const char *conninfo, kg_errbuf *errbuf, db_conn **out)
+/* Whether libpq's environment names a server or a database: then the embedded cluster
+ * is not the target (a service file is read only for a named service: PGSERVICE). */
+static int environment_names_a_server(void)
 {
-    char embedded[1024];
-    const char *info = conninfo;
-    int use_embedded = 0;
-    if (info == NULL) {
-        if (env_set("PGHOST") || env_set("PGDATABASE") || env_set("PGSERVICE")) {
-            info = "";
-        } else {
-            snprintf(embedded, sizeof(embedded), "host='%s' dbname=kigen user=kigen",
-                     KIGEN_EMBEDDED_PGHOST);
-            info = embedded;
-            use_embedded = 1;
-        }
+    static const char *const names[] = {"PGHOST", "PGHOSTADDR", "PGPORT",
+                                        "PGUSER", "PGDATABASE", "PGSERVICE"};
+    for (size_t idx = 0; idx < sizeof(names) / sizeof(names[0]); idx++)
+        if (env_set(names[idx]))
+            return 1;
+    return 0;
+}
+
+db_target db_target_choose(const char *option, const char *config_db, const char *config_path,
+                           char *origin, size_t cap, const char *application)
+{
+    db_target target = {option, NULL, application};
+    if (option == NULL && config_db != NULL && config_db[0] != '\0') {
+        snprintf(origin, cap, "db in %s", config_path != NULL ? config_path : "the configuration");
+        target.conninfo = config_db;
+        target.origin = origin;
     }
+    return target;
+}
+
+kg_err db_check_conninfo(const char *conninfo, const char *origin, kg_errbuf *errbuf)
+{
+    if (conninfo == NULL)
+        return KG_OK;
+    if (origin == NULL)
+        origin = "--db";
+    /* a bare word is a database name (libpq's dbname expansion); anything else parses */
+    if (strchr(conninfo, '=') == NULL && strncmp(conninfo, "postgresql://", 13) != 0 &&
+        strncmp(conninfo, "postgres://", 11) != 0)
+        return KG_OK;
+    char *parse_error = NULL;
+    PQconninfoOption *options = PQconninfoParse(conninfo, &parse_error);
+    if (options == NULL) {
+        char message[256];
+        copy_message(message, sizeof(message), parse_error != NULL ? parse_error : "out of memory");
+        PQfreemem(parse_error);
+        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use %s: %s", origin, message);
+    }
+    int has_password = 0;
+    for (const PQconninfoOption *option = options; option->keyword != NULL; option++)
+        if (strcmp(option->keyword, "password") == 0 && option->val != NULL &&
+            option->val[0] != '\0')
+            has_password = 1;
+    PQconninfoFree(options);
+    if (!has_password)
+        return KG_OK;
+    kg_fail(errbuf, KG_ERR_USAGE,
+            "unable to use %s: it holds a password, which a command line or a configuration "
+            "file would show to others (ps, the shell's history, backups)",
+            origin);
+    kg_hint(errbuf, "take the password out; put it in ~/.pgpass (or the file PGPASSFILE "
+                    "names, mode 0600), or use a service file (pg_service.conf: "
+                    "service=NAME), where libpq finds it");
+    return KG_ERR_USAGE;
+}
+
+/* "host /run/x, port 5432, user kigen, database city": what libpq tried. */
+static void describe_target(PGconn *pg, char *out, size_t cap)
+{
+    const char *host = PQhost(pg), *port = PQport(pg), *user = PQuser(pg), *db = PQdb(pg);
+    snprintf(out, cap, "host %s, port %s, user %s, database %s",
+             host != NULL && host[0] != '\0' ? host : "(libpq's default socket)",
+             port != NULL && port[0] != '\0' ? port : "5432", user != NULL ? user : "?",
+             db != NULL ? db : "?");
+}
+
+kg_err db_connect(const db_target *target, kg_errbuf *errbuf, db_conn **out)
+{
+    db_target none = {NULL, NULL, NULL};
+    if (target == NULL)
+        target = &none;
+    kg_err err = db_check_conninfo(target->conninfo, target->origin, errbuf);
+    if (err != KG_OK)
+        return err;
+    char socket_dir[4096];
+    int use_embedded = target->conninfo == NULL && !environment_names_a_server() &&
+                       embedded_socket_dir(socket_dir, sizeof(socket_dir));
+    const char *application = target->application != NULL ? target->application : "kigen";
+    /* fallback_application_name: the conninfo's application_name or PGAPPNAME win */
+    const char *const named_keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const named_values[] = {target->conninfo, application, NULL};
+    const char *const embedded_keys[] = {
+        "host", "port", "dbname", "user", "fallback_application_name", NULL};
+    const char *const embedded_values[] = {socket_dir, "5432", "kigen", "kigen", application, NULL};
     db_conn *conn = calloc(1, sizeof(*conn));
     if (conn == NULL)
         return kg_fail(errbuf, KG_ERR_NOMEM, "unable to connect: out of memory");
     conn->copy_buf = malloc(COPY_CHUNK);
-    conn->pg = PQconnectdb(info);
+    conn->pg = use_embedded ? PQconnectdbParams(embedded_keys, embedded_values, 0)
+                            : PQconnectdbParams(named_keys, named_values, 1);
     if (conn->copy_buf == NULL || conn->pg == NULL) {
         db_close(conn);
         return kg_fail(errbuf, KG_ERR_NOMEM, "unable to connect: out of memory");
     }
     if (PQstatus(conn->pg) != CONNECTION_OK) {
-        char message[512];
+        char message[512], tried[512];
         copy_message(message, sizeof(message), PQerrorMessage(conn->pg));
-        kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to connect to the database: %s", message);
-        if (use_embedded)
-            kg_hint(errbuf, "start the embedded database with 'make db-start', or point kigen "
-                            "at a server with PGHOST/PGSERVICE or --db");
-        else
-            kg_hint(errbuf, "check PGHOST, PGPORT, PGDATABASE, PGSERVICE or --db");
+        describe_target(conn->pg, tried, sizeof(tried));
+        if (use_embedded) {
+            kg_fail(errbuf, KG_ERR_DB_CONNECT,
+                    "unable to connect to the embedded database in '%s': %s", socket_dir, message);
+            kg_hint(errbuf, "start the embedded database with 'make db-start' in the checkout, or "
+                            "name a server with --db, the configuration's db, PGHOST or PGSERVICE");
+        } else {
+            kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to connect to the database: %s", message);
+            kg_hint(errbuf,
+                    "check that the server runs and accepts these settings (from %s): %s; a "
+                    "password comes from ~/.pgpass, PGPASSFILE or the service file",
+                    target->conninfo == NULL ? "PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE "
+                                               "or libpq's defaults"
+                    : target->origin != NULL ? target->origin
+                                             : "--db",
+                    tried);
+        }
         db_close(conn);
         return KG_ERR_DB_CONNECT;
     }
@@ -99,17 +183,26 @@ kg_err db_connect(const char *conninfo, kg_errbuf *errbuf, db_conn **out)
     /* jit off: kigen's statements are short or stream their rows, and the planner's
      * estimates for a night's few rows can pass jit_above_cost, when compiling costs
      * 10-70 ms a statement for nothing (measured on the 1,000,000-resident bench) */
-    kg_err err = db_query(conn,
-                          "SELECT pg_catalog.set_config('search_path', '', false), "
-                          "pg_catalog.set_config('client_min_messages', 'warning', false), "
-                          "pg_catalog.set_config('jit', 'off', false)",
-                          0, NULL, errbuf, NULL);
+    err = db_query(conn,
+                   "SELECT pg_catalog.set_config('search_path', '', false), "
+                   "pg_catalog.set_config('client_min_messages', 'warning', false), "
+                   "pg_catalog.set_config('jit', 'off', false)",
+                   0, NULL, errbuf, NULL);
     if (err != KG_OK) {
         db_close(conn);
         return err;
     }
     *out = conn;
     return KG_OK;
+}
+
+void db_client_version(char *out, size_t cap)
+{
+    int version = PQlibVersion();
+    if (version >= 100000)
+        snprintf(out, cap, "%d.%d", version / 10000, version % 10000);
+    else
+        snprintf(out, cap, "%d.%d.%d", version / 10000, version / 100 % 100, version % 100);
 }
 
 void db_close(db_conn *conn)

@@ -16,10 +16,40 @@
 typedef struct db_conn db_conn;     /* owns the PGconn; freed by db_close */
 typedef struct db_result db_result; /* owns a PGresult; freed by db_result_free */
 
-/* Connects with `conninfo` (--db) when given; else with libpq's environment when any of
- * PGHOST, PGDATABASE or PGSERVICE is set; else to the embedded cluster of the checkout.
- * KG_ERR_DB_CONNECT with the server's message and a hint on failure. */
-kg_err db_connect(const char *conninfo, kg_errbuf *errbuf, db_conn **out);
+/* Which server a command connects to, and the name it gives itself there. */
+typedef struct db_target {
+    const char *conninfo;    /* --db, else the configuration's db key: a libpq connection
+                              * string, a postgresql:// URI or a database name; NULL:
+                              * libpq's environment and files, or the embedded cluster */
+    const char *origin;      /* where conninfo came from, for messages: "--db" (NULL), "db in
+                              * FILE" */
+    const char *application; /* application_name unless the conninfo or PGAPPNAME sets one:
+                              * "kigen load", "kigen forms return"; NULL: "kigen" */
+} db_target;
+
+/* A command's target: option (--db) when given, else config_db (the configuration's db
+ * key; "" or NULL: none) with origin "db in <config_path>" written into origin (cap
+ * bytes), else none (libpq's environment). application as in db_target. */
+db_target db_target_choose(const char *option, const char *config_db, const char *config_path,
+                           char *origin, size_t cap, const char *application);
+
+/* KG_OK when conninfo (NULL accepted) can be used: it parses (PQconninfoParse) and holds
+ * no password (`password=` or a URI's user:password@); otherwise KG_ERR_USAGE naming
+ * origin and where a password belongs (~/.pgpass, PGPASSFILE, a service file). The
+ * connection string itself is never repeated in a message. */
+kg_err db_check_conninfo(const char *conninfo, const char *origin, kg_errbuf *errbuf);
+
+/* Connects to target (NULL: every field NULL). With a conninfo, exactly that (after
+ * db_check_conninfo); without one, libpq's own defaults (PGHOST, PGHOSTADDR, PGPORT,
+ * PGUSER, PGDATABASE, PGSERVICE, PGPASSFILE, ~/.pgpass, ...) untouched, except that when
+ * none of PGHOST, PGHOSTADDR, PGPORT, PGUSER, PGDATABASE and PGSERVICE is set and the
+ * binary runs from a checkout, the checkout's embedded cluster (embedded.h, database and
+ * user kigen). KG_ERR_DB_CONNECT with the server's message and a hint that fits the
+ * target (start the embedded cluster; or the host, port, user and database tried). */
+kg_err db_connect(const db_target *target, kg_errbuf *errbuf, db_conn **out);
+
+/* libpq's version as text ("17.6"; "9.6.24" before 10) into out. */
+void db_client_version(char *out, size_t cap);
 
 /* Closes the connection; accepts NULL. */
 void db_close(db_conn *conn);

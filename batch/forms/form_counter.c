@@ -1,10 +1,12 @@
 /*
  * form_counter.c - the counter's actions on kigen.forms (form_counter.h).
  *
- * A return or a reissue is one statement: a CTE locks the form's row (FOR UPDATE) and
- * reads it as it was, a second CTE updates it only when its state allows, and the
- * statement returns both, so that the caller can tell "unknown" (no row), "refused" (no
- * update) and what changed, without a window between the check and the write.
+ * A reissue is one statement: a CTE locks the form's row (FOR UPDATE) and reads it as
+ * it was, a second CTE updates it only when its state allows, and the statement returns
+ * both, so that the caller can tell "unknown" (no row), "refused" (no update) and what
+ * changed, without a window between the check and the write. A scan or an undo is one
+ * transaction: the row locked and read, the event added to kigen.form_events, and the
+ * form's scan columns folded again from its history (fold_sql), all under the row lock.
  */
 #include "form_counter.h"
 
@@ -26,17 +28,35 @@
     "WITH old AS (SELECT " FORM_COLUMNS " FROM kigen.forms f WHERE f.control_no = $1 FOR UPDATE "  \
     "OF f), "
 
-/* One scan: $1 control number, $2 day, $3 undeliverable. */
-static const char return_sql[] = LOCKED_FORM
-    "upd AS (UPDATE kigen.forms f SET return_scans = f.return_scans + 1, "
-    "returned_on = CASE WHEN $3::boolean THEN f.returned_on "
-    "ELSE coalesce(f.returned_on, $2::date) END, "
-    "undeliverable_on = CASE WHEN $3::boolean AND f.returned_on IS NULL "
-    "THEN coalesce(f.undeliverable_on, $2::date) ELSE f.undeliverable_on END "
-    "FROM old WHERE f.control_no = old.control_no AND old.voided_on IS NULL "
-    "AND old.run_date <= $2::date RETURNING f.returned_on, f.undeliverable_on, f.return_scans) "
-    "SELECT old.*, upd.returned_on, upd.undeliverable_on, upd.return_scans "
-    "FROM old LEFT JOIN upd ON true";
+/* The form's row as it is, locked until the transaction ends. $1 control number. */
+static const char lock_sql[] =
+    "SELECT " FORM_COLUMNS " FROM kigen.forms f WHERE f.control_no = $1 FOR UPDATE OF f";
+
+/* The scans of $1 not taken back, newest first: the one an undo takes back. */
+static const char last_scan_sql[] =
+    "SELECT e.event_id, e.action, e.day, coalesce(e.os_user, ''), coalesce(to_char(e.recorded_at "
+    "AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI'), '') FROM kigen.form_events e "
+    "WHERE e.control_no = $1 AND e.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM "
+    "kigen.form_events u WHERE u.undoes = e.event_id) ORDER BY e.event_id DESC LIMIT 1";
+
+/* $1 control number, $2 action, $3 day, $4 clerk, $5 the scan an undo takes back. */
+static const char event_sql[] = "INSERT INTO kigen.form_events (control_no, action, day, os_user, "
+                                "undoes) VALUES ($1, $2, $3::date, $4, $5::bigint)";
+
+/* The form's scan columns from its scans not taken back, in their order (D60): the first
+ * answered scan's day; the first undeliverable scan's day when no answered scan came
+ * before it; every scan. $1 control number. */
+static const char fold_sql[] =
+    "WITH active AS (SELECT e.event_id, e.action, e.day FROM kigen.form_events e "
+    "WHERE e.control_no = $1 AND e.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM "
+    "kigen.form_events u WHERE u.undoes = e.event_id)), "
+    "answer AS (SELECT min(event_id) AS id FROM active WHERE action = 'returned') "
+    "UPDATE kigen.forms f SET "
+    "returned_on = (SELECT a.day FROM active a JOIN answer ON a.event_id = answer.id), "
+    "undeliverable_on = (SELECT a.day FROM active a, answer WHERE a.action = 'undeliverable' "
+    "AND (answer.id IS NULL OR a.event_id < answer.id) ORDER BY a.event_id LIMIT 1), "
+    "return_scans = (SELECT count(*) FROM active) "
+    "WHERE f.control_no = $1 RETURNING f.returned_on, f.undeliverable_on, f.return_scans";
 
 /* A reissue: $1 control number, $2 day. */
 static const char reissue_sql[] =
@@ -139,44 +159,128 @@ static void replacement_text(const form_record *form, char *out, size_t cap)
         snprintf(out, cap, "the next run produces its replacement");
 }
 
-kg_err form_counter_return(db_conn *conn, const char *control_no, kdate day, bool undeliverable,
-                           form_record *before, form_record *after, kg_errbuf *errbuf)
+/* Starts the transaction of a scan or an undo and locks the form: KG_OK with *before, or
+ * KG_ERR_FORM_UNKNOWN (rolled back). */
+static kg_err lock_form(db_conn *conn, const char *control_no, form_record *before,
+                        kg_errbuf *errbuf)
 {
-    char day_text[KDATE_ISO_LEN + 1];
-    const char *params[] = {control_no, kdate_format(day, day_text),
-                            undeliverable ? "true" : "false"};
+    const char *params[] = {control_no};
     db_result *result = NULL;
-    kg_err err = run_action(conn, return_sql, 3, params, &result, errbuf);
+    kg_err err = db_exec(conn, "BEGIN", errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, lock_sql, 1, params, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) == 0)
+        err = unknown_form(control_no, errbuf);
+    if (err == KG_OK)
+        read_record(result, 0, before);
+    db_result_free(result);
     if (err != KG_OK)
-        return err;
-    if (db_result_rows(result) == 0) {
-        db_result_free(result);
-        return unknown_form(control_no, errbuf);
-    }
-    read_record(result, 0, before);
-    *after = *before;
-    int updated = db_result_value(result, 0, FORM_COLUMN_COUNT + 2) != NULL;
-    if (updated) {
-        after->returned_on = date_value(result, 0, FORM_COLUMN_COUNT);
-        after->undeliverable_on = date_value(result, 0, FORM_COLUMN_COUNT + 1);
-        after->return_scans = long_value(result, 0, FORM_COLUMN_COUNT + 2);
+        db_exec(conn, "ROLLBACK", NULL);
+    return err;
+}
+
+/* Adds the event, folds the form's scan columns again and commits; *after is the form
+ * then. Rolls back on failure. */
+static kg_err record_event(db_conn *conn, const char *control_no, const char *action,
+                           const char *day, const char *clerk, const char *undoes,
+                           const form_record *before, form_record *after, kg_errbuf *errbuf)
+{
+    const char *event[] = {control_no, action, day, clerk, undoes};
+    const char *form[] = {control_no};
+    db_result *result = NULL;
+    kg_err err = db_query(conn, event_sql, 5, event, errbuf, NULL);
+    if (err == KG_OK)
+        err = db_query(conn, fold_sql, 1, form, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) != 1)
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to fold the scans of form %s", control_no);
+    if (err == KG_OK) {
+        *after = *before;
+        after->returned_on = date_value(result, 0, 0);
+        after->undeliverable_on = date_value(result, 0, 1);
+        after->return_scans = long_value(result, 0, 2);
     }
     db_result_free(result);
-    if (updated)
-        return KG_OK;
+    if (err == KG_OK)
+        err = db_exec(conn, "COMMIT", errbuf);
+    if (err != KG_OK)
+        db_exec(conn, "ROLLBACK", NULL);
+    return err;
+}
+
+static kg_err refuse_void(const form_record *form, const char *what, kg_errbuf *errbuf)
+{
     char printed[CONTROL_NO_PRINT_SIZE], when[KDATE_ISO_LEN + 1], other[96];
-    control_no_format(control_no, printed);
-    if (before->voided_on != KDATE_NONE) {
-        replacement_text(before, other, sizeof(other));
-        kg_fail(errbuf, KG_ERR_FORM_STATE,
-                "unable to record the return of form %s: it is void since %s (reissued; %s)",
-                printed, kdate_format(before->voided_on, when), other);
-        kg_hint(errbuf, "a void form is not accepted: the holder answers on the new form");
-        return KG_ERR_FORM_STATE;
+    replacement_text(form, other, sizeof(other));
+    kg_fail(errbuf, KG_ERR_FORM_STATE, "unable to %s form %s: it is void since %s (reissued; %s)",
+            what, control_no_format(form->control_no, printed), kdate_format(form->voided_on, when),
+            other);
+    kg_hint(errbuf, "a void form is not accepted: the holder answers on the new form");
+    return KG_ERR_FORM_STATE;
+}
+
+kg_err form_counter_return(db_conn *conn, const char *control_no, kdate day, bool undeliverable,
+                           const char *clerk, form_record *before, form_record *after,
+                           kg_errbuf *errbuf)
+{
+    char day_text[KDATE_ISO_LEN + 1];
+    kdate_format(day, day_text);
+    kg_err err = lock_form(conn, control_no, before, errbuf);
+    if (err != KG_OK)
+        return err;
+    if (before->voided_on != KDATE_NONE || before->run_date > day) {
+        db_exec(conn, "ROLLBACK", NULL);
+        if (before->voided_on != KDATE_NONE)
+            return refuse_void(before, "record the return of", errbuf);
+        char printed[CONTROL_NO_PRINT_SIZE], when[KDATE_ISO_LEN + 1];
+        return kg_fail(errbuf, KG_ERR_FORM_STATE,
+                       "unable to record the return of form %s on %s: it was produced on %s",
+                       control_no_format(control_no, printed), day_text,
+                       kdate_format(before->run_date, when));
     }
-    return kg_fail(errbuf, KG_ERR_FORM_STATE,
-                   "unable to record the return of form %s on %s: it was produced on %s", printed,
-                   day_text, kdate_format(before->run_date, when));
+    return record_event(conn, control_no, undeliverable ? "undeliverable" : "returned", day_text,
+                        clerk, NULL, before, after, errbuf);
+}
+
+kg_err form_counter_undo(db_conn *conn, const char *control_no, kdate day, const char *clerk,
+                         form_scan *undone, form_record *before, form_record *after,
+                         kg_errbuf *errbuf)
+{
+    char day_text[KDATE_ISO_LEN + 1], printed[CONTROL_NO_PRINT_SIZE], event_id[32];
+    kdate_format(day, day_text);
+    control_no_format(control_no, printed);
+    memset(undone, 0, sizeof(*undone));
+    kg_err err = lock_form(conn, control_no, before, errbuf);
+    if (err != KG_OK)
+        return err;
+    const char *params[] = {control_no};
+    db_result *result = NULL;
+    if (before->voided_on != KDATE_NONE)
+        err = refuse_void(before, "take back a scan of", errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, last_scan_sql, 1, params, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) == 0)
+        err = kg_fail(errbuf, KG_ERR_FORM_STATE,
+                      "unable to take back a scan of form %s: it has no scan left to take back",
+                      printed);
+    if (err == KG_OK) {
+        text_value(result, 0, 0, event_id, sizeof(event_id));
+        text_value(result, 0, 1, undone->action, sizeof(undone->action));
+        undone->day = date_value(result, 0, 2);
+        text_value(result, 0, 3, undone->clerk, sizeof(undone->clerk));
+        text_value(result, 0, 4, undone->recorded_at, sizeof(undone->recorded_at));
+    }
+    db_result_free(result);
+    if (err == KG_OK && undone->day > day) {
+        char when[KDATE_ISO_LEN + 1];
+        err = kg_fail(errbuf, KG_ERR_FORM_STATE,
+                      "unable to take back a scan of form %s on %s: its last scan is dated %s",
+                      printed, day_text, kdate_format(undone->day, when));
+    }
+    if (err != KG_OK) {
+        db_exec(conn, "ROLLBACK", NULL);
+        return err;
+    }
+    return record_event(conn, control_no, "undo", day_text, clerk, event_id, before, after, errbuf);
 }
 
 kg_err form_counter_reissue(db_conn *conn, const char *control_no, kdate day, form_record *form,

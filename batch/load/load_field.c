@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <string.h>
 
 #include "../common/kdate.h"
@@ -189,6 +190,33 @@ const char *load_decode(load_decoder *decoder, const char *field, size_t len, co
     *utf8 = decoder->scratch;
     *utf8_len = DECODE_SCRATCH - out_left;
     return NULL;
+}
+
+bool load_bytes_are_cp932(FILE *file)
+{
+    iconv_t handle = iconv_open("UTF-8", "CP932");
+    if (handle == (iconv_t)-1)
+        return false;
+    bool utf8 = true, cp932 = true;
+    char *line = NULL, converted[4096];
+    size_t cap = 0;
+    ssize_t got;
+    while (cp932 && (got = getline(&line, &cap, file)) > 0) {
+        if (utf8 && load_utf8_chars(line, (size_t)got) < 0)
+            utf8 = false;
+        iconv(handle, NULL, NULL, NULL, NULL); /* reset the shift state */
+        char *in = line;
+        size_t in_left = (size_t)got;
+        while (cp932 && in_left > 0) {
+            char *out = converted;
+            size_t out_left = sizeof(converted);
+            if (iconv(handle, &in, &in_left, &out, &out_left) == (size_t)-1 && errno != E2BIG)
+                cp932 = false;
+        }
+    }
+    free(line);
+    iconv_close(handle);
+    return cp932 && !utf8;
 }
 
 static const char *check_id(const char *text, size_t len)

@@ -9,8 +9,10 @@
 #ifndef KIGEN_LOAD_FIELD_H
 #define KIGEN_LOAD_FIELD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../common/error.h"
 #include "../common/strbuf.h"
@@ -62,6 +64,11 @@ kg_err load_text_check(const char *text, size_t len, size_t *chars, load_text_fa
  * (character 2)", "not valid UTF-8: surrogate U+D800 (character 1)". Returns
  * reason->text. */
 const char *load_text_reason(const load_text_fault *fault, load_reason *reason);
+
+/* Whether the bytes of file (read to its end) are valid CP932 and not valid UTF-8: an
+ * extract in CP932 given to a UTF-8 load. Reads line by line (0x0A is never part of a
+ * character in either encoding); false when iconv has no CP932. */
+bool load_bytes_are_cp932(FILE *file);
 
 /* Characters in valid UTF-8 text, or -1 when the bytes are not valid UTF-8 (overlong
  * forms, surrogates and values past U+10FFFF are invalid). */

@@ -240,7 +240,7 @@ static void *worker_main(void *arg)
     db_conn *conn = NULL;
     painters with = {NULL, NULL, NULL};
     const run_templates *templates = job->templates;
-    kg_err err = db_connect(job->conninfo, &errbuf, &conn);
+    kg_err err = db_connect(job->db, &errbuf, &conn);
     if (err == KG_OK)
         err = notice_painter_new(templates->notice, &with.notice, &errbuf);
     if (err == KG_OK && templates->enclosure != NULL)
@@ -285,7 +285,7 @@ static kg_err list_files(const print_job *job, print_shared *shared, kg_errbuf *
     db_result *result = NULL;
     char date[KDATE_ISO_LEN + 1];
     const char *params[] = {kdate_format(job->run_date, date)};
-    kg_err err = db_connect(job->conninfo, errbuf, &conn);
+    kg_err err = db_connect(job->db, errbuf, &conn);
     if (err == KG_OK)
         err = db_query(conn,
                        "SELECT file, false FROM kigen.notices WHERE run_date = $1::date AND "

@@ -17,10 +17,11 @@
 #include "../common/error.h"
 #include "../common/kdate.h"
 #include "../common/log.h"
+#include "../db/db.h"
 #include "run_templates.h"
 
 typedef struct print_job {
-    const char *conninfo;           /* libpq conninfo of the run (NULL: the environment's) */
+    const db_target *db;            /* the run's database: each worker connects to it */
     const run_templates *templates; /* notice, enclosure (optional), inquiry */
     const char *dir;                /* the run's output folder, existing */
     kdate run_date;

@@ -13,19 +13,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/checkout.h"
+
 #define LINE_MAX_LEN 2048
 
-/* The Makefile always defines both; these serve a compiler run by hand in the checkout. */
+/* The Makefile always defines both ("" for a build in the checkout). */
 #ifndef KIGEN_DATADIR
-#define KIGEN_DATADIR "."
+#define KIGEN_DATADIR ""
 #endif
 #ifndef KIGEN_CONFIG_FILE
 #define KIGEN_CONFIG_FILE ""
 #endif
 
-const char *run_config_data_dir(void)
+const char *run_config_data_dir(char *buf, size_t cap)
 {
-    return KIGEN_DATADIR;
+    if (KIGEN_DATADIR[0] != '\0')
+        return KIGEN_DATADIR;
+    return checkout_root(buf, cap) ? buf : "."; /* a build in the checkout: found now */
 }
 
 const char *run_config_system_file(void)
@@ -39,7 +43,8 @@ run_config run_config_default(void)
                          .max_pages = 1000,
                          .form_overdue_days = RUN_CONFIG_FORM_OVERDUE_DAYS,
                          .retention_years = RUN_CONFIG_RETENTION_YEARS};
-    const char *data_dir = run_config_data_dir();
+    char root[RUN_CONFIG_PATH_MAX - 64]; /* room for "/templates/<name>" in each path */
+    const char *data_dir = run_config_data_dir(root, sizeof(root));
     snprintf(config.template_path, sizeof(config.template_path), "%s/%s", data_dir,
              RUN_CONFIG_TEMPLATE);
     snprintf(config.enclosure_path, sizeof(config.enclosure_path), "%s/%s", data_dir,
@@ -120,11 +125,40 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use feb29 = '%s': use feb28 or mar1",
                        value);
     }
+    /* how a command runs (not stored with the run): db, strict, max_days_ahead */
+    if (strcmp(key, "db") == 0) {
+        size_t len = strlen(value);
+        if (len == 0 || len >= sizeof(config->db))
+            return kg_fail(errbuf, KG_ERR_CONFIG,
+                           "unable to use db: a libpq connection string of 1 to %zu bytes is "
+                           "needed",
+                           sizeof(config->db) - 1);
+        memcpy(config->db, value, len + 1); /* a password is refused where it is used */
+        return KG_OK;
+    }
+    if (strcmp(key, "strict") == 0) {
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+            config->strict = value[0] == 't';
+            return KG_OK;
+        }
+        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use strict = '%s': use true or false",
+                       value);
+    }
+    if (strcmp(key, "max_days_ahead") == 0) {
+        config->max_days_ahead_set = true;
+        return parse_int(key, value, 0, 31, &config->max_days_ahead, errbuf);
+    }
     return kg_fail(errbuf, KG_ERR_CONFIG,
                    "unable to use configuration key '%s': the keys are lead_days, "
                    "mover_months, window, feb29, max_pages, render_threads, template, "
-                   "enclosure_template, inquiry_template, form_overdue_days, retention_years",
+                   "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
+                   "db, strict, max_days_ahead",
                    key);
+}
+
+int run_config_max_days_ahead(const run_config *config)
+{
+    return config->max_days_ahead_set ? config->max_days_ahead : RUN_CONFIG_MAX_DAYS_AHEAD;
 }
 
 /* The keys whose value is a file path, taken from the configuration file's directory when
@@ -218,6 +252,20 @@ kg_err run_config_read_system_file(run_config *config, kg_errbuf *errbuf)
         return KG_OK;
     kg_err err = run_config_read_file(config, path, errbuf);
     return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+}
+
+kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf *errbuf)
+{
+    if (*path != NULL)
+        return KG_OK;
+    const char *system_file = run_config_system_file();
+    struct stat info;
+    if (system_file[0] == '\0' || stat(system_file, &info) != 0)
+        return run_config_read_system_file(config, errbuf); /* absent: nothing; else its error */
+    kg_err err = run_config_read_system_file(config, errbuf);
+    if (err == KG_OK)
+        *path = system_file;
+    return err;
 }
 
 void run_config_json(const run_config *config, const run_config_hashes *hashes, char *buf,

@@ -4,19 +4,21 @@
  * stored with the run and logged at its start.
  *
  * Where things are (docs/operations.md): the default templates are in kigen's data
- * directory and the default configuration file in its configuration directory, both
- * compiled in by the Makefile (KIGEN_DATADIR, KIGEN_CONFIG_FILE): the checkout itself and
- * no default file for a build in the checkout; $(DATADIR)/kigen and
- * $(SYSCONFDIR)/kigen/kigen.conf for `make install` (/usr/share/kigen and
- * /etc/kigen/kigen.conf in the Debian package). A relative path in a configuration file
- * is taken from that file's directory.
+ * directory and the default configuration file in its configuration directory. The
+ * installed build has both compiled in by the Makefile (KIGEN_DATADIR, KIGEN_CONFIG_FILE:
+ * $(DATADIR)/kigen and $(SYSCONFDIR)/kigen/kigen.conf; /usr/share/kigen and
+ * /etc/kigen/kigen.conf in the Debian package); a build in the checkout finds its
+ * checkout at run time (common/checkout.h) and reads no default file. A relative path in a
+ * configuration file is taken from that file's directory.
  *
- * Does not read the database settings (libpq's own mechanisms do) and never holds a
- * secret: a key that is not listed here is an error, so a password cannot slip in.
+ * The database is named by the `db` key (a libpq connection string, never with a
+ * password: db_check_conninfo refuses one) or by libpq's own mechanisms; a key that is not
+ * listed here is an error, so a secret cannot slip in under another name.
  */
 #ifndef KIGEN_RUN_CONFIG_H
 #define KIGEN_RUN_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/error.h"
@@ -29,6 +31,9 @@
 
 /* The default of retention_years (`kigen purge`: D73). */
 #define RUN_CONFIG_RETENTION_YEARS 5
+
+/* The default of max_days_ahead (`kigen run --date`: D78). */
+#define RUN_CONFIG_MAX_DAYS_AHEAD 1
 
 /* The default of form_overdue_days (`kigen forms status`, the workbook's Forms sheet). */
 #define RUN_CONFIG_FORM_OVERDUE_DAYS 30
@@ -44,11 +49,19 @@ typedef struct run_config {
                                 * the counter's, not the run's: not in run_config_json (D58) */
     int retention_years;       /* `kigen purge`: years the ledger keeps personal data after
                                 * a run date (D73); not the run's: not in run_config_json */
+    /* How a command runs, not what the run decides: none is in run_config_json. */
+    char db[1024];           /* `db`: libpq connection string; "" when the file has none */
+    bool strict;             /* `strict`: a night with bad_data exits 1 (D76) */
+    bool max_days_ahead_set; /* `max_days_ahead` given: else RUN_CONFIG_MAX_DAYS_AHEAD */
+    int max_days_ahead;      /* see run_config_max_days_ahead */
 } run_config;
 
-/* kigen's data directory, compiled in (KIGEN_DATADIR): the checkout for a build in it,
- * $(DATADIR)/kigen when installed. Never ends with '/'. */
-const char *run_config_data_dir(void);
+#define RUN_CONFIG_PATH_MAX 1024
+
+/* kigen's data directory: $(DATADIR)/kigen when installed (KIGEN_DATADIR, compiled in);
+ * for a build in the checkout, the checkout, found at run time into buf (cap bytes), or
+ * "." when the binary runs from none. Never ends with '/'. */
+const char *run_config_data_dir(char *buf, size_t cap);
 
 /* The configuration file read when a command is given no --config, compiled in
  * (KIGEN_CONFIG_FILE): $(SYSCONFDIR)/kigen/kigen.conf when installed; "" (none) for a
@@ -63,6 +76,9 @@ run_config run_config_default(void);
  * a value out of range, with the key and the allowed values in errbuf. */
 kg_err run_config_set(run_config *config, const char *key, const char *value, kg_errbuf *errbuf);
 
+/* The days a run date may lie after today in Japan without --force (D78). */
+int run_config_max_days_ahead(const run_config *config);
+
 /* Reads a configuration file: `key = value` lines, `#` comments, blank lines. A relative
  * template path is taken from the file's directory (`template = notice.tmpl` in
  * /etc/kigen/kigen.conf is /etc/kigen/notice.tmpl). KG_ERR_IO_READ when it cannot be
@@ -74,6 +90,11 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
  * otherwise. A file that exists but cannot be read or is invalid is KG_ERR_CONFIG: the
  * operator's settings are never skipped silently. */
 kg_err run_config_read_system_file(run_config *config, kg_errbuf *errbuf);
+
+/* A command's configuration when --config gave none (*path NULL): the system's file
+ * (run_config_read_system_file), *path then naming it when it exists, so that a `db` it
+ * holds is reported as coming from there. Nothing when *path is set. */
+kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf *errbuf);
 
 /* The SHA-256 of the templates' bytes ("" when not loaded), stored beside their paths. */
 typedef struct run_config_hashes {

@@ -128,7 +128,7 @@ static void cached_forecast_equals_the_freshly_computed_one(void)
     test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
     test_make_temp_dir(dir);
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 0);
     default_setting setting;
     default_setting_init(&setting);
     forecast_request request = request_for(&setting, "2026-12-01");
@@ -181,17 +181,17 @@ static void a_second_run_in_the_same_week_reads_the_cache(void)
     test_make_temp_dir(dir);
     char *log = NULL;
     /* Tuesday computes: the whole city is read once */
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 0);
     test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): computed from every "
                        "resident");
     free(log);
     /* a load on Wednesday; Thursday and Sunday read Tuesday's forecast (D48) */
     add_a_holder();
-    CU_ASSERT(run_kigen("2026-12-03", dir, "", "", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-03", dir, "", "", &log), 0);
     test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
     CU_ASSERT_PTR_NULL(log != NULL ? strstr(log, "computed from every resident") : NULL);
     free(log);
-    CU_ASSERT(run_kigen("2026-12-06", dir, "", "", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-06", dir, "", "", &log), 0);
     test_contains(log, "from the cache");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 1);
@@ -210,7 +210,7 @@ static void a_second_run_in_the_same_week_reads_the_cache(void)
     forecast_free(&cached);
     forecast_free(&fresh);
     /* Monday starts a week: computed anew, the load is seen */
-    CU_ASSERT(run_kigen("2026-12-07", dir, "", "", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-07", dir, "", "", &log), 0);
     test_contains(log, "forecast as of 2026-12-07 (weeks from 2026-12-14): computed from every "
                        "resident");
     free(log);
@@ -230,16 +230,16 @@ static void other_rule_readings_or_version_recompute(void)
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
     test_make_temp_dir(dir);
     char *log = NULL;
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 0);
     /* W2 opens windows earlier: its own forecast, then its own cache */
-    CU_ASSERT(run_kigen("2026-12-02", dir, "", "--w2", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir, "", "--w2", &log), 0);
     test_contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): computed");
     free(log);
-    CU_ASSERT(run_kigen("2026-12-03", dir, "", "--w2", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-03", dir, "", "--w2", &log), 0);
     test_contains(log, "forecast as of 2026-12-02 (weeks from 2026-12-07): from the cache");
     free(log);
     /* lead days and mover months decide notices, not expiries: the same forecast */
-    CU_ASSERT(run_kigen("2026-12-04", dir, "", "--lead-days 30 --mover-months 3", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-04", dir, "", "--lead-days 30 --mover-months 3", &log), 0);
     test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): from the cache");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 2);
@@ -248,7 +248,7 @@ static void other_rule_readings_or_version_recompute(void)
                     1);
     /* the forecasts of another version are not this one's */
     sql("UPDATE kigen.forecasts SET software_version = '0.0.1-older'");
-    CU_ASSERT(run_kigen("2026-12-05", dir, "", "", &log) <= 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-05", dir, "", "", &log), 0);
     test_contains(log, "forecast as of 2026-12-05 (weeks from 2026-12-07): computed");
     free(log);
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.forecasts"), 3);
@@ -292,12 +292,12 @@ static void rerun_writes_the_same_workbook_after_a_load_or_a_new_configuration(v
     test_loaded_database();
     char dir[] = "/tmp/kigen-test-forecast-XXXXXX";
     test_make_temp_dir(dir);
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", NULL), 0);
     size_t first_size = 0, size = 0;
     char *first = read_workbook(dir, "2026-12-01", &first_size);
     add_a_holder(); /* the forecast computed now would differ */
     char *log = NULL;
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 0);
     test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): the one this run used "
                        "before");
     free(log);
@@ -305,7 +305,7 @@ static void rerun_writes_the_same_workbook_after_a_load_or_a_new_configuration(v
     CU_ASSERT(size == first_size && memcmp(first, again, size) == 0);
     free(again);
     /* another configuration (another key): still the forecast the run used */
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "--w2", NULL), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "--w2", NULL), 0);
     again = read_workbook(dir, "2026-12-01", &size);
     CU_ASSERT(size == first_size && memcmp(first, again, size) == 0);
     free(again);
@@ -327,7 +327,7 @@ static void a_run_killed_while_storing_the_forecast_leaves_no_half(void)
     CU_ASSERT_EQUAL(query_long("SELECT count(*) FROM kigen.run_forecasts"), 0);
     /* the restart finishes the run from its ledger and stores the forecast whole */
     char *log = NULL;
-    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-01", dir, "", "", &log), 0);
     test_contains(log, "finished from the ledger of an interrupted run");
     test_contains(log, "forecast as of 2026-12-01 (weeks from 2026-12-07): computed");
     free(log);

@@ -83,7 +83,7 @@ static void every_procedure_gets_its_inquiry_with_a_scannable_number(void)
                  "990105,9014,renew,2026-12-02,明日 受付\n"); /* after the run date */
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
     test_make_temp_dir(dir);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 0);
     /* the sample's two requests and the four above; not the one received after the date */
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry' AND "
                                     "file IS NOT NULL"),
@@ -153,7 +153,7 @@ static void every_notice_encloses_its_form(void)
     test_loaded_database();
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
     test_make_temp_dir(dir);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 0);
     long notices = test_query_long("SELECT count(*) FROM kigen.notices");
     CU_ASSERT(notices > 10);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms f JOIN kigen.notices n USING "
@@ -191,18 +191,18 @@ static void forms_are_produced_once_and_a_voided_one_is_replaced(void)
     test_loaded_database();
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
     test_make_temp_dir(dir);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 0);
     long forms = test_query_long("SELECT count(*) FROM kigen.forms");
     char first_list[1024];
     snprintf(first_list, sizeof(first_list), "cat '%s/%s/registered-mail.csv'", dir, RUN_DATE);
     char *before = shell(first_list);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1); /* the same night again */
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 0); /* the same night again */
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms"), forms);
     char *after = shell(first_list);
     CU_ASSERT_STRING_EQUAL(before, after);
     free(before);
     free(after);
-    CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir), 1); /* the next night: no second inquiry */
+    CU_ASSERT_EQUAL(run_kigen("2026-12-02", dir), 0); /* the next night: no second inquiry */
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry'"), 2);
     /* a clerk voids request 990002's form (kigen forms reissue): the next night replaces it */
     char old[32];
@@ -211,7 +211,7 @@ static void forms_are_produced_once_and_a_voided_one_is_replaced(void)
                                    "'2026-12-02' WHERE request_id = 990002\" >/dev/null 2>&1",
                                    NULL),
                     0);
-    CU_ASSERT_EQUAL(run_kigen("2026-12-03", dir), 1);
+    CU_ASSERT_EQUAL(run_kigen("2026-12-03", dir), 0);
     char sql[256], reissue_of[32];
     snprintf(sql, sizeof(sql),
              "SELECT reissue_of FROM kigen.forms WHERE request_id = 990002 AND voided_on IS NULL "
@@ -228,7 +228,7 @@ static void an_inquiry_that_cannot_be_mailed_is_recorded_with_its_problem(void)
     add_requests("990201,41,renew,2026-11-30,代理 花子\n"); /* 41 was removed (除票) */
     char dir[] = "/tmp/kigen-test-forms-XXXXXX";
     test_make_temp_dir(dir);
-    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 1);
+    CU_ASSERT_EQUAL(run_kigen(RUN_DATE, dir), 0);
     char problem[256];
     query_text("SELECT problem FROM kigen.forms WHERE request_id = 990201", problem,
                sizeof(problem));

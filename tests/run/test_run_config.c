@@ -23,12 +23,15 @@ static void write_config(const char *path, const char *text)
 static void the_default_templates_are_in_the_data_directory(void)
 {
     run_config config = run_config_default();
-    char expected[1024];
-    snprintf(expected, sizeof(expected), "%s/templates/notice.tmpl", run_config_data_dir());
+    char expected[1024], root[RUN_CONFIG_PATH_MAX];
+    snprintf(expected, sizeof(expected), "%s/templates/notice.tmpl",
+             run_config_data_dir(root, sizeof(root)));
     CU_ASSERT_STRING_EQUAL(config.template_path, expected);
-    snprintf(expected, sizeof(expected), "%s/templates/enclosure.tmpl", run_config_data_dir());
+    snprintf(expected, sizeof(expected), "%s/templates/enclosure.tmpl",
+             run_config_data_dir(root, sizeof(root)));
     CU_ASSERT_STRING_EQUAL(config.enclosure_path, expected);
-    snprintf(expected, sizeof(expected), "%s/templates/inquiry.tmpl", run_config_data_dir());
+    snprintf(expected, sizeof(expected), "%s/templates/inquiry.tmpl",
+             run_config_data_dir(root, sizeof(root)));
     CU_ASSERT_STRING_EQUAL(config.inquiry_path, expected);
     struct stat built_in, checkout;
     char root_template[1024];

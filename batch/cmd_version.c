@@ -1,0 +1,63 @@
+/*
+ * cmd_version.c - `kigen version` (also `kigen --version`, `kigen -V`): kigen's version,
+ * the schema version it expects, and the versions of the libraries it runs with.
+ *
+ * For a bug report or an upgrade: the libraries are those loaded now (libpq's
+ * PQlibVersion, cairo_version_string, hb_version_string, lxw_version), which a
+ * distribution's update can change under the same kigen.
+ */
+#include <stdio.h>
+
+#include <cairo.h>
+#include <hb.h>
+#include <xlsxwriter.h>
+
+#include "commands.h"
+#include "common/options.h"
+#include "db/db.h"
+#include "db/migrations.h"
+#include "version.h"
+
+static const char synopsis[] = "usage: kigen version";
+static const char help[] =
+    "usage: kigen version\n"
+    "\n"
+    "Prints kigen's version, the schema version it expects (kigen db migrate brings a\n"
+    "database there; kigen db version shows a database's), and the versions of libpq,\n"
+    "Cairo, HarfBuzz and libxlsxwriter it runs with. Also kigen --version, kigen -V.\n"
+    "\n"
+    "  -h, --help          this text\n";
+
+static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+
+kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
+{
+    options_common common = {ctx->conninfo, false};
+    options_start();
+    int opt;
+    while ((opt = options_next(argc, argv, long_options)) != -1) {
+        if (opt == OPTIONS_OPERAND)
+            return options_extra_operand(optarg, "version", synopsis, &outcome->error);
+        if (!options_take_common(&common, opt))
+            return options_fail(argc, argv, opt, long_options, "version", synopsis,
+                                &outcome->error);
+    }
+    if (optind < argc)
+        return options_extra_operand(argv[optind], "version", synopsis, &outcome->error);
+    if (common.help)
+        return options_print_help(ctx->out, help, &outcome->error);
+    char libpq[32];
+    db_client_version(libpq, sizeof(libpq));
+    fprintf(ctx->out,
+            "kigen %s\n"
+            "schema version %d\n"
+            "libpq %s\n"
+            "cairo %s\n"
+            "harfbuzz %s\n"
+            "libxlsxwriter %s\n",
+            KIGEN_VERSION, migration_table[migration_count - 1].version, libpq,
+            cairo_version_string(), hb_version_string(), lxw_version());
+    if (fflush(ctx->out) != 0 || ferror(ctx->out))
+        return kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+    return KG_OK;
+}
