@@ -359,7 +359,8 @@ static void controls_and_noncharacters_in_text_are_row_errors(void)
                "4,\xF0\x40,b,1980-01-01,1,2201013,x,current\n");
     write_text(temp_dir, "proxy_requests.csv",
                "request_id,resident_id,kind,received_on,proxy_name\n"
-               "1,1,renew,2026-11-20,\"a\r\nb\"\n");
+               "1,1,renew,2026-11-20,\"a\r\nb\"\n"
+               "2,1,renew,2026-11-21,\x88\xEA\n"); /* a good row: not every row rejected */
     err = NULL;
     CU_ASSERT_EQUAL(run_load(temp_dir, "--encoding cp932", NULL, &err), 1);
     CU_ASSERT_STRING_EQUAL(err != NULL ? err : "",

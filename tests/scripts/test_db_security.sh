@@ -15,18 +15,7 @@ if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1 || ! command -v runuser >
     exit 0
 fi
 cd /
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@"; then
-        echo "$NAME: ok: $description"
-    else
-        echo "$NAME: FAILED: $description"
-        failed=1
-    fi
-}
-contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
+. "$(dirname "$0")/lib.sh" # check, contains
 owner() { stat -c %U -- "$1"; }
 is_link_of_nobody() { [ -L "$1" ] && [ "$(owner "$1")" = nobody ]; }
 pg_ctl_bin=$(ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1)

@@ -17,18 +17,7 @@ for tool in dpkg-buildpackage dh dpkg-deb; do
         exit 0
     fi
 done
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@"; then
-        echo "$NAME: ok: $description"
-    else
-        echo "$NAME: FAILED: $description"
-        failed=1
-    fi
-}
-contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
+. "$(dirname "$0")/lib.sh" # check, contains
 
 SCRATCH=$(mktemp -d /tmp/kigen-test-deb-XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT

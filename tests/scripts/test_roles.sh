@@ -18,18 +18,7 @@ if [ -z "${PGHOST:-}" ] || ! command -v psql >/dev/null; then
     echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
     exit 0
 fi
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@"; then
-        echo "$NAME: ok: $description"
-    else
-        echo "$NAME: FAILED: $description"
-        failed=1
-    fi
-}
-contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
+. "$(dirname "$0")/lib.sh" # check, contains
 
 DB=kigen_roles_test
 SCRATCH=$(mktemp -d /tmp/kigen-test-roles-XXXXXX)
@@ -102,7 +91,7 @@ echo "== $NAME (3): the counter role"
 control_no=$(sed -n 2p "$SCRATCH/out/2026-12-01/registered-mail.csv" | cut -d, -f1)
 as_role kt_counter forms status --date 2027-01-15 >/dev/null
 check "forms status" [ $? -eq 0 ]
-as_role kt_counter forms return "$control_no" --date 2026-12-10 >/dev/null
+as_role kt_counter forms return "$control_no" --date 2026-12-02 >/dev/null
 check "forms return $control_no" [ $? -eq 0 ]
 as_role kt_counter export --from 2026-12-01 --to 2026-12-31 --xlsx "$SCRATCH/audit.xlsx" >/dev/null
 check "export" [ $? -eq 0 ]
