@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1 || ! command -v runuser >
     exit 0
 fi
 cd /
-. "$(dirname "$0")/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains
 owner() { stat -c %U -- "$1"; }
 is_link_of_nobody() { [ -L "$1" ] && [ "$(owner "$1")" = nobody ]; }
 pg_ctl_bin=$(ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1)

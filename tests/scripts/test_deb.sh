@@ -17,7 +17,7 @@ for tool in dpkg-buildpackage dh dpkg-deb; do
         exit 0
     fi
 done
-. "$(dirname "$0")/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains
 
 SCRATCH=$(mktemp -d /tmp/kigen-test-deb-XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT

@@ -26,7 +26,7 @@ for tool in make install pdftotext cmp; do
         exit 0
     fi
 done
-. "$(dirname "$0")/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains
 
 SCRATCH=$(mktemp -d /tmp/kigen-test-install-XXXXXX)
 PREFIX="$SCRATCH/prefix"

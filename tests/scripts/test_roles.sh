@@ -18,7 +18,7 @@ if [ -z "${PGHOST:-}" ] || ! command -v psql >/dev/null; then
     echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
     exit 0
 fi
-. "$(dirname "$0")/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains
 
 DB=kigen_roles_test
 SCRATCH=$(mktemp -d /tmp/kigen-test-roles-XXXXXX)
