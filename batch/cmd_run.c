@@ -84,7 +84,7 @@ static const char help[] =
     "                      max_days_ahead days after today (default 1) is refused\n"
     "  --force             run a date further ahead all the same\n"
     "  --out DIR           the folder for the run's folder DIR/DATE/\n"
-    "  --config FILE       the configuration (samples/kigen.conf documents every key);\n"
+    "  --config FILE       the configuration (kigen(1) and kigen.conf.example: every key);\n"
     "                      the options below override it\n"
     "  --lead-days N       lead_days (0..120)\n"
     "  --mover-months N    mover_months (0..24)\n"
