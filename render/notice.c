@@ -127,10 +127,34 @@ static void earliest(const notice_data *data, kdate *expiry, kdate *window_open)
     }
 }
 
-static kg_err append_field(strbuf *out, const char *name, size_t len, const notice_data *data,
-                           const notice_cert *row)
+static kg_err expand_into(const char *text, const notice_template *tmpl, const notice_data *data,
+                          const notice_cert *row, strbuf *out);
+
+/* {window}: the template's window_is_open once the renewal window (the row's, else the
+ * earliest of the notice) has opened on the run date (a catch-up night), else its
+ * window_opens. A notice without certificates (a form) has no window: nothing. */
+static kg_err append_window(strbuf *out, const notice_template *tmpl, const notice_data *data,
+                            const notice_cert *row)
+{
+    kdate expiry = 0, window_open = 0;
+    if (row != NULL)
+        window_open = row->window_open;
+    else if (data->cert_count > 0)
+        earliest(data, &expiry, &window_open);
+    else
+        return KG_OK;
+    if (window_open == KDATE_NONE || tmpl->window_opens == NULL || tmpl->window_is_open == NULL)
+        return KG_OK; /* template.c requires both wordings when {window} is used */
+    return expand_into(window_open <= data->run_date ? tmpl->window_is_open : tmpl->window_opens,
+                       tmpl, data, row, out);
+}
+
+static kg_err append_field(strbuf *out, const char *name, size_t len, const notice_template *tmpl,
+                           const notice_data *data, const notice_cert *row)
 {
 #define IS(field) (len == sizeof(field) - 1 && memcmp(name, field, len) == 0)
+    if (IS("window"))
+        return append_window(out, tmpl, data, row);
     if (row != NULL && IS("type"))
         return strbuf_append_str(out, notice_type_text(row->type));
     if (row != NULL && IS("cause"))
@@ -191,9 +215,16 @@ static kg_err append_field(strbuf *out, const char *name, size_t len, const noti
     return KG_ERR_INTERNAL; /* template.c accepts only the fields above */
 }
 
-kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row, strbuf *out)
+kg_err notice_expand(const char *text, const notice_template *tmpl, const notice_data *data,
+                     const notice_cert *row, strbuf *out)
 {
     strbuf_reset(out);
+    return expand_into(text, tmpl, data, row, out);
+}
+
+static kg_err expand_into(const char *text, const notice_template *tmpl, const notice_data *data,
+                          const notice_cert *row, strbuf *out)
+{
     kg_err err = KG_OK;
     const char *pos = text;
     while (err == KG_OK && *pos != '\0') {
@@ -205,7 +236,7 @@ kg_err notice_expand(const char *text, const notice_data *data, const notice_cer
         }
         err = strbuf_append(out, pos, (size_t)(open - pos));
         if (err == KG_OK)
-            err = append_field(out, open + 1, (size_t)(close - open - 1), data, row);
+            err = append_field(out, open + 1, (size_t)(close - open - 1), tmpl, data, row);
         pos = close + 1;
     }
     return err;
@@ -319,7 +350,7 @@ static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const templat
             strbuf_reset(&painter->expanded);
             err = strbuf_append_str(&painter->expanded, column->header);
         } else
-            err = notice_expand(column->text, data, row, &painter->expanded);
+            err = notice_expand(column->text, painter->tmpl, data, row, &painter->expanded);
         double size = table->size;
         bool fits = true;
         /* at most 1 em a character: most cells need no shaping to know that they fit */
@@ -385,7 +416,7 @@ static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_
     cairo_set_source_rgb(cr, 0, 0, 0);
     switch (element->kind) {
     case TEMPLATE_TEXT: {
-        kg_err err = notice_expand(element->text, data, NULL, &painter->expanded);
+        kg_err err = notice_expand(element->text, painter->tmpl, data, NULL, &painter->expanded);
         if (err != KG_OK)
             return kg_fail(errbuf, err, "%s:%d: unable to fill the text", painter->tmpl->path,
                            element->line);

@@ -85,8 +85,8 @@ kg_err notice_check_address_block(const notice_template *tmpl, kg_errbuf *errbuf
 static kg_err name_line(notice_painter *painter, const notice_data *data)
 {
     const template_address *addr = &painter->tmpl->address;
-    return notice_expand(data->to_representative ? addr->representative : addr->holder, data, NULL,
-                         &painter->expanded);
+    return notice_expand(data->to_representative ? addr->representative : addr->holder,
+                         painter->tmpl, data, NULL, &painter->expanded);
 }
 
 /* Size for the name line, or false when even name_min_size is too wide. */

@@ -45,9 +45,10 @@ kg_err notice_append_name(strbuf *out, const notice_data *data);
 /* Appends the printed address: address, banchi, an ideographic space, address2. */
 kg_err notice_append_address(strbuf *out, const notice_data *data);
 
-/* Fills the placeholders of text (row: the table row's certificate, or NULL) into out. */
-kg_err notice_expand(const char *text, const notice_data *data, const notice_cert *row,
-                     strbuf *out);
+/* Fills the placeholders of text (row: the table row's certificate, or NULL) into out;
+ * tmpl gives {window}'s wordings. */
+kg_err notice_expand(const char *text, const notice_template *tmpl, const notice_data *data,
+                     const notice_cert *row, strbuf *out);
 
 /* Draws the address block's mark (転送不要) and its frame: fixed, in the office layer. */
 kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf);

@@ -35,6 +35,7 @@ typedef struct parser {
     int seen_page, seen_window, seen_address, seen_table;
     unsigned set;     /* SET_* bits of the current section */
     bool probe_fonts; /* open each font file to check that it is there */
+    int window_line;  /* the first line that uses {window} (0: none) */
 } parser;
 
 enum {
@@ -55,7 +56,9 @@ static const char *const notice_fields[] = {
     "notice_no", "date", "name", "postal_code", "address", "expiry", "window_open", "office_name",
     "office_postal_code", "office_address", "office_phone", "office_hours",
     /* a form's (empty on a notice) */
-    "control_no", "procedure", "proxy_name", "received_on", "valid_until", NULL};
+    "control_no", "procedure", "proxy_name", "received_on", "valid_until",
+    /* [page] window_opens or window_is_open, by the run date (README "Templates") */
+    "window", NULL};
 static const char *const row_fields[] = {"type", "expiry", "window_open", "cause", NULL};
 
 static bool in_list(const char *const *list, const char *name, size_t len)
@@ -91,7 +94,7 @@ static char *dup_text(const char *text)
 }
 
 /* Checks the placeholders of text: balanced braces, known names; *dynamic when any. */
-static kg_err check_fields(const parser *p, const char *text, bool row_allowed, bool *dynamic,
+static kg_err check_fields(parser *p, const char *text, bool row_allowed, bool *dynamic,
                            kg_errbuf *errbuf)
 {
     for (const char *pos = text; *pos != '\0'; pos++) {
@@ -114,6 +117,8 @@ static kg_err check_fields(const parser *p, const char *text, bool row_allowed, 
                                       "table column): ",
                         name);
         }
+        if (len == 6 && memcmp(pos + 1, "window", 6) == 0 && p->window_line == 0)
+            p->window_line = p->line;
         *dynamic = true;
         pos = close;
     }
@@ -196,7 +201,19 @@ static kg_err page_key(parser *p, const char *key, const char *value, kg_errbuf 
         return parse_number(p, key, value, 50, 1000, &tmpl->page_height, errbuf);
     if (strcmp(key, "font") == 0)
         return resolve_font(p, value, errbuf);
-    return fail(p, errbuf, "unknown key in [page] (width, height, font): ", key);
+    if (strcmp(key, "window_opens") == 0 || strcmp(key, "window_is_open") == 0) {
+        bool dynamic = false;
+        int before = p->window_line;
+        kg_err err = check_fields(p, value, true, &dynamic, errbuf);
+        if (err == KG_OK && p->window_line != before)
+            return fail(p, errbuf, "{window} cannot be used inside its own wording: ", value);
+        return err != KG_OK
+                   ? err
+                   : set_owned(p, key[7] == 'o' ? &tmpl->window_opens : &tmpl->window_is_open,
+                               value, errbuf);
+    }
+    return fail(p, errbuf,
+                "unknown key in [page] (width, height, font, window_opens, window_is_open): ", key);
 }
 
 static kg_err window_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
@@ -634,6 +651,10 @@ static kg_err finish_template(parser *p, kg_errbuf *errbuf)
         return fail(p, errbuf, "[page] needs width and height", "");
     if (tmpl->font_count == 0)
         return fail(p, errbuf, "[page] needs at least one font", "");
+    if (p->window_line != 0 && (tmpl->window_opens == NULL || tmpl->window_is_open == NULL)) {
+        p->line = p->window_line;
+        return fail(p, errbuf, "{window} needs window_opens and window_is_open in [page]", "");
+    }
     tmpl->has_address = p->seen_window;
     if (!tmpl->has_address) {
         if (set_owned(p, &tmpl->address.mark, "", errbuf) != KG_OK)
@@ -768,6 +789,8 @@ void template_free(notice_template *tmpl)
     free(tmpl->address.holder);
     free(tmpl->address.representative);
     free(tmpl->address.mark);
+    free(tmpl->window_opens);
+    free(tmpl->window_is_open);
     free(tmpl->path);
     free(tmpl);
 }

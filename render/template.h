@@ -90,8 +90,10 @@ typedef struct notice_template {
     double page_width, page_height; /* mm */
     char *fonts[TEXT_MAX_FONTS];    /* owned: absolute paths, in fallback order */
     size_t font_count;
-    bool has_address; /* [window] and [address] given (a page that is
-                         mailed); an enclosure has neither */
+    char *window_opens;   /* owned or NULL: {window} before the renewal window opens */
+    char *window_is_open; /* owned or NULL: {window} once it is open on the run date */
+    bool has_address;     /* [window] and [address] given (a page that is
+                             mailed); an enclosure has neither */
     template_window window;
     template_address address;
     template_element *elements; /* owned, file order */
