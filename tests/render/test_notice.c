@@ -13,6 +13,7 @@
 #include <cairo.h>
 
 #include "render/notice.h"
+#include "render/notice_internal.h"
 #include "render/template.h"
 #include "test.h"
 
@@ -275,7 +276,7 @@ static void an_address_block_taller_than_the_window_is_refused(void)
                                "font = /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf\n"
                                "[window]\nx = 20\ny = 12\nwidth = 90\nheight = 30\n"
                                "[address]\nlines = 4\nholder = {name} 様\n"
-                               "representative = {name} 様の法定代理人 様\n";
+                               "representative = {name}の法定代理人　様\n";
     CU_ASSERT_EQUAL(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
     close(fd);
     notice_template *tmpl = NULL;
@@ -304,22 +305,25 @@ static void a_notice_page_holds_name_dates_and_number(void)
     CU_ASSERT_EQUAL_FATAL(paint_pdf(pdf, notices, 2), KG_OK);
     char *text = shell_output("pdftotext -f 1 -l 1", pdf, "-");
     contains(text, "佐藤"); /* pdftotext splits the name at its ideographic space */
-    contains(text, "一郎 様");
+    contains(text, "一郎"); /* and 様, after the ideographic space (pdftotext splits there) */
+    contains(text, "様");
     contains(text, "〒220-1013");
     /* two lines: the building and room start a line of their own rather than breaking */
     contains(text, "神奈川県架空市中央区本町3丁目30-8\n郵便ビル403号\n");
     contains(text, "転送不要");
-    contains(text, "令和9年2月10日");      /* the expiry in 和暦 */
-    contains(text, "令和8年11月11日から"); /* the window */
+    contains(text, "令和9年2月10日");               /* the expiry in 和暦 */
+    contains(text, "現在、更新の手続きができます"); /* run date after the window opened */
     contains(text, "20261201-000042");
     contains(text, "署名用電子証明書");
     contains(text, "カードの更新"); /* a certificate expires with the card */
     contains(text, "暗証番号");
-    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "法定代理人 様") : "");
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "法定代理人") : "");
     free(text);
     text = shell_output("pdftotext -f 2 -l 2", pdf, "-");
     contains(text, "山田");
-    contains(text, "花子 様の法定代理人 様");
+    contains(text, "花子の法定代理人"); /* one 様, for the representative (D82) */
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "花子 様") : "");
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "様の法定代理人") : "");
     contains(text, "20261201-000043");
     free(text);
     char *fonts = shell_output("pdffonts", pdf, "");
@@ -524,6 +528,129 @@ static void page_one_matches_the_reference_image(void)
     unlink(pdf);
 }
 
+/* Where text has an ASCII space between two non-ASCII characters, or between a placeholder
+ * and a non-ASCII character: its offset, else -1. */
+static long japanese_space_at(const char *text)
+{
+    for (size_t idx = 1; text[idx] != '\0'; idx++) {
+        if (text[idx] != ' ')
+            continue;
+        unsigned char before = (unsigned char)text[idx - 1], after = (unsigned char)text[idx + 1];
+        bool wide_before = before >= 0x80 || before == '}';
+        bool wide_after = after >= 0x80 || after == '{';
+        if (wide_before && wide_after && !(before == '}' && after == '{'))
+            return (long)idx;
+    }
+    return -1;
+}
+
+static void no_japanese_space(const char *file, const char *what, const char *text)
+{
+    long at = text != NULL ? japanese_space_at(text) : -1;
+    CU_ASSERT_EQUAL(at, -1);
+    if (at >= 0)
+        fprintf(stderr, "\n%s: a half-width space in %s at byte %ld: %s\n", file, what, at, text);
+}
+
+/* A text as written and as printed with sample data (row: the first certificate). */
+static void check_text(const char *file, const notice_template *tmpl, const char *text,
+                       bool row_text, const notice_data *data)
+{
+    no_japanese_space(file, "the template's text", text);
+    strbuf out;
+    strbuf_init(&out, 1 << 16);
+    CU_ASSERT_EQUAL(notice_expand(text, tmpl, data, row_text ? &data->certs[0] : NULL, &out),
+                    KG_OK);
+    no_japanese_space(file, "the printed text", strbuf_cstr(&out));
+    strbuf_free(&out);
+}
+
+/* Every template: no ASCII space inside Japanese text, as written or as printed (names use
+ * the ideographic space; docs/decisions.md D82). */
+static void templates_have_no_half_width_space_in_japanese_text(void)
+{
+    static const char *const files[] = {"templates/notice.tmpl", "templates/enclosure.tmpl",
+                                        "templates/inquiry.tmpl"};
+    notice_cert certs[2];
+    notice_data data = sample_notice(certs);
+    data.form = (notice_form){"7K3QW9XMPR52", "renew", "鈴木　次郎", test_date("2026-11-20"),
+                              test_date("2027-02-10")};
+    data.office.name =
+        "架空市中央区役所　区民課"; /* the data's own spaces are not the template's */
+    for (size_t idx = 0; idx < sizeof(files) / sizeof(files[0]); idx++) {
+        char path[1024];
+        notice_template *tmpl = NULL;
+        kg_errbuf errbuf;
+        CU_ASSERT_EQUAL_FATAL(
+            template_load(test_root_path(files[idx], path, sizeof(path)), &tmpl, &errbuf), KG_OK);
+        for (int minor = 0; minor < 2; minor++) {
+            for (int open = 0; open < 2; open++) {
+                data.to_representative = minor;
+                data.run_date = test_date(open ? "2026-12-01" : "2026-11-01");
+                const char *singles[] = {tmpl->address.holder, tmpl->address.representative,
+                                         tmpl->address.mark, tmpl->window_opens,
+                                         tmpl->window_is_open};
+                for (size_t one = 0; one < sizeof(singles) / sizeof(singles[0]); one++)
+                    if (singles[one] != NULL)
+                        check_text(files[idx], tmpl, singles[one], one >= 3, &data);
+                for (size_t el = 0; el < tmpl->element_count; el++) {
+                    const template_element *element = &tmpl->elements[el];
+                    if (element->text != NULL)
+                        check_text(files[idx], tmpl, element->text, false, &data);
+                    for (size_t col = 0; col < element->column_count; col++) {
+                        check_text(files[idx], tmpl, element->columns[col].header, false, &data);
+                        check_text(files[idx], tmpl, element->columns[col].text, true, &data);
+                    }
+                }
+            }
+        }
+        template_free(tmpl);
+    }
+}
+
+/* {window}: the start date before the window opens; once it is open on the run date (a
+ * catch-up night) the template's window_is_open, in the table and in a text. */
+static void the_window_prints_its_date_or_open_now(void)
+{
+    notice_cert certs[2];
+    notice_data data = sample_notice(certs); /* window opens 2026-11-11 */
+    notice_template *tmpl = default_template();
+    strbuf out;
+    strbuf_init(&out, 4096);
+    data.run_date = test_date("2026-11-10");
+    CU_ASSERT_EQUAL(notice_expand("{window}", tmpl, &data, &certs[0], &out), KG_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_cstr(&out), "令和8年11月11日から");
+    data.run_date = test_date("2026-11-11"); /* opens today: open */
+    CU_ASSERT_EQUAL(notice_expand("{window}", tmpl, &data, &certs[0], &out), KG_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_cstr(&out), "現在、更新の手続きができます");
+    data.run_date = test_date("2026-11-10");
+    certs[1].window_open = test_date("2026-11-01"); /* a text: the earliest window */
+    CU_ASSERT_EQUAL(notice_expand("{window}", tmpl, &data, NULL, &out), KG_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_cstr(&out), "現在、更新の手続きができます");
+    CU_ASSERT_EQUAL(notice_expand("{window}", tmpl, &data, &certs[0], &out), KG_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_cstr(&out), "令和8年11月11日から");
+    strbuf_free(&out);
+    template_free(tmpl);
+
+    char pdf[] = "/tmp/kigen-test-window-XXXXXX";
+    int fd = mkstemp(pdf);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    notice_cert late_certs[2], early_certs[2];
+    notice_data notices[2] = {sample_notice(late_certs), sample_notice(early_certs)};
+    notices[1].run_date = test_date("2026-11-01"); /* before the window: the date */
+    CU_ASSERT_EQUAL_FATAL(paint_pdf(pdf, notices, 2), KG_OK);
+    char *text = shell_output("pdftotext -f 1 -l 1", pdf, "-");
+    contains(text, "現在、更新の手続きができます");
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "令和8年11月11日から") : "");
+    free(text);
+    text = shell_output("pdftotext -f 2 -l 2", pdf, "-");
+    contains(text, "令和8年11月11日から");
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "現在、更新の手続きができます") : "");
+    free(text);
+    unlink(pdf);
+}
+
 int tests_register_notice(void)
 {
     static const test_case cases[] = {
@@ -541,6 +668,9 @@ int tests_register_notice(void)
         {"an_address_too_long_for_the_window_is_reported",
          an_address_too_long_for_the_window_is_reported},
         {"page_one_matches_the_reference_image", page_one_matches_the_reference_image},
+        {"templates_have_no_half_width_space_in_japanese_text",
+         templates_have_no_half_width_space_in_japanese_text},
+        {"the_window_prints_its_date_or_open_now", the_window_prints_its_date_or_open_now},
         {NULL, NULL},
     };
     return tests_add_suite("notice", cases);

@@ -205,7 +205,7 @@ static void printed_bars_read_back_as_the_symbol(void)
     /* the bars are not text: the page's text is the letter's, nothing more */
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "20270215-000001"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "花子 様"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "花子"));
     CU_ASSERT_PTR_NULL(strstr(text, "\xEF\xBF\xBD")); /* U+FFFD */
     free(text);
     free(image.file);
