@@ -31,6 +31,8 @@ static const command_entry command_table[] = {
     {"forms", cmd_forms, "forms return|status|reissue: the proxy forms at the counter"},
     {"purge", cmd_purge,
      "purge [--before D] [--dry-run]: remove the ledger's personal data past its retention"},
+    {"verify", cmd_verify,
+     "verify DIR/D: check a run's folder against its manifest.json (no database)"},
     {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
     {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
     {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},

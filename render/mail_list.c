@@ -10,7 +10,7 @@
 #include "draw_status.h"
 
 #define PT_PER_MM (72.0 / 25.4)
-#define ROWS_PER_PAGE 24
+#define ROWS_PER_PAGE MAIL_LIST_ROWS_PER_PAGE
 #define ROW_MM 9.5
 #define TOP_MM 40.0
 #define LEFT_MM 12.0

@@ -22,6 +22,10 @@ typedef struct mail_entry {
     const char *name;        /* as printed */
 } mail_entry;
 
+/* The rows of a page: an office's entries take ceil(n / MAIL_LIST_ROWS_PER_PAGE) pages
+ * (none at all: one page saying so). */
+#define MAIL_LIST_ROWS_PER_PAGE 24
+
 /* Draws the entries (grouped by office: a new office starts a new page) on a PDF surface
  * of A4 pages. KG_ERR_LAYOUT for a character no font has, KG_ERR_DRAW. */
 kg_err mail_list_draw(cairo_surface_t *surface, text_fonts *fonts, const mail_entry *entries,

@@ -51,7 +51,7 @@ static const register_fn suite_registrations[] = {
     tests_register_template,      tests_register_draw_status,
     tests_register_strbuf,        tests_register_out_file,
     tests_register_run_config,    tests_register_load_row,
-    tests_register_cli,
+    tests_register_cli,           tests_register_verify,
 };
 
 int main(int argc, char **argv)

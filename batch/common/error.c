@@ -101,6 +101,9 @@ static const err_entry err_table[] = {
                                   "text holds a Unicode noncharacter (U+FDD0-U+FDEF, U+xxFFFE, "
                                   "U+xxFFFF)",
                                   KG_EXIT_INPUT},
+    [KG_ERR_MANIFEST] = {"manifest",
+                         "the folder does not match its manifest.json, or has no kigen manifest",
+                         KG_EXIT_INPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

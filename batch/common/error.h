@@ -62,7 +62,8 @@ typedef enum kg_err {
     KG_ERR_TEXT_ENCODING = 50,     /* a text field is not valid UTF-8 (or holds a surrogate) */
     KG_ERR_TEXT_CONTROL = 51,      /* a text field holds a control character (C0, DEL, C1) */
     KG_ERR_TEXT_NONCHARACTER = 52, /* a text field holds a Unicode noncharacter (U+FFFF...) */
-    KG_ERR__COUNT                  /* number of values; keep last */
+    KG_ERR_MANIFEST = 53, /* a run's folder differs from its manifest.json (or it has none) */
+    KG_ERR__COUNT         /* number of values; keep last */
 } kg_err;
 
 /* Stable short code for a value, e.g. "issued_before_birth". Never NULL. */

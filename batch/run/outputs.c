@@ -15,6 +15,7 @@
 #include "../common/sha256.h"
 #include "../common/strbuf.h"
 #include "mail_list_file.h"
+#include "render/mail_list.h"
 
 #define PATH_CAP 4096
 #define MANIFEST_MAX (1024 * 1024)
@@ -192,6 +193,7 @@ typedef struct manifest_entry {
 static const manifest_entry manifest_entries[] = {
     {"notices.csv", notices_sql},   {"districts.csv", districts_sql},
     {"excluded.csv", excluded_sql}, {"findings.csv", findings_sql},
+    {"forms.csv", forms_sql},       {"registered-mail.csv", NULL},
     {"audit.xlsx", notices_sql},
 };
 #define MANIFEST_ENTRY_COUNT (sizeof(manifest_entries) / sizeof(manifest_entries[0]))
@@ -236,6 +238,46 @@ static kg_err append_print_files(db_conn *conn, const char *dir, strbuf *json, b
     return err;
 }
 
+/* The pages of registered-mail.pdf as mail_list_draw lays them out: each office's run of
+ * rows (by the office's name, in the list's order) on pages of MAIL_LIST_ROWS_PER_PAGE,
+ * one page when the night has none. */
+static kg_err mail_list_pages(db_conn *conn, long *pages, kg_errbuf *errbuf)
+{
+    db_result *result = NULL;
+    kg_err err = db_query(conn, mail_list_sql(), 0, NULL, errbuf, &result);
+    *pages = 0;
+    int count = err == KG_OK ? db_result_rows(result) : 0;
+    for (int first = 0, end = 0; first < count; first = end) {
+        const char *office = db_result_value(result, first, 2);
+        for (end = first; end < count && strcmp(db_result_value(result, end, 2), office) == 0;)
+            end++;
+        *pages += (end - first + MAIL_LIST_ROWS_PER_PAGE - 1) / MAIL_LIST_ROWS_PER_PAGE;
+    }
+    if (err == KG_OK && count == 0)
+        *pages = 1;
+    db_result_free(result);
+    return err;
+}
+
+/* registered-mail.pdf, after the other print files: its pages, bytes and sha256. */
+static kg_err append_mail_list(db_conn *conn, const char *dir, strbuf *json, kg_errbuf *errbuf)
+{
+    file_summary summary;
+    int present = 0;
+    long pages = 0;
+    kg_err err = summarize_file(dir, MAIL_LIST_FILE, &summary, &present, errbuf);
+    if (err == KG_OK && !present)
+        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing", dir,
+                      MAIL_LIST_FILE);
+    if (err == KG_OK)
+        err = mail_list_pages(conn, &pages, errbuf);
+    char line[512];
+    snprintf(line, sizeof(line),
+             ",\n    {\"name\": \"%s\", \"pages\": %ld, \"bytes\": %lld, \"sha256\": \"%s\"}",
+             MAIL_LIST_FILE, pages, summary.bytes, summary.sha256);
+    return err == KG_OK ? strbuf_append_str(json, line) : err;
+}
+
 static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, long run_id,
                              bool with_print_files, kg_errbuf *errbuf)
 {
@@ -271,6 +313,8 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
     }
     if (err == KG_OK && with_print_files)
         err = append_print_files(conn, dir, &json, file_count > 0, errbuf);
+    if (err == KG_OK && with_print_files) /* the CSV files are always there before it */
+        err = append_mail_list(conn, dir, &json, errbuf);
     if (err == KG_OK)
         err = strbuf_append_str(&json, "\n  ]");
     if (err == KG_OK)

@@ -18,10 +18,10 @@
 #include "../db/db.h"
 
 /* Writes notices.csv, districts.csv, excluded.csv, findings.csv, forms.csv,
- * registered-mail.csv and manifest.json (which lists the print files when
- * with_print_files: they must then be on disk) for run_id into outputs_run_dir(out_dir,
- * run_date). KG_ERR_IO_WRITE "unable to write '<path>': <OS error>" when a file cannot be
- * written (nothing half-written stays under a final name). */
+ * registered-mail.csv and manifest.json (which lists every one of them and, when
+ * with_print_files, the print files and registered-mail.pdf: they must then be on disk) for run_id
+ * into outputs_run_dir(out_dir, run_date). KG_ERR_IO_WRITE "unable to write '<path>': <OS error>"
+ * when a file cannot be written (nothing half-written stays under a final name). */
 kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                      bool with_print_files, kg_errbuf *errbuf);
 
@@ -41,8 +41,11 @@ kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t ca
  * the folder and the system's reason. */
 kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *errbuf);
 
-/* Rewrites out_dir/run_date/manifest.json from the files on disk (notices.csv,
- * excluded.csv, findings.csv, audit.xlsx: those present) and the ledger's counts. */
+/* Rewrites out_dir/run_date/manifest.json from the files on disk (the CSV files and
+ * audit.xlsx: those present; the print files and registered-mail.pdf: all required) and
+ * the ledger's counts. Every file of the folder but manifest.json itself is listed, in a
+ * fixed order (the CSV files, audit.xlsx, the print files by name, registered-mail.pdf),
+ * so that `kigen verify` can check the folder against it. */
 kg_err outputs_write_manifest(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                               kg_errbuf *errbuf);
 
