@@ -36,22 +36,22 @@ int tests_add_suite(const char *suite_name, const test_case *cases)
 typedef int (*register_fn)(void);
 
 static const register_fn suite_registrations[] = {
-    tests_register_error,         tests_register_kdate,
-    tests_register_wareki,        tests_register_csv,
-    tests_register_rules,         tests_register_rules_exhaustive,
-    tests_register_filters,       tests_register_load_field,
-    tests_register_load_db,       tests_register_select,
-    tests_register_sha256,        tests_register_run_db,
-    tests_register_barcode,       tests_register_text,
-    tests_register_forecast,      tests_register_export_db,
-    tests_register_forecast_db,   tests_register_notice,
-    tests_register_control_no,    tests_register_forms_db,
-    tests_register_forms_run,     tests_register_notice_barcode,
-    tests_register_ledger_source, tests_register_run_lock,
-    tests_register_template,      tests_register_draw_status,
-    tests_register_strbuf,        tests_register_out_file,
-    tests_register_run_config,    tests_register_load_row,
-    tests_register_cli,
+    tests_register_error,          tests_register_kdate,
+    tests_register_wareki,         tests_register_csv,
+    tests_register_rules,          tests_register_rules_exhaustive,
+    tests_register_filters,        tests_register_load_field,
+    tests_register_load_db,        tests_register_select,
+    tests_register_sha256,         tests_register_run_db,
+    tests_register_barcode,        tests_register_order_key,
+    tests_register_text,           tests_register_forecast,
+    tests_register_export_db,      tests_register_forecast_db,
+    tests_register_notice,         tests_register_control_no,
+    tests_register_forms_db,       tests_register_forms_run,
+    tests_register_notice_barcode, tests_register_ledger_source,
+    tests_register_run_lock,       tests_register_template,
+    tests_register_draw_status,    tests_register_strbuf,
+    tests_register_out_file,       tests_register_run_config,
+    tests_register_load_row,       tests_register_cli,
 };
 
 int main(int argc, char **argv)
