@@ -32,6 +32,7 @@
 #include "run/run_templates.h"
 #include "run/run_config.h"
 #include "run/run_lock.h"
+#include "run/order_key.h"
 #include "run/scan.h"
 #include "run/schedule.h"
 #include "run/select.h"
@@ -451,7 +452,13 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     memset(&ledger, 0, sizeof(ledger));
     long refreshed = 0;
     int pages = run_templates_pages_per_notice(templates);
-    kg_err err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
+    long keyed = 0;
+    /* first: the keys' UPDATE marks those residents for the schedule's refresh */
+    kg_err err = order_key_refresh(conn, &keyed, errbuf);
+    if (err == KG_OK && keyed > 0)
+        log_line(ctx->log, LOG_DETAIL, "print order: %ld address keys computed", keyed);
+    if (err == KG_OK)
+        err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
     if (err == KG_OK)
         err = schedule_unsettle_if_changed(conn, KIGEN_VERSION, config_json, ctx->log, errbuf);
     if (err == KG_OK)

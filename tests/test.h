@@ -86,6 +86,7 @@ int tests_register_run_lock(void);
 int tests_register_template(void);
 int tests_register_draw_status(void);
 int tests_register_barcode(void);
+int tests_register_order_key(void);
 int tests_register_text(void);
 int tests_register_notice(void);
 int tests_register_forms_run(void);

@@ -55,16 +55,18 @@ kg_err forms_draw_control_no(char *out, kg_errbuf *errbuf)
     return KG_OK;
 }
 
-/* Print order within an office, as for notices (D52); files of max_pages pages. */
+/* Print order within an office, as for notices (D52, D83: the resident's address number
+ * key, which the run computed before the scan); files of max_pages pages. */
 static const char place_inquiries_sql[] =
     "UPDATE kigen.forms f SET file = 'forms-' || coalesce(o.office_code, '_none_') || '-' || "
     "lpad(((o.seq - 1) / $2::int + 1)::text, greatest(3, length(((o.seq - 1) / $2::int + "
     "1)::text)), '0') || '.pdf', page = ((o.seq - 1) % $2::int) + 1 FROM (SELECT control_no, "
     "office_code, row_number() OVER (PARTITION BY office_code ORDER BY coalesce(postal_code, "
-    "'') COLLATE \"C\", coalesce(address, '') COLLATE \"C\", coalesce(banchi, '') COLLATE "
-    "\"C\", coalesce(address2, '') COLLATE \"C\", request_id) AS seq FROM kigen.forms WHERE "
-    "run_id = $1::bigint AND kind = 'inquiry' AND problem IS NULL) o WHERE f.control_no = "
-    "o.control_no";
+    "'') COLLATE \"C\", coalesce(address, '') COLLATE \"C\", coalesce((SELECT r.order_key FROM "
+    "kigen.residents r WHERE r.resident_id = i.resident_id), '') COLLATE \"C\", "
+    "coalesce(banchi, '') COLLATE \"C\", coalesce(address2, '') COLLATE \"C\", request_id) AS "
+    "seq FROM kigen.forms i WHERE run_id = $1::bigint AND kind = 'inquiry' AND problem IS NULL) "
+    "o WHERE f.control_no = o.control_no";
 
 /* Why the inquiry for row cannot be mailed, or "" (a clerk's wording, with ids and field
  * names, never the data itself: the problem goes to forms.csv and the log). */

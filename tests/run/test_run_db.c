@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/order_key.h"
 #include "test.h"
 
 #define RUN_DATE "2026-12-01"
@@ -300,26 +301,69 @@ static long pdf_pages(const char *dir, const char *globs)
     return count;
 }
 
-/* Notices whose number, file or page is not where D52 puts them: per run date, office,
- * then postal code, address, banchi, address2 byte-wise, then resident id (the run's
- * scan sorts by one joined key that must sort exactly so); 500 notices to a file (1000
- * pages, a notice and its form). */
+/* Notices whose number, file or page is not where D52 and D83 put them: per run date,
+ * office, then postal code, address, the address number key (computed here by
+ * order_key_of from the notice's own banchi and address2, not read from the residents),
+ * banchi, address2 byte-wise, then resident id (the run's scan sorts by one joined key
+ * that must sort exactly so); 500 notices to a file (1000 pages, a notice and its form). */
 /* clang-format off */
 #define C_ORDER(column) "coalesce(" column ", '') COLLATE \"C\", "
 #define IN_OFFICE_ORDER                                                                            \
-    C_ORDER("postal_code") C_ORDER("address") C_ORDER("banchi") C_ORDER("address2") "resident_id"
+    C_ORDER("postal_code") C_ORDER("address") C_ORDER("k.order_key") C_ORDER("n.banchi")           \
+    C_ORDER("n.address2") "resident_id"
 static const char out_of_print_order_sql[] =
     "SELECT count(*) FROM (SELECT notice_no, run_date, file, page, "
     "row_number() OVER (PARTITION BY run_date ORDER BY " C_ORDER("office_code") IN_OFFICE_ORDER
     ") AS seq, row_number() OVER (PARTITION BY run_date, office_code ORDER BY " IN_OFFICE_ORDER
-    ") AS in_office FROM kigen.notices) d "
+    ") AS in_office FROM kigen.notices n LEFT JOIN public.test_order_keys k ON "
+    "k.banchi = coalesce(n.banchi, '') AND k.address2 = coalesce(n.address2, '')) d "
     "WHERE notice_no <> to_char(run_date, 'YYYYMMDD') || '-' || lpad(seq::text, 6, '0') "
     "OR page <> ((in_office - 1) % 500) * 2 + 1 "
     "OR right(file, 7) <> lpad(((in_office - 1) / 500 + 1)::text, 3, '0') || '.pdf'";
 /* clang-format on */
 
+/* public.test_order_keys: order_key_of of every banchi and address2 of the notices. */
+static void compute_notice_keys(void)
+{
+    char *pairs = NULL;
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -A -t -F \"$(printf '\\037')\" -c \"SELECT DISTINCT "
+                                   "coalesce(banchi, ''), coalesce(address2, '') FROM "
+                                   "kigen.notices\"",
+                                   &pairs),
+                    0);
+    char sql_path[] = "/tmp/kigen-test-keys-XXXXXX";
+    int fd = mkstemp(sql_path);
+    FILE *sql = fd >= 0 ? fdopen(fd, "w") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sql);
+    fputs("DROP TABLE IF EXISTS public.test_order_keys; CREATE TABLE public.test_order_keys "
+          "(banchi text, address2 text, order_key text);\n",
+          sql);
+    for (char *line = pairs; line != NULL && *line != '\0';) {
+        char *end = strchr(line, '\n');
+        if (end != NULL)
+            *end = '\0';
+        char *sep = strchr(line, '\037');
+        if (sep != NULL) {
+            *sep = '\0';
+            char key[ORDER_KEY_MAX];
+            order_key_of(line, sep + 1, key, sizeof(key));
+            fprintf(sql, "INSERT INTO public.test_order_keys VALUES ($k$%s$k$, $k$%s$k$, '%s');\n",
+                    line, sep + 1, key);
+        }
+        line = end != NULL ? end + 1 : NULL;
+    }
+    fclose(sql);
+    char command_line[256];
+    snprintf(command_line, sizeof(command_line),
+             "psql -X -q -v ON_ERROR_STOP=1 -f '%s' >/dev/null 2>&1", sql_path);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    unlink(sql_path);
+    free(pairs);
+}
+
 static long notices_out_of_print_order(void)
 {
+    compute_notice_keys();
     return test_query_long(out_of_print_order_sql);
 }
 
@@ -346,15 +390,27 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
         "8003,K01,山田,花子,ヤマダ,ハナコ,2016-01-10,2,2201013,神奈川県架空市中央区本町,1-3,,"
         "current,,,0,0\n"
         "8004,K01,葛\xF3\xA0\x84\x80城,次郎,カツラギ,ジロウ,1980-01-10,1,2201013,"
-        "神奈川県架空市中央区本町,1-4,,current,,,0,0\n",
+        "神奈川県架空市中央区本町,1-4,,current,,,0,0\n"
+        "8005,K01,本町,四一,ホンチョウ,ヨンイチ,1980-01-10,1,2201013,神奈川県架空市中央区本町,"
+        "41-42,,current,,,0,0\n"
+        "8006,K01,本町,三,ホンチョウ,サン,1980-01-10,1,2201013,神奈川県架空市中央区本町,"
+        "3丁目,,current,,,0,0\n"
+        "8007,K01,本町,三九,ホンチョウ,サンキュウ,1980-01-10,1,2201013,"
+        "神奈川県架空市中央区本町,39-40,,current,,,0,0\n"
+        "8008,K01,本町,七,ホンチョウ,ナナ,1980-01-10,1,2201013,神奈川県架空市中央区本町,"
+        "７－８,,current,,,0,0\n",
         "cards.csv",
         "card_id,resident_id,issued_on,expires_on,revoked_on\n"
         "880010,8001,2022-01-20,2032-01-10,\n880020,8002,2022-01-20,2032-01-10,\n"
-        "880030,8003,2022-01-20,2027-01-10,\n880040,8004,2022-01-20,2032-01-10,\n",
+        "880030,8003,2022-01-20,2027-01-10,\n880040,8004,2022-01-20,2032-01-10,\n"
+        "880050,8005,2022-01-20,2032-01-10,\n880060,8006,2022-01-20,2032-01-10,\n"
+        "880070,8007,2022-01-20,2032-01-10,\n880080,8008,2022-01-20,2032-01-10,\n",
         "certificates.csv",
         "certificate_id,resident_id,card_id,type,issued_on,revoked_on,expires_on\n"
         "880011,8001,880010,auth,2022-01-20,,\n880021,8002,880020,auth,2022-01-20,,\n"
-        "880031,8003,880030,auth,2022-01-20,,\n880041,8004,880040,auth,2022-01-20,,\n",
+        "880031,8003,880030,auth,2022-01-20,,\n880041,8004,880040,auth,2022-01-20,,\n"
+        "880051,8005,880050,auth,2022-01-20,,\n880061,8006,880060,auth,2022-01-20,,\n"
+        "880071,8007,880070,auth,2022-01-20,,\n880081,8008,880080,auth,2022-01-20,,\n",
         NULL};
     write_extract(extract, files);
     char command_line[4096];
@@ -389,6 +445,12 @@ static void print_files_hold_every_notice_and_nothing_unprintable(void)
                         "before > postal_code"),
         0);
     CU_ASSERT_EQUAL(notices_out_of_print_order(), 0);
+    /* 本町: by the numbers (D83), not byte-wise (3丁目 before 7-8 before 39-40 before 41-42) */
+    CU_ASSERT_EQUAL(test_query_long("SELECT CASE WHEN string_agg(resident_id::text, ',' ORDER BY "
+                                    "notice_no) = '8003,8004,8006,8008,8007,8005' THEN 1 ELSE 0 "
+                                    "END FROM kigen.notices WHERE resident_id BETWEEN 8001 AND "
+                                    "8008"),
+                    1);
     /* each notice and its enclosed form; then one page per inquiry */
     CU_ASSERT_EQUAL(
         pdf_pages(dir, "notices-*.pdf forms-*.pdf"),
