@@ -453,7 +453,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     long refreshed = 0;
     int pages = run_templates_pages_per_notice(templates);
     long keyed = 0;
-    /* first: the keys' UPDATE marks those residents for the schedule's refresh */
+    /* the keys of new and moved residents (their UPDATE marks nobody stale: sql/011) */
     kg_err err = order_key_refresh(conn, &keyed, errbuf);
     if (err == KG_OK && keyed > 0)
         log_line(ctx->log, LOG_DETAIL, "print order: %ld address keys computed", keyed);

@@ -124,6 +124,8 @@ kg_err order_key_refresh(db_conn *conn, long *filled, kg_errbuf *errbuf)
     }
     /* a resident updated meanwhile (a load: its new row has another xmin) keeps NULL,
      * for the next run; no row locks while computing (D71: they cost WAL) */
+    if (err == KG_OK && rows > 0) /* the key is not the schedule's: mark nobody stale */
+        err = db_exec(conn, "SET LOCAL kigen.order_key_fill = 'on'", errbuf);
     if (err == KG_OK && rows > 0)
         err = db_exec(conn,
                       "UPDATE kigen.residents r SET order_key = k.order_key FROM "
