@@ -532,6 +532,8 @@ static void page_one_matches_the_reference_image(void)
  * and a non-ASCII character: its offset, else -1. */
 static long japanese_space_at(const char *text)
 {
+    if (text[0] == '\0') /* the loop starts at the second byte */
+        return -1;
     for (size_t idx = 1; text[idx] != '\0'; idx++) {
         if (text[idx] != ' ')
             continue;
