@@ -121,26 +121,9 @@ static kg_err hash_file(const char *dir, const char *name, bool *present, long l
         close(fd);
         return KG_OK;
     }
-    sha256_ctx hash;
-    sha256_init(&hash);
-    char block[65536];
-    ssize_t got;
-    *bytes = 0;
-    while ((got = read(fd, block, sizeof(block))) != 0) {
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            kg_err err =
-                kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", path, strerror(errno));
-            close(fd);
-            return err;
-        }
-        sha256_update(&hash, block, (size_t)got);
-        *bytes += got;
-    }
+    kg_err err = sha256_fd(fd, path, NULL, NULL, sha256, bytes, errbuf);
     close(fd);
-    sha256_final_hex(&hash, sha256);
-    return KG_OK;
+    return err;
 }
 
 static int compare_names(const void *left, const void *right)

@@ -4,7 +4,9 @@
  */
 #include "sha256.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static const uint32_t round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -106,4 +108,27 @@ void sha256_final_hex(sha256_ctx *ctx, char hex[SHA256_HEX_LEN + 1])
         hex[idx * 2 + 1] = digits[byte & 15];
     }
     hex[SHA256_HEX_LEN] = '\0';
+}
+
+kg_err sha256_fd(int fd, const char *path, sha256_block_fn each, void *state,
+                 char hex[SHA256_HEX_LEN + 1], long long *bytes, kg_errbuf *errbuf)
+{
+    sha256_ctx hash;
+    sha256_init(&hash);
+    char block[65536];
+    ssize_t got;
+    *bytes = 0;
+    while ((got = read(fd, block, sizeof(block))) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", path,
+                           strerror(errno));
+        sha256_update(&hash, block, (size_t)got);
+        if (each != NULL)
+            each(state, block, (size_t)got);
+        *bytes += got;
+    }
+    sha256_final_hex(&hash, hex);
+    return KG_OK;
 }

@@ -141,6 +141,21 @@ static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
     return err;
 }
 
+/* A CSV's records, counted block by block: line feeds outside quotes. */
+typedef struct csv_records {
+    bool in_quotes;
+    long count;
+} csv_records;
+
+static void count_records(void *state, const char *block, size_t len)
+{
+    csv_records *records = state;
+    for (size_t idx = 0; idx < len; idx++) {
+        records->in_quotes ^= block[idx] == '"';
+        records->count += block[idx] == '\n' && !records->in_quotes;
+    }
+}
+
 /* Bytes and sha256 of dir/name read back from disk; *present = 0 when it does not exist. */
 static kg_err summarize_file(const char *dir, const char *name, file_summary *summary, int *present,
                              kg_errbuf *errbuf)
@@ -155,31 +170,13 @@ static kg_err summarize_file(const char *dir, const char *name, file_summary *su
         return KG_OK;
     if (fd < 0)
         return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
-    sha256_ctx hash;
-    sha256_init(&hash);
-    char block[65536];
-    ssize_t got;
-    bool in_quotes = false;
-    long records = 0;
-    while ((got = read(fd, block, sizeof(block))) != 0) {
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            kg_err err =
-                kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", path, strerror(errno));
-            close(fd);
-            return err;
-        }
-        sha256_update(&hash, block, (size_t)got);
-        summary->bytes += got;
-        for (ssize_t idx = 0; idx < got; idx++) { /* CSV records: line feeds outside quotes */
-            in_quotes ^= block[idx] == '"';
-            records += block[idx] == '\n' && !in_quotes;
-        }
-    }
+    csv_records records = {false, 0};
+    kg_err err =
+        sha256_fd(fd, path, count_records, &records, summary->sha256, &summary->bytes, errbuf);
     close(fd);
-    sha256_final_hex(&hash, summary->sha256);
-    summary->rows = records > 0 ? records - 1 : 0; /* a CSV's, without its header */
+    if (err != KG_OK)
+        return err;
+    summary->rows = records.count > 0 ? records.count - 1 : 0; /* a CSV's, without its header */
     *present = 1;
     return KG_OK;
 }
