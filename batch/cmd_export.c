@@ -90,7 +90,6 @@ static kg_err take_option(export_options *options, int opt, const char **config_
                           kg_errbuf *errbuf)
 {
     char *end = NULL;
-    kg_err err = KG_OK;
     switch (opt) {
     case OPT_FROM:
         return parse_date_option("--from", optarg, &options->from, errbuf);
@@ -101,8 +100,7 @@ static kg_err take_option(export_options *options, int opt, const char **config_
         return KG_OK;
     case OPT_CONFIG:
         *config_path = optarg;
-        err = run_config_read_file(&options->config, optarg, errbuf);
-        return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+        return run_config_read_file(&options->config, optarg, errbuf);
     case OPT_TAKE_UP:
         options->take_up = strtod(optarg, &end);
         if (end == optarg || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))

@@ -186,8 +186,7 @@ static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
         return parse_overdue_days(optarg, &options->overdue_days, errbuf);
     case OPT_CONFIG:
         options->config_path = optarg;
-        err = run_config_read_file(&options->config, optarg, errbuf);
-        return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
+        return run_config_read_file(&options->config, optarg, errbuf);
     default:
         return KG_ERR_INTERNAL;
     }

@@ -90,8 +90,6 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, purge
         if (opt == OPT_CONFIG) {
             config_path = optarg;
             err = run_config_read_file(&options->config, optarg, errbuf);
-            if (err == KG_ERR_IO_READ)
-                err = KG_ERR_CONFIG;
         } else if (opt == OPT_BEFORE) {
             if (kdate_parse(optarg, strlen(optarg), &options->before) != KG_OK)
                 err = kg_fail(errbuf, KG_ERR_USAGE,

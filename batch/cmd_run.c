@@ -220,8 +220,6 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
         if (opt == OPT_CONFIG) {
             config_path = optarg;
             err = run_config_read_file(&options->config, optarg, errbuf);
-            if (err == KG_ERR_IO_READ)
-                err = KG_ERR_CONFIG;
         } else if (opt == OPTIONS_OPERAND) {
             err = options_extra_operand(optarg, "run", synopsis, errbuf);
         } else if (opt == '?' || opt == ':') {

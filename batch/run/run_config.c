@@ -196,7 +196,7 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
 {
     FILE *file = fopen(path, "r");
     if (file == NULL)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to open '%s': %s", path, strerror(errno));
     /* the file's directory: its path before the last '/' (empty for a file in /); a file
      * named without one is in the current directory, which relative paths are already
      * taken from */
@@ -239,19 +239,9 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
             kg_fail(errbuf, err, "%s:%ld: %s", path, line_no, inner.text);
     }
     if (err == KG_OK && ferror(file))
-        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s'", path);
+        err = kg_fail(errbuf, KG_ERR_CONFIG, "unable to read '%s'", path);
     fclose(file);
     return err;
-}
-
-kg_err run_config_read_system_file(run_config *config, kg_errbuf *errbuf)
-{
-    const char *path = run_config_system_file();
-    struct stat info;
-    if (path[0] == '\0' || (stat(path, &info) != 0 && errno == ENOENT))
-        return KG_OK;
-    kg_err err = run_config_read_file(config, path, errbuf);
-    return err == KG_ERR_IO_READ ? KG_ERR_CONFIG : err;
 }
 
 kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf *errbuf)
@@ -260,9 +250,9 @@ kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf 
         return KG_OK;
     const char *system_file = run_config_system_file();
     struct stat info;
-    if (system_file[0] == '\0' || stat(system_file, &info) != 0)
-        return run_config_read_system_file(config, errbuf); /* absent: nothing; else its error */
-    kg_err err = run_config_read_system_file(config, errbuf);
+    if (system_file[0] == '\0' || (stat(system_file, &info) != 0 && errno == ENOENT))
+        return KG_OK;
+    kg_err err = run_config_read_file(config, system_file, errbuf);
     if (err == KG_OK)
         *path = system_file;
     return err;

@@ -81,19 +81,16 @@ int run_config_max_days_ahead(const run_config *config);
 
 /* Reads a configuration file: `key = value` lines, `#` comments, blank lines. A relative
  * template path is taken from the file's directory (`template = notice.tmpl` in
- * /etc/kigen/kigen.conf is /etc/kigen/notice.tmpl). KG_ERR_IO_READ when it cannot be
- * read, KG_ERR_CONFIG with file:line otherwise. */
+ * /etc/kigen/kigen.conf is /etc/kigen/notice.tmpl). KG_ERR_CONFIG: "unable to open
+ * 'path': <why>" when it cannot be read (a configuration named that cannot be used is
+ * the operator's setup, exit 2), file:line otherwise. */
 kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *errbuf);
 
-/* For `run`, `export`, `forms status` and `purge` without --config: reads
- * run_config_system_file() when there is one and it exists; KG_OK with config untouched
- * otherwise. A file that exists but cannot be read or is invalid is KG_ERR_CONFIG: the
- * operator's settings are never skipped silently. */
-kg_err run_config_read_system_file(run_config *config, kg_errbuf *errbuf);
-
-/* A command's configuration when --config gave none (*path NULL): the system's file
- * (run_config_read_system_file), *path then naming it when it exists, so that a `db` it
- * holds is reported as coming from there. Nothing when *path is set. */
+/* A command's configuration when --config gave none (*path NULL; nothing when it is
+ * set): run_config_system_file() when there is one and it exists, *path then naming it
+ * (so that a `db` it holds is reported as coming from there); KG_OK with config
+ * untouched otherwise. A file that exists but cannot be read or is invalid is
+ * KG_ERR_CONFIG: the operator's settings are never skipped silently. */
 kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf *errbuf);
 
 /* The SHA-256 of the templates' bytes ("" when not loaded), stored beside their paths. */

@@ -104,8 +104,10 @@ static void a_checkout_build_has_no_default_file(void)
     run_config config = run_config_default();
     config.select.lead_days = 99;
     kg_errbuf errbuf;
-    CU_ASSERT_EQUAL(run_config_read_system_file(&config, &errbuf), KG_OK);
+    const char *path = NULL;
+    CU_ASSERT_EQUAL(run_config_read_default(&config, &path, &errbuf), KG_OK);
     CU_ASSERT_EQUAL(config.select.lead_days, 99);
+    CU_ASSERT_PTR_NULL(path);
 }
 
 int tests_register_run_config(void)
