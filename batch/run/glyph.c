@@ -6,22 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A control (C0, DEL, C1), a surrogate or a noncharacter: nothing a name is made of. */
+static bool not_a_character(uint32_t code_point)
+{
+    return code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F) ||
+           (code_point >= 0xD800 && code_point <= 0xDFFF) ||
+           (code_point >= 0xFDD0 && code_point <= 0xFDEF) || (code_point & 0xFFFE) == 0xFFFE;
+}
+
 static bool unprintable(uint32_t code_point)
 {
     return (code_point >= 0xE000 && code_point <= 0xF8FF) || code_point >= 0xF0000 ||
-           code_point == 0xFFFD || code_point < 0x20 ||
-           (code_point >= 0x7F && code_point <= 0x9F) ||
-           (code_point >= 0xD800 && code_point <= 0xDFFF) ||
-           (code_point >= 0xFDD0 && code_point <= 0xFDEF) || (code_point & 0xFFFE) == 0xFFFE;
+           code_point == 0xFFFD || not_a_character(code_point);
 }
 
 const char *glyph_reason(uint32_t code_point)
 {
     if (code_point == 0xFFFD)
         return "a character lost in conversion: check the extract";
-    if (code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F) ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF) ||
-        (code_point >= 0xFDD0 && code_point <= 0xFDEF) || (code_point & 0xFFFE) == 0xFFFE)
+    if (not_a_character(code_point))
         return "not a character: the data is damaged, correct it";
     return "外字: write by hand";
 }
