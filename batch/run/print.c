@@ -16,7 +16,6 @@
 #include <cairo.h>
 
 #include "../db/db.h"
-#include "outputs.h"
 #include "pdf_file.h"
 #include "render/notice.h"
 
