@@ -41,6 +41,7 @@ kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
 kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_template(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_notices(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_verify(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);

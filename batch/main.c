@@ -29,6 +29,7 @@ static const command_entry command_table[] = {
     {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
     {"export", cmd_export, "export --from D --to D --xlsx FILE: the auditor workbook of a period"},
     {"forms", cmd_forms, "forms return|status|reissue: the proxy forms at the counter"},
+    {"notices", cmd_notices, "notices return|status: notices the post office brought back"},
     {"purge", cmd_purge,
      "purge [--before D] [--dry-run]: remove the ledger's personal data past its retention"},
     {"verify", cmd_verify,

@@ -104,6 +104,12 @@ static const err_entry err_table[] = {
     [KG_ERR_MANIFEST] = {"manifest",
                          "the folder does not match its manifest.json, or has no kigen manifest",
                          KG_EXIT_INPUT},
+    [KG_ERR_NOTICE_NO] = {"notice_no", "not a notice number (YYYYMMDD-nnnnnn)", KG_EXIT_INPUT},
+    [KG_ERR_NOTICE_UNKNOWN] = {"notice_unknown", "no notice with this number", KG_EXIT_INPUT},
+    [KG_ERR_NOTICE_STATE] = {"notice_state",
+                             "the notice's returns do not allow this (already returned, nothing "
+                             "to take back)",
+                             KG_EXIT_INPUT},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == KG_ERR__COUNT,

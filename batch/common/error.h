@@ -62,8 +62,11 @@ typedef enum kg_err {
     KG_ERR_TEXT_ENCODING = 50,     /* a text field is not valid UTF-8 (or holds a surrogate) */
     KG_ERR_TEXT_CONTROL = 51,      /* a text field holds a control character (C0, DEL, C1) */
     KG_ERR_TEXT_NONCHARACTER = 52, /* a text field holds a Unicode noncharacter (U+FFFF...) */
-    KG_ERR_MANIFEST = 53, /* a run's folder differs from its manifest.json (or it has none) */
-    KG_ERR__COUNT         /* number of values; keep last */
+    KG_ERR_MANIFEST = 53,       /* a run's folder differs from its manifest.json (or it has none) */
+    KG_ERR_NOTICE_NO = 54,      /* not a notice number (YYYYMMDD-nnnnnn) */
+    KG_ERR_NOTICE_UNKNOWN = 55, /* a well-formed notice number that no notice in the ledger has */
+    KG_ERR_NOTICE_STATE = 56,   /* the notice's returns refuse the action (already returned...) */
+    KG_ERR__COUNT               /* number of values; keep last */
 } kg_err;
 
 /* Stable short code for a value, e.g. "issued_before_birth". Never NULL. */

@@ -65,6 +65,10 @@ static void values_are_stable(void)
     CU_ASSERT_EQUAL(KG_ERR_TEXT_ENCODING, 50);
     CU_ASSERT_EQUAL(KG_ERR_TEXT_CONTROL, 51);
     CU_ASSERT_EQUAL(KG_ERR_TEXT_NONCHARACTER, 52);
+    CU_ASSERT_EQUAL(KG_ERR_NOTICE_NO, 54);
+    CU_ASSERT_EQUAL(KG_ERR_NOTICE_UNKNOWN, 55);
+    CU_ASSERT_EQUAL(KG_ERR_NOTICE_STATE, 56);
+    CU_ASSERT_EQUAL(kg_err_exit_status(KG_ERR_NOTICE_STATE), 3);
     CU_ASSERT_STRING_EQUAL(kg_err_code(KG_ERR_TEXT_NONCHARACTER), "text_noncharacter");
     CU_ASSERT_STRING_EQUAL(kg_strerror(KG_ERR_CONTROL_NO),
                            "not a control number: malformed or its check character is wrong");
