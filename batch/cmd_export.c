@@ -226,7 +226,7 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     audit_export_period period = {options.from, options.to, written_at,
                                   options.no_forecast ? NULL : &fc,
                                   options.config.form_overdue_days};
-    xlsx_audit_counts counts = {0, 0, 0, 0};
+    xlsx_audit_counts counts = {0, 0, 0, 0, 0};
     if (err == KG_OK)
         err = audit_export_write(conn, dir, name, &period, &counts, errbuf);
     if (err == KG_OK) {

@@ -279,7 +279,8 @@ static kg_err prepare_tables(db_conn *conn, int replace, kg_errbuf *errbuf)
     if (replace)
         return db_exec(
             conn,
-            "TRUNCATE kigen.run_offices, kigen.purges, kigen.form_events, kigen.forms, "
+            "TRUNCATE kigen.run_returns, kigen.notice_events, kigen.run_offices, kigen.purges, "
+            "kigen.form_events, kigen.forms, "
             "kigen.run_forecasts, "
             "kigen.forecast_weeks, kigen.forecasts, "
             "kigen.findings, kigen.exclusions, kigen.notice_certificates, kigen.notices, "

@@ -123,6 +123,16 @@ static const column_spec form_columns[] = {
     {"status", COL_TEXT, 16},
 };
 
+static const column_spec return_columns[] = {
+    {"notice_no", COL_TEXT, 17},        {"run_date", COL_DATE, 11},
+    {"resident_id", COL_NUMBER, 12},    {"name", COL_TEXT, 16},
+    {"postal_code", COL_CODE, 10},      {"office", COL_TEXT, 8},
+    {"certificate_id", COL_NUMBER, 14}, {"type", COL_TEXT, 6},
+    {"expiry", COL_DATE, 11},           {"returned_on", COL_DATE, 11},
+    {"reason", COL_TEXT, 40},           {"recorded_by", COL_TEXT, 12},
+    {"address_changed", COL_TEXT, 30},  {"as_of", COL_DATE, 11},
+};
+
 #define COUNT_OF(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
 static const sheet_spec data_sheets[] = {
@@ -144,6 +154,12 @@ static const sheet_spec data_sheets[] = {
      "not answered more than form_overdue_days days after its run date; an enclosed form "
      "is never overdue, it expires).",
      "(no forms in this period)", form_columns, COUNT_OF(form_columns)},
+    {XLSX_SHEET_RETURNS, "Returned mail", TALLY_NONE,
+     "Notices the post office brought back (転送不要, 還付), one row per certificate of the "
+     "notice, as the last run of the period judged them (as_of): address_changed is \"no\" "
+     "while the resident's next letters are held back (returned_mail), else what lifted it "
+     "(D90, D91).",
+     "(no returned notices in this period)", return_columns, COUNT_OF(return_columns)},
 };
 
 typedef struct summary_tally summary_tally;
@@ -655,8 +671,8 @@ kg_err xlsx_audit_write(const xlsx_audit_request *request, const xlsx_audit_rows
     format_set_num_format(formats.decimal, "0.0");
 
     sheet_writer writer = {workbook, request->path, &formats, request};
-    xlsx_audit_counts got = {0, 0, 0, 0};
-    long *sheet_counts[] = {&got.notices, &got.excluded, &got.movers, &got.forms};
+    xlsx_audit_counts got = {0, 0, 0, 0, 0};
+    long *sheet_counts[] = {&got.notices, &got.excluded, &got.movers, &got.forms, &got.returns};
     summary_tally sum;
     memset(&sum, 0, sizeof(sum));
     /* the Summary sheet comes first in the workbook but is written last, from the tallies

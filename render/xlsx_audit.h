@@ -1,8 +1,8 @@
 /*
  * xlsx_audit.h - draws the auditor workbook (audit.xlsx) of a period of runs.
  *
- * Sheets Summary, Notices, Excluded, Recent movers, Forms, Forecast. The data sheets'
- * rows come from a row source (the export reads them from the ledger: batch/export/) and
+ * Sheets Summary, Notices, Excluded, Recent movers, Forms, Returned mail, Forecast. The data
+ * sheets' rows come from a row source (the export reads them from the ledger: batch/export/) and
  * stream into libxlsxwriter's constant-memory mode: memory stays flat whatever the
  * period. Draws only: it neither queries the database nor makes its file atomic (the
  * caller writes to a temporary name and adopts it). Data is always written as strings,
@@ -28,6 +28,9 @@ typedef enum xlsx_audit_sheet {
     XLSX_SHEET_FORMS,       /* control_no, kind, run_date, resident_id, name, office, notice_no,
                                request_id, valid_until, returned_on, return_scans,
                                undeliverable_on, voided_on, reissue_of, status */
+    XLSX_SHEET_RETURNS,     /* notice_no, run_date, resident_id, name, postal_code, office,
+                               certificate_id, type, expiry, returned_on, reason, recorded_by,
+                               address_changed, as_of (D91) */
     XLSX_SHEET__COUNT
 } xlsx_audit_sheet;
 
@@ -61,6 +64,7 @@ typedef struct xlsx_audit_counts {
     long excluded; /* rows of the Excluded sheet */
     long movers;   /* rows of the Recent movers sheet */
     long forms;    /* rows of the Forms sheet (forms of the period's run dates) */
+    long returns;  /* rows of the Returned mail sheet (certificates of returned notices) */
 } xlsx_audit_counts;
 
 /* Writes the workbook from source. Its creation date property is 00:00 (Japan) of `to`,

@@ -84,6 +84,23 @@ static const char forms_sql[] =
     "FROM kigen.forms f WHERE " IN_PERIOD("f.run_date") "ORDER BY f.run_date, f.file, f.page, "
                                                         "f.control_no";
 
+/* The returns the period's runs recorded (D91), each as the last of those runs judged it,
+ * with its notice's certificates. The reason's stamp: return_reason.c's table. */
+static const char returns_sql[] = "SELECT n.notice_no, n.run_date, n.resident_id, " NAME_OF(
+    "n") ", n.postal_code, n.office_code, nc.certificate_id, nc.type, nc.expiry, e.day, "
+         "e.reason || ' (' || CASE e.reason WHEN 'unknown_at_address' THEN "
+         "'あて所に尋ねあたりません' WHEN 'moved_unknown' THEN '転居先不明' WHEN 'refused' "
+         "THEN '受取拒絶' WHEN 'incomplete_address' THEN 'あて名不完全' WHEN 'unclaimed' THEN "
+         "'保管期間経過' ELSE 'その他' END || ')', e.os_user, coalesce(x.lifted, 'no'), "
+         "x.run_date FROM (SELECT DISTINCT ON (rr.event_id) rr.event_id, rr.lifted, "
+         "ru.run_date FROM kigen.run_returns rr JOIN kigen.runs ru ON ru.run_id = rr.run_id "
+         "AND ru.status IN ('recorded', 'done') WHERE " IN_PERIOD(
+             "ru.run_date") "ORDER BY rr.event_id, ru.run_date DESC) x "
+                            "JOIN kigen.notice_events e ON e.event_id = x.event_id "
+                            "JOIN kigen.notices n ON n.notice_no = e.notice_no "
+                            "JOIN kigen.notice_certificates nc ON nc.notice_no = n.notice_no "
+                            "ORDER BY e.day, n.notice_no, nc.certificate_id";
+
 /* Per sheet (xlsx_audit_sheet order): the query of a period, and of a single run date
  * (NULL: the same). */
 static const char *const sheet_queries[XLSX_SHEET__COUNT][2] = {
@@ -91,6 +108,7 @@ static const char *const sheet_queries[XLSX_SHEET__COUNT][2] = {
     {excluded_sql, excluded_night_sql},
     {movers_sql, movers_night_sql},
     {forms_sql, NULL},
+    {returns_sql, NULL},
 };
 
 const char *audit_export_notices_sql(void)

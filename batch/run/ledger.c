@@ -115,6 +115,15 @@ static const char run_offices_sql[] =
     "o.hours FROM kigen.offices o WHERE o.office_code IN (SELECT r.office_code FROM "
     "pg_temp.run_rows r WHERE r.kind = 'N' UNION SELECT f.office_code FROM kigen.forms f "
     "WHERE f.run_id = $1::bigint AND f.kind = 'inquiry')";
+/* The returns in force on the run date as the run judges them (D91: $1 run id, $2 run
+ * date): each while it holds, and once more on the first run that finds it lifted. The
+ * run's workbook lists them from here, not from the counter's live history (D72). */
+static const char run_returns_sql[] =
+    "INSERT INTO kigen.run_returns (run_id, event_id, lifted) SELECT $1::bigint, x.event_id, "
+    "x.lifted FROM (SELECT v.event_id, kigen.return_lifted(v.resident_id, v.notice_no, "
+    "v.address_key, $2::date) AS lifted FROM kigen.notice_returns v WHERE v.returned_on <= "
+    "$2::date) x WHERE x.lifted IS NULL OR NOT EXISTS (SELECT 1 FROM kigen.run_returns p "
+    "WHERE p.event_id = x.event_id AND p.lifted IS NOT NULL)";
 /* how many parameters each statement above uses ($1 .. $n) */
 static const int distribute_params[] = {3, 0, 2, 1, 1, 0};
 
@@ -365,6 +374,8 @@ kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json
         err = forms_record_inquiries(writer->conn, run_id, writer->run_date, forms, errbuf);
     if (err == KG_OK) /* the sender blocks as the night's letters print them (D72) */
         err = db_query(writer->conn, run_offices_sql, 1, params, errbuf, NULL);
+    if (err == KG_OK)
+        err = db_query(writer->conn, run_returns_sql, 2, params, errbuf, NULL);
     if (err == KG_OK) {
         const char *status_params[] = {run_text, counts_json};
         err = db_query(writer->conn,

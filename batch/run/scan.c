@@ -4,7 +4,9 @@
  * Certificates travel as one text field per resident, "id,card,type,issued,revoked,
  * recorded,card_issued,card_expires,card_revoked,noticed,settled" joined with ';' (ids, dates
  * and enumerations only: nothing that needs quoting); moves as "date,kind;...", changes
- * as "date,field;...". Text columns are only checked for printable characters.
+ * as "date,field;...", the return in force of the resident's latest returned notice as
+ * "notice_no,run_date,returned_on,reason,address_same" (D90). Text columns are only
+ * checked for printable characters.
  */
 #include "scan.h"
 
@@ -14,7 +16,7 @@
 
 #include "glyph.h"
 
-#define FIELD_COUNT 18
+#define FIELD_COUNT 19
 
 /* The residents to read, in pg_temp.scan_residents (filled by scan_prepare_*). The lists
  * are aggregated for those residents only: a semi-join the planner turns into index
@@ -39,14 +41,20 @@
     " GROUP BY m.resident_id), "                                                                   \
     "change_lists AS (SELECT h.resident_id, string_agg(h.changed_on || ',' || h.field, ';' "       \
     "ORDER BY h.changed_on, h.field) AS changes FROM kigen.changes h WHERE h.resident_id "         \
-    "IN " SCAN_SET " GROUP BY h.resident_id) "                                                     \
+    "IN " SCAN_SET " GROUP BY h.resident_id), "                                                    \
+    "return_lists AS (SELECT DISTINCT ON (v.resident_id) v.resident_id, v.notice_no || ',' || "    \
+    "v.run_date || ',' || v.returned_on || ',' || v.reason || ',' || "                             \
+    "kigen.return_address_same(v.resident_id, v.notice_no, v.address_key)::int AS returned "       \
+    "FROM kigen.notice_returns v WHERE v.resident_id IN " SCAN_SET                                 \
+    " ORDER BY v.resident_id, v.event_id DESC) "                                                   \
     "SELECT r.resident_id, r.birth_date, r.status, r.removed_on, r.stay_expires, "                 \
     "r.adult_ward::int, r.lives_elsewhere::int, r.office_code, r.postal_code, "                    \
     "(coalesce(r.address, '') <> '')::int, r.family_name, r.given_name, r.address, r.banchi, "     \
-    "r.address2, cl.certs, ml.moves, hl.changes "                                                  \
+    "r.address2, cl.certs, ml.moves, hl.changes, rl.returned "                                     \
     "FROM kigen.residents r JOIN cert_lists cl ON cl.resident_id = r.resident_id "                 \
     "LEFT JOIN move_lists ml ON ml.resident_id = r.resident_id "                                   \
-    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id"
+    "LEFT JOIN change_lists hl ON hl.resident_id = r.resident_id "                                 \
+    "LEFT JOIN return_lists rl ON rl.resident_id = r.resident_id"
 
 static const char scan_sql[] = SCAN_SQL;
 
@@ -302,6 +310,27 @@ static bool parse_events(text_span span, scan_resident *out, bool moves)
     return true;
 }
 
+/* The return in force (D90), or none for an empty field. */
+static bool parse_return(text_span span, scan_resident *out)
+{
+    out->res.returned = NULL;
+    if (span.len == 0 || is_null(span))
+        return true;
+    text_span parts[5];
+    select_return *ret = &out->returned;
+    if (split(span, ',', parts, 5) != 5 || parts[0].len >= sizeof(ret->notice_no) ||
+        parts[3].len >= sizeof(ret->reason) || parts[4].len != 1 ||
+        !parse_date(parts[1], &ret->notice_run_date) || !parse_date(parts[2], &ret->returned_on))
+        return false;
+    memcpy(ret->notice_no, parts[0].text, parts[0].len);
+    ret->notice_no[parts[0].len] = '\0';
+    memcpy(ret->reason, parts[3].text, parts[3].len);
+    ret->reason[parts[3].len] = '\0';
+    ret->address_same = parts[4].text[0] == '1';
+    out->res.returned = ret;
+    return true;
+}
+
 static void copy_code(text_span span, char *dest, size_t cap)
 {
     size_t len = is_null(span) || span.len >= cap ? 0 : span.len;
@@ -374,7 +403,7 @@ static bool parse_row(const char *row, size_t len, const text_fonts *fonts, scan
         return false;
     check_glyphs(fonts, out);
     return parse_certs(fields[15], out) && parse_events(fields[16], out, true) &&
-           parse_events(fields[17], out, false);
+           parse_events(fields[17], out, false) && parse_return(fields[18], out);
 }
 
 kg_err scan_next(db_conn *conn, const text_fonts *fonts, scan_resident *out, kg_errbuf *errbuf)

@@ -31,6 +31,7 @@ typedef struct scan_resident {
     select_cert certs[SELECT_MAX_CERTS];
     select_move moves[SCAN_MAX_EVENTS];
     select_change changes[SCAN_MAX_EVENTS];
+    select_return returned; /* res.returned points here when there is one */
 } scan_resident;
 
 /* The scan reads the residents listed in pg_temp.scan_residents (a temporary table of

@@ -31,6 +31,7 @@ static const char *const reason_names[] = {
     [REASON_STAY_PERIOD] = "stay_period",
     [REASON_LIVES_ELSEWHERE] = "lives_elsewhere",
     [REASON_RECENT_MOVER] = "recent_mover",
+    [REASON_RETURNED_MAIL] = "returned_mail",
     [REASON_UNDELIVERABLE] = "undeliverable",
     [REASON_GLYPH_MISSING] = "glyph_missing",
 };
@@ -287,6 +288,38 @@ static bool recent_mover(const select_resident *res, const rules_expiry *expiry,
     return true;
 }
 
+const char *select_return_lifted(const select_resident *res, kdate run_date)
+{
+    if (res->returned == NULL)
+        return NULL;
+    kdate mailed = res->returned->notice_run_date;
+    for (size_t idx = 0; idx < res->move_count; idx++) {
+        const select_move *move = &res->moves[idx];
+        if (move->kind != MOVE_OUT && move->moved_on > mailed && move->moved_on <= run_date)
+            return "moved";
+    }
+    for (size_t idx = 0; idx < res->change_count; idx++) {
+        const select_change *change = &res->changes[idx];
+        if (change->field == CHANGE_ADDRESS && change->changed_on > mailed &&
+            change->changed_on <= run_date)
+            return "moved";
+    }
+    return res->returned->address_same ? NULL : "address";
+}
+
+/* D90: a notice came back from the address the resident still has. */
+static bool returned_mail(const select_resident *res, kdate run_date, char *detail)
+{
+    const select_return *ret = res->returned;
+    if (ret == NULL || ret->returned_on > run_date || select_return_lifted(res, run_date) != NULL)
+        return false;
+    char day[KDATE_ISO_LEN + 1];
+    snprintf(detail, SELECT_DETAIL_MAX,
+             "notice %s returned on %s (%s): not mailed to the same address again", ret->notice_no,
+             kdate_format(ret->returned_on, day), ret->reason);
+    return true;
+}
+
 /* The first N4 reason that applies to a due certificate, or REASON__COUNT for none. */
 static select_reason first_reason(const select_resident *res, const select_cert *cert,
                                   const rules_expiry *expiry, const select_config *config,
@@ -322,6 +355,8 @@ static select_reason first_reason(const select_resident *res, const select_cert 
     }
     if (recent_mover(res, expiry, config, run_date, detail))
         return REASON_RECENT_MOVER;
+    if (returned_mail(res, run_date, detail))
+        return REASON_RETURNED_MAIL;
     if (!res->has_postal_code || !res->has_address) {
         snprintf(detail, SELECT_DETAIL_MAX, "%s",
                  !res->has_postal_code ? "no postal code" : "no address");

@@ -32,6 +32,7 @@ typedef enum select_reason {
     REASON_STAY_PERIOD,
     REASON_LIVES_ELSEWHERE,
     REASON_RECENT_MOVER,
+    REASON_RETURNED_MAIL, /* a notice came back from this address (D90) */
     REASON_UNDELIVERABLE,
     REASON_GLYPH_MISSING,
     REASON__COUNT
@@ -78,6 +79,17 @@ typedef struct select_change {
     change_field field;
 } select_change;
 
+/* The return in force of one of the resident's notices (kigen.notice_returns, sql/012):
+ * the latest, when there are several. */
+typedef struct select_return {
+    char notice_no[32];
+    kdate notice_run_date; /* the night the notice was mailed */
+    kdate returned_on;     /* the day the counter gave */
+    char reason[24];       /* the 還付理由 code (return_reason.h) */
+    bool address_same;     /* the resident's address is still the one the notice went to
+                              (kigen.return_address_same: postal code, address, number key) */
+} select_return;
+
 /* One resident as the scan delivers it. Arrays are borrowed (owned by the scanner). */
 typedef struct select_resident {
     long long resident_id;
@@ -97,6 +109,7 @@ typedef struct select_resident {
     size_t move_count;
     const select_change *changes;
     size_t change_count;
+    const select_return *returned; /* NULL: no return in force */
 } select_resident;
 
 typedef struct select_config {
@@ -145,6 +158,12 @@ typedef struct select_schedule {
 /* schedules[i] belongs to resident->certs[i]. KG_ERR_INTERNAL only for more certificates
  * than SELECT_MAX_CERTS. Pure, like select_resident_evaluate. */
 kg_err select_resident_schedule(const select_resident *resident, select_schedule *schedules);
+
+/* D90: what lifts the resident's return on run_date, or NULL while it holds (and when
+ * there is none): a move in or within or an address change after the notice's run date and
+ * on or before run_date ("moved"), an address other than the notice's ("address"). The
+ * SQL function kigen.return_lifted says the same for the counter's listings. */
+const char *select_return_lifted(const select_resident *resident, kdate run_date);
 
 /* true when any of the count results is a notice (the resident gets one this night). */
 bool select_any_noticed(const select_result *results, size_t count);

@@ -280,6 +280,72 @@ static void lives_elsewhere_undeliverable_and_glyphs(void)
     CU_ASSERT_EQUAL(results[0].reason, REASON_LIVES_ELSEWHERE);
 }
 
+/* D90: a notice that came back holds the resident's next certificates back until the
+ * address changes; after recent_mover, before undeliverable in the N4 order. */
+static void returned_mail_holds_until_the_address_changes(void)
+{
+    select_resident res = person("1980-01-05");
+    select_cert certs[] = {cert(101, CERT_AUTH, "2022-02-01")};
+    select_result results[1];
+    select_return ret = {"20261101-000001", opt("2026-11-01"), opt("2026-11-10"),
+                         "unknown_at_address", true};
+    res.returned = &ret;
+    evaluate(&res, certs, 1, results);
+    expect_excluded(&results[0], REASON_RETURNED_MAIL,
+                    "notice 20261101-000001 returned on 2026-11-10 (unknown_at_address): not "
+                    "mailed to the same address again");
+    CU_ASSERT(results[0].final); /* a change of address or an undo marks the resident stale */
+    CU_ASSERT_PTR_NULL(select_return_lifted(&res, test_date(RUN_DATE)));
+    /* returned after the run date: not known yet on it */
+    ret.returned_on = opt("2026-12-02");
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+    ret.returned_on = opt("2026-12-01");
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_RETURNED_MAIL);
+    /* another address now: the block is lifted */
+    ret.address_same = false;
+    CU_ASSERT_STRING_EQUAL(select_return_lifted(&res, test_date(RUN_DATE)), "address");
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].outcome, OUTCOME_NOTICE);
+    ret.address_same = true;
+    /* a move in or within after the notice's night, up to the run date, lifts it */
+    select_move moves[] = {{opt("2026-11-01"), MOVE_WITHIN}};
+    res.moves = moves;
+    res.move_count = 1;
+    CU_ASSERT_PTR_NULL(select_return_lifted(&res, test_date(RUN_DATE)));
+    moves[0].moved_on = opt("2026-11-02");
+    CU_ASSERT_STRING_EQUAL(select_return_lifted(&res, test_date(RUN_DATE)), "moved");
+    moves[0].moved_on = opt("2026-12-02");
+    CU_ASSERT_PTR_NULL(select_return_lifted(&res, test_date(RUN_DATE)));
+    moves[0].kind = MOVE_OUT;
+    moves[0].moved_on = opt("2026-11-02");
+    CU_ASSERT_PTR_NULL(select_return_lifted(&res, test_date(RUN_DATE)));
+    res.move_count = 0;
+    select_change changes[] = {{opt("2026-11-05"), CHANGE_NAME}};
+    res.changes = changes;
+    res.change_count = 1;
+    CU_ASSERT_PTR_NULL(select_return_lifted(&res, test_date(RUN_DATE)));
+    changes[0].field = CHANGE_ADDRESS;
+    CU_ASSERT_STRING_EQUAL(select_return_lifted(&res, test_date(RUN_DATE)), "moved");
+    res.change_count = 0;
+    /* precedence: after recent_mover, before undeliverable and glyph_missing */
+    res.has_postal_code = false;
+    res.glyph_problem = "family_name: U+E000 has no glyph";
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_RETURNED_MAIL);
+    moves[0].kind = MOVE_IN;
+    moves[0].moved_on = opt("2026-10-01"); /* before the notice: no lift, but a recent mover */
+    res.move_count = 1;
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_RECENT_MOVER);
+    res.returned = NULL;
+    res.move_count = 0;
+    evaluate(&res, certs, 1, results);
+    CU_ASSERT_EQUAL(results[0].reason, REASON_UNDELIVERABLE);
+    CU_ASSERT_PTR_NULL(select_return_lifted(&res, test_date(RUN_DATE)));
+}
+
 static void mover_window_boundaries(void)
 {
     /* expiry 2027-01-18: the mover window starts 2026-07-18 */
@@ -330,9 +396,10 @@ static void recorded_expiry_wins_and_juki_is_never_noticed(void)
 static void reason_names_are_stable(void)
 {
     static const char *const expected[] = {
-        "bad_data",         "not_resident", "card_invalid",     "revoked",
-        "sign_void_change", "renewed",      "sign_not_allowed", "stay_period",
-        "lives_elsewhere",  "recent_mover", "undeliverable",    "glyph_missing"};
+        "bad_data",      "not_resident",     "card_invalid", "revoked",         "sign_void_change",
+        "renewed",       "sign_not_allowed", "stay_period",  "lives_elsewhere", "recent_mover",
+        "returned_mail", "undeliverable",    "glyph_missing"};
+    CU_ASSERT_EQUAL(REASON__COUNT, sizeof(expected) / sizeof(expected[0]));
     for (int reason = 0; reason < REASON__COUNT; reason++)
         CU_ASSERT_STRING_EQUAL(select_reason_name((select_reason)reason), expected[reason]);
     CU_ASSERT_STRING_EQUAL(select_reason_name(REASON__COUNT), "?");
@@ -483,6 +550,8 @@ int tests_register_select(void)
         {"stay_period_is_listed_not_noticed", stay_period_is_listed_not_noticed},
         {"lives_elsewhere_undeliverable_and_glyphs", lives_elsewhere_undeliverable_and_glyphs},
         {"mover_window_boundaries", mover_window_boundaries},
+        {"returned_mail_holds_until_the_address_changes",
+         returned_mail_holds_until_the_address_changes},
         {"recorded_expiry_wins_and_juki_is_never_noticed",
          recorded_expiry_wins_and_juki_is_never_noticed},
         {"reason_names_are_stable", reason_names_are_stable},
