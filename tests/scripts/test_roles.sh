@@ -93,6 +93,13 @@ as_role kt_counter forms status --date 2027-01-15 >/dev/null
 check "forms status" [ $? -eq 0 ]
 as_role kt_counter forms return "$control_no" --date 2026-12-02 >/dev/null
 check "forms return $control_no" [ $? -eq 0 ]
+notice_no=$(sed -n 2p "$SCRATCH/out/2026-12-01/notices.csv" | cut -d, -f1)
+as_role kt_counter notices return "$notice_no" --date 2026-12-05 >/dev/null
+check "notices return $notice_no" [ $? -eq 0 ]
+as_role kt_counter notices status --date 2026-12-06 >/dev/null
+check "notices status" [ $? -eq 0 ]
+as_role kt_counter notices return "$notice_no" --undo --date 2026-12-06 >/dev/null
+check "notices return $notice_no --undo" [ $? -eq 0 ]
 as_role kt_counter export --from 2026-12-01 --to 2026-12-31 --xlsx "$SCRATCH/audit.xlsx" >/dev/null
 check "export" [ $? -eq 0 ]
 runs_before=$(query "SELECT count(*) FROM kigen.runs")
