@@ -89,6 +89,11 @@ static const char hint_unknown[] =
     "check the number on the returned letter (YYYYMMDD-nnnnnn: the run date, then the number)";
 static const char msg_before_mailed[] =
     "unable to record the return of notice %s on %s: it was mailed on %s";
+static const char msg_not_printed[] =
+    "unable to record the return of notice %s: it has not been mailed, its run of %s has not "
+    "written its print files (the run is %s)";
+static const char hint_not_printed[] =
+    "kigen run --date %s writes them; check the number on the returned letter";
 static const char msg_already_returned[] =
     "unable to record the return of notice %s: it is already returned on %s (%s), recorded by "
     "%s at %s";
@@ -344,6 +349,11 @@ static kg_err refusal_error(kg_err err, notice_refusal refusal, const notices_op
         return err;
     }
     switch (refusal) {
+    case NOTICE_REFUSAL_NOT_PRINTED:
+        kg_fail(errbuf, err, msg_not_printed, options->notice_no,
+                kdate_format(notice->run_date, other), notice->run_status);
+        kg_hint(errbuf, hint_not_printed, other);
+        return err;
     case NOTICE_REFUSAL_BEFORE_MAILED:
         return kg_fail(errbuf, err, msg_before_mailed, options->notice_no, day,
                        kdate_format(notice->run_date, other));

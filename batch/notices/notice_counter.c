@@ -21,8 +21,8 @@ static const char lock_sql[] = "SELECT pg_catalog.pg_advisory_xact_lock(19271, "
                                "pg_catalog.hashtext($1))";
 static const char notice_sql[] =
     "SELECT n.notice_no, n.run_date, n.resident_id, concat_ws('　', n.family_name, "
-    "nullif(n.given_name, '')), coalesce(n.office_code, ''), n.banchi, n.address2 "
-    "FROM kigen.notices n WHERE n.notice_no = $1";
+    "nullif(n.given_name, '')), coalesce(n.office_code, ''), n.banchi, n.address2, ru.status "
+    "FROM kigen.notices n JOIN kigen.runs ru ON ru.run_id = n.run_id WHERE n.notice_no = $1";
 
 #define RETURN_COLUMNS                                                                             \
     "e.event_id, e.day, e.reason, e.os_user, to_char(e.recorded_at AT TIME ZONE 'Asia/Tokyo', "    \
@@ -108,6 +108,7 @@ static kg_err lock_notice(db_conn *conn, const char *notice_no, notice_record *n
         text_value(result, 0, 4, notice->office_code, sizeof(notice->office_code));
         order_key_of(db_result_value(result, 0, 5), db_result_value(result, 0, 6), address_key,
                      key_cap);
+        text_value(result, 0, 7, notice->run_status, sizeof(notice->run_status));
     }
     db_result_free(result);
     result = NULL;
@@ -155,6 +156,8 @@ kg_err notice_counter_return(db_conn *conn, const char *notice_no, kdate day, re
     kg_err err = lock_notice(conn, notice_no, notice, key, sizeof(key), recorded, errbuf);
     if (err != KG_OK)
         return err;
+    if (strcmp(notice->run_status, "done") != 0)
+        return refuse(conn, NOTICE_REFUSAL_NOT_PRINTED, refusal);
     if (day < notice->run_date)
         return refuse(conn, NOTICE_REFUSAL_BEFORE_MAILED, refusal);
     if (recorded->event_id != 0)

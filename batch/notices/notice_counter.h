@@ -27,6 +27,7 @@ typedef struct notice_record {
     long resident_id;
     char name[256];       /* family and given name as printed, joined by U+3000 */
     char office_code[32]; /* "" when none */
+    char run_status[16];  /* its run's: "done" once its print files are written */
 } notice_record;
 
 /* One return of the counter's history. */
@@ -42,6 +43,7 @@ typedef struct notice_return {
 
 typedef enum notice_refusal {
     NOTICE_REFUSAL_NONE = 0,
+    NOTICE_REFUSAL_NOT_PRINTED,       /* its run has not written its print files (not done) */
     NOTICE_REFUSAL_BEFORE_MAILED,     /* the day is before the notice's run date */
     NOTICE_REFUSAL_ALREADY_RETURNED,  /* a return is in force: *existing */
     NOTICE_REFUSAL_NOTHING_TO_UNDO,   /* no return in force */

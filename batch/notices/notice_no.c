@@ -42,9 +42,17 @@ static kg_err refuse(const char *text, size_t len, kg_errbuf *errbuf, const char
 {
     char shown[64];
     size_t out = 0;
-    for (size_t idx = 0; idx < len && out + 1 < sizeof(shown) && idx < 48; idx++) {
+    for (size_t idx = 0; idx < len && idx < 48; idx++) {
         unsigned char byte = (unsigned char)text[idx];
         shown[out++] = byte < 0x20 || byte == 0x7F ? '?' : (char)byte;
+    }
+    /* cut at a character: drop a sequence the 48 bytes split */
+    while (out < len && out > 0 && ((unsigned char)text[out] & 0xC0) == 0x80) {
+        while (out > 0 && ((unsigned char)shown[out - 1] & 0xC0) == 0x80)
+            out--;
+        if (out > 0)
+            out--;
+        break;
     }
     shown[out] = '\0';
     return kg_fail(errbuf, KG_ERR_NOTICE_NO, "unable to read notice number '%s': %s", shown, cause);
@@ -55,10 +63,11 @@ kg_err notice_no_parse(const char *text, size_t len, char *out, kg_errbuf *errbu
     char digits[8 + DIGITS_MAX + 1];
     size_t count = 0, hyphen_at = 0;
     int hyphens = 0;
-    size_t pos = 0;
+    size_t pos = 0, character = 0;
     while (pos < len) {
         size_t at = pos;
         long code = next_code_point(text, len, &pos);
+        character++;
         if (code >= 0xFF10 && code <= 0xFF19)
             code = '0' + (code - 0xFF10);
         if (code >= '0' && code <= '9') {
@@ -72,7 +81,7 @@ kg_err notice_no_parse(const char *text, size_t len, char *out, kg_errbuf *errbu
         } else if (code != ' ' && code != 0x3000) {
             char cause[96];
             snprintf(cause, sizeof(cause),
-                     "character %zu is not a digit or a hyphen (YYYYMMDD-nnnnnn)", at + 1);
+                     "character %zu is not a digit or a hyphen (YYYYMMDD-nnnnnn)", character);
             if (code < 0)
                 snprintf(cause, sizeof(cause), "byte %zu is not UTF-8", at + 1);
             return refuse(text, len, errbuf, cause);

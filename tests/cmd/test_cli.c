@@ -66,6 +66,9 @@ static void every_command_answers_help_on_stdout(void)
                                            "forms return",
                                            "forms status",
                                            "forms reissue",
+                                           "notices",
+                                           "notices return",
+                                           "notices status",
                                            "purge",
                                            "expiry",
                                            "wareki",
@@ -95,6 +98,8 @@ static void every_command_answers_help_on_stdout(void)
     CU_ASSERT_EQUAL(cli("", NULL, "--help", 1, &out), 0);
     test_contains(out, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n");
     test_contains(out, "\n  version  ");
+    test_contains(out,
+                  "\n  notices  notices return|status: notices the post office brought back\n");
     free(out);
     CU_ASSERT_EQUAL(cli("", NULL, "-h", 1, &out), 0);
     test_contains(out, "'kigen COMMAND --help' shows a command's options.");
@@ -131,9 +136,9 @@ static void version_names_kigen_the_schema_and_four_libraries(void)
 
 static void unknown_or_incomplete_options_exit_2_with_the_usage(void)
 {
-    static const char *const commands[] = {"db",      "load",    "run",     "sample",
-                                           "export",  "purge",   "expiry",  "wareki",
-                                           "barcode", "version", "template"};
+    static const char *const commands[] = {"db",      "load",    "run",      "sample",
+                                           "export",  "purge",   "expiry",   "wareki",
+                                           "barcode", "version", "template", "notices"};
     for (size_t idx = 0; idx < sizeof(commands) / sizeof(commands[0]); idx++) {
         char args[128], expected[256], usage[128];
         snprintf(args, sizeof(args), "%s --bogus", commands[idx]);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/db.h"
 #include "notices/notice_no.h"
@@ -74,15 +75,15 @@ static void notice_of(long resident_id, char *out, size_t cap)
  * the timestamps of a log line); both freed by the caller. */
 static int notices(const char *args, char **out, char **err)
 {
-    char command_line[2048];
-    snprintf(command_line, sizeof(command_line),
-             "'%s' notices %s 2>/tmp/kigen-notices-err; status=$?; cat /tmp/kigen-notices-err "
-             ">&2; exit $status",
-             test_kigen_bin(), args);
+    char command_line[2048], err_path[64];
+    snprintf(err_path, sizeof(err_path), "/tmp/kigen-test-notices-err-%ld", (long)getpid());
+    snprintf(command_line, sizeof(command_line), "'%s' notices %s 2>'%s'", test_kigen_bin(), args,
+             err_path);
     int status = test_run_shell(command_line, out);
     if (*out == NULL)
         *out = strdup("");
-    char *raw = test_read_file("/tmp/kigen-notices-err");
+    char *raw = test_read_file(err_path);
+    unlink(err_path);
     if (err != NULL) {
         /* "2026-12-06T22:01:37+09:00 kigen: error: ..." → "kigen: error: ..." */
         size_t len = raw != NULL ? strlen(raw) : 0;
@@ -152,6 +153,7 @@ static void notice_numbers_are_read_as_typed_or_refused(void)
         {"20261201-0000O1", "character 14 is not a digit or a hyphen (YYYYMMDD-nnnnnn)"},
         {"20261201--000001", "the hyphen goes after the 8 digits of the run date"},
         {"", "too few digits: 8 of the run date and at least 6 of the number"},
+        {"２０２６１２０１ー００００Ｏ１", "character 14 is not a digit or a hyphen"},
     };
     for (size_t idx = 0; idx < sizeof(refused) / sizeof(refused[0]); idx++) {
         CU_ASSERT_EQUAL(notice_no_parse(refused[idx][0], strlen(refused[idx][0]), out, &errbuf),
@@ -321,6 +323,23 @@ static void a_return_is_recorded_refused_twice_and_taken_back(void)
         free(out);
         free(err);
     }
+    /* a notice whose run has not written its print files has not been mailed */
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -q -c \"UPDATE kigen.runs SET status = 'recorded' "
+                                   "WHERE run_date = '2026-12-01'\" >/dev/null 2>&1",
+                                   NULL),
+                    0);
+    CU_ASSERT_EQUAL(notices("return 20261201-000002 --date 2026-12-05", &out, &err), 3);
+    CU_ASSERT_STRING_EQUAL(err, "kigen: error: unable to record the return of notice "
+                                "20261201-000002: it has not been mailed, its run of 2026-12-01 "
+                                "has not written its print files (the run is recorded)\n"
+                                "kigen: error: HINT: kigen run --date 2026-12-01 writes them; "
+                                "check the number on the returned letter\n");
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -q -c \"UPDATE kigen.runs SET status = 'done' "
+                                   "WHERE run_date = '2026-12-01'\" >/dev/null 2>&1",
+                                   NULL),
+                    0);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_events"), events);
     /* the history: nothing is ever changed or deleted */
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.notice_events WHERE action = "
