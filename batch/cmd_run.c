@@ -414,6 +414,8 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
                      (long)(time(NULL) - started));
     }
     if (err == KG_EOF)
+        err = writer != NULL ? ledger_read_returns(writer, reader, errbuf) : KG_OK;
+    if (err == KG_OK)
         err = db_exec(reader, "COMMIT", errbuf);
     free(scanned);
     free(results);

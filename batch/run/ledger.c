@@ -115,15 +115,21 @@ static const char run_offices_sql[] =
     "o.hours FROM kigen.offices o WHERE o.office_code IN (SELECT r.office_code FROM "
     "pg_temp.run_rows r WHERE r.kind = 'N' UNION SELECT f.office_code FROM kigen.forms f "
     "WHERE f.run_id = $1::bigint AND f.kind = 'inquiry')";
-/* The returns in force on the run date as the run judges them (D91: $1 run id, $2 run
- * date): each while it holds, and once more on the first run that finds it lifted. The
- * run's workbook lists them from here, not from the counter's live history (D72). */
+/* The returns in force on the run date as the run judges them (D91: $1 run date): each
+ * while it holds, and once more on the first run that finds it lifted, as two array
+ * literals in event order. Read on the scan's connection (ledger_read_returns). */
+static const char read_returns_sql[] =
+    "SELECT coalesce(array_agg(x.event_id ORDER BY x.event_id)::text, '{}'), "
+    "coalesce(array_agg(x.lifted ORDER BY x.event_id)::text, '{}') FROM (SELECT v.event_id, "
+    "kigen.return_lifted(v.resident_id, v.notice_no, v.address_key, $1::date) AS lifted "
+    "FROM kigen.notice_returns v WHERE v.returned_on <= $1::date) x WHERE x.lifted IS NULL "
+    "OR NOT EXISTS (SELECT 1 FROM kigen.run_returns p WHERE p.event_id = x.event_id AND "
+    "p.lifted IS NOT NULL)";
+/* $1 run id, $2 the events, $3 what lifted each (ledger_read_returns). The run's workbook
+ * lists them from here, not from the counter's live history (D72). */
 static const char run_returns_sql[] =
-    "INSERT INTO kigen.run_returns (run_id, event_id, lifted) SELECT $1::bigint, x.event_id, "
-    "x.lifted FROM (SELECT v.event_id, kigen.return_lifted(v.resident_id, v.notice_no, "
-    "v.address_key, $2::date) AS lifted FROM kigen.notice_returns v WHERE v.returned_on <= "
-    "$2::date) x WHERE x.lifted IS NULL OR NOT EXISTS (SELECT 1 FROM kigen.run_returns p "
-    "WHERE p.event_id = x.event_id AND p.lifted IS NOT NULL)";
+    "INSERT INTO kigen.run_returns (run_id, event_id, lifted) SELECT $1::bigint, u.event_id, "
+    "u.lifted FROM unnest($2::bigint[], $3::text[]) AS u(event_id, lifted)";
 /* how many parameters each statement above uses ($1 .. $n) */
 static const int distribute_params[] = {3, 0, 2, 1, 1, 0};
 
@@ -149,6 +155,30 @@ kg_err ledger_begin(ledger_writer *writer, db_conn *conn, kdate run_date, int no
 void ledger_writer_free(ledger_writer *writer)
 {
     strbuf_free(&writer->row);
+    free(writer->return_ids);
+    free(writer->return_lifted);
+    writer->return_ids = writer->return_lifted = NULL;
+}
+
+kg_err ledger_read_returns(ledger_writer *writer, db_conn *reader, kg_errbuf *errbuf)
+{
+    const char *params[] = {writer->date};
+    db_result *result = NULL;
+    kg_err err = db_query(reader, read_returns_sql, 1, params, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) != 1)
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to read the returns of the run");
+    if (err == KG_OK) {
+        free(writer->return_ids);
+        free(writer->return_lifted);
+        writer->return_ids = strdup(db_result_value(result, 0, 0));
+        writer->return_lifted = strdup(db_result_value(result, 0, 1));
+        if (writer->return_ids == NULL || writer->return_lifted == NULL)
+            err = kg_fail(errbuf, KG_ERR_NOMEM,
+                          "unable to read the returns of the run: out "
+                          "of memory");
+    }
+    db_result_free(result);
+    return err;
 }
 
 /* Puts one row of run_rows into the COPY from its 23 columns (NULL is SQL NULL). */
@@ -374,8 +404,10 @@ kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json
         err = forms_record_inquiries(writer->conn, run_id, writer->run_date, forms, errbuf);
     if (err == KG_OK) /* the sender blocks as the night's letters print them (D72) */
         err = db_query(writer->conn, run_offices_sql, 1, params, errbuf, NULL);
-    if (err == KG_OK)
-        err = db_query(writer->conn, run_returns_sql, 2, params, errbuf, NULL);
+    if (err == KG_OK && writer->return_ids != NULL) {
+        const char *returns[] = {run_text, writer->return_ids, writer->return_lifted};
+        err = db_query(writer->conn, run_returns_sql, 3, returns, errbuf, NULL);
+    }
     if (err == KG_OK) {
         const char *status_params[] = {run_text, counts_json};
         err = db_query(writer->conn,

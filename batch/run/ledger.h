@@ -53,11 +53,13 @@ typedef struct ledger_writer {
     char prefix[9]; /* YYYYMMDD of the notice numbers */
     long notices_per_file;
     int pages_per_notice;
-    bool enclose;     /* each notice carries an enclosed form with its control number */
-    strbuf row;       /* owned: the CSV row being put into the COPY */
-    long seq;         /* notices numbered so far */
-    long office_seq;  /* ... of the current office */
-    char office[128]; /* the current office ("" none) */
+    bool enclose;        /* each notice carries an enclosed form with its control number */
+    strbuf row;          /* owned: the CSV row being put into the COPY */
+    long seq;            /* notices numbered so far */
+    long office_seq;     /* ... of the current office */
+    char office[128];    /* the current office ("" none) */
+    char *return_ids;    /* owned: the returns the scan saw, a bigint[] literal (D91) */
+    char *return_lifted; /* owned: what lifted each of them, a text[] literal (NULL: holds) */
 } ledger_writer;
 
 /* Opens the recording transaction on conn (holding the schedule lock: schedule.h) and
@@ -77,6 +79,13 @@ kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
 
 /* Ends the COPY, distributes the rows into the ledger, then the inquiries (forms_ledger.h; forms
  * NULL or without an inquiry painter: none), sets status recorded with the counts, commits. */
+/* Reads, on the scan's connection and snapshot (reader), the returns in force on the run
+ * date as the run judges them (kigen.return_lifted), for ledger_commit to copy into
+ * kigen.run_returns (D91): each while it holds, and once more on the first run that finds
+ * it lifted. Reading them in the scan's snapshot keeps the run's record and its selection
+ * in agreement whatever the counter records meanwhile. */
+kg_err ledger_read_returns(ledger_writer *writer, db_conn *reader, kg_errbuf *errbuf);
+
 kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json,
                      const forms_setup *forms, kg_errbuf *errbuf);
 
