@@ -47,12 +47,11 @@ static kg_err refuse(const char *text, size_t len, kg_errbuf *errbuf, const char
         shown[out++] = byte < 0x20 || byte == 0x7F ? '?' : (char)byte;
     }
     /* cut at a character: drop a sequence the 48 bytes split */
-    while (out < len && out > 0 && ((unsigned char)text[out] & 0xC0) == 0x80) {
+    if (out < len && ((unsigned char)text[out] & 0xC0) == 0x80) {
         while (out > 0 && ((unsigned char)shown[out - 1] & 0xC0) == 0x80)
             out--;
         if (out > 0)
             out--;
-        break;
     }
     shown[out] = '\0';
     return kg_fail(errbuf, KG_ERR_NOTICE_NO, "unable to read notice number '%s': %s", shown, cause);

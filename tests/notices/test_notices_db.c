@@ -160,6 +160,10 @@ static void notice_numbers_are_read_as_typed_or_refused(void)
                         KG_ERR_NOTICE_NO);
         test_contains(errbuf.text, refused[idx][1]);
     }
+    /* the text is quoted up to 48 bytes, cut at a character */
+    const char *long_text = "20261201-000001 とても長い番号とても長い番号とても長い";
+    CU_ASSERT_EQUAL(notice_no_parse(long_text, strlen(long_text), out, &errbuf), KG_ERR_NOTICE_NO);
+    test_contains(errbuf.text, "'20261201-000001 とても長い番号とても': character 17 ");
     CU_ASSERT_EQUAL(notice_no_parse("2026\xff", 5, out, &errbuf), KG_ERR_NOTICE_NO);
     test_contains(errbuf.text, "byte 5 is not UTF-8");
 }
