@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,10 @@
 #include "db/db.h"
 #include "db/migrations.h"
 #include "run/schedule.h"
+#include "load/load_digest.h"
+#include "load/load_digest_store.h"
 #include "load/load_field.h"
+#include "load/load_key.h"
 #include "load/load_row.h"
 #include "load/load_spec.h"
 #include "load/load_stage.h"
@@ -35,6 +39,8 @@ typedef struct load_stats {
     long read[LOAD_MAX_COLUMNS];     /* rows read per spec */
     long rejected[LOAD_MAX_COLUMNS]; /* rows rejected per spec */
     long changed[LOAD_MAX_COLUMNS];  /* rows inserted or changed per spec */
+    long skipped[LOAD_MAX_COLUMNS];  /* rows the last load loaded as they are: not sent */
+    long staged[LOAD_MAX_COLUMNS];   /* rows sent to the staging table */
     int present[LOAD_MAX_COLUMNS];   /* the file was in DIR */
 } load_stats;
 
@@ -45,12 +51,13 @@ typedef struct load_options {
     const char *dir;
     int cp932;
     int bulk; /* --bulk: the bulk path whatever the size */
+    int full; /* --full: every row to the server, none skipped by its digest (D92) */
     options_common common;
 } load_options;
 
-static const char synopsis[] = "usage: kigen load DIR [--encoding utf8|cp932] [--bulk]";
+static const char synopsis[] = "usage: kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]";
 static const char help[] =
-    "usage: kigen load DIR [--encoding utf8|cp932] [--bulk]\n"
+    "usage: kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]\n"
     "\n"
     "Imports the CSV extract files found in DIR (offices.csv, residents.csv, cards.csv,\n"
     "certificates.csv, moves.csv, changes.csv, proxy_requests.csv; docs/formats.md) in one\n"
@@ -61,18 +68,30 @@ static const char help[] =
     "                      encoding\n"
     "  --bulk              drop and re-validate the foreign keys around the upsert whatever\n"
     "                      the size (automatic above 50,000 rows)\n"
+    "  --full              send every row to the database, also those the last load loaded\n"
+    "                      as they are (by default they are recognised by their digest and\n"
+    "                      skipped; the result is the same)\n"
     "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
     "  -h, --help          this text\n";
 
-enum { OPT_ENCODING = OPTIONS_FIRST, OPT_BULK };
+enum { OPT_ENCODING = OPTIONS_FIRST, OPT_BULK, OPT_FULL };
 
 static const struct option long_options[] = {
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"bulk", no_argument, NULL, OPT_BULK},
+    {"full", no_argument, NULL, OPT_FULL},
     OPTIONS_DB_ENTRY,
     OPTIONS_HELP_ENTRY,
     OPTIONS_END,
 };
+
+static size_t spec_index(const char *table)
+{
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
+        if (strcmp(load_file_specs[spec_idx].table, table) == 0)
+            return spec_idx;
+    return 0;
+}
 
 static void report_row(void *context, const load_file_spec *spec, long line, const char *column,
                        const char *reason)
@@ -114,6 +133,8 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, load_
             err = set_encoding(optarg, options, errbuf);
         else if (opt == OPT_BULK)
             options->bulk = 1;
+        else if (opt == OPT_FULL)
+            options->full = 1;
         else if (opt == OPTIONS_OPERAND)
             err = take_dir(optarg, options, errbuf);
         else if (!options_take_common(&options->common, opt))
@@ -128,17 +149,103 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, load_
     return KG_OK;
 }
 
-/* Streams one file into its staging table. */
-static kg_err stage_file(db_conn *conn, const load_file_spec *spec, FILE *file,
-                         load_decoder *decoder, load_stats *stats, size_t spec_idx,
-                         FILE *report_stream, kg_errbuf *errbuf)
+/* What the load keeps of each file until it commits: the last load's digests and
+ * tonight's (D92), and the lines the database refused. */
+typedef struct load_file_work {
+    load_digest_old old;
+    load_digest_list kept; /* rows that are in the database after this load, in order */
+    long *refused;         /* lines refused by load_stage_check (sorted before use) */
+    size_t refused_count, refused_cap;
+    int refused_lost; /* out of memory while noting a refused line */
+} load_file_work;
+
+typedef struct load_session {
+    db_conn *conn;
+    const load_options *options;
+    load_decoder *decoder;
+    load_stats *stats;
+    FILE *report_stream;
+    load_file_work work[LOAD_MAX_COLUMNS];
+    int64_t *moved_cards; /* cards whose holder this extract changes (sorted) */
+    size_t moved_card_count;
+} load_session;
+
+/* A row the database refused (load_stage_check): reported, and its digest not kept. */
+static void refuse_row(void *context, const load_file_spec *spec, long line, const char *column,
+                       const char *reason)
 {
+    load_session *session = context;
+    report_row(session->report_stream, spec, line, column, reason);
+    load_file_work *work = &session->work[spec - load_file_specs];
+    if (work->refused_count == work->refused_cap) {
+        size_t cap = work->refused_cap == 0 ? 64 : work->refused_cap * 2;
+        long *grown = realloc(work->refused, cap * sizeof(*grown));
+        if (grown == NULL) {
+            work->refused_lost = 1; /* the load then fails (write_digests) */
+            return;
+        }
+        work->refused = grown;
+        work->refused_cap = cap;
+    }
+    work->refused[work->refused_count++] = line;
+}
+
+/* True when a certificate's card is one whose holder this extract changes: such a row is
+ * checked by the database even when it did not change (its card's holder may refuse it). */
+static int card_moved(const load_session *session, const csv_record *record,
+                      const size_t *positions, size_t card_column)
+{
+    if (session->moved_card_count == 0)
+        return 0;
+    csv_field field = csv_record_field(record, positions[card_column]);
+    int64_t card_id = 0;
+    for (size_t pos = 0; pos < field.len && pos < 19; pos++)
+        card_id = card_id * 10 + (field.data[pos] - '0');
+    size_t low = 0, high = session->moved_card_count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (session->moved_cards[mid] < card_id)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low < session->moved_card_count && session->moved_cards[low] == card_id;
+}
+
+static size_t column_index(const load_file_spec *spec, const char *name)
+{
+    for (size_t col_idx = 0; col_idx < spec->column_count; col_idx++)
+        if (strcmp(spec->columns[col_idx].name, name) == 0)
+            return col_idx;
+    return 0;
+}
+
+/* Streams one file: a row the last load loaded as it is (its digest) is kept and not sent;
+ * any other row is validated and sent into the staging table by COPY. A key already seen
+ * in this file is a duplicate (the first line is loaded, D93). */
+static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_errbuf *errbuf)
+{
+    const load_file_spec *spec = &load_file_specs[spec_idx];
+    load_file_work *work = &session->work[spec_idx];
+    load_stats *stats = session->stats;
     csv_reader *reader = NULL;
     strbuf line;
     strbuf_init(&line, LOAD_LINE_MAX);
+    load_key_set keys = {NULL, 0, 0};
+    char *scratch = malloc(LOAD_LINE_MAX);
     kg_err err = csv_reader_new(file, NULL, &reader);
-    if (err != KG_OK)
-        return kg_fail(errbuf, err, "unable to read '%s': out of memory", spec->file_name);
+    if (err != KG_OK || scratch == NULL) {
+        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to read '%s': out of memory", spec->file_name);
+        goto cleanup;
+    }
+    load_key_columns key_columns;
+    if (load_key_columns_find(spec, &key_columns) != KG_OK) {
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to load '%s': its key is not a column",
+                      spec->file_name);
+        goto cleanup;
+    }
+    size_t card_column = column_index(spec, "card_id");
+    int certificates = strcmp(spec->table, "certificates") == 0;
     csv_record record;
     size_t positions[LOAD_MAX_COLUMNS];
     err = csv_read(reader, &record);
@@ -148,13 +255,14 @@ static kg_err stage_file(db_conn *conn, const load_file_spec *spec, FILE *file,
         goto cleanup;
     }
     if (err == KG_OK)
-        err = load_row_map_header(spec, &record, decoder, positions, errbuf);
+        err = load_row_map_header(spec, &record, session->decoder, positions, errbuf);
     if (err != KG_OK)
         goto cleanup;
     size_t header_fields = record.field_count;
-    err = load_stage_copy_begin(conn, spec, errbuf);
-    if (err != KG_OK)
-        goto cleanup;
+    load_digest_match match;
+    load_digest_match_init(&match, session->options->full ? NULL : work->old.digests,
+                           session->options->full ? 0 : work->old.count);
+    int copying = 0;
     for (;;) {
         err = csv_read(reader, &record);
         if (err == KG_EOF) {
@@ -168,32 +276,74 @@ static kg_err stage_file(db_conn *conn, const load_file_spec *spec, FILE *file,
         if (load_row_is_blank(&record))
             continue;
         stats->read[spec_idx]++;
-        const char *column;
+        uint64_t digest = 0;
+        int digested = record.error == KG_OK && record.field_count <= header_fields &&
+                       load_digest_record(&work->old.key, spec, &record, positions, scratch,
+                                          LOAD_LINE_MAX, &digest) == 0;
+        int unchanged = digested && load_digest_match_next(&match, digest) &&
+                        !(certificates && card_moved(session, &record, positions, card_column));
+        const char *column = spec->key;
+        const char *reason = NULL;
         load_reason reason_buf;
-        const char *reason = load_row_line(spec, &record, positions, header_fields, decoder, &line,
-                                           &reason_buf, &column);
+        if (!unchanged)
+            reason = load_row_line(spec, &record, positions, header_fields, session->decoder, &line,
+                                   &reason_buf, &column);
+        int added = 1;
+        if (reason == NULL) {
+            err = load_key_set_add(&keys, load_key_of(spec, &key_columns, &record, positions),
+                                   &added);
+            if (err != KG_OK) {
+                kg_fail(errbuf, err, "unable to load '%s': out of memory", spec->file_name);
+                break;
+            }
+            if (!added) {
+                column = spec->key;
+                reason = "duplicate of an earlier line (the first one is loaded)";
+            }
+        }
         if (reason != NULL) {
-            report_row(report_stream, spec, record.line, column, reason);
+            report_row(session->report_stream, spec, record.line, column, reason);
             stats->rejected[spec_idx]++;
             continue;
         }
-        err = db_copy_put(conn, line.data, line.len, errbuf);
+        if (digested)
+            err = load_digest_list_add(&work->kept, digest, record.line);
+        if (err != KG_OK) {
+            kg_fail(errbuf, err, "unable to load '%s': out of memory", spec->file_name);
+            break;
+        }
+        if (unchanged) {
+            stats->skipped[spec_idx]++;
+            continue;
+        }
+        if (!copying) {
+            err = load_stage_copy_begin(session->conn, spec, errbuf);
+            if (err != KG_OK)
+                break;
+            copying = 1;
+        }
+        stats->staged[spec_idx]++;
+        err = db_copy_put(session->conn, line.data, line.len, errbuf);
         if (err != KG_OK)
             break;
     }
-    kg_err end_err = db_copy_end(conn, err == KG_OK ? errbuf : NULL);
-    if (err == KG_OK)
-        err = end_err;
+    if (copying) {
+        kg_err end_err = db_copy_end(session->conn, err == KG_OK ? errbuf : NULL);
+        if (err == KG_OK)
+            err = end_err;
+    }
 cleanup:
     csv_reader_free(reader);
     strbuf_free(&line);
+    load_key_set_free(&keys);
+    free(scratch);
     return err;
 }
 
-static kg_err stage_all(db_conn *conn, const load_options *options, load_decoder *decoder,
-                        load_stats *stats, FILE *report_stream, kg_errbuf *errbuf)
+static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
 {
-    kg_err err = load_stage_create(conn, errbuf);
+    const load_options *options = session->options;
+    kg_err err = load_stage_create(session->conn, errbuf);
     int files = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         const load_file_spec *spec = &load_file_specs[spec_idx];
@@ -206,9 +356,16 @@ static kg_err stage_all(db_conn *conn, const load_options *options, load_decoder
             return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path,
                            strerror(errno));
         }
-        stats->present[spec_idx] = 1;
+        session->stats->present[spec_idx] = 1;
         files++;
-        err = stage_file(conn, spec, file, decoder, stats, spec_idx, report_stream, errbuf);
+        err = load_digest_store_read(session->conn, spec->file_name, options->cp932,
+                                     &session->work[spec_idx].old, errbuf);
+        if (err == KG_OK && strcmp(spec->table, "certificates") == 0 &&
+            session->stats->staged[spec_index("cards")] > 0)
+            err = load_stage_moved_cards(session->conn, &session->moved_cards,
+                                         &session->moved_card_count, errbuf);
+        if (err == KG_OK)
+            err = stage_file(session, spec_idx, file, errbuf);
         fclose(file);
     }
     if (err == KG_OK && files == 0)
@@ -216,6 +373,41 @@ static kg_err stage_all(db_conn *conn, const load_options *options, load_decoder
                        "unable to load '%s': no extract files (residents.csv, cards.csv, ...)",
                        options->dir);
     return err;
+}
+
+static int compare_lines(const void *left, const void *right)
+{
+    long a = *(const long *)left, b = *(const long *)right;
+    return (a > b) - (a < b);
+}
+
+/* Writes the digests of every file read (D92): the rows loaded, without those the
+ * database refused. */
+static kg_err write_digests(load_session *session, kg_errbuf *errbuf)
+{
+    kg_err err = KG_OK;
+    for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
+        load_file_work *work = &session->work[spec_idx];
+        if (!session->stats->present[spec_idx])
+            continue;
+        if (work->refused_lost)
+            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load: out of memory");
+        qsort(work->refused, work->refused_count, sizeof(long), compare_lines);
+        load_digest_list_drop_lines(&work->kept, work->refused, work->refused_count);
+        err = load_digest_store_write(session->conn, load_file_specs[spec_idx].file_name,
+                                      session->options->cp932, &work->old, &work->kept, errbuf);
+    }
+    return err;
+}
+
+static void session_free(load_session *session)
+{
+    for (size_t spec_idx = 0; spec_idx < LOAD_MAX_COLUMNS; spec_idx++) {
+        load_digest_old_free(&session->work[spec_idx].old);
+        load_digest_list_free(&session->work[spec_idx].kept);
+        free(session->work[spec_idx].refused);
+    }
+    free(session->moved_cards);
 }
 
 static void print_summary(FILE *out, const load_stats *stats)
@@ -270,8 +462,9 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         return kg_fail(&outcome->error, KG_ERR_CONFIG,
                        "unable to convert from CP932: iconv has no CP932");
     load_stats *stats = calloc(1, sizeof(*stats));
+    load_session *session = calloc(1, sizeof(*session));
     db_conn *conn = NULL;
-    if (stats == NULL) {
+    if (stats == NULL || session == NULL) {
         err = kg_fail(&outcome->error, KG_ERR_NOMEM, "unable to load: out of memory");
         goto cleanup;
     }
@@ -281,18 +474,26 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         err = migrations_require_current(conn, &outcome->error);
     if (err == KG_OK)
         err = db_exec(conn, "BEGIN", &outcome->error);
+    if (err == KG_OK)
+        err = load_digest_store_claim(conn, &outcome->error);
     if (err != KG_OK)
         goto cleanup;
-    FILE *report_stream = ctx->log->stream != NULL ? ctx->log->stream : stderr;
-    err = stage_all(conn, &options, decoder, stats, report_stream, &outcome->error);
+    session->conn = conn;
+    session->options = &options;
+    session->decoder = decoder;
+    session->stats = stats;
+    session->report_stream = ctx->log->stream != NULL ? ctx->log->stream : stderr;
+    err = stage_all(session, &outcome->error);
     if (err == KG_OK)
-        err = load_stage_check(conn, report_row, report_stream, stats->rejected, &outcome->error);
+        err = load_stage_check(conn, refuse_row, session, stats->rejected, &outcome->error);
     long staged = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
-        staged += stats->read[spec_idx] - stats->rejected[spec_idx];
+        staged += stats->staged[spec_idx];
     if (err == KG_OK)
         err = load_stage_merge(conn, options.bulk || staged > LOAD_BULK_ROWS, stats->changed,
                                &outcome->error);
+    if (err == KG_OK)
+        err = write_digests(session, &outcome->error);
     if (err == KG_OK)
         err = db_exec(conn, "COMMIT", &outcome->error);
     if (err != KG_OK) {
@@ -311,6 +512,9 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         outcome->exceptions += stats->rejected[spec_idx];
 cleanup:
     db_close(conn);
+    if (session != NULL)
+        session_free(session);
+    free(session);
     free(stats);
     load_decoder_free(decoder);
     return err;
