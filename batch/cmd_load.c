@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands.h"
 #include "common/csv.h"
@@ -26,6 +27,7 @@
 #include "run/schedule.h"
 #include "load/load_digest.h"
 #include "load/load_digest_store.h"
+#include "load/load_direct.h"
 #include "load/load_field.h"
 #include "load/load_key.h"
 #include "load/load_row.h"
@@ -84,6 +86,17 @@ static const struct option long_options[] = {
     OPTIONS_HELP_ENTRY,
     OPTIONS_END,
 };
+
+/* Seconds since *start, which is then set to now (the phases' log lines). */
+static double lap(struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double seconds =
+        (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+    *start = now;
+    return seconds;
+}
 
 static size_t spec_index(const char *table)
 {
@@ -165,9 +178,13 @@ typedef struct load_session {
     load_decoder *decoder;
     load_stats *stats;
     FILE *report_stream;
+    const log_sink *log;
     load_file_work work[LOAD_MAX_COLUMNS];
     int64_t *moved_cards; /* cards whose holder this extract changes (sorted) */
     size_t moved_card_count;
+    int direct;           /* a first load: COPY into kigen.* (D94) */
+    load_parents parents; /* with direct: the residents and cards accepted so far */
+    db_result *fks;       /* with direct: the foreign keys dropped until the end */
 } load_session;
 
 /* A row the database refused (load_stage_check): reported, and its digest not kept. */
@@ -210,6 +227,53 @@ static int card_moved(const load_session *session, const csv_record *record,
             high = mid;
     }
     return low < session->moved_card_count && session->moved_cards[low] == card_id;
+}
+
+static size_t column_index(const load_file_spec *spec, const char *name);
+
+static int64_t id_value(const csv_record *record, const size_t *positions, size_t column)
+{
+    csv_field field = csv_record_field(record, positions[column]);
+    int64_t value = 0;
+    for (size_t pos = 0; pos < field.len && pos < 18; pos++)
+        value = value * 10 + (field.data[pos] - '0');
+    return value;
+}
+
+/* With direct (D94): what the staging path asks the database, from what this load has
+ * accepted: NULL when the row's resident and card are there (a card's holder is then
+ * noted), or the reason with its column. */
+static const char *check_parents(load_session *session, const load_file_spec *spec,
+                                 const csv_record *record, const size_t *positions,
+                                 const char **column, kg_err *err)
+{
+    load_parents *parents = &session->parents;
+    if (!spec->needs_resident && strcmp(spec->table, "residents") != 0)
+        return NULL;
+    size_t resident_column = column_index(spec, "resident_id");
+    int64_t resident_id = id_value(record, positions, resident_column);
+    if (strcmp(spec->table, "residents") == 0) {
+        *err = load_parents_add_resident(parents, resident_id);
+        return NULL;
+    }
+    if (spec->needs_resident && !load_parents_has_resident(parents, resident_id)) {
+        *column = "resident_id";
+        return "no such resident in this extract or the database";
+    }
+    size_t card_column = column_index(spec, "card_id");
+    if (strcmp(spec->table, "cards") == 0) {
+        *err =
+            load_parents_add_card(parents, id_value(record, positions, card_column), resident_id);
+    } else if (strcmp(spec->table, "certificates") == 0 &&
+               csv_record_field(record, positions[card_column]).len > 0) {
+        int64_t holder = 0;
+        *column = "card_id";
+        if (!load_parents_card_holder(parents, id_value(record, positions, card_column), &holder))
+            return "no such card in this extract or the database";
+        if (holder != resident_id)
+            return "the card belongs to another resident";
+    }
+    return NULL;
 }
 
 static size_t column_index(const load_file_spec *spec, const char *name)
@@ -301,6 +365,13 @@ static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_
                 reason = "duplicate of an earlier line (the first one is loaded)";
             }
         }
+        if (reason == NULL && session->direct) {
+            reason = check_parents(session, spec, &record, positions, &column, &err);
+            if (err != KG_OK) {
+                kg_fail(errbuf, err, "unable to load '%s': out of memory", spec->file_name);
+                break;
+            }
+        }
         if (reason != NULL) {
             report_row(session->report_stream, spec, record.line, column, reason);
             stats->rejected[spec_idx]++;
@@ -317,13 +388,15 @@ static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_
             continue;
         }
         if (!copying) {
-            err = load_stage_copy_begin(session->conn, spec, errbuf);
+            err = load_stage_copy_begin(session->conn, spec, session->direct, errbuf);
             if (err != KG_OK)
                 break;
             copying = 1;
         }
         stats->staged[spec_idx]++;
-        err = db_copy_put(session->conn, line.data, line.len, errbuf);
+        /* direct: into kigen.<table>, without the line number in front */
+        size_t skip = session->direct ? strcspn(line.data, ",") + 1 : 0;
+        err = db_copy_put(session->conn, line.data + skip, line.len - skip, errbuf);
         if (err != KG_OK)
             break;
     }
@@ -332,6 +405,8 @@ static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_
         if (err == KG_OK)
             err = end_err;
     }
+    if (session->direct)
+        load_parents_seal(&session->parents);
 cleanup:
     csv_reader_free(reader);
     strbuf_free(&line);
@@ -344,6 +419,10 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
 {
     const load_options *options = session->options;
     kg_err err = load_stage_create(session->conn, errbuf);
+    if (err == KG_OK && !options->full)
+        err = load_direct_possible(session->conn, &session->direct, errbuf);
+    if (err == KG_OK && session->direct)
+        err = load_direct_begin(session->conn, &session->fks, errbuf);
     int files = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         const load_file_spec *spec = &load_file_specs[spec_idx];
@@ -364,14 +443,24 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
             session->stats->staged[spec_index("cards")] > 0)
             err = load_stage_moved_cards(session->conn, &session->moved_cards,
                                          &session->moved_card_count, errbuf);
+        struct timespec start;
+        clock_gettime(CLOCK_MONOTONIC, &start);
         if (err == KG_OK)
             err = stage_file(session, spec_idx, file, errbuf);
         fclose(file);
+        if (err == KG_OK)
+            log_line(session->log, LOG_DETAIL,
+                     "load: %s: %ld rows, %ld as the last load loaded them, %ld sent (%.2f s)",
+                     spec->file_name, session->stats->read[spec_idx],
+                     session->stats->skipped[spec_idx], session->stats->staged[spec_idx],
+                     lap(&start));
     }
     if (err == KG_OK && files == 0)
         return kg_fail(errbuf, KG_ERR_IO_READ,
                        "unable to load '%s': no extract files (residents.csv, cards.csv, ...)",
                        options->dir);
+    if (err == KG_OK && session->direct)
+        err = load_direct_end(session->conn, session->fks, errbuf);
     return err;
 }
 
@@ -408,6 +497,8 @@ static void session_free(load_session *session)
         free(session->work[spec_idx].refused);
     }
     free(session->moved_cards);
+    load_parents_free(&session->parents);
+    db_result_free(session->fks);
 }
 
 static void print_summary(FILE *out, const load_stats *stats)
@@ -483,19 +574,33 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
     session->decoder = decoder;
     session->stats = stats;
     session->report_stream = ctx->log->stream != NULL ? ctx->log->stream : stderr;
+    session->log = ctx->log;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     err = stage_all(session, &outcome->error);
-    if (err == KG_OK)
+    if (err == KG_OK && !session->direct)
         err = load_stage_check(conn, refuse_row, session, stats->rejected, &outcome->error);
+    if (err == KG_OK)
+        log_line(ctx->log, LOG_DETAIL, "load: %s (%.2f s)",
+                 session->direct ? "first load, keys validated" : "checks", lap(&start));
     long staged = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
         staged += stats->staged[spec_idx];
-    if (err == KG_OK)
+    if (err == KG_OK && session->direct)
+        memcpy(stats->changed, stats->staged, sizeof(stats->changed));
+    if (err == KG_OK && !session->direct)
         err = load_stage_merge(conn, options.bulk || staged > LOAD_BULK_ROWS, stats->changed,
                                &outcome->error);
+    if (err == KG_OK && !session->direct)
+        log_line(ctx->log, LOG_DETAIL, "load: upsert of %ld rows (%.2f s)", staged, lap(&start));
     if (err == KG_OK)
         err = write_digests(session, &outcome->error);
     if (err == KG_OK)
+        log_line(ctx->log, LOG_DETAIL, "load: digests written (%.2f s)", lap(&start));
+    if (err == KG_OK)
         err = db_exec(conn, "COMMIT", &outcome->error);
+    if (err == KG_OK)
+        log_line(ctx->log, LOG_DETAIL, "load: committed (%.2f s)", lap(&start));
     if (err != KG_OK) {
         db_exec(conn, "ROLLBACK", NULL);
         log_line(ctx->log, LOG_ERROR, "load rolled back: the database is unchanged");

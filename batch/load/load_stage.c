@@ -65,11 +65,13 @@ kg_err load_stage_create(db_conn *conn, kg_errbuf *errbuf)
     return err;
 }
 
-kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, kg_errbuf *errbuf)
+kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, int direct,
+                             kg_errbuf *errbuf)
 {
     strbuf sql;
     strbuf_init(&sql, SQL_MAX);
-    const char *const pieces[] = {"COPY pg_temp.stage_", spec->table, " (src_line, ", NULL};
+    const char *const pieces[] = {direct ? "COPY kigen." : "COPY pg_temp.stage_", spec->table,
+                                  direct ? " (" : " (src_line, ", NULL};
     kg_err err = build(&sql, pieces);
     if (err == KG_OK)
         err = append_columns(&sql, spec, "");
@@ -250,8 +252,13 @@ static const char fk_query[] =
     "WHERE c.contype = 'f' AND n.nspname = 'kigen' AND t.relname IN "
     "('cards', 'certificates', 'moves', 'changes', 'proxy_requests') ORDER BY 1, 2";
 
+kg_err load_stage_fks_read(db_conn *conn, db_result **fks, kg_errbuf *errbuf)
+{
+    return db_query(conn, fk_query, 0, NULL, errbuf, fks);
+}
+
 /* Runs "ALTER TABLE <table> <verb> CONSTRAINT <name> [<def>]" for each row of fks. */
-static kg_err alter_fks(db_conn *conn, const db_result *fks, int add, kg_errbuf *errbuf)
+kg_err load_stage_fks_alter(db_conn *conn, const db_result *fks, int add, kg_errbuf *errbuf)
 {
     strbuf sql;
     strbuf_init(&sql, SQL_MAX);
@@ -277,14 +284,14 @@ kg_err load_stage_merge(db_conn *conn, int bulk, long *changed, kg_errbuf *errbu
     db_result *fks = NULL;
     kg_err err = KG_OK;
     if (bulk) {
-        err = db_query(conn, fk_query, 0, NULL, errbuf, &fks);
+        err = load_stage_fks_read(conn, &fks, errbuf);
         if (err == KG_OK)
-            err = alter_fks(conn, fks, 0, errbuf);
+            err = load_stage_fks_alter(conn, fks, 0, errbuf);
     }
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++)
         err = merge_one(conn, &load_file_specs[spec_idx], &changed[spec_idx], errbuf);
     if (bulk && err == KG_OK)
-        err = alter_fks(conn, fks, 1, errbuf);
+        err = load_stage_fks_alter(conn, fks, 1, errbuf);
     db_result_free(fks);
     return err;
 }

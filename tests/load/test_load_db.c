@@ -552,6 +552,43 @@ static void field_span(const char *line, size_t field_idx, size_t *start, size_t
     *len = strcspn(line + pos, ",");
 }
 
+static int compare_strings(const void *left, const void *right)
+{
+    return strcmp(*(char *const *)left, *(char *const *)right);
+}
+
+/* text's lines sorted (a first load reports the database's refusals in line order with
+ * the others, the staging path after them), in place. */
+static char *sorted_lines(char *text)
+{
+    if (text == NULL)
+        return NULL;
+    size_t count = 0, len = strlen(text);
+    for (size_t pos = 0; pos < len; pos++)
+        count += text[pos] == '\n';
+    char **lines = calloc(count + 1, sizeof(*lines));
+    char *copy = malloc(len + 1);
+    CU_ASSERT_FATAL(lines != NULL && copy != NULL);
+    size_t line_idx = 0;
+    for (char *line = text; line_idx < count; line_idx++) {
+        lines[line_idx] = line;
+        line = strchr(line, '\n');
+        *line++ = '\0';
+    }
+    qsort(lines, count, sizeof(*lines), compare_strings);
+    size_t used = 0;
+    for (line_idx = 0; line_idx < count; line_idx++) {
+        size_t line_len = strlen(lines[line_idx]);
+        memcpy(copy + used, lines[line_idx], line_len);
+        used += line_len;
+        copy[used++] = '\n';
+    }
+    copy[used] = '\0';
+    free(lines);
+    free(text);
+    return copy;
+}
+
 static unsigned long next_random(unsigned long *state)
 {
     *state = *state * 6364136223846793005UL + 1442695040888963407UL;
@@ -608,10 +645,11 @@ static void edit_once(edited_file *file, unsigned long *state)
     }
 }
 
-/* D92: a load that skips the rows the last load loaded as they are leaves every table as
- * a full upsert (--full) does, reports the same rows, prints the same summary and exits
- * the same, over a sequence of random nights from the sample extract (with its bad rows),
- * including a night after a write outside the load (the digests are then forgotten). */
+/* D92, D94: a load that skips the rows the last load loaded as they are, and a first load
+ * into empty tables, leave every table as the staging path's upsert of every row (--full)
+ * does, report the same rows, print the same summary and exit the same, over a sequence of
+ * random nights from the sample extract (with its bad rows), including a night after a
+ * write outside the load (the digests are then forgotten). */
 static void skipping_unchanged_rows_loads_what_a_full_upsert_loads(void)
 {
     static const char *const names[] = {"offices.csv",       "residents.csv", "cards.csv",
@@ -663,6 +701,8 @@ static void skipping_unchanged_rows_loads_what_a_full_upsert_loads(void)
         CU_ASSERT(status == 0 || status == 1);
         CU_ASSERT_EQUAL(status, full_status);
         CU_ASSERT_STRING_EQUAL(out != NULL ? out : "", full_out != NULL ? full_out : "");
+        err = sorted_lines(err);
+        full_err = sorted_lines(full_err);
         CU_ASSERT_STRING_EQUAL(err != NULL ? err : "", full_err != NULL ? full_err : "");
         fingerprint skipping = take_fingerprint();
         fingerprint full = take_fingerprint_of(full_conninfo);
