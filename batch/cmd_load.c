@@ -184,7 +184,7 @@ typedef struct load_session {
     size_t moved_card_count;
     int direct;           /* a first load: COPY into kigen.* (D94) */
     load_parents parents; /* with direct: the residents and cards accepted so far */
-    db_result *fks;       /* with direct: the foreign keys dropped until the end */
+    load_direct keys;     /* with direct: the keys and indexes dropped until the end */
 } load_session;
 
 /* A row the database refused (load_stage_check): reported, and its digest not kept. */
@@ -422,7 +422,7 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
     if (err == KG_OK && !options->full)
         err = load_direct_possible(session->conn, &session->direct, errbuf);
     if (err == KG_OK && session->direct)
-        err = load_direct_begin(session->conn, &session->fks, errbuf);
+        err = load_direct_begin(session->conn, &session->keys, errbuf);
     int files = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         const load_file_spec *spec = &load_file_specs[spec_idx];
@@ -460,7 +460,7 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
                        "unable to load '%s': no extract files (residents.csv, cards.csv, ...)",
                        options->dir);
     if (err == KG_OK && session->direct)
-        err = load_direct_end(session->conn, session->fks, errbuf);
+        err = load_direct_end(session->conn, &session->keys, errbuf);
     return err;
 }
 
@@ -498,7 +498,7 @@ static void session_free(load_session *session)
     }
     free(session->moved_cards);
     load_parents_free(&session->parents);
-    db_result_free(session->fks);
+    load_direct_free(&session->keys);
 }
 
 static void print_summary(FILE *out, const load_stats *stats)

@@ -5,6 +5,7 @@
  * The checks the staging path asks the database (a row's resident or card in the extract,
  * the card's holder) are made by the client from what this load has accepted
  * (load_parents below); the foreign keys are dropped before and validated once after, the
+ * secondary indexes dropped and built once after (a sort instead of a million inserts), the
  * data tables' own triggers are off meanwhile and the whole city is marked for the
  * schedule's refresh instead (their work, row by row, would be the same). Inside the
  * caller's transaction: a failure rolls all of it back.
@@ -21,13 +22,22 @@
 /* *empty = 1 when every data table is empty (locks them against other writers first). */
 kg_err load_direct_possible(db_conn *conn, int *empty, kg_errbuf *errbuf);
 
-/* Before the COPYs: the foreign keys dropped (kept in *fks, the caller frees it with
- * db_result_free) and the data tables' user triggers disabled. */
-kg_err load_direct_begin(db_conn *conn, db_result **fks, kg_errbuf *errbuf);
+/* What load_direct_begin took away, to put back. */
+typedef struct load_direct {
+    db_result *fks;     /* owned: the foreign keys between the data tables */
+    db_result *indexes; /* owned: their indexes that no constraint owns (name, definition) */
+} load_direct;
 
-/* After them: the foreign keys back (validated), the triggers enabled, and every resident
- * marked for the schedule's refresh. */
-kg_err load_direct_end(db_conn *conn, const db_result *fks, kg_errbuf *errbuf);
+/* Before the COPYs: the foreign keys and the indexes other than the primary keys dropped,
+ * the data tables' user triggers disabled. */
+kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf);
+
+/* After them: the indexes built, the foreign keys back (validated), the triggers enabled,
+ * and every resident marked for the schedule's refresh. */
+kg_err load_direct_end(db_conn *conn, const load_direct *direct, kg_errbuf *errbuf);
+
+/* Frees what direct holds (not the database's objects); accepts a zeroed one. */
+void load_direct_free(load_direct *direct);
 
 /* What a first load has accepted so far: resident ids, and each card's holder. */
 typedef struct load_parents {
