@@ -31,6 +31,7 @@
 #include "load/load_field.h"
 #include "load/load_key.h"
 #include "load/load_row.h"
+#include "load/load_source.h"
 #include "load/load_spec.h"
 #include "load/load_stage.h"
 
@@ -287,7 +288,8 @@ static size_t column_index(const load_file_spec *spec, const char *name)
 /* Streams one file: a row the last load loaded as it is (its digest) is kept and not sent;
  * any other row is validated and sent into the staging table by COPY. A key already seen
  * in this file is a duplicate (the first line is loaded, D93). */
-static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_errbuf *errbuf)
+static kg_err stage_file(load_session *session, size_t spec_idx, load_source *file,
+                         kg_errbuf *errbuf)
 {
     const load_file_spec *spec = &load_file_specs[spec_idx];
     load_file_work *work = &session->work[spec_idx];
@@ -297,7 +299,7 @@ static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_
     strbuf_init(&line, LOAD_LINE_MAX);
     load_key_set keys = {NULL, 0, 0};
     char *scratch = malloc(LOAD_LINE_MAX);
-    kg_err err = csv_reader_new(file, NULL, &reader);
+    kg_err err = csv_reader_new_source(load_source_read, file, NULL, &reader);
     if (err != KG_OK || scratch == NULL) {
         err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to read '%s': out of memory", spec->file_name);
         goto cleanup;
@@ -313,6 +315,10 @@ static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_
     csv_record record;
     size_t positions[LOAD_MAX_COLUMNS];
     err = csv_read(reader, &record);
+    if (err == KG_ERR_IO_READ) {
+        load_source_fail(file, errbuf);
+        goto cleanup;
+    }
     if (err == KG_EOF || (err == KG_OK && record.error != KG_OK)) {
         err = kg_fail(errbuf, KG_ERR_CSV_HEADER, "unable to load '%s': no header row",
                       spec->file_name);
@@ -334,7 +340,7 @@ static kg_err stage_file(load_session *session, size_t spec_idx, FILE *file, kg_
             break;
         }
         if (err != KG_OK) {
-            kg_fail(errbuf, err, "unable to read '%s': %s", spec->file_name, strerror(errno));
+            load_source_fail(file, errbuf);
             break;
         }
         if (load_row_is_blank(&record))
@@ -426,15 +432,12 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
     int files = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         const load_file_spec *spec = &load_file_specs[spec_idx];
-        char path[4096];
-        snprintf(path, sizeof(path), "%s/%s", options->dir, spec->file_name);
-        FILE *file = fopen(path, "rb");
-        if (file == NULL) {
-            if (errno == ENOENT)
-                continue;
-            return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path,
-                           strerror(errno));
-        }
+        load_source *file = NULL;
+        err = load_source_open(options->dir, spec->file_name, &file, errbuf);
+        if (err != KG_OK)
+            return err;
+        if (file == NULL)
+            continue;
         session->stats->present[spec_idx] = 1;
         files++;
         err = load_digest_store_read(session->conn, spec->file_name, options->cp932,
@@ -447,7 +450,7 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
         clock_gettime(CLOCK_MONOTONIC, &start);
         if (err == KG_OK)
             err = stage_file(session, spec_idx, file, errbuf);
-        fclose(file);
+        load_source_free(file);
         if (err == KG_OK)
             log_line(session->log, LOG_DETAIL,
                      "load: %s: %ld rows, %ld as the last load loaded them, %ld sent (%.2f s)",

@@ -731,6 +731,71 @@ static void skipping_unchanged_rows_loads_what_a_full_upsert_loads(void)
     test_run_shell(command_line, NULL);
 }
 
+/* D95: NAME.csv.gz is read through zlib's inflate with the same validation and line
+ * numbers; a corrupt or truncated one stops the load with exit 3 and a message naming the
+ * file and the fault, the database unchanged; NAME.csv and NAME.csv.gz together are
+ * refused. */
+static void gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3(void)
+{
+    char sample[1024], command_line[4096];
+    test_root_path("samples/extract", sample, sizeof(sample));
+    char temp_dir[] = "/tmp/kigen-test-gzip-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(temp_dir));
+    /* two members in residents.csv.gz (as `cat a.gz b.gz` makes): one stream */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && for f in *.csv; do gzip -c \"$f\" >'%s/'\"$f\".gz; done && "
+             "head -100 residents.csv | gzip -c >'%s/residents.csv.gz' && tail -n +101 "
+             "residents.csv | gzip -c >>'%s/residents.csv.gz'",
+             sample, temp_dir, temp_dir, temp_dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    fresh_database(1);
+    char *plain_err = NULL, *gzip_err = NULL, *out = NULL;
+    CU_ASSERT_EQUAL(run_load(sample, "--full", NULL, &plain_err), 1);
+    fingerprint plain = take_fingerprint();
+    fresh_database(1);
+    CU_ASSERT_EQUAL(run_load(temp_dir, "--full", &out, &gzip_err), 1);
+    fingerprint packed = take_fingerprint();
+    CU_ASSERT_STRING_EQUAL(plain.data, packed.data);
+    CU_ASSERT_STRING_EQUAL(plain_err != NULL ? plain_err : "", gzip_err != NULL ? gzip_err : "");
+    CU_ASSERT_PTR_NOT_NULL(out != NULL ? strstr(out, "residents.csv               329") : NULL);
+    free(plain_err);
+    free(gzip_err);
+    free(out);
+    static const struct {
+        const char *damage; /* run in temp_dir */
+        const char *message;
+    } cases[] = {
+        {"head -c 3000 certificates.csv.gz >x && mv x certificates.csv.gz",
+         "certificates.csv.gz': truncated gzip data (the file ends inside it)\n"},
+        {"printf 'not gzip at all' >cards.csv.gz",
+         "cards.csv.gz': corrupt gzip data (incorrect header check)\n"},
+        {"(head -c 2000 moves.csv.gz; printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'; tail -c +2037 "
+         "moves.csv.gz) >x && mv x moves.csv.gz",
+         "moves.csv.gz': corrupt gzip data ("},
+        {": >changes.csv.gz", "changes.csv.gz': empty file, not gzip data\n"},
+        {"cp \"$SAMPLE/offices.csv\" .", "both offices.csv and offices.csv.gz are there\n"},
+    };
+    fingerprint loaded = take_fingerprint();
+    for (size_t case_idx = 0; case_idx < sizeof(cases) / sizeof(cases[0]); case_idx++) {
+        snprintf(command_line, sizeof(command_line),
+                 "SAMPLE='%s'; rm -rf '%s/bad' && mkdir '%s/bad' && cp '%s'/*.gz '%s/bad' && "
+                 "cd '%s/bad' && %s",
+                 sample, temp_dir, temp_dir, temp_dir, temp_dir, temp_dir, cases[case_idx].damage);
+        CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+        char bad[1200], *err = NULL;
+        snprintf(bad, sizeof(bad), "%s/bad", temp_dir);
+        CU_ASSERT_EQUAL(run_load(bad, "", NULL, &err), 3);
+        const char *found = err != NULL ? strstr(err, cases[case_idx].message) : NULL;
+        CU_ASSERT_PTR_NOT_NULL(found);
+        if (found == NULL)
+            fprintf(stderr, "case %zu: %s\n", case_idx, err != NULL ? err : "(none)");
+        CU_ASSERT_STRING_EQUAL(take_fingerprint().data, loaded.data);
+        free(err);
+    }
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", temp_dir);
+    test_run_shell(command_line, NULL);
+}
+
 int tests_register_load_db(void)
 {
     static const test_case cases[] = {
@@ -751,6 +816,8 @@ int tests_register_load_db(void)
          bulk_load_gives_the_same_rows_and_keeps_the_keys},
         {"skipping_unchanged_rows_loads_what_a_full_upsert_loads",
          skipping_unchanged_rows_loads_what_a_full_upsert_loads},
+        {"gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3",
+         gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3},
         {NULL, NULL},
     };
     return tests_add_suite("load_db", cases);
