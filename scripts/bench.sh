@@ -76,6 +76,19 @@ t0=$(now)
 t1=$(now)
 next_load_secs=$(elapsed "$t0" "$t1")
 
+# the same next night from gzip files (D95): the first extract again (untimed), then the
+# next one as NAME.csv.gz
+rm -rf "$WORK/extract-next-gz"
+mkdir -p "$WORK/extract-next-gz"
+for f in "$WORK"/extract-next/*.csv; do
+    gzip -c "$f" >"$WORK/extract-next-gz/$(basename "$f").gz"
+done
+"$KIGEN" -q load "$WORK/extract" >/dev/null 2>/dev/null || true
+t0=$(now)
+"$KIGEN" -q load "$WORK/extract-next-gz" >/dev/null 2>/dev/null || true
+t1=$(now)
+next_gz_secs=$(elapsed "$t0" "$t1")
+
 # baseline: psql \copy of the same files into plain text tables (created empty each time)
 copy_files() {
     $PSQL -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS bench_raw CASCADE; CREATE SCHEMA bench_raw"
@@ -101,8 +114,10 @@ printf '%-46s %10.2f %12s\n' "kigen load, first load (validate+stage+upsert)" "$
 printf '%-46s %10.2f %12s\n' "kigen load, same extract again (no change)" "$reload_secs" "$(rate "$rows" "$reload_secs")"
 printf '%-46s %10.2f %12s\n' "psql \\copy of the next night's files" "$next_copy_secs" "$(rate "$next_rows" "$next_copy_secs")"
 printf '%-46s %10.2f %12s\n' "kigen load, next night (0.5% changed)" "$next_load_secs" "$(rate "$next_rows" "$next_load_secs")"
+printf '%-46s %10.2f %12s\n' "kigen load, next night from .csv.gz files" "$next_gz_secs" "$(rate "$next_rows" "$next_gz_secs")"
 printf 'ratio kigen load / psql \\copy: %.2f first load (target >= 0.5), %.2f next night (target >= 1.0); rows rejected: %s\n' \
     "$(echo "$copy_secs / $load_secs" | bc -l)" "$(echo "$next_copy_secs / $next_load_secs" | bc -l)" "$rejected"
+printf 'ratio next night .csv.gz / .csv time: %.2f (target <= 1.3)\n' "$(echo "$next_gz_secs / $next_load_secs" | bc -l)"
 printf '\n%-46s %10s\n' "generator ($RESIDENTS residents)" "seconds"
 printf '%-46s %10.2f\n' "kigen sample --csv" "$csv_secs"
 printf '%-46s %10.2f\n' "kigen sample into the database" "$db_secs"

@@ -1,12 +1,16 @@
 /*
  * load_source.c - plain or gzip extract files as one byte stream (see load_source.h).
  *
- * The only file that includes zlib.h. The compressed input is read in 256 KiB blocks and
- * inflated straight into the CSV reader's buffer.
+ * The only file that includes zlib.h. A gzip file is inflated by a thread of its own,
+ * 256 KiB at a time into a ring of four blocks, while the loader parses and validates
+ * what came before (the second core does the inflating: a .gz night costs about what a
+ * plain one does). The thread touches nothing but the source's z_stream, FILE and ring.
  */
 #include "load_source.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,13 @@
 
 #define SOURCE_BLOCK (256 * 1024)
 #define SOURCE_PATH_MAX 4096
+#define RING_SLOTS 4
+
+/* One inflated block handed from the thread to the reader. */
+typedef struct ring_slot {
+    unsigned char data[SOURCE_BLOCK];
+    long len; /* bytes in data; 0: the end; -1: failed (fault says why) */
+} ring_slot;
 
 struct load_source {
     FILE *file;
@@ -25,9 +36,78 @@ struct load_source {
     int member_open;   /* inside a gzip member (its end not seen yet) */
     int at_end;
     char fault[160]; /* why the last read failed */
-    long long size, consumed;
+    long long size;
+    _Atomic long long consumed; /* written by the thread, read for progress */
     char path[SOURCE_PATH_MAX];
+    /* the inflating thread and its ring (gzip only) */
+    pthread_t thread;
+    int thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    ring_slot *ring;
+    size_t produced, taken; /* blocks put into and taken from the ring, ever */
+    size_t slot_pos;        /* bytes of the oldest block already handed on */
+    int stop;               /* the reader is gone: the thread ends */
+    int finished;           /* the thread put its last block (the end or a failure) */
 };
+
+static long read_gzip(load_source *source, unsigned char *buf, size_t cap);
+
+static void *inflate_thread(void *arg)
+{
+    load_source *source = arg;
+    for (;;) {
+        pthread_mutex_lock(&source->lock);
+        while (!source->stop && source->produced - source->taken == RING_SLOTS)
+            pthread_cond_wait(&source->changed, &source->lock);
+        int stop = source->stop;
+        pthread_mutex_unlock(&source->lock);
+        if (stop)
+            break;
+        /* the slot is the thread's until produced moves past it */
+        ring_slot *slot = &source->ring[source->produced % RING_SLOTS];
+        slot->len = read_gzip(source, slot->data, SOURCE_BLOCK);
+        pthread_mutex_lock(&source->lock);
+        source->produced++;
+        source->finished = slot->len <= 0;
+        pthread_cond_broadcast(&source->changed);
+        pthread_mutex_unlock(&source->lock);
+        if (slot->len <= 0)
+            break;
+    }
+    return NULL;
+}
+
+/* Copies from the ring into buf until cap bytes or the end. */
+static long read_ring(load_source *source, unsigned char *buf, size_t cap)
+{
+    size_t filled = 0;
+    while (filled < cap) {
+        pthread_mutex_lock(&source->lock);
+        while (source->produced == source->taken)
+            pthread_cond_wait(&source->changed, &source->lock);
+        pthread_mutex_unlock(&source->lock);
+        ring_slot *slot = &source->ring[source->taken % RING_SLOTS];
+        if (slot->len < 0)
+            return -1;
+        if (slot->len == 0)
+            break; /* the end: stays in the ring for the next call */
+        size_t count = (size_t)slot->len - source->slot_pos;
+        if (count > cap - filled)
+            count = cap - filled;
+        memcpy(buf + filled, slot->data + source->slot_pos, count);
+        filled += count;
+        source->slot_pos += count;
+        if (source->slot_pos == (size_t)slot->len) {
+            source->slot_pos = 0;
+            pthread_mutex_lock(&source->lock);
+            source->taken++;
+            pthread_cond_broadcast(&source->changed);
+            pthread_mutex_unlock(&source->lock);
+        }
+    }
+    return (long)filled;
+}
 
 static int exists(const char *path)
 {
@@ -72,6 +152,21 @@ kg_err load_source_open(const char *dir, const char *name, load_source **out, kg
             return kg_fail(errbuf, KG_ERR_NOMEM, "unable to inflate '%s': out of memory", packed);
         }
         source->stream_ready = 1;
+        source->ring = malloc(sizeof(ring_slot) * RING_SLOTS);
+        if (source->ring == NULL || pthread_mutex_init(&source->lock, NULL) != 0) {
+            load_source_free(source);
+            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to inflate '%s': out of memory", packed);
+        }
+        pthread_cond_init(&source->changed, NULL);
+        if (pthread_create(&source->thread, NULL, inflate_thread, source) != 0) {
+            pthread_cond_destroy(&source->changed);
+            pthread_mutex_destroy(&source->lock);
+            free(source->ring);
+            source->ring = NULL;
+            load_source_free(source);
+            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to inflate '%s': no thread", packed);
+        }
+        source->thread_started = 1;
     }
     *out = source;
     return KG_OK;
@@ -136,7 +231,7 @@ long load_source_read(void *source_ptr, void *buf, size_t cap)
 {
     load_source *source = source_ptr;
     if (source->gzip)
-        return read_gzip(source, buf, cap);
+        return read_ring(source, buf, cap);
     size_t got = fread(buf, 1, cap, source->file);
     source->consumed += (long long)got;
     if (got == 0 && ferror(source->file))
@@ -155,9 +250,9 @@ kg_err load_source_fail(const load_source *source, kg_errbuf *errbuf)
                    source->fault[0] != '\0' ? source->fault : "read error");
 }
 
-void load_source_position(const load_source *source, long long *done, long long *total)
+void load_source_position(load_source *source, long long *done, long long *total)
 {
-    *done = source->consumed;
+    *done = atomic_load(&source->consumed);
     *total = source->size;
 }
 
@@ -165,6 +260,16 @@ void load_source_free(load_source *source)
 {
     if (source == NULL)
         return;
+    if (source->thread_started) {
+        pthread_mutex_lock(&source->lock);
+        source->stop = 1;
+        pthread_cond_broadcast(&source->changed);
+        pthread_mutex_unlock(&source->lock);
+        pthread_join(source->thread, NULL);
+        pthread_cond_destroy(&source->changed);
+        pthread_mutex_destroy(&source->lock);
+    }
+    free(source->ring);
     if (source->stream_ready)
         inflateEnd(&source->stream);
     if (source->file != NULL)

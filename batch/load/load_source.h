@@ -32,7 +32,7 @@ const char *load_source_path(const load_source *source);
 kg_err load_source_fail(const load_source *source, kg_errbuf *errbuf);
 
 /* Compressed bytes read so far and the file's size (for progress), in bytes. */
-void load_source_position(const load_source *source, long long *done, long long *total);
+void load_source_position(load_source *source, long long *done, long long *total);
 
 void load_source_free(load_source *source);
 
