@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "common/csv.h"
 #include "common/options.h"
+#include "common/progress.h"
 #include "common/strbuf.h"
 #include "db/db.h"
 #include "db/migrations.h"
@@ -186,6 +187,7 @@ typedef struct load_session {
     int direct;           /* a first load: COPY into kigen.* (D94) */
     load_parents parents; /* with direct: the residents and cards accepted so far */
     load_direct keys;     /* with direct: the keys and indexes dropped until the end */
+    progress line;        /* the live line on a terminal (D96) */
 } load_session;
 
 /* A row the database refused (load_stage_check): reported, and its digest not kept. */
@@ -329,6 +331,11 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
     if (err != KG_OK)
         goto cleanup;
     size_t header_fields = record.field_count;
+    long long done, total;
+    load_source_position(file, &done, &total);
+    char what[64];
+    snprintf(what, sizeof(what), "load %s", spec->file_name);
+    progress_begin(&session->line, session->log, what, "rows", total);
     load_digest_match match;
     load_digest_match_init(&match, session->options->full ? NULL : work->old.digests,
                            session->options->full ? 0 : work->old.count);
@@ -346,6 +353,10 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
         if (load_row_is_blank(&record))
             continue;
         stats->read[spec_idx]++;
+        if (stats->read[spec_idx] % 4096 == 0) {
+            load_source_position(file, &done, &total);
+            progress_update(&session->line, stats->read[spec_idx], done);
+        }
         uint64_t digest = 0;
         int digested = record.error == KG_OK && record.field_count <= header_fields &&
                        load_digest_record(&work->old.key, spec, &record, positions, scratch,
@@ -379,6 +390,7 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
             }
         }
         if (reason != NULL) {
+            progress_clear(&session->line);
             report_row(session->report_stream, spec, record.line, column, reason);
             stats->rejected[spec_idx]++;
             continue;
@@ -414,6 +426,7 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
     if (session->direct)
         load_parents_seal(&session->parents);
 cleanup:
+    progress_end(&session->line);
     csv_reader_free(reader);
     strbuf_free(&line);
     load_key_set_free(&keys);

@@ -796,6 +796,36 @@ static void gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3(void)
     test_run_shell(command_line, NULL);
 }
 
+/* D96: on a terminal the load draws a live line per file (rows, rate, share done, time
+ * left) and erases it; without one, stderr holds no such line (cron sees the log lines). */
+static void a_terminal_sees_a_live_line_and_cron_does_not(void)
+{
+    char temp_dir[] = "/tmp/kigen-test-progress-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(temp_dir));
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "'%s' -q sample --residents 9000 --seed 3 --csv '%s/x'", test_kigen_bin(), temp_dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    fresh_database(1);
+    char *shown = NULL;
+    snprintf(command_line, sizeof(command_line),
+             "script -qec \"'%s' load '%s/x' >/dev/null\" /dev/null", test_kigen_bin(), temp_dir);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &shown), 0);
+    CU_ASSERT_PTR_NOT_NULL(shown != NULL ? strstr(shown, "\r\033[Kkigen: load residents.csv: 4096 "
+                                                         "rows, ")
+                                         : NULL);
+    CU_ASSERT_PTR_NOT_NULL(shown != NULL ? strstr(shown, " rows/s") : NULL);
+    free(shown);
+    fresh_database(1);
+    char *err = NULL;
+    snprintf(command_line, sizeof(command_line), "%s/x", temp_dir);
+    CU_ASSERT_EQUAL(run_load(command_line, "", NULL, &err), 0);
+    CU_ASSERT_PTR_NULL(err != NULL ? strchr(err, '\r') : NULL);
+    free(err);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", temp_dir);
+    test_run_shell(command_line, NULL);
+}
+
 int tests_register_load_db(void)
 {
     static const test_case cases[] = {
@@ -818,6 +848,8 @@ int tests_register_load_db(void)
          skipping_unchanged_rows_loads_what_a_full_upsert_loads},
         {"gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3",
          gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3},
+        {"a_terminal_sees_a_live_line_and_cron_does_not",
+         a_terminal_sees_a_live_line_and_cron_does_not},
         {NULL, NULL},
     };
     return tests_add_suite("load_db", cases);
