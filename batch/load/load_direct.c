@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/db_indexes.h"
 #include "load_stage.h"
 
 static const char *const data_tables[] = {"offices", "residents", "cards",         "certificates",
@@ -56,40 +57,15 @@ static kg_err set_triggers(db_conn *conn, const char *verb, kg_errbuf *errbuf)
     return err;
 }
 
-/* The data tables' indexes that no constraint owns, as "kigen.name, CREATE INDEX ...". */
-static const char index_query[] =
-    "SELECT pg_catalog.format('kigen.%I', x.relname), pg_catalog.pg_get_indexdef(i.indexrelid) "
-    "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
-    "JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid "
-    "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'kigen' "
-    "AND t.relname IN ('offices', 'residents', 'cards', 'certificates', 'moves', 'changes', "
-    "'proxy_requests') AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint c "
-    "WHERE c.conindid = i.indexrelid) ORDER BY 1";
-
-/* column 0 of each row after prefix ("DROP INDEX "), or column 1 as it is (prefix NULL). */
-static kg_err run_each(db_conn *conn, const db_result *rows, const char *prefix, kg_errbuf *errbuf)
-{
-    kg_err err = KG_OK;
-    for (int row_idx = 0; row_idx < db_result_rows(rows) && err == KG_OK; row_idx++) {
-        char sql[1024];
-        if (prefix != NULL)
-            snprintf(sql, sizeof(sql), "%s%s", prefix, db_result_value(rows, row_idx, 0));
-        else
-            snprintf(sql, sizeof(sql), "%s", db_result_value(rows, row_idx, 1));
-        err = db_exec(conn, sql, errbuf);
-    }
-    return err;
-}
-
 kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf)
 {
     kg_err err = load_stage_fks_read(conn, &direct->fks, errbuf);
     if (err == KG_OK)
         err = load_stage_fks_alter(conn, direct->fks, 0, errbuf);
     if (err == KG_OK)
-        err = db_query(conn, index_query, 0, NULL, errbuf, &direct->indexes);
-    if (err == KG_OK)
-        err = run_each(conn, direct->indexes, "DROP INDEX ", errbuf);
+        err = db_indexes_drop(conn,
+                              "{offices,residents,cards,certificates,moves,changes,proxy_requests}",
+                              &direct->indexes, errbuf);
     if (err == KG_OK)
         err = set_triggers(conn, "DISABLE", errbuf);
     return err;
@@ -104,7 +80,7 @@ void load_direct_free(load_direct *direct)
 
 kg_err load_direct_end(db_conn *conn, const load_direct *direct, kg_errbuf *errbuf)
 {
-    kg_err err = run_each(conn, direct->indexes, NULL, errbuf);
+    kg_err err = db_indexes_build(conn, direct->indexes, errbuf);
     if (err == KG_OK)
         err = load_stage_fks_alter(conn, direct->fks, 1, errbuf);
     if (err == KG_OK)
