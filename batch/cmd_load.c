@@ -1,14 +1,15 @@
 /*
- * cmd_load.c - `kigen load DIR [--encoding utf8|cp932]`: import a resident-register
- * extract (docs/formats.md, CSV extract) in one transaction.
+ * cmd_load.c - `kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]`: import a
+ * resident-register extract (docs/formats.md, CSV extract) in one transaction.
  *
- * Each file is parsed as a stream, each row validated column by column; a bad row is
- * reported once as `file:line: column: reason` on stderr and skipped, good rows go by
- * COPY into staging tables, and an upsert moves them into kigen.* at the end. Anything
- * that stops the load (unreadable file, bad header, database error) rolls everything
- * back: the database is as it was. Loading the same extract again changes nothing.
- * A city-sized extract (or --bulk) re-validates the foreign keys once at the end instead
- * of row by row.
+ * Each file (NAME.csv or NAME.csv.gz) is parsed as a stream. A row whose digest the last
+ * load kept is in the database as it is and goes nowhere (D92); any other row is validated
+ * column by column, a bad one reported once as `file:line: column: reason` on stderr and
+ * skipped, a repeated key too (D93); good rows go by COPY into staging tables, and checks
+ * and an upsert move them into kigen.* at the end, or, into empty tables, by COPY straight
+ * into kigen.* with the checks made here (D94). Anything that stops the load (unreadable
+ * file, bad header, database error) rolls everything back: the database is as it was.
+ * Loading the same extract again changes nothing.
  */
 #include <errno.h>
 #include <stdbool.h>
