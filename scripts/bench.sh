@@ -211,6 +211,40 @@ printf 'whole city:  run / single-row read %.2f (the per-row cost, fixed costs s
     "$(echo "$whole_raw / $whole_secs" | bc -l)"
 head -1 "$WORK/run-first.txt"
 head -1 "$WORK/run-next.txt"
+
+# ---- a whole night, end to end (issue 18): tonight's whole register (0.5% of the
+# residents changed since last night's), the run that records it, then its print files and
+# workbook (the run's re-run of the date writes them from the ledger: print files timed by
+# its `print:` log line, the workbook and CSV files are the rest). Wall and CPU per stage.
+NIGHT_DATE=$(date -d "$WHOLE_DATE + 1 day" +%F)
+rm -rf "$WORK/extract-night"
+python3 "$ROOT/scripts/bench_edit.py" "$WORK/extract-next" "$WORK/extract-night" 0.005 11 >/dev/null
+timed() { # label command...: wall and CPU seconds into $WORK/night-<label>.time
+    label=$1
+    shift
+    /usr/bin/time -f '%e %U %S' -o "$WORK/night-$label.time" "$@"
+}
+timed load "$KIGEN" -q load "$WORK/extract-night" >/dev/null 2>&1 || true
+(cd "$ROOT" && timed record "$KIGEN" -q run --date "$NIGHT_DATE" --out "$WORK/run" --no-render \
+    --force >"$WORK/night-record.txt") || true
+(cd "$ROOT" && timed files "$KIGEN" run --date "$NIGHT_DATE" --out "$WORK/run" --force \
+    >/dev/null 2>"$WORK/night-files.log") || true
+read -r load_wall load_user load_sys <"$WORK/night-load.time"
+read -r record_wall record_user record_sys <"$WORK/night-record.time"
+read -r files_wall files_user files_sys <"$WORK/night-files.time"
+print_line=$(grep 'print: ' "$WORK/night-files.log" | sed 's/.*print: //; s/[(),]/ /g' || true)
+set -- $print_line
+print_wall=${6:-0} print_cpu=${12:-0}
+cpu() { echo "$1 + $2" | bc -l; }
+printf '\n%-52s %10s %10s\n' "a whole night, $NIGHT_DATE ($RESIDENTS residents)" "wall s" "CPU s"
+printf '%-52s %10.2f %10.2f\n' "kigen load (whole register, 0.5% changed)" "$load_wall" "$(cpu "$load_user" "$load_sys")"
+printf '%-52s %10.2f %10.2f\n' "kigen run --no-render (scan, rules, ledger)" "$record_wall" "$(cpu "$record_user" "$record_sys")"
+printf '%-52s %10.2f %10.2f\n' "print files (the re-run's print: line)" "$print_wall" "$print_cpu"
+printf '%-52s %10.2f %10.2f\n' "workbook, CSV files, manifest (the rest of the re-run)" \
+    "$(echo "$files_wall - $print_wall" | bc -l)" "$(echo "$files_user + $files_sys - $print_cpu" | bc -l)"
+printf '%-52s %10.2f %10.2f\n' "the night" "$(echo "$load_wall + $record_wall + $files_wall" | bc -l)" \
+    "$(echo "$load_user + $load_sys + $record_user + $record_sys + $files_user + $files_sys" | bc -l)"
+head -1 "$WORK/night-record.txt"
 fi
 
 # ---- the auditor workbook (issue 7): kigen export vs Python XlsxWriter ---------------
