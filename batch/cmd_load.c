@@ -338,8 +338,11 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
     snprintf(what, sizeof(what), "load %s", spec->file_name);
     progress_begin(&session->line, session->log, what, "rows", total);
     load_digest_match match;
-    load_digest_match_init(&match, session->options->full ? NULL : work->old.digests,
-                           session->options->full ? 0 : work->old.count);
+    /* --full compares nothing; neither does a first load (empty tables: whatever digests
+     * there are describe rows that are not there) */
+    int compare = !session->options->full && !session->direct;
+    load_digest_match_init(&match, compare ? work->old.digests : NULL,
+                           compare ? work->old.count : 0);
     int copying = 0;
     for (;;) {
         err = csv_read(reader, &record);

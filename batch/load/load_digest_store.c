@@ -50,8 +50,13 @@ static void put_hex_word(char *hex, uint64_t word)
 
 kg_err load_digest_store_claim(db_conn *conn, kg_errbuf *errbuf)
 {
-    return db_query(conn, "SELECT pg_catalog.set_config('kigen.load', 'on', true)", 0, NULL, errbuf,
-                    NULL);
+    /* one load at a time: a second one waits here, and then compares with the digests of
+     * the first (which may have changed the rows it would skip) */
+    kg_err err = db_exec(conn, "LOCK TABLE kigen.load_digests IN SHARE ROW EXCLUSIVE MODE", errbuf);
+    if (err == KG_OK)
+        err = db_query(conn, "SELECT pg_catalog.set_config('kigen.load', 'on', true)", 0, NULL,
+                       errbuf, NULL);
+    return err;
 }
 
 static kg_err fresh_key(db_conn *conn, load_digest_key *key, kg_errbuf *errbuf)

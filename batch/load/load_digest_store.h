@@ -22,7 +22,8 @@ typedef struct load_digest_old {
     size_t count;
 } load_digest_old;
 
-/* Says to the data tables' triggers that this transaction is the load (kigen.load). */
+/* Waits for any other load to end (a lock on kigen.load_digests until commit), then says
+ * to the data tables' triggers that this transaction is the load (kigen.load). */
 kg_err load_digest_store_claim(db_conn *conn, kg_errbuf *errbuf);
 
 /* The digests of file_name when they were written by this LOAD_DIGEST_FORMAT for the same
