@@ -229,9 +229,14 @@ timed load "$KIGEN" -q load "$WORK/extract-night" >/dev/null 2>&1 || true
     --force >"$WORK/night-record.txt") || true
 (cd "$ROOT" && timed files "$KIGEN" run --date "$NIGHT_DATE" --out "$WORK/run" --force \
     >/dev/null 2>"$WORK/night-files.log") || true
-read -r load_wall load_user load_sys <"$WORK/night-load.time"
-read -r record_wall record_user record_sys <"$WORK/night-record.time"
-read -r files_wall files_user files_sys <"$WORK/night-files.time"
+# the last line of each: /usr/bin/time writes "Command exited with non-zero status 1"
+# before it when the load rejected rows
+set -- $(tail -n 1 "$WORK/night-load.time")
+load_wall=$1 load_user=$2 load_sys=$3
+set -- $(tail -n 1 "$WORK/night-record.time")
+record_wall=$1 record_user=$2 record_sys=$3
+set -- $(tail -n 1 "$WORK/night-files.time")
+files_wall=$1 files_user=$2 files_sys=$3
 print_line=$(grep 'print: ' "$WORK/night-files.log" | sed 's/.*print: //; s/[(),]/ /g' || true)
 set -- $print_line
 print_wall=${6:-0} print_cpu=${12:-0}

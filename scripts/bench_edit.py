@@ -13,9 +13,10 @@ import sys
 
 src, dst = sys.argv[1], sys.argv[2]
 fraction = float(sys.argv[3]) if len(sys.argv) > 3 else 0.005
-rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 7)
+seed = int(sys.argv[4]) if len(sys.argv) > 4 else 7
+rng = random.Random(seed)
 DAY = "2026-11-30"
-NEW_ID = 10 ** 15
+NEW_ID = seed * 10 ** 15  # the new ids of one seed never meet another seed's
 KINDS = ("move", "card", "renew", "name", "removal", "proxy", "delete")
 
 os.makedirs(dst, exist_ok=True)
