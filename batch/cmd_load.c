@@ -501,7 +501,8 @@ static kg_err write_digests(load_session *session, kg_errbuf *errbuf)
             continue;
         if (work->refused_lost)
             return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load: out of memory");
-        qsort(work->refused, work->refused_count, sizeof(long), compare_lines);
+        if (work->refused_count > 0)
+            qsort(work->refused, work->refused_count, sizeof(long), compare_lines);
         load_digest_list_drop_lines(&work->kept, work->refused, work->refused_count);
         err = load_digest_store_write(session->conn, load_file_specs[spec_idx].file_name,
                                       session->options->cp932, &work->old, &work->kept, errbuf);
