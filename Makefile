@@ -78,7 +78,7 @@ KG_CFLAGS := -DKIGEN_DATADIR='"$(KIGEN_DATADIR)"' -DKIGEN_CONFIG_FILE='"$(KIGEN_
 FINAL_CFLAGS = $(STD) -pthread $(WARN) $(OPT) $(DEBUG) $(SAN) $(CPPFLAGS) $(CFLAGS) $(KG_CFLAGS) \
 	$(PKG_CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
-PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter
+PKGS := libpq cairo cairo-ft freetype2 harfbuzz xlsxwriter zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lzint -lm -pthread

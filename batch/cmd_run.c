@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/crash.h"
 #include "common/options.h"
+#include "common/progress.h"
 #include "db/db.h"
 #include "db/migrations.h"
 #include "../render/notice.h"
@@ -391,6 +392,8 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
         err = scan_begin(reader, true, errbuf);
     }
     time_t started = time(NULL);
+    progress line;
+    progress_begin(&line, log, "run: scan", "residents", listed);
     const text_fonts *fonts = notice_painter_fonts(checks->notice_pages.painters[0]);
     while (err == KG_OK && (err = scan_next(reader, fonts, scanned, errbuf)) == KG_OK) {
         err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
@@ -408,11 +411,13 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
         count_resident(scanned, results, counts);
         if (counts->residents == 2) /* the ledger holds rows, the scan goes on */
             crash_point("scan");
-        if (counts->residents % PROGRESS_EVERY == 0)
+        progress_update(&line, counts->residents, counts->residents);
+        if (counts->residents % PROGRESS_EVERY == 0 && !progress_live(&line))
             log_line(log, LOG_INFO, "scanned %ld residents: %ld notices, %ld excluded (%ld s)",
                      counts->residents, counts->notices, counts->excluded,
                      (long)(time(NULL) - started));
     }
+    progress_end(&line);
     if (err == KG_EOF)
         err = writer != NULL ? ledger_read_returns(writer, reader, errbuf) : KG_OK;
     if (err == KG_OK)

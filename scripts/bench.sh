@@ -2,8 +2,9 @@
 # `make bench`: throughput benchmarks, each against its baseline in the same run (ratios
 # matter, not absolute times: these machines are shared). Database: kigen_bench in the
 # embedded cluster. Scratch files under var/bench/.
-#   load:   kigen load of a 1,000,000-resident extract  vs  psql \copy of the same files
-#           into plain tables (no constraints, no validation)
+#   load:   kigen load of a 1,000,000-resident extract, the same again, and the next night's
+#           (0.5% of the residents changed, scripts/bench_edit.py)  vs  psql \copy of the
+#           same files into plain tables (no constraints, no validation)
 #   sample: kigen sample --residents 1000000 into the database and as CSV
 #   run:    kigen run on that city vs raw reads of its scan query
 #   xlsx:   kigen export of 1,000,000 ledger rows vs Python XlsxWriter (BENCH_XLSX_ROWS)
@@ -62,27 +63,61 @@ t0=$(now)
 t1=$(now)
 reload_secs=$(elapsed "$t0" "$t1")
 
-# baseline: psql \copy of the same files into plain text tables
-$PSQL -c "DROP SCHEMA IF EXISTS bench_raw CASCADE; CREATE SCHEMA bench_raw"
-for f in "$WORK"/extract/*.csv; do
-    table=$(basename "$f" .csv)
-    cols=$(head -1 "$f" | sed 's/,/ text, /g; s/$/ text/')
-    $PSQL -c "CREATE TABLE bench_raw.$table ($cols)"
+# the next night's whole register: 0.5% of the residents changed (scripts/bench_edit.py:
+# moves, new and renewed certificates, name changes, removals, proxy requests, deleted rows)
+rm -rf "$WORK/extract-next"
+python3 "$ROOT/scripts/bench_edit.py" "$WORK/extract" "$WORK/extract-next" 0.005 >/dev/null
+next_rows=0
+for f in "$WORK"/extract-next/*.csv; do
+    next_rows=$((next_rows + $(wc -l <"$f") - 1))
 done
 t0=$(now)
-for f in "$WORK"/extract/*.csv; do
-    table=$(basename "$f" .csv)
-    $PSQL -c "\\copy bench_raw.$table FROM '$f' WITH (FORMAT csv, HEADER true)"
-done
+"$KIGEN" -q load "$WORK/extract-next" >/dev/null 2>/dev/null || true
 t1=$(now)
-copy_secs=$(elapsed "$t0" "$t1")
+next_load_secs=$(elapsed "$t0" "$t1")
+
+# the same next night from gzip files (D95): the first extract again (untimed), then the
+# next one as NAME.csv.gz
+rm -rf "$WORK/extract-next-gz"
+mkdir -p "$WORK/extract-next-gz"
+for f in "$WORK"/extract-next/*.csv; do
+    gzip -c "$f" >"$WORK/extract-next-gz/$(basename "$f").gz"
+done
+"$KIGEN" -q load "$WORK/extract" >/dev/null 2>/dev/null || true
+t0=$(now)
+"$KIGEN" -q load "$WORK/extract-next-gz" >/dev/null 2>/dev/null || true
+t1=$(now)
+next_gz_secs=$(elapsed "$t0" "$t1")
+
+# baseline: psql \copy of the same files into plain text tables (created empty each time)
+copy_files() {
+    $PSQL -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS bench_raw CASCADE; CREATE SCHEMA bench_raw"
+    for f in "$1"/*.csv; do
+        table=$(basename "$f" .csv)
+        cols=$(head -1 "$f" | sed 's/,/ text, /g; s/$/ text/')
+        $PSQL -c "CREATE TABLE bench_raw.$table ($cols)"
+    done
+    t0=$(now)
+    for f in "$1"/*.csv; do
+        table=$(basename "$f" .csv)
+        $PSQL -c "\\copy bench_raw.$table FROM '$f' WITH (FORMAT csv, HEADER true)"
+    done
+    t1=$(now)
+    elapsed "$t0" "$t1"
+}
+copy_secs=$(copy_files "$WORK/extract")
+next_copy_secs=$(copy_files "$WORK/extract-next")
 
 printf '\n%-46s %10s %12s\n' "load ($rows rows, $((bytes / 1048576)) MiB)" "seconds" "rows/s"
 printf '%-46s %10.2f %12s\n' "psql \\copy into plain tables (baseline)" "$copy_secs" "$(rate "$rows" "$copy_secs")"
 printf '%-46s %10.2f %12s\n' "kigen load, first load (validate+stage+upsert)" "$load_secs" "$(rate "$rows" "$load_secs")"
 printf '%-46s %10.2f %12s\n' "kigen load, same extract again (no change)" "$reload_secs" "$(rate "$rows" "$reload_secs")"
-printf 'ratio kigen load / psql \\copy: %.2f (target >= 0.5); rows rejected: %s\n' \
-    "$(echo "$copy_secs / $load_secs" | bc -l)" "$rejected"
+printf '%-46s %10.2f %12s\n' "psql \\copy of the next night's files" "$next_copy_secs" "$(rate "$next_rows" "$next_copy_secs")"
+printf '%-46s %10.2f %12s\n' "kigen load, next night (0.5% changed)" "$next_load_secs" "$(rate "$next_rows" "$next_load_secs")"
+printf '%-46s %10.2f %12s\n' "kigen load, next night from .csv.gz files" "$next_gz_secs" "$(rate "$next_rows" "$next_gz_secs")"
+printf 'ratio kigen load / psql \\copy: %.2f first load (target >= 0.5), %.2f next night (target >= 1.0); rows rejected: %s\n' \
+    "$(echo "$copy_secs / $load_secs" | bc -l)" "$(echo "$next_copy_secs / $next_load_secs" | bc -l)" "$rejected"
+printf 'ratio next night .csv.gz / .csv time: %.2f (target <= 1.3)\n' "$(echo "$next_gz_secs / $next_load_secs" | bc -l)"
 printf '\n%-46s %10s\n' "generator ($RESIDENTS residents)" "seconds"
 printf '%-46s %10.2f\n' "kigen sample --csv" "$csv_secs"
 printf '%-46s %10.2f\n' "kigen sample into the database" "$db_secs"
@@ -176,6 +211,45 @@ printf 'whole city:  run / single-row read %.2f (the per-row cost, fixed costs s
     "$(echo "$whole_raw / $whole_secs" | bc -l)"
 head -1 "$WORK/run-first.txt"
 head -1 "$WORK/run-next.txt"
+
+# ---- a whole night, end to end (issue 18): tonight's whole register (0.5% of the
+# residents changed since last night's), the run that records it, then its print files and
+# workbook (the run's re-run of the date writes them from the ledger: print files timed by
+# its `print:` log line, the workbook and CSV files are the rest). Wall and CPU per stage.
+NIGHT_DATE=$(date -d "$WHOLE_DATE + 1 day" +%F)
+rm -rf "$WORK/extract-night"
+python3 "$ROOT/scripts/bench_edit.py" "$WORK/extract-next" "$WORK/extract-night" 0.005 11 >/dev/null
+timed() { # label command...: wall and CPU seconds into $WORK/night-<label>.time
+    label=$1
+    shift
+    /usr/bin/time -f '%e %U %S' -o "$WORK/night-$label.time" "$@"
+}
+timed load "$KIGEN" -q load "$WORK/extract-night" >/dev/null 2>&1 || true
+(cd "$ROOT" && timed record "$KIGEN" -q run --date "$NIGHT_DATE" --out "$WORK/run" --no-render \
+    --force >"$WORK/night-record.txt") || true
+(cd "$ROOT" && timed files "$KIGEN" run --date "$NIGHT_DATE" --out "$WORK/run" --force \
+    >/dev/null 2>"$WORK/night-files.log") || true
+# the last line of each: /usr/bin/time writes "Command exited with non-zero status 1"
+# before it when the load rejected rows
+set -- $(tail -n 1 "$WORK/night-load.time")
+load_wall=$1 load_user=$2 load_sys=$3
+set -- $(tail -n 1 "$WORK/night-record.time")
+record_wall=$1 record_user=$2 record_sys=$3
+set -- $(tail -n 1 "$WORK/night-files.time")
+files_wall=$1 files_user=$2 files_sys=$3
+print_line=$(grep 'print: ' "$WORK/night-files.log" | sed 's/.*print: //; s/[(),]/ /g' || true)
+set -- $print_line
+print_wall=${6:-0} print_cpu=${12:-0}
+cpu() { echo "$1 + $2" | bc -l; }
+printf '\n%-52s %10s %10s\n' "a whole night, $NIGHT_DATE ($RESIDENTS residents)" "wall s" "CPU s"
+printf '%-52s %10.2f %10.2f\n' "kigen load (whole register, 0.5% changed)" "$load_wall" "$(cpu "$load_user" "$load_sys")"
+printf '%-52s %10.2f %10.2f\n' "kigen run --no-render (scan, rules, ledger)" "$record_wall" "$(cpu "$record_user" "$record_sys")"
+printf '%-52s %10.2f %10.2f\n' "print files (the re-run's print: line)" "$print_wall" "$print_cpu"
+printf '%-52s %10.2f %10.2f\n' "workbook, CSV files, manifest (the rest of the re-run)" \
+    "$(echo "$files_wall - $print_wall" | bc -l)" "$(echo "$files_user + $files_sys - $print_cpu" | bc -l)"
+printf '%-52s %10.2f %10.2f\n' "the night" "$(echo "$load_wall + $record_wall + $files_wall" | bc -l)" \
+    "$(echo "$load_user + $load_sys + $record_user + $record_sys + $files_user + $files_sys" | bc -l)"
+head -1 "$WORK/night-record.txt"
 fi
 
 # ---- the auditor workbook (issue 7): kigen export vs Python XlsxWriter ---------------

@@ -87,6 +87,7 @@ int tests_register_template(void);
 int tests_register_draw_status(void);
 int tests_register_barcode(void);
 int tests_register_order_key(void);
+int tests_register_load_digest(void);
 int tests_register_text(void);
 int tests_register_notice(void);
 int tests_register_forms_run(void);

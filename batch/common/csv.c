@@ -24,7 +24,8 @@ typedef enum csv_state {
 } csv_state;
 
 struct csv_reader {
-    FILE *in;
+    csv_read_fn read;
+    void *source;
     csv_limits limits;
     unsigned char *block; /* read buffer */
     size_t block_len;
@@ -39,12 +40,26 @@ struct csv_reader {
     long next_line;    /* line number of the next unread byte */
 };
 
+static long read_file(void *source, void *buf, size_t cap)
+{
+    FILE *in = source;
+    size_t got = fread(buf, 1, cap, in);
+    return got == 0 && ferror(in) ? -1 : (long)got;
+}
+
 kg_err csv_reader_new(FILE *in, const csv_limits *limits, csv_reader **out)
+{
+    return csv_reader_new_source(read_file, in, limits, out);
+}
+
+kg_err csv_reader_new_source(csv_read_fn read, void *source, const csv_limits *limits,
+                             csv_reader **out)
 {
     csv_reader *reader = calloc(1, sizeof(*reader));
     if (reader == NULL)
         return KG_ERR_NOMEM;
-    reader->in = in;
+    reader->read = read;
+    reader->source = source;
     reader->limits.max_record_bytes = CSV_DEFAULT_MAX_RECORD;
     reader->limits.max_fields = CSV_DEFAULT_MAX_FIELDS;
     reader->limits.block_bytes = CSV_DEFAULT_BLOCK;
@@ -87,10 +102,11 @@ static kg_err fill_block(csv_reader *reader)
 {
     if (reader->at_eof)
         return KG_EOF;
-    reader->block_len = fread(reader->block, 1, reader->limits.block_bytes, reader->in);
+    long got = reader->read(reader->source, reader->block, reader->limits.block_bytes);
+    reader->block_len = got > 0 ? (size_t)got : 0;
     reader->block_pos = 0;
     if (reader->block_len == 0) {
-        if (ferror(reader->in))
+        if (got < 0)
             return KG_ERR_IO_READ;
         reader->at_eof = 1;
         return KG_EOF;

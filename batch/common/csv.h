@@ -43,6 +43,14 @@ typedef struct csv_limits {
  * defaults. KG_ERR_NOMEM on allocation failure. */
 kg_err csv_reader_new(FILE *in, const csv_limits *limits, csv_reader **out);
 
+/* A byte source: reads up to cap bytes into buf, and fewer only at its end (like fread);
+ * returns the count, 0 at the end, -1 on an error (the source keeps its reason). */
+typedef long (*csv_read_fn)(void *source, void *buf, size_t cap);
+
+/* A reader over any source (not owned), e.g. a decompressing one (load_source.h). */
+kg_err csv_reader_new_source(csv_read_fn read, void *source, const csv_limits *limits,
+                             csv_reader **out);
+
 /* Frees the reader and everything it returned; accepts NULL. */
 void csv_reader_free(csv_reader *reader);
 

@@ -65,11 +65,13 @@ kg_err load_stage_create(db_conn *conn, kg_errbuf *errbuf)
     return err;
 }
 
-kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, kg_errbuf *errbuf)
+kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, int direct,
+                             kg_errbuf *errbuf)
 {
     strbuf sql;
     strbuf_init(&sql, SQL_MAX);
-    const char *const pieces[] = {"COPY pg_temp.stage_", spec->table, " (src_line, ", NULL};
+    const char *const pieces[] = {direct ? "COPY kigen." : "COPY pg_temp.stage_", spec->table,
+                                  direct ? " (" : " (src_line, ", NULL};
     kg_err err = build(&sql, pieces);
     if (err == KG_OK)
         err = append_columns(&sql, spec, "");
@@ -106,20 +108,6 @@ static kg_err reject_rows(db_conn *conn, const char *delete_sql, const load_file
     db_result_free(result);
     strbuf_free(&sql);
     return err;
-}
-
-static kg_err reject_duplicates(db_conn *conn, const load_file_spec *spec, load_reject_fn report,
-                                void *context, long *rejected, kg_errbuf *errbuf)
-{
-    char delete_sql[1024];
-    snprintf(delete_sql, sizeof(delete_sql),
-             "DELETE FROM pg_temp.stage_%s s USING (SELECT src_line, min(src_line) OVER "
-             "(PARTITION BY %s) AS first_line FROM pg_temp.stage_%s) d "
-             "WHERE s.src_line = d.src_line AND d.src_line <> d.first_line",
-             spec->table, spec->key, spec->table);
-    return reject_rows(conn, delete_sql, spec, spec->key,
-                       "duplicate of an earlier line (the first one is loaded)", report, context,
-                       rejected, errbuf);
 }
 
 static kg_err reject_unknown_residents(db_conn *conn, const load_file_spec *spec,
@@ -173,9 +161,6 @@ kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, lon
         snprintf(analyze, sizeof(analyze), "ANALYZE pg_temp.stage_%s (%s)",
                  load_file_specs[spec_idx].table, load_file_specs[spec_idx].key);
         err = db_exec(conn, analyze, errbuf);
-        if (err == KG_OK)
-            err = reject_duplicates(conn, &load_file_specs[spec_idx], report, context, rejected,
-                                    errbuf);
     }
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         const load_file_spec *spec = &load_file_specs[spec_idx];
@@ -184,6 +169,29 @@ kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, lon
         if (err == KG_OK && strcmp(spec->table, "certificates") == 0)
             err = reject_bad_cards(conn, spec, report, context, rejected, errbuf);
     }
+    return err;
+}
+
+kg_err load_stage_moved_cards(db_conn *conn, int64_t **ids, size_t *count, kg_errbuf *errbuf)
+{
+    free(*ids);
+    *ids = NULL;
+    *count = 0;
+    db_result *result = NULL;
+    kg_err err = db_query(conn,
+                          "SELECT s.card_id FROM pg_temp.stage_cards s JOIN kigen.cards c "
+                          "ON c.card_id = s.card_id WHERE c.resident_id <> s.resident_id "
+                          "ORDER BY 1",
+                          0, NULL, errbuf, &result);
+    int rows = err == KG_OK ? db_result_rows(result) : 0;
+    if (rows > 0) {
+        *ids = malloc((size_t)rows * sizeof(**ids));
+        if (*ids == NULL)
+            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to load: out of memory");
+    }
+    for (int row_idx = 0; row_idx < rows && err == KG_OK; row_idx++)
+        (*ids)[(*count)++] = strtoll(db_result_value(result, row_idx, 0), NULL, 10);
+    db_result_free(result);
     return err;
 }
 
@@ -244,8 +252,13 @@ static const char fk_query[] =
     "WHERE c.contype = 'f' AND n.nspname = 'kigen' AND t.relname IN "
     "('cards', 'certificates', 'moves', 'changes', 'proxy_requests') ORDER BY 1, 2";
 
+kg_err load_stage_fks_read(db_conn *conn, db_result **fks, kg_errbuf *errbuf)
+{
+    return db_query(conn, fk_query, 0, NULL, errbuf, fks);
+}
+
 /* Runs "ALTER TABLE <table> <verb> CONSTRAINT <name> [<def>]" for each row of fks. */
-static kg_err alter_fks(db_conn *conn, const db_result *fks, int add, kg_errbuf *errbuf)
+kg_err load_stage_fks_alter(db_conn *conn, const db_result *fks, int add, kg_errbuf *errbuf)
 {
     strbuf sql;
     strbuf_init(&sql, SQL_MAX);
@@ -271,14 +284,14 @@ kg_err load_stage_merge(db_conn *conn, int bulk, long *changed, kg_errbuf *errbu
     db_result *fks = NULL;
     kg_err err = KG_OK;
     if (bulk) {
-        err = db_query(conn, fk_query, 0, NULL, errbuf, &fks);
+        err = load_stage_fks_read(conn, &fks, errbuf);
         if (err == KG_OK)
-            err = alter_fks(conn, fks, 0, errbuf);
+            err = load_stage_fks_alter(conn, fks, 0, errbuf);
     }
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++)
         err = merge_one(conn, &load_file_specs[spec_idx], &changed[spec_idx], errbuf);
     if (bulk && err == KG_OK)
-        err = alter_fks(conn, fks, 1, errbuf);
+        err = load_stage_fks_alter(conn, fks, 1, errbuf);
     db_result_free(fks);
     return err;
 }

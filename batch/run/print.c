@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "../common/progress.h"
 #include "../db/db.h"
 #include "pdf_file.h"
 #include "render/notice.h"
@@ -62,6 +63,8 @@ typedef struct print_shared {
     kg_errbuf errbuf;   /* guarded by lock */
     long pages;         /* guarded by lock */
     double cpu_seconds; /* guarded by lock: the workers' CPU time, added as each ends */
+    size_t files_done;  /* guarded by lock */
+    progress line;      /* guarded by lock: the live line on a terminal (D96) */
     pthread_mutex_t lock;
 } print_shared;
 
@@ -259,6 +262,10 @@ static void *worker_main(void *arg)
         if (err == KG_OK) {
             pthread_mutex_lock(&shared->lock);
             shared->pages += pages;
+            shared->files_done++;
+            progress_update(&shared->line, shared->pages, (long long)shared->files_done);
+            if (job->log != NULL && job->log->level >= LOG_DETAIL)
+                progress_clear(&shared->line);
             pthread_mutex_unlock(&shared->lock);
             log_line(job->log, LOG_DETAIL, "print: %s, %ld pages", shared->files[idx], pages);
         }
@@ -329,6 +336,8 @@ kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errb
     if (err == KG_OK && pthread_mutex_init(&shared.lock, NULL) != 0)
         err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to start the print workers");
     bool locked = err == KG_OK;
+    if (err == KG_OK)
+        progress_begin(&shared.line, job->log, "print", "pages", (long long)shared.file_count);
     while (err == KG_OK && started < threads) {
         workers[started].shared = &shared;
         if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0)
@@ -340,6 +349,7 @@ kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errb
         record_failure(&shared, err, errbuf);
     for (size_t idx = 0; idx < started; idx++)
         pthread_join(workers[idx].thread, NULL);
+    progress_end(&shared.line);
     if (err == KG_OK && shared.err != KG_OK) {
         err = shared.err;
         *errbuf = shared.errbuf;

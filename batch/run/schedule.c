@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/db_indexes.h"
 #include "scan.h"
 #include "select.h"
 
@@ -107,8 +108,15 @@ kg_err schedule_refresh(db_conn *conn, const log_sink *log, long *residents, kg_
                                : "DELETE FROM kigen.cert_schedule c USING pg_temp.scan_residents s "
                                  "WHERE c.resident_id = s.resident_id",
                     errbuf);
+    /* the whole city: its secondary indexes built once after the COPY (D94) */
+    db_result *indexes = NULL;
+    if (err == KG_OK && whole_city)
+        err = db_indexes_drop(conn, "{cert_schedule}", &indexes, errbuf);
     if (err == KG_OK)
         err = copy_rows(conn, rows, errbuf);
+    if (err == KG_OK)
+        err = db_indexes_build(conn, indexes, errbuf);
+    db_result_free(indexes);
     if (err == KG_OK)
         err = db_exec(conn, "COMMIT", errbuf);
     if (err != KG_OK)

@@ -51,13 +51,15 @@ typedef struct fingerprint {
     long residents, cards, certificates;
 } fingerprint;
 
-static fingerprint take_fingerprint(void)
+/* The fingerprint of the database conninfo names (NULL: PGDATABASE). */
+static fingerprint take_fingerprint_of(const char *conninfo)
 {
     fingerprint print;
     memset(&print, 0, sizeof(print));
     db_conn *conn = NULL;
     kg_errbuf errbuf;
-    CU_ASSERT_EQUAL_FATAL(db_connect(NULL, &errbuf, &conn), KG_OK);
+    db_target target = {conninfo, NULL, NULL};
+    CU_ASSERT_EQUAL_FATAL(db_connect(&target, &errbuf, &conn), KG_OK);
     static const char sql[] =
         "SELECT md5(concat_ws('|',"
         " (SELECT string_agg(t::text, ',' ORDER BY office_code) FROM kigen.offices t),"
@@ -85,6 +87,11 @@ static fingerprint take_fingerprint(void)
     return print;
 }
 
+static fingerprint take_fingerprint(void)
+{
+    return take_fingerprint_of(NULL);
+}
+
 static void migrate_is_idempotent(void)
 {
     fresh_database(1);
@@ -93,7 +100,7 @@ static void migrate_is_idempotent(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q db migrate && '%s' db version",
              test_kigen_bin(), test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output, "12\n");
+    CU_ASSERT_STRING_EQUAL(output, "13\n");
     free(output);
 }
 
@@ -122,7 +129,7 @@ static void a_missing_lower_migration_is_applied(void)
              test_kigen_bin());
     output = NULL;
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12\n0\n");
+    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13\n0\n");
     free(output);
 }
 
@@ -480,6 +487,345 @@ static void bulk_load_gives_the_same_rows_and_keeps_the_keys(void)
     free(err_bulk);
 }
 
+/* An extract as lines of comma-separated fields (the sample's one quoted field holds no
+ * comma), edited at random by the equivalence test below. */
+typedef struct edited_file {
+    const char *name;
+    char **lines; /* [0] is the header */
+    size_t count, cap;
+} edited_file;
+
+static char *copy_text(const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+static void edited_insert(edited_file *file, size_t at, char *line)
+{
+    if (file->count == file->cap) {
+        file->cap = file->cap == 0 ? 64 : file->cap * 2;
+        file->lines = realloc(file->lines, file->cap * sizeof(*file->lines));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(file->lines);
+    }
+    memmove(file->lines + at + 1, file->lines + at, (file->count - at) * sizeof(*file->lines));
+    file->lines[at] = line;
+    file->count++;
+}
+
+static void edited_read(edited_file *file, const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    char *text = test_read_file(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    file->name = name;
+    for (const char *line = text; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        edited_insert(file, file->count, copy_text(line, len));
+        line += len + (line[len] == '\n');
+    }
+    free(text);
+}
+
+static void edited_write(const edited_file *file, const char *dir)
+{
+    char path[1200];
+    snprintf(path, sizeof(path), "%s/%s", dir, file->name);
+    FILE *out = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    for (size_t line_idx = 0; line_idx < file->count; line_idx++)
+        fprintf(out, "%s\n", file->lines[line_idx]);
+    fclose(out);
+}
+
+/* Field field_idx of line as [*start, *start + *len). */
+static void field_span(const char *line, size_t field_idx, size_t *start, size_t *len)
+{
+    size_t pos = 0;
+    for (size_t skip = 0; skip < field_idx && line[pos] != '\0'; skip++)
+        pos += strcspn(line + pos, ",") + (line[pos + strcspn(line + pos, ",")] == ',');
+    *start = pos;
+    *len = strcspn(line + pos, ",");
+}
+
+static int compare_strings(const void *left, const void *right)
+{
+    return strcmp(*(char *const *)left, *(char *const *)right);
+}
+
+/* text's lines sorted (a first load reports the database's refusals in line order with
+ * the others, the staging path after them), in place. */
+static char *sorted_lines(char *text)
+{
+    if (text == NULL)
+        return NULL;
+    size_t count = 0, len = strlen(text);
+    for (size_t pos = 0; pos < len; pos++)
+        count += text[pos] == '\n';
+    char **lines = calloc(count + 1, sizeof(*lines));
+    char *copy = malloc(len + 1);
+    CU_ASSERT_FATAL(lines != NULL && copy != NULL);
+    size_t line_idx = 0;
+    for (char *line = text; line_idx < count; line_idx++) {
+        lines[line_idx] = line;
+        line = strchr(line, '\n');
+        *line++ = '\0';
+    }
+    qsort(lines, count, sizeof(*lines), compare_strings);
+    size_t used = 0;
+    for (line_idx = 0; line_idx < count; line_idx++) {
+        size_t line_len = strlen(lines[line_idx]);
+        memcpy(copy + used, lines[line_idx], line_len);
+        used += line_len;
+        copy[used++] = '\n';
+    }
+    copy[used] = '\0';
+    free(lines);
+    free(text);
+    return copy;
+}
+
+static unsigned long next_random(unsigned long *state)
+{
+    *state = *state * 6364136223846793005UL + 1442695040888963407UL;
+    return (*state >> 33) % 1000003UL;
+}
+
+/* One random edit: a field taken from another line of the same column (an id, an owner, a
+ * date, a name: new keys, duplicates, moved cards, unknown residents), a line deleted, a
+ * line copied elsewhere, two lines swapped. */
+static void edit_once(edited_file *file, unsigned long *state)
+{
+    if (file->count < 3)
+        return;
+    size_t line_idx = 1 + next_random(state) % (file->count - 1);
+    size_t other_idx = 1 + next_random(state) % (file->count - 1);
+    switch (next_random(state) % 6) {
+    case 0:
+        free(file->lines[line_idx]);
+        memmove(file->lines + line_idx, file->lines + line_idx + 1,
+                (file->count - line_idx - 1) * sizeof(*file->lines));
+        file->count--;
+        break;
+    case 1: {
+        const char *line = file->lines[line_idx];
+        edited_insert(file, other_idx, copy_text(line, strlen(line)));
+        break;
+    }
+    case 2: {
+        char *line = file->lines[line_idx];
+        file->lines[line_idx] = file->lines[other_idx];
+        file->lines[other_idx] = line;
+        break;
+    }
+    default: {
+        size_t fields = 1;
+        for (const char *ch = file->lines[0]; *ch != '\0'; ch++)
+            fields += *ch == ',';
+        size_t field_idx = next_random(state) % fields;
+        size_t start, len, from_start, from_len;
+        const char *line = file->lines[line_idx];
+        const char *from = file->lines[other_idx];
+        field_span(line, field_idx, &start, &len);
+        field_span(from, field_idx, &from_start, &from_len);
+        size_t total = strlen(line) - len + from_len;
+        char *edited = malloc(total + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(edited);
+        memcpy(edited, line, start);
+        memcpy(edited + start, from + from_start, from_len);
+        memcpy(edited + start + from_len, line + start + len, strlen(line) - start - len + 1);
+        free(file->lines[line_idx]);
+        file->lines[line_idx] = edited;
+        break;
+    }
+    }
+}
+
+/* D92, D94: a load that skips the rows the last load loaded as they are, and a first load
+ * into empty tables, leave every table as the staging path's upsert of every row (--full)
+ * does, report the same rows, print the same summary and exit the same, over a sequence of
+ * random nights from the sample extract (with its bad rows), including a night after a
+ * write outside the load (the digests are then forgotten). */
+static void skipping_unchanged_rows_loads_what_a_full_upsert_loads(void)
+{
+    static const char *const names[] = {"offices.csv",       "residents.csv", "cards.csv",
+                                        "certificates.csv",  "moves.csv",     "changes.csv",
+                                        "proxy_requests.csv"};
+    enum { FILES = sizeof(names) / sizeof(names[0]), NIGHTS = 8 };
+    char sample[1024], script[1024], command_line[4096], full_db[256], full_conninfo[300];
+    test_root_path("samples/extract", sample, sizeof(sample));
+    fresh_database(1);
+    snprintf(full_db, sizeof(full_db), "%s_full", getenv("PGDATABASE"));
+    snprintf(full_conninfo, sizeof(full_conninfo), "dbname=%s", full_db);
+    snprintf(command_line, sizeof(command_line),
+             "sh '%s' recreate '%s' >/dev/null 2>&1 && '%s' -q --db '%s' db migrate",
+             test_root_path("scripts/db.sh", script, sizeof(script)), full_db, test_kigen_bin(),
+             full_conninfo);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    char temp_dir[] = "/tmp/kigen-test-nights-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(temp_dir));
+    edited_file files[FILES];
+    memset(files, 0, sizeof(files));
+    for (size_t file_idx = 0; file_idx < FILES; file_idx++)
+        edited_read(&files[file_idx], sample, names[file_idx]);
+    unsigned long state = 20261201;
+    for (int night = 0; night < NIGHTS; night++) {
+        if (night > 0) {
+            for (int edit = 0; edit < 12; edit++)
+                edit_once(&files[next_random(&state) % FILES], &state);
+        }
+        for (size_t file_idx = 0; file_idx < FILES; file_idx++)
+            edited_write(&files[file_idx], temp_dir);
+        if (night == 5) { /* a DBA's correction, in both: the digests are forgotten */
+            static const char fix[] =
+                "UPDATE kigen.residents SET given_name = 'X' WHERE "
+                "resident_id IN (SELECT min(resident_id) FROM kigen.residents)";
+            snprintf(command_line, sizeof(command_line),
+                     "psql -X -q -c \"%s\" && psql -X -q -d '%s' -c \"%s\" && psql -X -A -t -c "
+                     "'SELECT count(*) FROM kigen.load_digests'",
+                     fix, full_db, fix);
+            char *digests = NULL;
+            CU_ASSERT_EQUAL(test_run_shell(command_line, &digests), 0);
+            CU_ASSERT_STRING_EQUAL(digests != NULL ? digests : "", "0\n");
+            free(digests);
+        }
+        char *out = NULL, *err = NULL, *full_out = NULL, *full_err = NULL;
+        char full_options[400];
+        snprintf(full_options, sizeof(full_options), "--full --db '%s'", full_conninfo);
+        int status = run_load(temp_dir, "", &out, &err);
+        int full_status = run_load(temp_dir, full_options, &full_out, &full_err);
+        CU_ASSERT(status == 0 || status == 1);
+        CU_ASSERT_EQUAL(status, full_status);
+        CU_ASSERT_STRING_EQUAL(out != NULL ? out : "", full_out != NULL ? full_out : "");
+        err = sorted_lines(err);
+        full_err = sorted_lines(full_err);
+        CU_ASSERT_STRING_EQUAL(err != NULL ? err : "", full_err != NULL ? full_err : "");
+        fingerprint skipping = take_fingerprint();
+        fingerprint full = take_fingerprint_of(full_conninfo);
+        CU_ASSERT_STRING_EQUAL(skipping.data, full.data);
+        /* the schedule's marks are the same too: the refresh ran on the same residents */
+        free(out);
+        free(err);
+        free(full_out);
+        free(full_err);
+    }
+    /* the digests were used: the last night's rows are listed, one per loaded row */
+    char *listed = NULL;
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -A -t -c 'SELECT sum(row_count) > 1000 FROM "
+                                   "kigen.load_digests'",
+                                   &listed),
+                    0);
+    CU_ASSERT_STRING_EQUAL(listed != NULL ? listed : "", "t\n");
+    free(listed);
+    for (size_t file_idx = 0; file_idx < FILES; file_idx++) {
+        for (size_t line_idx = 0; line_idx < files[file_idx].count; line_idx++)
+            free(files[file_idx].lines[line_idx]);
+        free(files[file_idx].lines);
+    }
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'; dropdb --if-exists '%s'", temp_dir,
+             full_db);
+    test_run_shell(command_line, NULL);
+}
+
+/* D95: NAME.csv.gz is read through zlib's inflate with the same validation and line
+ * numbers; a corrupt or truncated one stops the load with exit 3 and a message naming the
+ * file and the fault, the database unchanged; NAME.csv and NAME.csv.gz together are
+ * refused. */
+static void gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3(void)
+{
+    char sample[1024], command_line[4096];
+    test_root_path("samples/extract", sample, sizeof(sample));
+    char temp_dir[] = "/tmp/kigen-test-gzip-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(temp_dir));
+    /* two members in residents.csv.gz (as `cat a.gz b.gz` makes): one stream */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && for f in *.csv; do gzip -c \"$f\" >'%s/'\"$f\".gz; done && "
+             "head -100 residents.csv | gzip -c >'%s/residents.csv.gz' && tail -n +101 "
+             "residents.csv | gzip -c >>'%s/residents.csv.gz'",
+             sample, temp_dir, temp_dir, temp_dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    fresh_database(1);
+    char *plain_err = NULL, *gzip_err = NULL, *out = NULL;
+    CU_ASSERT_EQUAL(run_load(sample, "--full", NULL, &plain_err), 1);
+    fingerprint plain = take_fingerprint();
+    fresh_database(1);
+    CU_ASSERT_EQUAL(run_load(temp_dir, "--full", &out, &gzip_err), 1);
+    fingerprint packed = take_fingerprint();
+    CU_ASSERT_STRING_EQUAL(plain.data, packed.data);
+    CU_ASSERT_STRING_EQUAL(plain_err != NULL ? plain_err : "", gzip_err != NULL ? gzip_err : "");
+    CU_ASSERT_PTR_NOT_NULL(out != NULL ? strstr(out, "residents.csv               329") : NULL);
+    free(plain_err);
+    free(gzip_err);
+    free(out);
+    static const struct {
+        const char *damage; /* run in temp_dir */
+        const char *message;
+    } cases[] = {
+        {"head -c 3000 certificates.csv.gz >x && mv x certificates.csv.gz",
+         "certificates.csv.gz': truncated gzip data (the file ends inside it)\n"},
+        {"printf 'not gzip at all' >cards.csv.gz",
+         "cards.csv.gz': corrupt gzip data (incorrect header check)\n"},
+        {"(head -c 2000 moves.csv.gz; printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'; tail -c +2037 "
+         "moves.csv.gz) >x && mv x moves.csv.gz",
+         "moves.csv.gz': corrupt gzip data ("},
+        {": >changes.csv.gz", "changes.csv.gz': empty file, not gzip data\n"},
+        {"cp \"$SAMPLE/offices.csv\" .", "both offices.csv and offices.csv.gz are there\n"},
+    };
+    fingerprint loaded = take_fingerprint();
+    for (size_t case_idx = 0; case_idx < sizeof(cases) / sizeof(cases[0]); case_idx++) {
+        snprintf(command_line, sizeof(command_line),
+                 "SAMPLE='%s'; rm -rf '%s/bad' && mkdir '%s/bad' && cp '%s'/*.gz '%s/bad' && "
+                 "cd '%s/bad' && %s",
+                 sample, temp_dir, temp_dir, temp_dir, temp_dir, temp_dir, cases[case_idx].damage);
+        CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+        char bad[1200], *err = NULL;
+        snprintf(bad, sizeof(bad), "%s/bad", temp_dir);
+        CU_ASSERT_EQUAL(run_load(bad, "", NULL, &err), 3);
+        const char *found = err != NULL ? strstr(err, cases[case_idx].message) : NULL;
+        CU_ASSERT_PTR_NOT_NULL(found);
+        if (found == NULL)
+            fprintf(stderr, "case %zu: %s\n", case_idx, err != NULL ? err : "(none)");
+        CU_ASSERT_STRING_EQUAL(take_fingerprint().data, loaded.data);
+        free(err);
+    }
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", temp_dir);
+    test_run_shell(command_line, NULL);
+}
+
+/* D96: on a terminal the load draws a live line per file (rows, rate, share done, time
+ * left) and erases it; without one, stderr holds no such line (cron sees the log lines). */
+static void a_terminal_sees_a_live_line_and_cron_does_not(void)
+{
+    char temp_dir[] = "/tmp/kigen-test-progress-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(temp_dir));
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "'%s' -q sample --residents 9000 --seed 3 --csv '%s/x'", test_kigen_bin(), temp_dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    fresh_database(1);
+    char *shown = NULL;
+    snprintf(command_line, sizeof(command_line),
+             "script -qec \"'%s' load '%s/x' >/dev/null\" /dev/null", test_kigen_bin(), temp_dir);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &shown), 0);
+    CU_ASSERT_PTR_NOT_NULL(shown != NULL ? strstr(shown, "\r\033[Kkigen: load residents.csv: 4096 "
+                                                         "rows, ")
+                                         : NULL);
+    CU_ASSERT_PTR_NOT_NULL(shown != NULL ? strstr(shown, " rows/s") : NULL);
+    free(shown);
+    fresh_database(1);
+    char *err = NULL;
+    snprintf(command_line, sizeof(command_line), "%s/x", temp_dir);
+    CU_ASSERT_EQUAL(run_load(command_line, "", NULL, &err), 0);
+    CU_ASSERT_PTR_NULL(err != NULL ? strchr(err, '\r') : NULL);
+    free(err);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", temp_dir);
+    test_run_shell(command_line, NULL);
+}
+
 int tests_register_load_db(void)
 {
     static const test_case cases[] = {
@@ -498,6 +844,12 @@ int tests_register_load_db(void)
         {"sample_city_is_deterministic_and_loadable", sample_city_is_deterministic_and_loadable},
         {"bulk_load_gives_the_same_rows_and_keeps_the_keys",
          bulk_load_gives_the_same_rows_and_keeps_the_keys},
+        {"skipping_unchanged_rows_loads_what_a_full_upsert_loads",
+         skipping_unchanged_rows_loads_what_a_full_upsert_loads},
+        {"gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3",
+         gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3},
+        {"a_terminal_sees_a_live_line_and_cron_does_not",
+         a_terminal_sees_a_live_line_and_cron_does_not},
         {NULL, NULL},
     };
     return tests_add_suite("load_db", cases);
