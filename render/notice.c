@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bars.h"
 #include "code128.h"
 #include "common/wareki.h"
 #include "draw_status.h"
@@ -388,8 +389,9 @@ static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr, const templa
     return err;
 }
 
-/* The form's control number as Code 128 filling the element's box (no quiet zone is
- * drawn: the template keeps the box clear around it). Nothing on a page without one. */
+/* The form's control number as Code 128 in the element's box, centred (no quiet zone is
+ * drawn: the template keeps the box clear around it), one dashed stroke (bars.c, D84).
+ * Nothing on a page without one. */
 static kg_err draw_control_barcode(cairo_t *cr, const template_element *element,
                                    const notice_data *data, kg_errbuf *errbuf)
 {
@@ -399,13 +401,11 @@ static kg_err draw_control_barcode(cairo_t *cr, const template_element *element,
     kg_err err = code128_encode(data->form.control_no, &symbol, errbuf);
     if (err != KG_OK)
         return err;
-    double module = notice_pt(element->width) / (double)symbol.width;
-    for (size_t idx = 0; idx < symbol.width; idx++)
-        if (symbol.dark[idx])
-            cairo_rectangle(cr, notice_pt(element->x) + module * (double)idx, notice_pt(element->y),
-                            module, notice_pt(element->height));
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_fill(cr);
+    double width = notice_pt(element->width);
+    double module = bars_unit(width / (double)symbol.width);
+    bars_draw_row(cr, notice_pt(element->x) + (width - module * (double)symbol.width) / 2,
+                  notice_pt(element->y), module, notice_pt(element->height), symbol.dark,
+                  symbol.width);
     return KG_OK;
 }
 
@@ -649,11 +649,6 @@ kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_
     strbuf_init(&painter->joined, NOTICE_TEXT_MAX);
     err =
         text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts, errbuf);
-    if (err == KG_OK) {
-        painter->bar_font = notice_bar_font_new();
-        if (painter->bar_font == NULL)
-            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to create the barcode's font");
-    }
     if (err == KG_OK)
         err = check_fixed_texts(painter, errbuf);
     if (err != KG_OK) {
@@ -674,8 +669,6 @@ void notice_painter_free(notice_painter *painter)
         if (painter->fixed[idx] != NULL)
             cairo_surface_destroy(painter->fixed[idx]);
     free(painter->fixed);
-    if (painter->bar_font != NULL)
-        cairo_font_face_destroy(painter->bar_font);
     text_run_free(&painter->run);
     text_lines_free(&painter->lines);
     strbuf_free(&painter->expanded);
