@@ -8,6 +8,7 @@
 
 #include "bars.h"
 #include "code128.h"
+#include "sheet_code.h"
 #include "common/wareki.h"
 #include "draw_status.h"
 #include "notice_internal.h"
@@ -409,6 +410,25 @@ static kg_err draw_control_barcode(cairo_t *cr, const template_element *element,
     return KG_OK;
 }
 
+/* The sheet's envelope-matching QR Code at the element's place (its quiet zone is the
+ * template's clear space around it), one dashed stroke per row of modules (bars.c: vector,
+ * no image, no font). Nothing on a page that names no envelope. */
+static kg_err draw_sheet_code(cairo_t *cr, const template_element *element, const notice_data *data,
+                              kg_errbuf *errbuf)
+{
+    if (data->envelope == NULL || data->envelope[0] == '\0')
+        return KG_OK;
+    sheet_code code;
+    kg_err err = sheet_code_encode(data->envelope, data->sheet, data->sheets, &code, errbuf);
+    if (err != KG_OK)
+        return err;
+    double module = bars_unit(notice_pt(element->module));
+    for (int row = 0; row < SHEET_CODE_SIDE; row++)
+        bars_draw_row(cr, notice_pt(element->x), notice_pt(element->y) + module * row, module,
+                      module, code.dark[row], SHEET_CODE_SIDE);
+    return KG_OK;
+}
+
 /* Draws one element; a table's header row only (its rows are the notice's). */
 static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_element *element,
                            const notice_data *data, kg_errbuf *errbuf)
@@ -456,13 +476,16 @@ static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_
         return KG_OK;
     case TEMPLATE_BARCODE:
         return draw_control_barcode(cr, element, data, errbuf);
+    case TEMPLATE_SHEET_CODE:
+        return draw_sheet_code(cr, element, data, errbuf);
     }
     return KG_OK;
 }
 
 static bool in_office_layer(const template_element *element)
 {
-    if (element->when != WHEN_ALWAYS || element->kind == TEMPLATE_BARCODE)
+    if (element->when != WHEN_ALWAYS || element->kind == TEMPLATE_BARCODE ||
+        element->kind == TEMPLATE_SHEET_CODE)
         return false;
     return element->kind != TEMPLATE_TEXT || text_level(element->text) != LEVEL_NOTICE;
 }
@@ -569,7 +592,10 @@ notice_data notice_sample(kdate run_date, const notice_office *office, const not
                         .certs = certs,
                         .cert_count = count,
                         .form = {"0123456789AB", "renew", "見本 太郎", run_date,
-                                 count > 0 ? certs[0].expiry : run_date}};
+                                 count > 0 ? certs[0].expiry : run_date},
+                        .envelope = "20261201-000001",
+                        .sheet = 1,
+                        .sheets = 1};
     return data;
 }
 

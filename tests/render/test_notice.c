@@ -157,6 +157,19 @@ static void broken_templates_name_file_and_line(void)
         {"[table]\nx = 15\ny = 100\nsize = 10\nrow_height = 7\ncolumn = 種類 | 40\n",
          ":20: a column is `header | width | text`"},
         {"x = 1\n", ":15: unknown key in [address]"},
+        /* the sheet's code (D85): its quiet zone of 4 modules on the page, clear of
+         * everything (a line too), one per template, a module of 0.3 to 1 mm */
+        {"[sheet_code]\nx = 1\ny = 100\n", ":17: the sheet code's quiet zone (4 modules) "
+                                           "reaches outside the page"},
+        {"[sheet_code]\nx = 196\ny = 100\n", ":17: the sheet code's quiet zone"},
+        {"[line]\nx = 15\ny = 280\nx2 = 195\ny2 = 280\n[sheet_code]\nx = 180\ny = 274\n",
+         ":15: this section overlaps the section at line 20"},
+        {"[sheet_code]\nx = 180\ny = 274\n[box]\nx = 150\ny = 270\nwidth = 35\nheight = 5\n",
+         ":15: this section overlaps the section at line 18"},
+        {"[sheet_code]\nx = 100\ny = 100\nmodule = 2\n", ":18: module = '2'"},
+        {"[sheet_code]\nx = 100\ny = 100\n[sheet_code]\n", ":18: a second [sheet_code]"},
+        {"[sheet_code]\nx = 100\n", ":16: [sheet_code] needs x and y"},
+        {"[sheet_code]\nx = 25\ny = 40\n", ":15: this section overlaps the envelope window"},
     };
     char path[] = "/tmp/kigen-test-template-XXXXXX";
     int fd = mkstemp(path);
@@ -495,6 +508,9 @@ static void page_one_matches_the_reference_image(void)
     close(mkstemp(pdf));
     notice_cert certs[2];
     notice_data data = sample_notice(certs);
+    data.envelope = data.notice_no; /* the sheet's code, bottom right (D85) */
+    data.sheet = 1;
+    data.sheets = 2;
     CU_ASSERT_EQUAL_FATAL(paint_pdf(pdf, &data, 1), KG_OK);
     char base[1100], png[1200], reference[1024], command_line[4096];
     snprintf(base, sizeof(base), "%s-page", pdf);
