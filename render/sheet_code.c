@@ -16,6 +16,18 @@ void sheet_code_text(const char *envelope, int sheet, int sheets, char *text, si
     snprintf(text, cap, "%s/%d/%d", envelope, sheet, sheets);
 }
 
+bool sheet_code_is_fixed(int row, int column)
+{
+    const int finder = 8; /* 7 modules and the separator */
+    bool top = row < finder, left = column < finder;
+    bool bottom = row >= SHEET_CODE_SIDE - finder, right = column >= SHEET_CODE_SIDE - finder;
+    if ((top && left) || (top && right) || (bottom && left))
+        return true;
+    if (row == 6 || column == 6) /* the timing patterns, between the finders */
+        return true;
+    return row == 4 * 1 + 9 && column == 8; /* the dark module of version 1 */
+}
+
 static bool alphanumeric(const char *text)
 {
     for (const char *pos = text; *pos != '\0'; pos++)
@@ -42,11 +54,11 @@ kg_err sheet_code_encode(const char *envelope, int sheet, int sheets, sheet_code
     symbol->symbology = BARCODE_QRCODE;
     symbol->input_mode = DATA_MODE;
     symbol->option_1 = QR_ECC_M;
-    symbol->option_2 = 2; /* version 2: 25 x 25 */
+    symbol->option_2 = 1; /* version 1: 21 x 21 */
     int status = ZBarcode_Encode(symbol, (const unsigned char *)text, (int)strlen(text));
     kg_err err = KG_OK;
     if (status >= ZINT_ERROR || symbol->rows != SHEET_CODE_SIDE || symbol->width != SHEET_CODE_SIDE)
-        err = kg_fail(errbuf, KG_ERR_DRAW, "unable to encode '%s' as a QR Code version 2: %s", text,
+        err = kg_fail(errbuf, KG_ERR_DRAW, "unable to encode '%s' as a QR Code version 1: %s", text,
                       status >= ZINT_ERROR ? symbol->errtxt : "another size");
     for (int row = 0; err == KG_OK && row < SHEET_CODE_SIDE; row++)
         for (int column = 0; column < SHEET_CODE_SIDE; column++)

@@ -1,6 +1,6 @@
 /*
  * sheet_code.h - the code that matches a sheet to its envelope for the inserting machine's
- * camera (D85): a QR Code, version 2 (25 x 25 modules), error correction level M, in
+ * camera (D85): a QR Code, version 1 (21 x 21 modules), error correction level M, in
  * alphanumeric mode, holding "<envelope>/<sheet>/<sheets>" (20270215-000001/2/2: the
  * second of the notice's two sheets; 0123456789AB/1/1: an inquiry). Its modules come from
  * libzint; where and how large it is printed is the template's ([sheet_code]), the drawing
@@ -14,14 +14,19 @@
 
 #include "common/error.h"
 
-#define SHEET_CODE_SIDE 25        /* modules: version 2 */
+#define SHEET_CODE_SIDE 21        /* modules: version 1 */
 #define SHEET_CODE_QUIET 4        /* modules of clear space on every side (ISO/IEC 18004) */
-#define SHEET_CODE_TEXT_MAX 38    /* alphanumeric characters version 2-M holds */
-#define SHEET_CODE_MODULE_MM 0.53 /* the module when the template does not say (D85) */
+#define SHEET_CODE_TEXT_MAX 20    /* alphanumeric characters version 1-M holds */
+#define SHEET_CODE_MODULE_MM 0.62 /* the module when the template does not say (D85) */
 
 typedef struct sheet_code {
     bool dark[SHEET_CODE_SIDE][SHEET_CODE_SIDE]; /* [row][column], top-left first */
 } sheet_code;
+
+/* Whether module (row, column) belongs to the patterns every version 1 symbol has in the
+ * same place (ISO/IEC 18004, 6.3): the three finder patterns with their separators, the
+ * timing patterns and the dark module. The painter draws them once per file (D85). */
+bool sheet_code_is_fixed(int row, int column);
 
 /* The text of a sheet's code into text (cap bytes): "<envelope>/<sheet>/<sheets>". */
 void sheet_code_text(const char *envelope, int sheet, int sheets, char *text, size_t cap);

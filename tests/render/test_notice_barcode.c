@@ -8,6 +8,7 @@
  * template's IPA fonts, embedded subsets with a ToUnicode map (D84).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <cairo.h>
 
 #include "render/barcode.h"
+#include "render/bars.h"
 #include "render/notice.h"
 #include "test.h"
 
@@ -316,6 +318,65 @@ static void the_fonts_are_the_embedded_ipa_subsets_and_no_type_3(void)
     rmdir(dir);
 }
 
+enum { UNIT_PX = 4, MARGIN_UNITS = 2 };
+
+/* Whether the centre of module (row, column) is ink on image (RGB24, white paper, the
+ * matrix MARGIN_UNITS modules from the top-left corner; row or column -1: the margin). */
+static bool module_inked(cairo_surface_t *image, int row, int column)
+{
+    const unsigned char *data = cairo_image_surface_get_data(image);
+    int stride = cairo_image_surface_get_stride(image);
+    int x = (MARGIN_UNITS + column) * UNIT_PX + UNIT_PX / 2;
+    int y = (MARGIN_UNITS + row) * UNIT_PX + UNIT_PX / 2;
+    uint32_t pixel = 0;
+    memcpy(&pixel, data + (size_t)y * (size_t)stride + (size_t)x * 4, sizeof(pixel));
+    return (pixel & 0xFF) < DARK;
+}
+
+/* bars_draw_matrix and bars_draw_row on an image without anti-aliasing: ink on exactly the
+ * dark modules (every side up to BARS_MAX_SIDE, all dark, a checkerboard, random), none in
+ * the margins where the matrix's path turns. */
+static void bars_ink_exactly_the_dark_modules(void)
+{
+    unsigned seed = 16;
+    for (int side = 1; side <= BARS_MAX_SIDE; side++)
+        for (int trial = 0; trial < 4; trial++) {
+            bool dark[BARS_MAX_SIDE * BARS_MAX_SIDE];
+            for (int idx = 0; idx < side * side; idx++) {
+                seed = seed * 1103515245u + 12345u;
+                dark[idx] = trial == 0   ? true
+                            : trial == 1 ? (idx / side + idx % side) % 2 == 0
+                                         : ((seed >> 16) & 1) != 0;
+            }
+            int size = (side + 2 * MARGIN_UNITS) * UNIT_PX;
+            cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, size, size);
+            cairo_t *cr = cairo_create(image);
+            cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_paint(cr);
+            double origin = MARGIN_UNITS * UNIT_PX;
+            if (trial == 3) /* the same modules row by row */
+                for (int row = 0; row < side; row++)
+                    bars_draw_row(cr, origin, origin + row * UNIT_PX, UNIT_PX, UNIT_PX,
+                                  dark + row * side, (size_t)side);
+            else
+                bars_draw_matrix(cr, origin, origin, UNIT_PX, dark, side);
+            cairo_destroy(cr);
+            cairo_surface_flush(image);
+            int wrong = 0;
+            for (int row = -1; row <= side; row++)
+                for (int column = -1; column <= side; column++) {
+                    bool inside = row >= 0 && row < side && column >= 0 && column < side;
+                    bool want = inside && dark[row * side + column];
+                    wrong += module_inked(image, row, column) != want;
+                }
+            CU_ASSERT_EQUAL(wrong, 0);
+            if (wrong != 0)
+                fprintf(stderr, "\nside %d, trial %d: %d modules wrong\n", side, trial, wrong);
+            cairo_surface_destroy(image);
+        }
+}
+
 int tests_register_notice_barcode(void)
 {
     static const test_case cases[] = {
@@ -323,6 +384,7 @@ int tests_register_notice_barcode(void)
         {"postal_code_without_barcode_prints_no_bars", postal_code_without_barcode_prints_no_bars},
         {"the_fonts_are_the_embedded_ipa_subsets_and_no_type_3",
          the_fonts_are_the_embedded_ipa_subsets_and_no_type_3},
+        {"bars_ink_exactly_the_dark_modules", bars_ink_exactly_the_dark_modules},
         {NULL, NULL}};
     CU_pSuite suite = CU_add_suite("notice_barcode", suite_init, suite_cleanup);
     if (suite == NULL)

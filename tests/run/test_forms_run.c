@@ -255,7 +255,7 @@ static void an_inquiry_that_cannot_be_mailed_is_recorded_with_its_problem(void)
 }
 
 /* The sheet code's corner of the page at 300 dpi: the three templates put the code at x 180,
- * y 274 mm (13.2 mm a side, 2.1 mm quiet zone); the crop takes 170-210 by 264-297 mm. */
+ * y 274 mm (13 mm a side, 2.5 mm quiet zone); the crop takes 170-210 by 264-297 mm. */
 #define CODE_CROP "-r 300 -x 2008 -y 3118 -W 472 -H 390"
 
 /* One envelope of inserts.csv, or one read from the sheets. */
