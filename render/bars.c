@@ -1,10 +1,14 @@
 /*
- * bars.c - rows of modules as dashed strokes (see bars.h). Why a dash array rather than a
- * rectangle per bar, a form XObject per bar shape or a user font: D84, measured.
+ * bars.c - a barcode's rows of modules as dashed strokes, a 2D code's matrix as a 1-bit
+ * stencil mask (see bars.h). Why a dash array rather than a rectangle per bar, a form
+ * XObject per bar shape or a user font: D84; why a stencil for the matrix: D85. Both
+ * measured.
  */
 #include "bars.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 double bars_unit(double points)
 {
@@ -52,71 +56,37 @@ void bars_draw_row(cairo_t *cr, double left, double top, double unit, double hei
     cairo_restore(cr);
 }
 
-/* Appends a run of length modules, dark or light, to the dash array: a run of the same kind
- * as the last one lengthens it. */
-static void add_run(double *dashes, int *count, bool dark, int length, double unit)
-{
-    if (length <= 0)
-        return;
-    bool last_dark = *count % 2 == 1; /* the array alternates: dark, light, dark, ... */
-    if (*count > 0 && last_dark == dark)
-        dashes[*count - 1] += (double)length * unit;
-    else if (*count == 0 && !dark)
-        dashes[(*count)++] = 0, dashes[(*count)++] = (double)length * unit;
-    else
-        dashes[(*count)++] = (double)length * unit;
-}
-
 void bars_draw_matrix(cairo_t *cr, double left, double top, double unit, const bool *dark, int side)
 {
     if (side < 1 || side > BARS_MAX_SIDE)
         return;
-    /* along the path: a row (one module of margin on either side), a turn of one module */
-    double dashes[2 * (BARS_MAX_SIDE + 3) * BARS_MAX_SIDE + 4];
-    int count = 0;
-    bool any = false;
-    for (int row = 0; row < side; row++) {
-        add_run(dashes, &count, false, row > 0 ? 2 : 1, unit); /* the turn, the margin */
-        for (int step = 0; step < side; step++) {
-            int column = row % 2 == 0 ? step : side - 1 - step;
-            bool on = dark[row * side + column];
-            any = any || on;
-            add_run(dashes, &count, on, 1, unit);
-        }
-        add_run(dashes, &count, false, 1, unit); /* the margin */
+    /* a surface Cairo could not make is an error surface: the mask below puts cr in its
+     * error state, which the page's caller reports */
+    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A1, side, side);
+    cairo_surface_flush(mask);
+    unsigned char *bits = cairo_image_surface_get_data(mask);
+    int stride = cairo_image_surface_get_stride(mask);
+    /* A1 pixels are bits of 32-bit words in the machine's order: the first pixel is the
+     * least significant bit on a little-endian machine, the most significant on a big one */
+    const uint32_t one = 1;
+    const bool little = *(const unsigned char *)&one == 1;
+    for (int row = 0; bits != NULL && row < side; row++) {
+        uint32_t word[BARS_MAX_SIDE / 32 + 1] = {0};
+        for (int column = 0; column < side; column++)
+            if (dark[row * side + column])
+                word[column / 32] |=
+                    little ? (uint32_t)1 << (column % 32) : (uint32_t)0x80000000u >> (column % 32);
+        memcpy(bits + (size_t)row * (size_t)stride, word, (size_t)((side + 31) / 32) * 4);
     }
-    if (!any)
-        return;
-    /* the array begins dark: its leading light run goes to the end, and the phase skips it */
-    double lead = dashes[0] == 0 ? dashes[1] : 0;
-    double *start = dashes;
-    if (lead > 0) {
-        start = dashes + 2;
-        count -= 2;
-        if (count % 2 == 1)
-            start[count++] = lead;
-        else
-            start[count - 1] += lead;
-    } else if (count % 2 == 1)
-        dashes[count++] = unit;
-    double period = 0;
-    for (int idx = 0; idx < count; idx++)
-        period += start[idx];
+    cairo_surface_mark_dirty(mask);
+    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(mask);
+    cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST); /* /Interpolate false */
     cairo_save(cr);
+    cairo_translate(cr, left, top);
+    cairo_scale(cr, unit, unit);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
-    cairo_set_line_width(cr, unit);
-    cairo_set_dash(cr, start, count, lead > 0 ? period - lead : 0);
-    double west = left - unit, east = left + (double)(side + 1) * unit;
-    for (int row = 0; row < side; row++) {
-        double y = top + ((double)row + 0.5) * unit;
-        if (row == 0)
-            cairo_move_to(cr, west, y);
-        else
-            cairo_line_to(cr, row % 2 == 0 ? west : east, y);
-        cairo_line_to(cr, row % 2 == 0 ? east : west, y);
-    }
-    cairo_stroke(cr);
+    cairo_mask(cr, pattern);
     cairo_restore(cr);
+    cairo_pattern_destroy(pattern);
+    cairo_surface_destroy(mask);
 }

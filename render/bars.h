@@ -1,9 +1,10 @@
 /*
- * bars.h - rows of dark modules drawn as dashed strokes: the bars of one height of a
- * barcode as one line (bars_draw_row), a 2D code's matrix as one line running along its
- * rows (bars_draw_matrix). The dash array holds the runs of dark and light modules, so a
- * row is a line and a list of short lengths in the PDF, with no font (no Type 3) and no
- * image (D84, D85). Drawing only: encoding and placing are the caller's.
+ * bars.h - dark modules drawn without a font (no Type 3): the bars of one height of a
+ * barcode as one dashed line (bars_draw_row: the dash array holds the runs of dark and
+ * light modules, so a row is a line and a list of short lengths in the PDF; D84), a 2D
+ * code's matrix as a 1-bit stencil mask scaled without interpolation (bars_draw_matrix: an
+ * /ImageMask of side x side bits, sharp at any resolution; D85). Drawing only: encoding and
+ * placing are the caller's.
  */
 #ifndef KIGEN_BARS_H
 #define KIGEN_BARS_H
@@ -27,11 +28,10 @@ void bars_draw_row(cairo_t *cr, double left, double top, double unit, double hei
                    const bool *dark, size_t count);
 
 /* Draws the dark modules of a side x side matrix (dark[row * side + column], top row
- * first) in black, unit points each, its top-left corner at left, top: one stroke for the
- * whole matrix, its path running along each row and turning, a module outside the matrix,
- * into the next one (left to right, then right to left), the dash array holding every row's
- * runs with the turns in its gaps. The matrix needs a module of clear space on its left and
- * right (a 2D code's quiet zone). side at most BARS_MAX_SIDE; cr restored as above. */
+ * first) in black, unit points each, its top-left corner at left, top: one 1-bit stencil
+ * mask (CAIRO_FORMAT_A1, nearest filter: /ImageMask with /Interpolate false in a PDF).
+ * side at most BARS_MAX_SIDE, else nothing; a surface Cairo cannot make leaves cr in its
+ * error state. cr's source and matrix are restored afterwards. */
 #define BARS_MAX_SIDE 32
 void bars_draw_matrix(cairo_t *cr, double left, double top, double unit, const bool *dark,
                       int side);

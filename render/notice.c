@@ -425,13 +425,10 @@ static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
 }
 
 /* The sheet's envelope-matching QR Code at the element's place (its quiet zone is the
- * template's clear space around it), one dashed stroke (bars_draw_matrix: vector, no image,
- * no font). Its fixed patterns (finders, timing, sheet_code_is_fixed) are the same on every
- * sheet: drawn once into painter->code_layer, painted on each page and written once per
- * PDF as a form XObject; the stroke holds the rest. Nothing on a page that names no
- * envelope. */
-static kg_err draw_sheet_code(notice_painter *painter, cairo_t *cr, const template_element *element,
-                              const notice_data *data, kg_errbuf *errbuf)
+ * template's clear space around it): one 1-bit stencil mask (bars_draw_matrix: no font,
+ * sharp at any resolution; D85). Nothing on a page that names no envelope. */
+static kg_err draw_sheet_code(cairo_t *cr, const template_element *element, const notice_data *data,
+                              kg_errbuf *errbuf)
 {
     if (data->envelope == NULL || data->envelope[0] == '\0')
         return KG_OK;
@@ -439,37 +436,8 @@ static kg_err draw_sheet_code(notice_painter *painter, cairo_t *cr, const templa
     kg_err err = sheet_code_encode(data->envelope, data->sheet, data->sheets, &code, errbuf);
     if (err != KG_OK)
         return err;
-    double module = bars_unit(notice_pt(element->module));
-    double left = notice_pt(element->x), top = notice_pt(element->y);
-    if (painter->code_layer == NULL) {
-        for (int row = 0; row < SHEET_CODE_SIDE; row++)
-            for (int column = 0; column < SHEET_CODE_SIDE; column++)
-                painter->code_layer_dark[row][column] =
-                    sheet_code_is_fixed(row, column) && code.dark[row][column];
-        painter->code_layer = new_layer(painter->tmpl);
-        cairo_t *layer_cr = cairo_create(painter->code_layer);
-        bars_draw_matrix(layer_cr, left, top, module, &painter->code_layer_dark[0][0],
-                         SHEET_CODE_SIDE);
-        err = finish_layer(layer_cr, KG_OK, errbuf);
-        if (err != KG_OK)
-            return err;
-    }
-    bool same = true; /* as the standard says; else every module in the stroke */
-    for (int row = 0; row < SHEET_CODE_SIDE; row++)
-        for (int column = 0; column < SHEET_CODE_SIDE; column++)
-            same = same && (!sheet_code_is_fixed(row, column) ||
-                            code.dark[row][column] == painter->code_layer_dark[row][column]);
-    if (same) {
-        cairo_set_source_surface(cr, painter->code_layer, 0, 0);
-        cairo_paint(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-    }
-    bool variable[SHEET_CODE_SIDE][SHEET_CODE_SIDE];
-    for (int row = 0; row < SHEET_CODE_SIDE; row++)
-        for (int column = 0; column < SHEET_CODE_SIDE; column++)
-            variable[row][column] =
-                code.dark[row][column] && !(same && sheet_code_is_fixed(row, column));
-    bars_draw_matrix(cr, left, top, module, &variable[0][0], SHEET_CODE_SIDE);
+    bars_draw_matrix(cr, notice_pt(element->x), notice_pt(element->y), notice_pt(element->module),
+                     &code.dark[0][0], SHEET_CODE_SIDE);
     return KG_OK;
 }
 
@@ -521,7 +489,7 @@ static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_
     case TEMPLATE_BARCODE:
         return draw_control_barcode(cr, element, data, errbuf);
     case TEMPLATE_SHEET_CODE:
-        return draw_sheet_code(painter, cr, element, data, errbuf);
+        return draw_sheet_code(cr, element, data, errbuf);
     }
     return KG_OK;
 }
@@ -725,8 +693,6 @@ void notice_painter_free(notice_painter *painter)
         if (painter->fixed[idx] != NULL)
             cairo_surface_destroy(painter->fixed[idx]);
     free(painter->fixed);
-    if (painter->code_layer != NULL)
-        cairo_surface_destroy(painter->code_layer);
     text_run_free(&painter->run);
     text_lines_free(&painter->lines);
     strbuf_free(&painter->expanded);

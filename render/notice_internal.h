@@ -7,7 +7,6 @@
 
 #include "common/strbuf.h"
 #include "notice.h"
-#include "sheet_code.h"
 
 #define NOTICE_TEXT_MAX 8192 /* one expanded text */
 #define NOTICE_ASCENT 0.88   /* baseline below a line's top, in em (IPAex, IPAmj) */
@@ -22,8 +21,6 @@ struct notice_painter {
     cairo_surface_t *layer;      /* the office's layer (NULL until the first page) */
     char layer_key[4096];        /* the office and date it was drawn for */
     cairo_surface_t **fixed;     /* per element: a conditional fixed text, drawn once */
-    cairo_surface_t *code_layer; /* the sheet code's fixed patterns (NULL until a code) */
-    bool code_layer_dark[SHEET_CODE_SIDE][SHEET_CODE_SIDE]; /* what code_layer holds */
 };
 
 /* mm to points. */

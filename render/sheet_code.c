@@ -16,18 +16,6 @@ void sheet_code_text(const char *envelope, int sheet, int sheets, char *text, si
     snprintf(text, cap, "%s/%d/%d", envelope, sheet, sheets);
 }
 
-bool sheet_code_is_fixed(int row, int column)
-{
-    const int finder = 8; /* 7 modules and the separator */
-    bool top = row < finder, left = column < finder;
-    bool bottom = row >= SHEET_CODE_SIDE - finder, right = column >= SHEET_CODE_SIDE - finder;
-    if ((top && left) || (top && right) || (bottom && left))
-        return true;
-    if (row == 6 || column == 6) /* the timing patterns, between the finders */
-        return true;
-    return row == 4 * 1 + 9 && column == 8; /* the dark module of version 1 */
-}
-
 static bool alphanumeric(const char *text)
 {
     for (const char *pos = text; *pos != '\0'; pos++)

@@ -23,11 +23,6 @@ typedef struct sheet_code {
     bool dark[SHEET_CODE_SIDE][SHEET_CODE_SIDE]; /* [row][column], top-left first */
 } sheet_code;
 
-/* Whether module (row, column) belongs to the patterns every version 1 symbol has in the
- * same place (ISO/IEC 18004, 6.3): the three finder patterns with their separators, the
- * timing patterns and the dark module. The painter draws them once per file (D85). */
-bool sheet_code_is_fixed(int row, int column);
-
 /* The text of a sheet's code into text (cap bytes): "<envelope>/<sheet>/<sheets>". */
 void sheet_code_text(const char *envelope, int sheet, int sheets, char *text, size_t cap);
 
