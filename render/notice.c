@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bars.h"
 #include "code128.h"
+#include "sheet_code.h"
 #include "common/wareki.h"
 #include "draw_status.h"
 #include "notice_internal.h"
@@ -388,8 +390,9 @@ static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr, const templa
     return err;
 }
 
-/* The form's control number as Code 128 filling the element's box (no quiet zone is
- * drawn: the template keeps the box clear around it). Nothing on a page without one. */
+/* The form's control number as Code 128 in the element's box, centred (no quiet zone is
+ * drawn: the template keeps the box clear around it), one dashed stroke (bars.c, D84).
+ * Nothing on a page without one. */
 static kg_err draw_control_barcode(cairo_t *cr, const template_element *element,
                                    const notice_data *data, kg_errbuf *errbuf)
 {
@@ -399,13 +402,42 @@ static kg_err draw_control_barcode(cairo_t *cr, const template_element *element,
     kg_err err = code128_encode(data->form.control_no, &symbol, errbuf);
     if (err != KG_OK)
         return err;
-    double module = notice_pt(element->width) / (double)symbol.width;
-    for (size_t idx = 0; idx < symbol.width; idx++)
-        if (symbol.dark[idx])
-            cairo_rectangle(cr, notice_pt(element->x) + module * (double)idx, notice_pt(element->y),
-                            module, notice_pt(element->height));
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_fill(cr);
+    double width = notice_pt(element->width);
+    double module = bars_unit(width / (double)symbol.width);
+    bars_draw_row(cr, notice_pt(element->x) + (width - module * (double)symbol.width) / 2,
+                  notice_pt(element->y), module, notice_pt(element->height), symbol.dark,
+                  symbol.width);
+    return KG_OK;
+}
+
+static cairo_surface_t *new_layer(const notice_template *tmpl)
+{
+    cairo_rectangle_t extents = {0, 0, notice_pt(tmpl->page_width), notice_pt(tmpl->page_height)};
+    return cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+}
+
+static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
+{
+    if (err == KG_OK)
+        err = draw_status_fail(cairo_status(cr), errbuf, "unable to draw the page's fixed parts");
+    cairo_destroy(cr);
+    return err;
+}
+
+/* The sheet's envelope-matching QR Code at the element's place (its quiet zone is the
+ * template's clear space around it): one 1-bit stencil mask (bars_draw_matrix: no font,
+ * sharp at any resolution; D85). Nothing on a page that names no envelope. */
+static kg_err draw_sheet_code(cairo_t *cr, const template_element *element, const notice_data *data,
+                              kg_errbuf *errbuf)
+{
+    if (data->envelope == NULL || data->envelope[0] == '\0')
+        return KG_OK;
+    sheet_code code;
+    kg_err err = sheet_code_encode(data->envelope, data->sheet, data->sheets, &code, errbuf);
+    if (err != KG_OK)
+        return err;
+    bars_draw_matrix(cr, notice_pt(element->x), notice_pt(element->y), notice_pt(element->module),
+                     &code.dark[0][0], SHEET_CODE_SIDE);
     return KG_OK;
 }
 
@@ -456,29 +488,18 @@ static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_
         return KG_OK;
     case TEMPLATE_BARCODE:
         return draw_control_barcode(cr, element, data, errbuf);
+    case TEMPLATE_SHEET_CODE:
+        return draw_sheet_code(cr, element, data, errbuf);
     }
     return KG_OK;
 }
 
 static bool in_office_layer(const template_element *element)
 {
-    if (element->when != WHEN_ALWAYS || element->kind == TEMPLATE_BARCODE)
+    if (element->when != WHEN_ALWAYS || element->kind == TEMPLATE_BARCODE ||
+        element->kind == TEMPLATE_SHEET_CODE)
         return false;
     return element->kind != TEMPLATE_TEXT || text_level(element->text) != LEVEL_NOTICE;
-}
-
-static cairo_surface_t *new_layer(const notice_template *tmpl)
-{
-    cairo_rectangle_t extents = {0, 0, notice_pt(tmpl->page_width), notice_pt(tmpl->page_height)};
-    return cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
-}
-
-static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
-{
-    if (err == KG_OK)
-        err = draw_status_fail(cairo_status(cr), errbuf, "unable to draw the page's fixed parts");
-    cairo_destroy(cr);
-    return err;
 }
 
 /* The layer of data's office and date: rebuilt when they differ from the last page's. */
@@ -569,7 +590,10 @@ notice_data notice_sample(kdate run_date, const notice_office *office, const not
                         .certs = certs,
                         .cert_count = count,
                         .form = {"0123456789AB", "renew", "見本 太郎", run_date,
-                                 count > 0 ? certs[0].expiry : run_date}};
+                                 count > 0 ? certs[0].expiry : run_date},
+                        .envelope = "20261201-000001",
+                        .sheet = 1,
+                        .sheets = 1};
     return data;
 }
 
@@ -649,11 +673,6 @@ kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_
     strbuf_init(&painter->joined, NOTICE_TEXT_MAX);
     err =
         text_fonts_new((const char *const *)tmpl->fonts, tmpl->font_count, &painter->fonts, errbuf);
-    if (err == KG_OK) {
-        painter->bar_font = notice_bar_font_new();
-        if (painter->bar_font == NULL)
-            err = kg_fail(errbuf, KG_ERR_DRAW, "unable to create the barcode's font");
-    }
     if (err == KG_OK)
         err = check_fixed_texts(painter, errbuf);
     if (err != KG_OK) {
@@ -674,8 +693,6 @@ void notice_painter_free(notice_painter *painter)
         if (painter->fixed[idx] != NULL)
             cairo_surface_destroy(painter->fixed[idx]);
     free(painter->fixed);
-    if (painter->bar_font != NULL)
-        cairo_font_face_destroy(painter->bar_font);
     text_run_free(&painter->run);
     text_lines_free(&painter->lines);
     strbuf_free(&painter->expanded);

@@ -56,6 +56,11 @@ typedef struct notice_data {
                                  an inquiry form none) */
     size_t cert_count;
     notice_form form; /* a form's fields (zeroed on a notice) */
+    /* The sheet's place in its envelope, for the template's [sheet_code] (D85): the
+     * envelope's id (the notice number, or an inquiry's control number; NULL or "": no code
+     * is printed), this sheet's number 1..sheets and the envelope's sheet count. */
+    const char *envelope;
+    int sheet, sheets;
 } notice_data;
 
 typedef struct notice_painter notice_painter;

@@ -21,7 +21,6 @@ struct notice_painter {
     cairo_surface_t *layer;      /* the office's layer (NULL until the first page) */
     char layer_key[4096];        /* the office and date it was drawn for */
     cairo_surface_t **fixed;     /* per element: a conditional fixed text, drawn once */
-    cairo_font_face_t *bar_font; /* owned: the barcode's bars as glyphs (notice_address.c) */
 };
 
 /* mm to points. */
@@ -56,10 +55,6 @@ kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf)
 /* Draws the rest of the address block (postal code, address, name, barcode). */
 kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_data *data,
                            kg_errbuf *errbuf);
-
-/* The user font whose glyphs are the barcode's four bar shapes (a Type 3 font in the
- * PDF); NULL when Cairo cannot create it. The caller destroys it. */
-cairo_font_face_t *notice_bar_font_new(void);
 
 /* Checks at painter creation that the address block fits the window (file:line). */
 kg_err notice_check_address_block(const notice_template *tmpl, kg_errbuf *errbuf);

@@ -11,11 +11,12 @@
 
 #include "common/sha256.h"
 #include "common/strbuf.h"
+#include "sheet_code.h"
 
 #define TEMPLATE_MAX_BYTES (256 * 1024)
 #define TEMPLATE_MAX_ELEMENTS 200
 #define PATH_CAP 4096
-#define ALL_KINDS ((1u << (TEMPLATE_BARCODE + 1)) - 1)
+#define ALL_KINDS ((1u << (TEMPLATE_SHEET_CODE + 1)) - 1)
 
 typedef enum section {
     SECTION_NONE,
@@ -32,7 +33,7 @@ typedef struct parser {
     int line;
     section current;
     template_element *element; /* SECTION_ELEMENT */
-    int seen_page, seen_window, seen_address, seen_table;
+    int seen_page, seen_window, seen_address, seen_table, seen_sheet_code;
     unsigned set;     /* SET_* bits of the current section */
     bool probe_fonts; /* open each font file to check that it is there */
     int window_line;  /* the first line that uses {window} (0: none) */
@@ -366,6 +367,7 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         {"gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_BOX},
         {"header_gray", &element->gray, 0, 0, 1, 1u << TEMPLATE_TABLE},
         {"row_height", &element->row_height, SET_ROW_HEIGHT, 3, 50, 1u << TEMPLATE_TABLE},
+        {"module", &element->module, 0, 0.3, 1.0, 1u << TEMPLATE_SHEET_CODE},
     };
     for (size_t idx = 0; idx < sizeof(keys) / sizeof(keys[0]); idx++)
         if (strcmp(key, keys[idx].name) == 0 && (keys[idx].kinds & (1u << kind)) != 0) {
@@ -413,7 +415,8 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         [TEMPLATE_LINE] = "x, y, x2, y2, line",
         [TEMPLATE_TABLE] = "x, y, size, row_height, max_rows, line, header_gray, column",
         [TEMPLATE_BOXES] = "x, y, count, box, gap, line",
-        [TEMPLATE_BARCODE] = "x, y, width, height"};
+        [TEMPLATE_BARCODE] = "x, y, width, height",
+        [TEMPLATE_SHEET_CODE] = "x, y, module"};
     char what[200];
     snprintf(what, sizeof(what), "%.40s (this section knows %s)", key, known[kind]);
     return fail(p, errbuf, "unknown key: ", what);
@@ -434,6 +437,13 @@ static area area_of(const template_element *element)
     } else if (element->kind == TEMPLATE_BOXES) {
         a.right = element->x + element->count * element->size + (element->count - 1) * element->gap;
         a.bottom = element->y + element->size;
+    } else if (element->kind == TEMPLATE_LINE) {
+        a = (area){fmin(element->x, element->x2), fmin(element->y, element->y2),
+                   fmax(element->x, element->x2), fmax(element->y, element->y2)};
+    } else if (element->kind == TEMPLATE_SHEET_CODE) { /* with its quiet zone */
+        double quiet = SHEET_CODE_QUIET * element->module;
+        a = (area){element->x - quiet, element->y - quiet, element->x + element->width + quiet,
+                   element->y + element->height + quiet};
     }
     return a;
 }
@@ -467,16 +477,18 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
         template_kind kind = p->element->kind;
         need = kind == TEMPLATE_TEXT  ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT | SET_SIZE | SET_TEXT
                : kind == TEMPLATE_BOX ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
-               : kind == TEMPLATE_BARCODE ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
-               : kind == TEMPLATE_LINE    ? SET_X | SET_Y | SET_X2 | SET_Y2
-               : kind == TEMPLATE_BOXES   ? SET_X | SET_Y | SET_SIZE | SET_TEXT
-                                          : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
-        what = kind == TEMPLATE_TEXT      ? "[text] needs x, y, width, height, size and text"
-               : kind == TEMPLATE_BOX     ? "[box] needs x, y, width and height"
-               : kind == TEMPLATE_BARCODE ? "[barcode] needs x, y, width and height"
-               : kind == TEMPLATE_LINE    ? "[line] needs x, y, x2 and y2"
-               : kind == TEMPLATE_BOXES   ? "[boxes] needs x, y, count and box"
-                                          : "[table] needs x, y, size, row_height and columns";
+               : kind == TEMPLATE_BARCODE    ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT
+               : kind == TEMPLATE_LINE       ? SET_X | SET_Y | SET_X2 | SET_Y2
+               : kind == TEMPLATE_BOXES      ? SET_X | SET_Y | SET_SIZE | SET_TEXT
+               : kind == TEMPLATE_SHEET_CODE ? SET_X | SET_Y
+                                             : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
+        what = kind == TEMPLATE_TEXT         ? "[text] needs x, y, width, height, size and text"
+               : kind == TEMPLATE_BOX        ? "[box] needs x, y, width and height"
+               : kind == TEMPLATE_BARCODE    ? "[barcode] needs x, y, width and height"
+               : kind == TEMPLATE_LINE       ? "[line] needs x, y, x2 and y2"
+               : kind == TEMPLATE_BOXES      ? "[boxes] needs x, y, count and box"
+               : kind == TEMPLATE_SHEET_CODE ? "[sheet_code] needs x and y"
+                                             : "[table] needs x, y, size, row_height and columns";
         if (kind == TEMPLATE_TABLE && p->element->column_count == 0)
             return fail(p, errbuf, what, "");
     }
@@ -488,14 +500,18 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
             element->min_size = element->size;
         if (element->min_size > element->size)
             return fail(p, errbuf, "min_size is larger than size", "");
+        if (element->kind == TEMPLATE_SHEET_CODE)
+            element->width = element->height = SHEET_CODE_SIDE * element->module;
         area a = area_of(element);
-        double right = a.right, bottom = a.bottom;
-        if (element->kind == TEMPLATE_LINE) {
-            right = fmax(element->x, element->x2);
-            bottom = fmax(element->y, element->y2);
-        }
-        if (right > tmpl->page_width + 1e-9 || bottom > tmpl->page_height + 1e-9)
-            return fail(p, errbuf, "the element reaches outside the page", "");
+        if (element->kind == TEMPLATE_SHEET_CODE && (a.left < -1e-9 || a.top < -1e-9))
+            return fail(p, errbuf,
+                        "the sheet code's quiet zone (4 modules) reaches outside the page", "");
+        if (a.right > tmpl->page_width + 1e-9 || a.bottom > tmpl->page_height + 1e-9)
+            return fail(p, errbuf,
+                        element->kind == TEMPLATE_SHEET_CODE
+                            ? "the sheet code's quiet zone (4 modules) reaches outside the page"
+                            : "the element reaches outside the page",
+                        "");
     }
     return KG_OK;
 }
@@ -535,13 +551,17 @@ static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
         kind = TEMPLATE_BOXES;
     else if (strcmp(name, "barcode") == 0)
         kind = TEMPLATE_BARCODE;
+    else if (strcmp(name, "sheet_code") == 0)
+        kind = TEMPLATE_SHEET_CODE;
     else
         return fail(p, errbuf,
                     "unknown section (page, window, address, text, box, line, table, boxes, "
-                    "barcode): ",
+                    "barcode, sheet_code): ",
                     name);
     if (kind == TEMPLATE_TABLE && p->seen_table++)
         return fail(p, errbuf, "a second [table]", "");
+    if (kind == TEMPLATE_SHEET_CODE && p->seen_sheet_code++)
+        return fail(p, errbuf, "a second [sheet_code]", "");
     if (tmpl->element_count == TEMPLATE_MAX_ELEMENTS)
         return fail(p, errbuf, "too many sections", "");
     template_element *grown = realloc(tmpl->elements, sizeof(*grown) * (tmpl->element_count + 1));
@@ -556,6 +576,7 @@ static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
     p->element->stroke = kind == TEMPLATE_TEXT ? 0 : 0.5;
     p->element->gray = -1;
     p->element->max_rows = 4;
+    p->element->module = SHEET_CODE_MODULE_MM;
     p->current = SECTION_ELEMENT;
     return KG_OK;
 }
@@ -606,11 +627,13 @@ static kg_err parse_line(parser *p, char *line, kg_errbuf *errbuf)
 static bool takes_place(const template_element *element)
 {
     return element->kind == TEMPLATE_TEXT || element->kind == TEMPLATE_TABLE ||
-           element->kind == TEMPLATE_BOXES || element->kind == TEMPLATE_BARCODE;
+           element->kind == TEMPLATE_BOXES || element->kind == TEMPLATE_BARCODE ||
+           element->kind == TEMPLATE_SHEET_CODE;
 }
 
 /* Texts and the table must not overlap each other or the envelope window: a longer
- * wording then fails here, with both places named, instead of printing over. */
+ * wording then fails here, with both places named, instead of printing over. The sheet
+ * code's quiet zone must be clear of everything, boxes and lines too (D85). */
 static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
 {
     const notice_template *tmpl = p->tmpl;
@@ -618,16 +641,15 @@ static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
     area window = {win->x, win->y, win->x + win->width, win->y + win->height};
     for (size_t one = 0; one < tmpl->element_count; one++) {
         const template_element *first = &tmpl->elements[one];
-        if (!takes_place(first))
-            continue;
         char what[96];
         p->line = first->line;
-        if (tmpl->has_address && overlap(area_of(first), window))
+        if (takes_place(first) && tmpl->has_address && overlap(area_of(first), window))
             return fail(p, errbuf, "this section overlaps the envelope window ([window])", "");
         for (size_t two = one + 1; two < tmpl->element_count; two++) {
             const template_element *second = &tmpl->elements[two];
-            if (!takes_place(second) || exclusive(first->when, second->when) ||
-                !overlap(area_of(first), area_of(second)))
+            bool code = first->kind == TEMPLATE_SHEET_CODE || second->kind == TEMPLATE_SHEET_CODE;
+            if ((!takes_place(second) && !code) || (!takes_place(first) && !code) ||
+                exclusive(first->when, second->when) || !overlap(area_of(first), area_of(second)))
                 continue;
             snprintf(what, sizeof(what), "the section at line %d", second->line);
             return fail(p, errbuf, "this section overlaps ", what);

@@ -5,7 +5,8 @@
  * Format (README.md "Templates"): `[section]` headers, `key = value` lines, `#` comments.
  * Sections: one [page] (size, fonts), one [window] (the envelope window) and one [address]
  * (the address block) for a page that is mailed in a window envelope, then any number of
- * [text], [box], [line], [boxes], [barcode] and at most one [table], drawn in file order. Every
+ * [text], [box], [line], [boxes], [barcode], at most one [table] and at most one [sheet_code],
+ * drawn in file order. Every
  * error names file:line and the reason; nothing is drawn from a template that did not load.
  */
 #ifndef KIGEN_TEMPLATE_H
@@ -24,8 +25,9 @@ typedef enum template_kind {
     TEMPLATE_BOX,
     TEMPLATE_LINE,
     TEMPLATE_TABLE,
-    TEMPLATE_BOXES,  /* a row of empty squares for the holder to write in (PINs) */
-    TEMPLATE_BARCODE /* the form's control number as a Code 128 symbol */
+    TEMPLATE_BOXES,     /* a row of empty squares for the holder to write in (PINs) */
+    TEMPLATE_BARCODE,   /* the form's control number as a Code 128 symbol */
+    TEMPLATE_SHEET_CODE /* the envelope-matching QR Code of the sheet (sheet_code.h, D85) */
 } template_kind;
 
 /* When an element is drawn. */
@@ -66,6 +68,8 @@ typedef struct template_element {
     int max_rows;      /* table: certificate rows (a notice has at most this many) */
     int count;         /* boxes: how many */
     double gap;        /* boxes: mm between two */
+    double module;     /* sheet code: mm a module; x, y its top-left corner, width and height
+                          the symbol's side (SHEET_CODE_SIDE modules, no quiet zone) */
 } template_element;
 
 typedef struct template_window {

@@ -122,6 +122,9 @@ class Notice:
             "　" + self.address2 if self.address2 else "")
         self.bars = None
 
+    # the [page] wordings of {window} (D82): (window_opens, window_is_open)
+    window_wordings = ("{window_open}", "")
+
     def fields(self, cert=None):
         def postal(code):
             return code[:3] + "-" + code[3:] if len(code) == 7 else ""
@@ -137,6 +140,9 @@ class Notice:
         if cert is not None:
             values.update(type=TYPES.get(cert[0], ""), expiry=wareki(cert[1]),
                           window_open=wareki(cert[2]), cause=CAUSES.get(cert[3], ""))
+        opens = cert[2] if cert is not None else min(c[2] for c in self.certs)
+        opens_text, open_text = self.window_wordings
+        values["window"] = expand(open_text if opens <= self.run_date else opens_text, values)
         return values
 
     def holds(self, when):
@@ -282,6 +288,8 @@ def main():
     window = next(s for s in sections if s["kind"] == "window")
     address = next(s for s in sections if s["kind"] == "address")
     pdfmetrics.registerFont(TTFont(FONT, page_section["font"][0]))
+    Notice.window_wordings = (page_section.get("window_opens", "{window_open}"),
+                              page_section.get("window_is_open", ""))
     page_size = (num(page_section, "width") * MM, num(page_section, "height") * MM)
     day = datetime.date.fromisoformat(run_date)
     conn = psycopg2.connect("")

@@ -108,6 +108,18 @@ static const char forms_sql[] =
     "f.reissue_of, f.file, f.page, f.problem FROM kigen.forms f WHERE f.run_date = (SELECT "
     "p.run_date FROM pg_temp.out_params p) ORDER BY f.kind, f.file, f.page, f.control_no";
 
+/* The envelopes of each print file in print order, for the inserting machine (D85): a
+ * notice's envelope holds the notice and its enclosed form (pages, from the ledger), an
+ * inquiry's its one page. The sheets' codes carry the same id, number and count. */
+static const char inserts_sql[] =
+    "SELECT x.file, x.envelope, x.kind, x.sheets, x.first_page, x.first_page + x.sheets - 1 "
+    "AS last_page FROM (SELECT n.file, n.notice_no AS envelope, 'notice' AS kind, n.pages AS "
+    "sheets, n.page AS first_page FROM kigen.notices n WHERE n.run_date = (SELECT p.run_date "
+    "FROM pg_temp.out_params p) AND n.file IS NOT NULL UNION ALL SELECT f.file, f.control_no, "
+    "'inquiry', 1, f.page FROM kigen.forms f WHERE f.run_date = (SELECT p.run_date FROM "
+    "pg_temp.out_params p) AND f.kind = 'inquiry' AND f.file IS NOT NULL) x "
+    "ORDER BY x.file, x.first_page";
+
 /* {"reason": count, ...} and {"office": notices, ...} from the ledger. */
 static kg_err append_counts(db_conn *conn, strbuf *json, kg_errbuf *errbuf)
 {
@@ -191,7 +203,7 @@ static const manifest_entry manifest_entries[] = {
     {"notices.csv", notices_sql},   {"districts.csv", districts_sql},
     {"excluded.csv", excluded_sql}, {"findings.csv", findings_sql},
     {"forms.csv", forms_sql},       {"registered-mail.csv", NULL},
-    {"audit.xlsx", notices_sql},
+    {"inserts.csv", inserts_sql},   {"audit.xlsx", notices_sql},
 };
 #define MANIFEST_ENTRY_COUNT (sizeof(manifest_entries) / sizeof(manifest_entries[0]))
 
@@ -348,6 +360,8 @@ kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long ru
         err = write_csv(conn, dir, "forms.csv", forms_sql, errbuf);
     if (err == KG_OK)
         err = write_csv(conn, dir, "registered-mail.csv", mail_list_sql(), errbuf);
+    if (err == KG_OK)
+        err = write_csv(conn, dir, "inserts.csv", inserts_sql, errbuf);
     if (err == KG_OK)
         err = write_manifest(conn, dir, run_date, run_id, with_print_files, errbuf);
     return err;

@@ -154,6 +154,8 @@ static kg_err draw_inquiries(notice_painter *painter, cairo_surface_t *surface,
         data.form = (notice_form){value_or_empty(result, row, 0), value_or_empty(result, row, 14),
                                   value_or_empty(result, row, 15),
                                   date_or_none(db_result_value(result, row, 16)), KDATE_NONE};
+        data.envelope = data.form.control_no; /* an envelope of one sheet (inserts.csv) */
+        data.sheet = data.sheets = 1;
         err = notice_paint(painter, cr, &data, errbuf);
         if (err == KG_OK)
             cairo_show_page(cr);
@@ -175,6 +177,10 @@ static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const
         notice_data data = addressee_of_row(result, row, run_date);
         data.notice_no = value_or_empty(result, row, 0);
         data.certs = certs;
+        /* the notice's envelope: the notice, then its enclosed form (inserts.csv, D85) */
+        data.envelope = data.notice_no;
+        data.sheet = 1;
+        data.sheets = with->enclosure != NULL ? 2 : 1;
         if (!parse_certs(certs_text, certs, &data.cert_count))
             err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no readable certificates",
                           name, data.notice_no);
@@ -188,6 +194,7 @@ static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const
             if (data.form.control_no[0] == '\0')
                 err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no enclosed form", name,
                               data.notice_no);
+            data.sheet = 2;
             if (err == KG_OK)
                 err = notice_paint(with->enclosure, cr, &data, errbuf);
             if (err == KG_OK)

@@ -3,9 +3,12 @@
  * with templates/notice.tmpl, rasterised by poppler (pdftoppm, 600 dpi), its bars read
  * back from the pixels zone by zone and compared with barcode_encode's symbol; the bars
  * add nothing to the page's text (pdftotext); no bars when the postal code has none.
- * Whatever way the painter draws the bars, this is what the letter carries.
+ * Whatever way the painter draws the bars, this is what the letter carries. And the bars
+ * (the customer barcode, the form's Code 128) are no font: pdffonts lists only the
+ * template's IPA fonts, embedded subsets with a ToUnicode map (D84).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include <cairo.h>
 
 #include "render/barcode.h"
+#include "render/bars.h"
 #include "render/notice.h"
 #include "test.h"
 
@@ -23,16 +27,21 @@
 #define MIN_BAR_PX 10 /* a bar is 0.6 mm: 14 px at 600 dpi */
 #define MAX_BAR_PX 18
 
-static notice_template *tmpl;
-static notice_painter *painter;
+static notice_template *tmpl, *enclosure_tmpl;
+static notice_painter *painter, *enclosure_painter;
 
 static int suite_init(void)
 {
     char path[4096];
     kg_errbuf errbuf = {{0}, {0}};
+    char enclosure_path[4096];
     if (template_load(test_root_path("templates/notice.tmpl", path, sizeof(path)), &tmpl,
                       &errbuf) != KG_OK ||
-        notice_painter_new(tmpl, &painter, &errbuf) != KG_OK) {
+        notice_painter_new(tmpl, &painter, &errbuf) != KG_OK ||
+        template_load(
+            test_root_path("templates/enclosure.tmpl", enclosure_path, sizeof(enclosure_path)),
+            &enclosure_tmpl, &errbuf) != KG_OK ||
+        notice_painter_new(enclosure_tmpl, &enclosure_painter, &errbuf) != KG_OK) {
         fprintf(stderr, "notice_barcode suite: %s\n", errbuf.text);
         return 1;
     }
@@ -43,8 +52,10 @@ static int suite_cleanup(void)
 {
     notice_painter_free(painter);
     template_free(tmpl);
-    painter = NULL;
-    tmpl = NULL;
+    notice_painter_free(enclosure_painter);
+    template_free(enclosure_tmpl);
+    painter = enclosure_painter = NULL;
+    tmpl = enclosure_tmpl = NULL;
     cairo_debug_reset_static_data();
     return 0;
 }
@@ -226,11 +237,154 @@ static void postal_code_without_barcode_prints_no_bars(void)
     rmdir(dir);
 }
 
+/* The whitespace-separated words of line into words (up to cap); how many. */
+static size_t split_words(char *line, char **words, size_t cap)
+{
+    size_t count = 0;
+    for (char *pos = line; *pos != '\0';) {
+        while (*pos == ' ')
+            *pos++ = '\0';
+        if (*pos == '\0')
+            break;
+        if (count < cap)
+            words[count] = pos;
+        count++;
+        while (*pos != ' ' && *pos != '\0')
+            pos++;
+    }
+    return count;
+}
+
+static void the_fonts_are_the_embedded_ipa_subsets_and_no_type_3(void)
+{
+    char dir[] = "/tmp/kigen-notice-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char pdf_path[128], command[512];
+    snprintf(pdf_path, sizeof(pdf_path), "%s/notice.pdf", dir);
+    static const notice_cert cert = {"sign", 0, 0, "birthday"};
+    notice_data data = notice_sample(test_date("2027-02-15"), NULL, &cert, 1);
+    cairo_surface_t *surface = cairo_pdf_surface_create(
+        pdf_path, tmpl->page_width * NOTICE_PT_PER_MM, tmpl->page_height * NOTICE_PT_PER_MM);
+    cairo_t *cr = cairo_create(surface);
+    kg_errbuf errbuf = {{0}, {0}};
+    /* the notice with its customer barcode, then the enclosed form with its Code 128 */
+    CU_ASSERT_EQUAL(notice_paint(painter, cr, &data, &errbuf), KG_OK);
+    cairo_show_page(cr);
+    CU_ASSERT_EQUAL(notice_paint(enclosure_painter, cr, &data, &errbuf), KG_OK);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    CU_ASSERT_EQUAL(cairo_surface_status(surface), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(surface);
+
+    snprintf(command, sizeof(command), "pdffonts '%s'", pdf_path);
+    char *fonts = NULL;
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command, &fonts), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fonts);
+    CU_ASSERT_PTR_NULL(strstr(fonts, "Type 3"));
+    /* name, type (one or two words), encoding, emb, sub, uni, object, generation */
+    size_t listed = 0, line_no = 0;
+    for (char *line = fonts, *end = NULL; line != NULL && *line != '\0'; line = end) {
+        end = strchr(line, '\n');
+        if (end != NULL)
+            *end++ = '\0';
+        if (line_no++ < 2) /* the header and its rule */
+            continue;
+        char *words[12];
+        size_t count = split_words(line, words, 12);
+        CU_ASSERT_FATAL(count >= 7 && count <= 12);
+        const char *name = words[0];
+        const char *plus = strchr(name, '+');
+        CU_ASSERT(plus != NULL && plus - name == 6); /* a subset: ABCDEF+ */
+        CU_ASSERT(plus != NULL && strncmp(plus + 1, "IPA", 3) == 0);
+        CU_ASSERT_STRING_EQUAL(words[count - 5], "yes"); /* embedded */
+        CU_ASSERT_STRING_EQUAL(words[count - 4], "yes"); /* subset */
+        CU_ASSERT_STRING_EQUAL(words[count - 3], "yes"); /* ToUnicode */
+        listed++;
+    }
+    CU_ASSERT(listed >= 1);
+    free(fonts);
+
+    /* what a reader extracts is the letter's text: no U+FFFD from the bars */
+    snprintf(command, sizeof(command), "pdftotext -enc UTF-8 '%s' -", pdf_path);
+    char *text = NULL;
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command, &text), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NULL(strstr(text, "\xEF\xBF\xBD"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "照会書兼回答書"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "見本"));
+    free(text);
+    unlink(pdf_path);
+    rmdir(dir);
+}
+
+enum { UNIT_PX = 4, MARGIN_UNITS = 2 };
+
+/* Whether the centre of module (row, column) is ink on image (RGB24, white paper, the
+ * matrix MARGIN_UNITS modules from the top-left corner; row or column -1: the margin). */
+static bool module_inked(cairo_surface_t *image, int row, int column)
+{
+    const unsigned char *data = cairo_image_surface_get_data(image);
+    int stride = cairo_image_surface_get_stride(image);
+    int x = (MARGIN_UNITS + column) * UNIT_PX + UNIT_PX / 2;
+    int y = (MARGIN_UNITS + row) * UNIT_PX + UNIT_PX / 2;
+    uint32_t pixel = 0;
+    memcpy(&pixel, data + (size_t)y * (size_t)stride + (size_t)x * 4, sizeof(pixel));
+    return (pixel & 0xFF) < DARK;
+}
+
+/* bars_draw_matrix and bars_draw_row on an image without anti-aliasing: ink on exactly the
+ * dark modules (every side up to BARS_MAX_SIDE, all dark, a checkerboard, random), none in
+ * the margins where the matrix's path turns. */
+static void bars_ink_exactly_the_dark_modules(void)
+{
+    unsigned seed = 16;
+    for (int side = 1; side <= BARS_MAX_SIDE; side++)
+        for (int trial = 0; trial < 4; trial++) {
+            bool dark[BARS_MAX_SIDE * BARS_MAX_SIDE];
+            for (int idx = 0; idx < side * side; idx++) {
+                seed = seed * 1103515245u + 12345u;
+                dark[idx] = trial == 0   ? true
+                            : trial == 1 ? (idx / side + idx % side) % 2 == 0
+                                         : ((seed >> 16) & 1) != 0;
+            }
+            int size = (side + 2 * MARGIN_UNITS) * UNIT_PX;
+            cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, size, size);
+            cairo_t *cr = cairo_create(image);
+            cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_paint(cr);
+            double origin = MARGIN_UNITS * UNIT_PX;
+            if (trial == 3) /* the same modules row by row */
+                for (int row = 0; row < side; row++)
+                    bars_draw_row(cr, origin, origin + row * UNIT_PX, UNIT_PX, UNIT_PX,
+                                  dark + row * side, (size_t)side);
+            else
+                bars_draw_matrix(cr, origin, origin, UNIT_PX, dark, side);
+            cairo_destroy(cr);
+            cairo_surface_flush(image);
+            int wrong = 0;
+            for (int row = -1; row <= side; row++)
+                for (int column = -1; column <= side; column++) {
+                    bool inside = row >= 0 && row < side && column >= 0 && column < side;
+                    bool want = inside && dark[row * side + column];
+                    wrong += module_inked(image, row, column) != want;
+                }
+            CU_ASSERT_EQUAL(wrong, 0);
+            if (wrong != 0)
+                fprintf(stderr, "\nside %d, trial %d: %d modules wrong\n", side, trial, wrong);
+            cairo_surface_destroy(image);
+        }
+}
+
 int tests_register_notice_barcode(void)
 {
     static const test_case cases[] = {
         {"printed_bars_read_back_as_the_symbol", printed_bars_read_back_as_the_symbol},
         {"postal_code_without_barcode_prints_no_bars", postal_code_without_barcode_prints_no_bars},
+        {"the_fonts_are_the_embedded_ipa_subsets_and_no_type_3",
+         the_fonts_are_the_embedded_ipa_subsets_and_no_type_3},
+        {"bars_ink_exactly_the_dark_modules", bars_ink_exactly_the_dark_modules},
         {NULL, NULL}};
     CU_pSuite suite = CU_add_suite("notice_barcode", suite_init, suite_cleanup);
     if (suite == NULL)

@@ -4,7 +4,11 @@
  * scannable (zbarimg reads the Code 128 back), the form enclosed as every notice's second
  * page, the registered-mail list, forms produced once (a re-run and the next nights add
  * none; a voided form is replaced by a new one), and an inquiry that cannot be mailed.
+ * And the envelopes (D85): every sheet of a night's print files carries one QR Code that
+ * zbarimg reads back, each envelope's sheets consecutive, complete and in order, as
+ * inserts.csv lists them.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +27,16 @@ static int run_kigen(const char *date, const char *dir)
     return test_run_shell(command_line, NULL);
 }
 
-/* The output of a shell command line; "" when it printed nothing (never NULL). */
+/* The output of a shell command line; "" when it printed nothing (never NULL). A copy: GCC
+ * cannot tell that test_run_shell does not store the address of its own argument. */
 static char *shell(const char *command_line)
 {
     char *output = NULL;
     test_run_shell(command_line, &output);
-    if (output == NULL) {
-        output = malloc(1);
-        if (output != NULL)
-            output[0] = '\0';
-    }
-    return output;
+    char *copy = strdup(output != NULL ? output : "");
+    free(output);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+    return copy;
 }
 
 /* The first value of sql as text into out (cap bytes). */
@@ -123,7 +126,7 @@ static void every_procedure_gets_its_inquiry_with_a_scannable_number(void)
         /* the counter's scanner reads the printed number back */
         snprintf(command_line, sizeof(command_line),
                  "pdftoppm -r 300 -gray -f %s -l %s -singlefile -png '%s/%s/%s' '%s/scan' && "
-                 "zbarimg -q '%s/scan.png' 2>/dev/null",
+                 "zbarimg -q -Sdisable -Scode128.enable '%s/scan.png' 2>/dev/null",
                  page, page, dir, RUN_DATE, file, dir, dir);
         char *scanned = shell(command_line);
         char want[64];
@@ -251,6 +254,199 @@ static void an_inquiry_that_cannot_be_mailed_is_recorded_with_its_problem(void)
     test_remove_dir(dir);
 }
 
+/* The sheet code's corner of the page at 300 dpi: the three templates put the code at x 180,
+ * y 274 mm (13 mm a side, 2.5 mm quiet zone); the crop takes 170-210 by 264-297 mm. */
+#define CODE_CROP "-r 300 -x 2008 -y 3118 -W 472 -H 390"
+
+/* One envelope of inserts.csv, or one read from the sheets. */
+typedef struct envelope_row {
+    char file[64], envelope[32], kind[16];
+    long sheets, first_page, last_page;
+} envelope_row;
+
+#define MAX_ENVELOPES 256
+
+/* The next line of *cursor (its '\n' cut), advancing *cursor past it; NULL at the end or
+ * for a last line without its '\n'. */
+static char *next_line(char **cursor)
+{
+    char *line = *cursor;
+    char *end = line != NULL ? strchr(line, '\n') : NULL;
+    if (end == NULL)
+        return NULL;
+    *end = '\0';
+    *cursor = end + 1;
+    return line;
+}
+
+/* The fields of one CSV line of plain cells (no quotes) into cells (up to cap). */
+static size_t split_cells(char *line, char **cells, size_t cap)
+{
+    size_t count = 0;
+    for (char *pos = line; pos != NULL && count < cap;) {
+        cells[count++] = pos;
+        pos = strchr(pos, ',');
+        if (pos != NULL)
+            *pos++ = '\0';
+    }
+    return count;
+}
+
+/* inserts.csv of the run in dir into rows; how many. */
+static size_t read_inserts(const char *dir, envelope_row *rows)
+{
+    char command_line[1024];
+    snprintf(command_line, sizeof(command_line), "cat '%s/%s/inserts.csv'", dir, RUN_DATE);
+    char *csv = shell(command_line);
+    size_t count = 0;
+    char *cursor = csv;
+    char *line = next_line(&cursor);
+    CU_ASSERT_PTR_NOT_NULL(line);
+    if (line != NULL)
+        CU_ASSERT_STRING_EQUAL(line, "file,envelope,kind,sheets,first_page,last_page");
+    while ((line = next_line(&cursor)) != NULL && count < MAX_ENVELOPES) {
+        char *cells[8];
+        CU_ASSERT(split_cells(line, cells, 8) == 6);
+        envelope_row *row = &rows[count++];
+        snprintf(row->file, sizeof(row->file), "%s", cells[0]);
+        snprintf(row->envelope, sizeof(row->envelope), "%s", cells[1]);
+        snprintf(row->kind, sizeof(row->kind), "%s", cells[2]);
+        row->sheets = strtol(cells[3], NULL, 10);
+        row->first_page = strtol(cells[4], NULL, 10);
+        row->last_page = strtol(cells[5], NULL, 10);
+    }
+    CU_ASSERT_STRING_EQUAL(cursor, ""); /* every line ends with its line feed */
+    free(csv);
+    return count;
+}
+
+/* The codes of every page of dir's print file name, read in their corner, into rows (from
+ * *count on): exactly one code a page, each envelope's sheets consecutive and complete. The
+ * file's pages into *pages. */
+static void read_sheets(const char *dir, const char *name, envelope_row *rows, size_t *count,
+                        long *pages)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "rm -rf '%s/scan' && mkdir '%s/scan' && pdftoppm -gray -png " CODE_CROP
+             " '%s/%s/%s' '%s/scan/p' && for p in '%s'/scan/p-*.png; do n=${p##*-}; "
+             "n=${n%%.png}; zbarimg -q --raw -Sdisable -Sqrcode.enable \"$p\" 2>/dev/null "
+             "| sed \"s/^/$n /\"; done",
+             dir, dir, dir, RUN_DATE, name, dir, dir);
+    char *codes = shell(command_line);
+    snprintf(command_line, sizeof(command_line), "ls '%s/scan' | wc -l", dir);
+    char *count_text = shell(command_line);
+    *pages = strtol(count_text, NULL, 10);
+    free(count_text);
+    CU_ASSERT(*pages > 0);
+    long expected_page = 1;
+    envelope_row *open = NULL;
+    char *cursor = codes;
+    for (char *code = NULL; (code = next_line(&cursor)) != NULL;) {
+        /* "NN envelope/sheet/sheets": one code a page, the pages in order */
+        char *rest = NULL;
+        long page = strtol(code, &rest, 10);
+        CU_ASSERT_EQUAL(page, expected_page);
+        expected_page = page + 1;
+        char *envelope = rest + 1;
+        char *slash = strchr(envelope, '/');
+        CU_ASSERT_FATAL(slash != NULL);
+        *slash = '\0';
+        long sheet = strtol(slash + 1, &rest, 10);
+        long sheets = strtol(rest + 1, NULL, 10);
+        CU_ASSERT(sheet >= 1 && sheet <= sheets);
+        if (sheet == 1) { /* a new envelope: the one before is complete */
+            CU_ASSERT(open == NULL || open->last_page - open->first_page + 1 == open->sheets);
+            CU_ASSERT_FATAL(*count < MAX_ENVELOPES);
+            open = &rows[(*count)++];
+            snprintf(open->file, sizeof(open->file), "%s", name);
+            snprintf(open->envelope, sizeof(open->envelope), "%s", envelope);
+            open->sheets = sheets;
+            open->first_page = page;
+        } else { /* the next sheet of the same envelope */
+            CU_ASSERT_FATAL(open != NULL);
+            CU_ASSERT_STRING_EQUAL(envelope, open->envelope);
+            CU_ASSERT_EQUAL(sheets, open->sheets);
+            CU_ASSERT_EQUAL(sheet, page - open->first_page + 1);
+        }
+        open->last_page = page;
+    }
+    CU_ASSERT_EQUAL(expected_page, *pages + 1); /* no page without its code */
+    CU_ASSERT(open == NULL || open->last_page - open->first_page + 1 == open->sheets);
+    free(codes);
+}
+
+static void every_sheet_carries_its_envelope_code_in_order(void)
+{
+    test_loaded_database();
+    add_requests("990201,9005,issue,2026-11-26,代理 一郎\n"
+                 "990202,9006,renew,2026-11-27,代理 二郎\n");
+    char dir[] = "/tmp/kigen-test-inserts-XXXXXX";
+    test_make_temp_dir(dir);
+    CU_ASSERT_EQUAL_FATAL(run_kigen(RUN_DATE, dir), 0);
+    static envelope_row listed[MAX_ENVELOPES], read[MAX_ENVELOPES];
+    size_t listed_count = read_inserts(dir, listed), read_count = 0, files = 0;
+    /* every notice and every inquiry mailed: one envelope each */
+    CU_ASSERT_EQUAL((long)listed_count,
+                    test_query_long("SELECT (SELECT count(*) FROM kigen.notices) + (SELECT "
+                                    "count(*) FROM kigen.forms WHERE kind = 'inquiry' AND file "
+                                    "IS NOT NULL)"));
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line), "cd '%s/%s' && ls notices-*.pdf forms-*.pdf", dir,
+             RUN_DATE);
+    char *names = shell(command_line);
+    char *cursor = names;
+    long pages_seen = 0;
+    for (char *name = NULL; (name = next_line(&cursor)) != NULL;) {
+        files++;
+        size_t first = read_count;
+        long pages = 0;
+        read_sheets(dir, name, read, &read_count, &pages);
+        pages_seen += pages;
+        /* the whole of the file's first page holds that one code and no other QR Code */
+        snprintf(command_line, sizeof(command_line),
+                 "pdftoppm -r 150 -gray -png -f 1 -l 1 -singlefile '%s/%s/%s' '%s/whole' && "
+                 "zbarimg -q -Sdisable -Sqrcode.enable '%s/whole.png' 2>/dev/null",
+                 dir, RUN_DATE, name, dir, dir);
+        char *whole = shell(command_line);
+        char want[96] = "";
+        if (first < read_count)
+            snprintf(want, sizeof(want), "QR-Code:%s/1/%ld\n", read[first].envelope,
+                     read[first].sheets);
+        CU_ASSERT_STRING_EQUAL(whole, want);
+        free(whole);
+    }
+    free(names);
+    CU_ASSERT(files >= 4); /* the three offices' notices and the inquiries */
+    CU_ASSERT_EQUAL(pages_seen, test_query_long("SELECT (SELECT sum(pages) FROM kigen.notices) + "
+                                                "(SELECT count(*) FROM kigen.forms WHERE kind = "
+                                                "'inquiry' AND file IS NOT NULL)"));
+    /* what the sheets say is what inserts.csv lists, envelope by envelope, in order */
+    CU_ASSERT_EQUAL(read_count, listed_count);
+    for (size_t idx = 0; idx < read_count && idx < listed_count; idx++) {
+        CU_ASSERT_STRING_EQUAL(read[idx].file, listed[idx].file);
+        CU_ASSERT_STRING_EQUAL(read[idx].envelope, listed[idx].envelope);
+        CU_ASSERT_EQUAL(read[idx].sheets, listed[idx].sheets);
+        CU_ASSERT_EQUAL(read[idx].first_page, listed[idx].first_page);
+        CU_ASSERT_EQUAL(read[idx].last_page, listed[idx].last_page);
+        bool inquiry = strncmp(listed[idx].file, "forms-", 6) == 0;
+        CU_ASSERT_STRING_EQUAL(listed[idx].kind, inquiry ? "inquiry" : "notice");
+        CU_ASSERT_EQUAL(listed[idx].sheets, inquiry ? 1 : 2); /* the notice and its form */
+    }
+    /* inserts.csv is in the manifest, and kigen verify checks it */
+    snprintf(command_line, sizeof(command_line),
+             "grep -c '\"name\": \"inserts.csv\", \"rows\": %zu,' '%s/%s/manifest.json' && '%s' "
+             "verify '%s/%s' >/dev/null && echo 'x' >>'%s/%s/inserts.csv' && '%s' verify '%s/%s' "
+             "2>/dev/null",
+             listed_count, dir, RUN_DATE, test_kigen_bin(), dir, RUN_DATE, dir, RUN_DATE,
+             test_kigen_bin(), dir, RUN_DATE);
+    char *verified = shell(command_line);
+    test_contains(verified, "1\n");
+    test_contains(verified, "changed: inserts.csv");
+    free(verified);
+    test_remove_dir(dir);
+}
+
 int tests_register_forms_run(void)
 {
     static const test_case cases[] = {
@@ -261,6 +457,8 @@ int tests_register_forms_run(void)
          forms_are_produced_once_and_a_voided_one_is_replaced},
         {"an_inquiry_that_cannot_be_mailed_is_recorded_with_its_problem",
          an_inquiry_that_cannot_be_mailed_is_recorded_with_its_problem},
+        {"every_sheet_carries_its_envelope_code_in_order",
+         every_sheet_carries_its_envelope_code_in_order},
         {NULL, NULL},
     };
     return tests_add_suite("forms_run", cases);
