@@ -6,10 +6,12 @@
 #           (0.5% of the residents changed, scripts/bench_edit.py)  vs  psql \copy of the
 #           same files into plain tables (no constraints, no validation)
 #   sample: kigen sample --residents 1000000 into the database and as CSV
-#   run:    kigen run on that city vs raw reads of its scan query
+#   run:    kigen run on that city vs raw reads of its scan query; the catch-up night's
+#           ledger write vs a plain COPY of its rows into the same tables (D97)
 #   xlsx:   kigen export of 1,000,000 ledger rows vs Python XlsxWriter (BENCH_XLSX_ROWS)
 #   render: kigen's print files of 20,000 notices, 1 and 2 threads, vs Python ReportLab
-#   BENCH_ONLY=xlsx or BENCH_ONLY=render runs only that section
+#   BENCH_ONLY=load, run, xlsx or render runs only that section (load includes the run;
+#           run alone puts the generator's city straight into the database)
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,8 +123,19 @@ printf 'ratio next night .csv.gz / .csv time: %.2f (target <= 1.3)\n' "$(echo "$
 printf '\n%-46s %10s\n' "generator ($RESIDENTS residents)" "seconds"
 printf '%-46s %10.2f\n' "kigen sample --csv" "$csv_secs"
 printf '%-46s %10.2f\n' "kigen sample into the database" "$db_secs"
+fi
 
 # ---- the nightly run (issue 4) on the city just loaded, without rendering ----------
+# BENCH_ONLY=run: the city from the generator straight into the database (seed 1), the
+# nightly runs and the catch-up night's ledger against a plain COPY of its rows (D97)
+if section load || section run; then
+if ! section load; then
+    echo "== bench: $RESIDENTS residents (seed 1), the nightly run alone"
+    sh "$ROOT/scripts/db.sh" recreate kigen_bench >/dev/null
+    "$KIGEN" -q db migrate
+    "$KIGEN" -q sample --residents "$RESIDENTS" --seed 1
+fi
+
 # The run reads only the residents its schedule lists for the date (sql/004_schedule.sql),
 # so "the rows your scan needs" differ between a first, catch-up night and the nights
 # after it: each raw read below is of the same date's rows, measured just before its run.
@@ -169,10 +182,78 @@ dba_secs=$(elapsed "$t0" "$t1")
 raw_reads "$RUN_DATE"
 first_copy=$copy_secs first_single=$single_secs first_rows=$single_rows first_faster=$faster
 t0=$(now)
-# --force: the bench's nights are a simulation, whatever today is (D78)
-"$KIGEN" -q run --date "$RUN_DATE" --out "$WORK/run" --no-render --force >"$WORK/run-first.txt" || true
+# --force: the bench's nights are a simulation, whatever today is (D78); -v for the
+# ledger's log line (its write time)
+"$KIGEN" -v run --date "$RUN_DATE" --out "$WORK/run" --no-render --force >"$WORK/run-first.txt" \
+    2>"$WORK/run-first.log" || true
 t1=$(now)
 run_secs=$(elapsed "$t0" "$t1")
+
+# The catch-up night's ledger against a plain COPY of the same rows (D97). The rows the
+# night wrote into the ledger's tables (its notices, their certificates, forms,
+# exclusions, findings) are copied out to files, then, in one transaction committed like
+# the run's, COPYed into empty tables of the same definition in the scratch schema
+# bench_copy: columns, defaults, checks, primary keys, indexes (LIKE ... INCLUDING ALL)
+# and the foreign keys (the ledger's own point into bench_copy). kigen's side is the
+# run's `ledger:` log line: the end of the COPY of the night's rows, the statements that
+# fill the tables, the COMMIT. The night's settled marks (an UPDATE of cert_schedule),
+# run_offices and run_returns (a few rows) are kigen's alone.
+LEDGER_TABLES="notices notice_certificates forms exclusions findings"
+first_run_id=$($PSQL -At -c "SELECT run_id FROM kigen.runs WHERE run_date = '$RUN_DATE' AND status IN ('recorded', 'done')")
+rm -rf "$WORK/ledger-rows"
+mkdir -p "$WORK/ledger-rows"
+ledger_rows=0
+for table in $LEDGER_TABLES; do
+    case $table in
+    notice_certificates) where="notice_no IN (SELECT notice_no FROM kigen.notices WHERE run_id = $first_run_id)" ;;
+    *) where="run_id = $first_run_id" ;;
+    esac
+    $PSQL -c "\\copy (SELECT * FROM kigen.$table WHERE $where) TO '$WORK/ledger-rows/$table.copy'"
+    ledger_rows=$((ledger_rows + $(wc -l <"$WORK/ledger-rows/$table.copy")))
+done
+$PSQL <<SQL
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS bench_copy CASCADE;
+CREATE SCHEMA bench_copy;
+DO \$\$
+DECLARE
+    ledger text[] := string_to_array('$LEDGER_TABLES', ' ');
+    tab text;
+    fk record;
+BEGIN
+    FOREACH tab IN ARRAY ledger LOOP
+        EXECUTE format('CREATE TABLE bench_copy.%I (LIKE kigen.%I INCLUDING ALL)', tab, tab);
+    END LOOP;
+    FOR fk IN SELECT c.conrelid::regclass::text AS rel, c.conname,
+            pg_get_constraintdef(c.oid) AS def, c.confrelid::regclass::text AS target
+        FROM pg_constraint c WHERE c.contype = 'f'
+        AND c.conrelid::regclass::text = ANY (SELECT 'kigen.' || t FROM unnest(ledger) t)
+    LOOP
+        EXECUTE format('ALTER TABLE bench_copy.%s ADD CONSTRAINT %I %s',
+            split_part(fk.rel, '.', 2), fk.conname,
+            CASE WHEN fk.target = ANY (SELECT 'kigen.' || t FROM unnest(ledger) t)
+            THEN replace(fk.def, 'REFERENCES kigen.', 'REFERENCES bench_copy.') ELSE fk.def END);
+    END LOOP;
+END
+\$\$;
+SQL
+{
+    echo "BEGIN;"
+    for table in $LEDGER_TABLES; do
+        printf "\\\\copy bench_copy.%s FROM '%s'\n" "$table" "$WORK/ledger-rows/$table.copy"
+    done
+    echo "COMMIT;"
+} >"$WORK/ledger-rows/copy.sql"
+t0=$(now)
+$PSQL -f "$WORK/ledger-rows/copy.sql"
+t1=$(now)
+ledger_copy_secs=$(elapsed "$t0" "$t1")
+ledger_line=$(grep 'ledger: ' "$WORK/run-first.log" | sed 's/.*ledger: //; s/[(),]/ /g' || true)
+set -- $ledger_line
+ledger_secs=${5:-0}                                              # the whole transaction
+ledger_tables_secs=$(echo "${11:-0} + ${17:-0} + ${24:-0}" | bc -l) # less the settled marks
+ledger_settle_secs=${21:-0}
+$PSQL -c "SET client_min_messages = warning; DROP SCHEMA bench_copy CASCADE"
 
 raw_reads "$NEXT_DATE"
 t0=$(now)
@@ -209,9 +290,23 @@ printf 'next night:  run / faster raw read %.2f (target >= 0.7); DBA query / run
     "$(echo "$faster / $next_secs" | bc -l)" "$(echo "$dba_secs / $next_secs" | bc -l)"
 printf 'whole city:  run / single-row read %.2f (the per-row cost, fixed costs spread)\n' \
     "$(echo "$whole_raw / $whole_secs" | bc -l)"
+printf '\n%-56s %10s %10s %12s\n' "catch-up night's ledger, $RUN_DATE (D97)" "rows" "seconds" "rows/s"
+printf '%-56s %10s %10.2f %12s\n' "plain COPY of its rows into the same tables (baseline)" "$ledger_rows" "$ledger_copy_secs" "$(rate "$ledger_rows" "$ledger_copy_secs")"
+printf '%-56s %10s %10.2f %12s\n' "kigen's ledger write into those tables" "$ledger_rows" "$ledger_tables_secs" "$(rate "$ledger_rows" "$ledger_tables_secs")"
+printf '%-56s %10s %10.2f %12s\n' "kigen's recording transaction (+ settled marks)" "$ledger_rows" "$ledger_secs" "$(rate "$ledger_rows" "$ledger_secs")"
+printf 'catch-up night: ledger write / plain COPY rate %.2f into its tables, %.2f with the settled marks (%.2f s) (target >= 0.5)\n' \
+    "$(echo "$ledger_copy_secs / $ledger_tables_secs" | bc -l)" "$(echo "$ledger_copy_secs / $ledger_secs" | bc -l)" "$ledger_settle_secs"
+printf 'catch-up night: run %.2f s vs 1.5 x (faster raw read %.2f + COPY %.2f) = %.2f s: %.2f of it (target <= 1)\n' \
+    "$run_secs" "$first_faster" "$ledger_copy_secs" \
+    "$(echo "1.5 * ($first_faster + $ledger_copy_secs)" | bc -l)" \
+    "$(echo "$run_secs / (1.5 * ($first_faster + $ledger_copy_secs))" | bc -l)"
+grep 'ledger: ' "$WORK/run-first.log" | sed 's/^.*ledger: /kigen ledger: /' || true
 head -1 "$WORK/run-first.txt"
 head -1 "$WORK/run-next.txt"
 
+fi
+
+if section load; then
 # ---- a whole night, end to end (issue 18): tonight's whole register (0.5% of the
 # residents changed since last night's), the run that records it, then its print files and
 # workbook (the run's re-run of the date writes them from the ledger: print files timed by

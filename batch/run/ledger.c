@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/control_no.h"
 #include "../common/strbuf.h"
@@ -189,6 +190,7 @@ static kg_err put_row(ledger_writer *writer, const char *const *columns, kg_errb
     if (strbuf_append_csv_row(&writer->row, columns, ROW_COLUMNS) != KG_OK)
         return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to record resident %s: row too long",
                        columns[1] != NULL ? columns[1] : "?");
+    writer->rows++;
     return db_copy_put(writer->conn, writer->row.data, writer->row.len, errbuf);
 }
 
@@ -388,18 +390,36 @@ kg_err ledger_add_resident(ledger_writer *writer, const select_resident *res,
     return err;
 }
 
+/* Seconds from *since to now (monotonic), and now into *since. */
+static double lap(struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double seconds =
+        (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+    *since = now;
+    return seconds;
+}
+
 kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json,
                      const forms_setup *forms, kg_errbuf *errbuf)
 {
+    struct timespec mark;
+    clock_gettime(CLOCK_MONOTONIC, &mark);
     char run_text[32], pages[16];
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
     snprintf(pages, sizeof(pages), "%d", writer->pages_per_notice);
     const char *params[] = {run_text, writer->date, pages};
     kg_err err = db_copy_end(writer->conn, errbuf);
-    for (size_t idx = 0; idx < sizeof(distribute_sql) / sizeof(distribute_sql[0]) && err == KG_OK;
-         idx++)
+    writer->copy_end_seconds = lap(&mark);
+    size_t statements = sizeof(distribute_sql) / sizeof(distribute_sql[0]);
+    for (size_t idx = 0; idx < statements && err == KG_OK; idx++) {
+        if (idx == statements - 1) /* the settled marks: an UPDATE, timed apart (D97) */
+            writer->distribute_seconds = lap(&mark);
         err = db_query(writer->conn, distribute_sql[idx], distribute_params[idx], params, errbuf,
                        NULL);
+    }
+    writer->settle_seconds = lap(&mark);
     if (err == KG_OK && forms != NULL && forms->inquiry != NULL)
         err = forms_record_inquiries(writer->conn, run_id, writer->run_date, forms, errbuf);
     if (err == KG_OK) /* the sender blocks as the night's letters print them (D72) */
@@ -415,8 +435,10 @@ kg_err ledger_commit(ledger_writer *writer, long run_id, const char *counts_json
                        "WHERE run_id = $1::bigint",
                        2, status_params, errbuf, NULL);
     }
+    writer->distribute_seconds += lap(&mark);
     if (err == KG_OK)
         err = db_exec(writer->conn, "COMMIT", errbuf);
+    writer->commit_seconds = lap(&mark);
     return err;
 }
 

@@ -60,6 +60,11 @@ typedef struct ledger_writer {
     char office[128];    /* the current office ("" none) */
     char *return_ids;    /* owned: the returns the scan saw, a bigint[] literal (D91) */
     char *return_lifted; /* owned: what lifted each of them, a text[] literal (NULL: holds) */
+    long rows;           /* rows put into the COPY of the night's rows */
+    /* set by ledger_commit, for the run's log (wall seconds): the end of the COPY, the
+     * statements that fill the ledger's tables (and the rest of its rows: inquiries,
+     * offices, returns, the run's status), the settled marks of cert_schedule, the COMMIT */
+    double copy_end_seconds, distribute_seconds, settle_seconds, commit_seconds;
 } ledger_writer;
 
 /* Opens the recording transaction on conn (holding the schedule lock: schedule.h) and
