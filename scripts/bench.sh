@@ -213,6 +213,7 @@ for table in $LEDGER_TABLES; do
 done
 $PSQL <<SQL
 SET client_min_messages = warning;
+SET search_path = ''; -- names and constraint definitions come schema-qualified
 DROP SCHEMA IF EXISTS bench_copy CASCADE;
 CREATE SCHEMA bench_copy;
 DO \$\$
@@ -234,6 +235,10 @@ BEGIN
             CASE WHEN fk.target = ANY (SELECT 'kigen.' || t FROM unnest(ledger) t)
             THEN replace(fk.def, 'REFERENCES kigen.', 'REFERENCES bench_copy.') ELSE fk.def END);
     END LOOP;
+    IF (SELECT count(*) FROM pg_catalog.pg_constraint c WHERE c.contype = 'f'
+        AND c.connamespace = 'bench_copy'::regnamespace) = 0 THEN
+        RAISE EXCEPTION 'bench_copy: no foreign key copied';
+    END IF;
 END
 \$\$;
 SQL
