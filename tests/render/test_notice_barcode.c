@@ -333,9 +333,9 @@ static bool module_inked(cairo_surface_t *image, int row, int column)
     return (pixel & 0xFF) < DARK;
 }
 
-/* bars_draw_matrix and bars_draw_row on an image without anti-aliasing: ink on exactly the
- * dark modules (every side up to BARS_MAX_SIDE, all dark, a checkerboard, random), none in
- * the margins where the matrix's path turns. */
+/* bars_draw_matrix (the stencil mask) and bars_draw_row on an image without anti-aliasing:
+ * ink on exactly the dark modules (every side up to BARS_MAX_SIDE, all dark, a
+ * checkerboard, random: every bit of the mask's 32-bit words), none in the margin around. */
 static void bars_ink_exactly_the_dark_modules(void)
 {
     unsigned seed = 16;
