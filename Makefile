@@ -111,7 +111,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/migrations_sql.o
 # fuzz for FUZZ_SECONDS per target).
 FUZZ_TARGETS := csv template
 FUZZ_LIB_csv := batch/common/csv.c batch/common/error.c batch/common/kdate.c \
-	batch/common/strbuf.c batch/load/load_field.c batch/load/load_row.c batch/load/load_spec.c
+	batch/common/strbuf.c batch/common/order_key.c batch/load/load_field.c batch/load/load_row.c \
+	batch/load/load_spec.c render/barcode.c
 FUZZ_LIB_template := render/template.c batch/common/error.c batch/common/sha256.c \
 	batch/common/strbuf.c
 FUZZ_TEST_SRC := $(sort $(wildcard tests/fuzz/*.c))

@@ -458,10 +458,16 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     long refreshed = 0;
     int pages = run_templates_pages_per_notice(templates);
     long keyed = 0;
-    /* the keys of new and moved residents (their UPDATE marks nobody stale: sql/011) */
+    struct timespec keys_started, keys_ended;
+    /* the keys of residents the loader did not key (their UPDATE marks nobody stale:
+     * sql/011; D98) */
+    clock_gettime(CLOCK_MONOTONIC, &keys_started);
     kg_err err = order_key_refresh(conn, &keyed, errbuf);
+    clock_gettime(CLOCK_MONOTONIC, &keys_ended);
     if (err == KG_OK && keyed > 0)
-        log_line(ctx->log, LOG_DETAIL, "print order: %ld address keys computed", keyed);
+        log_line(ctx->log, LOG_DETAIL, "print order: %ld address keys computed in %.2f s", keyed,
+                 (double)(keys_ended.tv_sec - keys_started.tv_sec) +
+                     (double)(keys_ended.tv_nsec - keys_started.tv_nsec) / 1e9);
     if (err == KG_OK)
         err = schedule_refresh(conn, ctx->log, &refreshed, errbuf);
     if (err == KG_OK)

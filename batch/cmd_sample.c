@@ -5,7 +5,8 @@
  * Deterministic for a seed and as-of date. Into the database it refuses to mix with
  * existing residents unless --replace (which empties kigen's data and ledger tables).
  * One pass generates every resident once: the residents table streams straight into
- * COPY, the other tables into temporary files that are copied after it.
+ * COPY (with each resident's print-order key, as `kigen load` writes it: D98), the other
+ * tables into temporary files that are copied after it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "commands.h"
 #include "common/kdate.h"
+#include "common/order_key.h"
 #include "common/options.h"
 #include "common/out_file.h"
 #include "common/strbuf.h"
@@ -175,6 +177,22 @@ static kg_err sinks_close(table_sink *sinks, kg_err err, kg_errbuf *errbuf)
     return err;
 }
 
+/* Ends the row just appended to out (its newline replaced) with the resident's print-order
+ * key, as `kigen load` writes it (D98): the run then has no key to compute. */
+static kg_err append_order_key(const sample_resident *res, strbuf *out)
+{
+    char key[ORDER_KEY_STORED_MAX];
+    order_key_of(res->banchi, res->address2, key, sizeof(key));
+    if (out->len > 0 && out->data[out->len - 1] == '\n')
+        out->len--;
+    kg_err err = strbuf_append_str(out, ",\"");
+    if (err == KG_OK)
+        err = strbuf_append_str(out, key);
+    if (err == KG_OK)
+        err = strbuf_append_str(out, "\"\n");
+    return err;
+}
+
 /* Generates every resident once, appending each table's rows to its sink; the table
  * `direct_idx` (or none: -1) goes to the database COPY instead. */
 static kg_err generate(const sample_options *options, table_sink *sinks, db_conn *conn,
@@ -196,6 +214,8 @@ static kg_err generate(const sample_options *options, table_sink *sinks, db_conn
         for (size_t spec_idx = 1; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
             if ((long)spec_idx == direct_idx) {
                 err = sample_rows_append(&res, spec_idx, &direct);
+                if (err == KG_OK && load_file_specs[spec_idx].order_key)
+                    err = append_order_key(&res, &direct);
                 if (err == KG_OK && direct.len >= SAMPLE_FLUSH) {
                     err = db_copy_put(conn, direct.data, direct.len, errbuf);
                     strbuf_reset(&direct);
@@ -256,6 +276,8 @@ static kg_err copy_from_file(db_conn *conn, size_t spec_idx, table_sink *sink, k
     for (size_t col_idx = 0; col_idx < spec->column_count && used < sizeof(sql); col_idx++)
         used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s%s", col_idx ? ", " : "",
                                  spec->columns[col_idx].name);
+    if (used < sizeof(sql) && spec->order_key) /* appended by append_order_key */
+        used += (size_t)snprintf(sql + used, sizeof(sql) - used, ", order_key");
     if (used < sizeof(sql))
         snprintf(sql + used, sizeof(sql) - used, ") FROM STDIN (FORMAT csv)");
     kg_err err = db_copy_begin(conn, sql, errbuf);

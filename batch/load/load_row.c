@@ -6,6 +6,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/order_key.h"
+
+/* banchi and address2 as loaded (UTF-8; 100 characters at most, load_spec.c), for the key */
+#define KEY_PART_MAX 512
+
+/* Keeps a copy of a validated text field for the key; "" when empty (NULL in the table). */
+static void keep_part(char *part, const char *utf8, size_t utf8_len)
+{
+    size_t len = utf8_len < KEY_PART_MAX ? utf8_len : KEY_PART_MAX - 1;
+    if (len > 0)
+        memcpy(part, utf8, len);
+    part[len] = '\0';
+}
+
 kg_err load_row_map_header(const load_file_spec *spec, const csv_record *header,
                            load_decoder *decoder, size_t *positions, kg_errbuf *errbuf)
 {
@@ -45,6 +59,8 @@ const char *load_row_line(const load_file_spec *spec, const csv_record *record,
     strbuf_reset(line);
     if (strbuf_append_str(line, number) != KG_OK)
         return "too long";
+    char banchi[KEY_PART_MAX] = "";
+    char address2[KEY_PART_MAX] = "";
     for (size_t col_idx = 0; col_idx < spec->column_count; col_idx++) {
         *column = spec->columns[col_idx].name;
         csv_field field = csv_record_field(record, positions[col_idx]);
@@ -57,6 +73,18 @@ const char *load_row_line(const load_file_spec *spec, const csv_record *record,
             reason = load_field_append(&spec->columns[col_idx], utf8, utf8_len, line, reason_buf);
         if (reason != NULL)
             return reason;
+        if (spec->order_key && strcmp(*column, "banchi") == 0)
+            keep_part(banchi, utf8, utf8_len);
+        else if (spec->order_key && strcmp(*column, "address2") == 0)
+            keep_part(address2, utf8, utf8_len);
+    }
+    if (spec->order_key) {
+        /* quoted: an address without a number has the key "", not NULL (as the run's) */
+        char key[ORDER_KEY_STORED_MAX];
+        order_key_of(banchi, address2, key, sizeof(key));
+        if (strbuf_append_str(line, ",\"") != KG_OK || strbuf_append_str(line, key) != KG_OK ||
+            strbuf_append_char(line, '"') != KG_OK)
+            return "too long";
     }
     if (strbuf_append_char(line, '\n') != KG_OK)
         return "too long";

@@ -23,7 +23,8 @@ kg_err load_row_map_header(const load_file_spec *spec, const csv_record *header,
                            load_decoder *decoder, size_t *positions, kg_errbuf *errbuf);
 
 /* Builds in line (reset first) the COPY line of one record: "src_line,<columns in spec
- * order>\n". NULL when the record is good; otherwise the reason (static, the decoder's or
+ * order>\n", with spec->order_key ",\"<order_key_of(banchi, address2)>\"" before the newline
+ * (D98). NULL when the record is good; otherwise the reason (static, the decoder's or
  * in reason_buf) with *column the column it concerns, "(record)" for a malformed record or
  * one with more fields than the header's header_fields. */
 const char *load_row_line(const load_file_spec *spec, const csv_record *record,

@@ -64,16 +64,18 @@ static const load_column proxy_columns[] = {
 };
 
 const load_file_spec load_file_specs[] = {
-    {"offices.csv", "offices", "office_code", 1, 0, office_columns, COUNT(office_columns)},
-    {"residents.csv", "residents", "resident_id", 1, 0, resident_columns, COUNT(resident_columns)},
-    {"cards.csv", "cards", "card_id", 1, 1, card_columns, COUNT(card_columns)},
+    {"offices.csv", "offices", "office_code", 1, 0, office_columns, COUNT(office_columns), 0},
+    {"residents.csv", "residents", "resident_id", 1, 0, resident_columns, COUNT(resident_columns),
+     1},
+    {"cards.csv", "cards", "card_id", 1, 1, card_columns, COUNT(card_columns), 0},
     {"certificates.csv", "certificates", "certificate_id", 1, 1, certificate_columns,
-     COUNT(certificate_columns)},
-    {"moves.csv", "moves", "resident_id, moved_on, kind", 0, 1, move_columns, COUNT(move_columns)},
+     COUNT(certificate_columns), 0},
+    {"moves.csv", "moves", "resident_id, moved_on, kind", 0, 1, move_columns, COUNT(move_columns),
+     0},
     {"changes.csv", "changes", "resident_id, changed_on, field", 0, 1, change_columns,
-     COUNT(change_columns)},
+     COUNT(change_columns), 0},
     {"proxy_requests.csv", "proxy_requests", "request_id", 1, 1, proxy_columns,
-     COUNT(proxy_columns)},
+     COUNT(proxy_columns), 0},
 };
 
 const size_t load_file_spec_count = COUNT(load_file_specs);

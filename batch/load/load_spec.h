@@ -42,6 +42,7 @@ typedef struct load_file_spec {
     int needs_resident;     /* rows name a resident that must exist */
     const load_column *columns;
     size_t column_count;
+    int order_key; /* the rows carry order_key, computed from banchi and address2 (D98) */
 } load_file_spec;
 
 /* The files in load order (parents before children). */

@@ -22,8 +22,10 @@ static size_t spec_index(const char *table)
     return 0;
 }
 
-/* Appends "prefix<col>, prefix<col>..." of a spec's columns. */
-static kg_err append_columns(strbuf *sql, const load_file_spec *spec, const char *prefix)
+/* Appends "prefix<col>, prefix<col>..." of a spec's columns, then "prefix order_key" when
+ * with_key and the spec's rows carry the key (D98). */
+static kg_err append_columns(strbuf *sql, const load_file_spec *spec, const char *prefix,
+                             int with_key)
 {
     kg_err err = KG_OK;
     for (size_t col_idx = 0; col_idx < spec->column_count && err == KG_OK; col_idx++) {
@@ -34,6 +36,12 @@ static kg_err append_columns(strbuf *sql, const load_file_spec *spec, const char
         if (err == KG_OK)
             err = strbuf_append_str(sql, spec->columns[col_idx].name);
     }
+    if (err == KG_OK && with_key && spec->order_key)
+        err = strbuf_append_str(sql, ", ");
+    if (err == KG_OK && with_key && spec->order_key)
+        err = strbuf_append_str(sql, prefix);
+    if (err == KG_OK && with_key && spec->order_key)
+        err = strbuf_append_str(sql, "order_key");
     return err;
 }
 
@@ -74,7 +82,7 @@ kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, int dire
                                   direct ? " (" : " (src_line, ", NULL};
     kg_err err = build(&sql, pieces);
     if (err == KG_OK)
-        err = append_columns(&sql, spec, "");
+        err = append_columns(&sql, spec, "", 1);
     if (err == KG_OK)
         err = strbuf_append_str(&sql, ") FROM STDIN (FORMAT csv)");
     if (err == KG_OK && strbuf_cstr(&sql) != NULL)
@@ -202,11 +210,11 @@ static kg_err merge_one(db_conn *conn, const load_file_spec *spec, long *changed
     const char *const head[] = {"INSERT INTO kigen.", spec->table, " AS target (", NULL};
     kg_err err = build(&sql, head);
     if (err == KG_OK)
-        err = append_columns(&sql, spec, "");
+        err = append_columns(&sql, spec, "", 1);
     if (err == KG_OK)
         err = strbuf_append_str(&sql, ") SELECT ");
     if (err == KG_OK)
-        err = append_columns(&sql, spec, "");
+        err = append_columns(&sql, spec, "", 1);
     if (err == KG_OK) {
         const char *const from[] = {" FROM pg_temp.stage_", spec->table, " ORDER BY ", spec->key,
                                     " ON CONFLICT (",       spec->key,   ") DO ",      NULL};
@@ -215,22 +223,24 @@ static kg_err merge_one(db_conn *conn, const load_file_spec *spec, long *changed
     }
     if (err == KG_OK && !spec->update_on_conflict)
         err = strbuf_append_str(&sql, "NOTHING");
+    /* the key is set with the columns but not compared: a row that only lacks it (an
+     * older load's) is left to the run, not updated (D98) */
     if (err == KG_OK && spec->update_on_conflict) {
         err = strbuf_append_str(&sql, "UPDATE SET (");
         if (err == KG_OK)
-            err = append_columns(&sql, spec, "");
+            err = append_columns(&sql, spec, "", 1);
         if (err == KG_OK)
             err = strbuf_append_str(&sql, ") = (");
         if (err == KG_OK)
-            err = append_columns(&sql, spec, "EXCLUDED.");
+            err = append_columns(&sql, spec, "EXCLUDED.", 1);
         if (err == KG_OK)
             err = strbuf_append_str(&sql, ") WHERE (");
         if (err == KG_OK)
-            err = append_columns(&sql, spec, "target.");
+            err = append_columns(&sql, spec, "target.", 0);
         if (err == KG_OK)
             err = strbuf_append_str(&sql, ") IS DISTINCT FROM (");
         if (err == KG_OK)
-            err = append_columns(&sql, spec, "EXCLUDED.");
+            err = append_columns(&sql, spec, "EXCLUDED.", 0);
         if (err == KG_OK)
             err = strbuf_append_str(&sql, ")");
     }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/order_key.h"
 #include "db/db.h"
 #include "test.h"
 
@@ -100,7 +101,7 @@ static void migrate_is_idempotent(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q db migrate && '%s' db version",
              test_kigen_bin(), test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output, "13\n");
+    CU_ASSERT_STRING_EQUAL(output, "14\n");
     free(output);
 }
 
@@ -120,7 +121,7 @@ static void a_missing_lower_migration_is_applied(void)
     snprintf(command_line, sizeof(command_line), "'%s' run --dry-run --date 2026-12-01 2>&1",
              test_kigen_bin());
     CU_ASSERT_NOT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "12 of kigen's 13 migrations") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "13 of kigen's 14 migrations") : NULL);
     free(output);
     snprintf(command_line, sizeof(command_line),
              "'%s' -q db migrate && psql -X -A -t -c \"SELECT string_agg(version::text, ',' "
@@ -129,7 +130,7 @@ static void a_missing_lower_migration_is_applied(void)
              test_kigen_bin());
     output = NULL;
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13\n0\n");
+    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13,14\n0\n");
     free(output);
 }
 
@@ -735,6 +736,91 @@ static void skipping_unchanged_rows_loads_what_a_full_upsert_loads(void)
  * numbers; a corrupt or truncated one stops the load with exit 3 and a message naming the
  * file and the fault, the database unchanged; NAME.csv and NAME.csv.gz together are
  * refused. */
+/* Residents whose stored order_key is not order_key_of(banchi, address2) as the run's
+ * refresh computes it (batch/run/order_key.c; NULL counts as wrong); *checked the rows. */
+static long residents_with_a_wrong_key(long *checked)
+{
+    char *rows = NULL;
+    *checked = 0;
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -A -t -F \"$(printf '\\037')\" -c \"SELECT "
+                                   "coalesce(banchi, ''), coalesce(address2, ''), "
+                                   "coalesce(order_key, 'NULL') FROM kigen.residents\"",
+                                   &rows),
+                    0);
+    long wrong = 0;
+    for (char *line = rows; line != NULL && *line != '\0';) {
+        char *end = strchr(line, '\n');
+        if (end != NULL)
+            *end = '\0';
+        char *address2 = strchr(line, '\037');
+        char *stored = address2 != NULL ? strchr(address2 + 1, '\037') : NULL;
+        if (stored != NULL) {
+            *address2++ = '\0';
+            *stored++ = '\0';
+            char key[ORDER_KEY_STORED_MAX];
+            order_key_of(line, address2, key, sizeof(key));
+            if (strcmp(key, stored) != 0)
+                wrong++;
+            (*checked)++;
+        }
+        line = end != NULL ? end + 1 : NULL;
+    }
+    free(rows);
+    return wrong;
+}
+
+/* D98: `kigen load` writes each resident's print-order key with the row, the run's own
+ * function of banchi and address2: the first load (the direct COPY) and a reload (the
+ * staging upsert) alike, a changed banchi with its new key; an UPDATE of the address
+ * without the key (a DBA's) still resets it for the run (sql/014). */
+static void loaded_residents_carry_the_runs_order_key(void)
+{
+    fresh_database(1);
+    char dir[1024], command_line[4096];
+    CU_ASSERT_EQUAL(run_load(test_root_path("samples/extract", dir, sizeof(dir)), "", NULL, NULL),
+                    1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.residents WHERE order_key IS "
+                                    "NULL"),
+                    0);
+    long checked = 0;
+    CU_ASSERT_EQUAL(residents_with_a_wrong_key(&checked), 0);
+    CU_ASSERT_EQUAL(checked, 324);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.residents WHERE resident_id = 2 "
+                                    "AND order_key = '00000003.00000040.00000007.00000404'"),
+                    1);
+
+    /* the next extract: resident 2 moves to 5丁目12-3, resident 990001 is new */
+    char next[] = "/tmp/kigen-test-okey-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(next));
+    snprintf(command_line, sizeof(command_line),
+             "head -n 1 '%s/residents.csv' >'%s/residents.csv' && grep '^2,' '%s/residents.csv' "
+             "| sed 's/,3丁目40-7,/,5丁目12-3,/' >>'%s/residents.csv' && grep '^1,' "
+             "'%s/residents.csv' | sed 's/^1,/990001,/; s/,789-25,/,1番地2,/' >>'%s/residents.csv'",
+             dir, next, dir, next, dir, next);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    CU_ASSERT_EQUAL(run_load(next, "", NULL, NULL), 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.residents WHERE resident_id = 2 "
+                                    "AND banchi = '5丁目12-3' AND order_key = "
+                                    "'00000005.00000012.00000003.00000404'"),
+                    1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.residents WHERE resident_id = "
+                                    "990001 AND order_key = '00000001.00000002'"),
+                    1);
+    CU_ASSERT_EQUAL(residents_with_a_wrong_key(&checked), 0);
+    CU_ASSERT_EQUAL(checked, 325);
+
+    /* an UPDATE of the address that leaves the key as it was: reset, the run refills it */
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -q -c \"UPDATE kigen.residents SET banchi = '7-1' "
+                                   "WHERE resident_id = 2\" >/dev/null 2>&1",
+                                   NULL),
+                    0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.residents WHERE order_key IS "
+                                    "NULL"),
+                    1);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", next);
+    test_run_shell(command_line, NULL);
+}
+
 static void gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3(void)
 {
     char sample[1024], command_line[4096];
@@ -846,6 +932,7 @@ int tests_register_load_db(void)
          bulk_load_gives_the_same_rows_and_keeps_the_keys},
         {"skipping_unchanged_rows_loads_what_a_full_upsert_loads",
          skipping_unchanged_rows_loads_what_a_full_upsert_loads},
+        {"loaded_residents_carry_the_runs_order_key", loaded_residents_carry_the_runs_order_key},
         {"gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3",
          gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3},
         {"a_terminal_sees_a_live_line_and_cron_does_not",
