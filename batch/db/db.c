@@ -264,6 +264,27 @@ const char *db_result_value(const db_result *result, int row, int column)
     return PQgetvalue(result->pg, row, column);
 }
 
+void db_result_text(const db_result *result, int row, int column, char *out, size_t cap)
+{
+    const char *text = db_result_value(result, row, column);
+    snprintf(out, cap, "%s", text != NULL ? text : "");
+}
+
+long db_result_long(const db_result *result, int row, int column)
+{
+    const char *text = db_result_value(result, row, column);
+    return text != NULL ? strtol(text, NULL, 10) : 0;
+}
+
+kdate db_result_date(const db_result *result, int row, int column)
+{
+    const char *text = db_result_value(result, row, column);
+    kdate day = KDATE_NONE;
+    if (text == NULL || kdate_parse(text, strlen(text), &day) != KG_OK)
+        return KDATE_NONE;
+    return day;
+}
+
 long db_result_affected(const db_result *result)
 {
     const char *tuples = PQcmdTuples(result->pg);

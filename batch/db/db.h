@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../common/error.h"
+#include "../common/kdate.h"
 
 typedef struct db_conn db_conn;     /* owns the PGconn; freed by db_close */
 typedef struct db_result db_result; /* owns a PGresult; freed by db_result_free */
@@ -66,6 +67,12 @@ kg_err db_query(db_conn *conn, const char *sql, int param_count, const char *con
 int db_result_rows(const db_result *result);
 /* Text of a value, or NULL for SQL NULL; valid until db_result_free. */
 const char *db_result_value(const db_result *result, int row, int column);
+/* The value as text copied into out (cap bytes, cut if longer; "" for SQL NULL). */
+void db_result_text(const db_result *result, int row, int column, char *out, size_t cap);
+/* The value as a number (0 for SQL NULL). */
+long db_result_long(const db_result *result, int row, int column);
+/* The value as a day from an ISO date (KDATE_NONE for SQL NULL or not a date). */
+kdate db_result_date(const db_result *result, int row, int column);
 /* Rows affected by an INSERT/UPDATE/DELETE, 0 otherwise. */
 long db_result_affected(const db_result *result);
 void db_result_free(db_result *result);

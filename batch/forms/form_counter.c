@@ -79,44 +79,23 @@ static const char undeliverable_sql[] =
     "AND (f.kind = 'inquiry' OR f.valid_until IS NULL OR f.valid_until >= $1::date) "
     "ORDER BY f.undeliverable_on, f.control_no";
 
-static kdate date_value(const db_result *result, int row, int column)
-{
-    const char *text = db_result_value(result, row, column);
-    kdate day = KDATE_NONE;
-    if (text == NULL || kdate_parse(text, strlen(text), &day) != KG_OK)
-        return KDATE_NONE;
-    return day;
-}
-
-static long long_value(const db_result *result, int row, int column)
-{
-    const char *text = db_result_value(result, row, column);
-    return text != NULL ? strtol(text, NULL, 10) : 0;
-}
-
-static void text_value(const db_result *result, int row, int column, char *out, size_t cap)
-{
-    const char *text = db_result_value(result, row, column);
-    snprintf(out, cap, "%s", text != NULL ? text : "");
-}
-
 static void read_record(const db_result *result, int row, form_record *form)
 {
     memset(form, 0, sizeof(*form));
-    text_value(result, row, 0, form->control_no, sizeof(form->control_no));
-    text_value(result, row, 1, form->kind, sizeof(form->kind));
-    form->run_date = date_value(result, row, 2);
-    form->resident_id = long_value(result, row, 3);
-    text_value(result, row, 4, form->name, sizeof(form->name));
-    text_value(result, row, 5, form->office_code, sizeof(form->office_code));
-    text_value(result, row, 6, form->notice_no, sizeof(form->notice_no));
-    form->request_id = long_value(result, row, 7);
-    form->valid_until = date_value(result, row, 8);
-    form->returned_on = date_value(result, row, 9);
-    form->undeliverable_on = date_value(result, row, 10);
-    form->voided_on = date_value(result, row, 11);
-    form->return_scans = long_value(result, row, 12);
-    text_value(result, row, 13, form->replaced_by, sizeof(form->replaced_by));
+    db_result_text(result, row, 0, form->control_no, sizeof(form->control_no));
+    db_result_text(result, row, 1, form->kind, sizeof(form->kind));
+    form->run_date = db_result_date(result, row, 2);
+    form->resident_id = db_result_long(result, row, 3);
+    db_result_text(result, row, 4, form->name, sizeof(form->name));
+    db_result_text(result, row, 5, form->office_code, sizeof(form->office_code));
+    db_result_text(result, row, 6, form->notice_no, sizeof(form->notice_no));
+    form->request_id = db_result_long(result, row, 7);
+    form->valid_until = db_result_date(result, row, 8);
+    form->returned_on = db_result_date(result, row, 9);
+    form->undeliverable_on = db_result_date(result, row, 10);
+    form->voided_on = db_result_date(result, row, 11);
+    form->return_scans = db_result_long(result, row, 12);
+    db_result_text(result, row, 13, form->replaced_by, sizeof(form->replaced_by));
 }
 
 /* Runs an action's statement in a transaction; *out holds its result (0 or 1 row). */
@@ -195,9 +174,9 @@ static kg_err record_event(db_conn *conn, const char *control_no, const char *ac
         err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to fold the scans of form %s", control_no);
     if (err == KG_OK) {
         *after = *before;
-        after->returned_on = date_value(result, 0, 0);
-        after->undeliverable_on = date_value(result, 0, 1);
-        after->return_scans = long_value(result, 0, 2);
+        after->returned_on = db_result_date(result, 0, 0);
+        after->undeliverable_on = db_result_date(result, 0, 1);
+        after->return_scans = db_result_long(result, 0, 2);
     }
     db_result_free(result);
     if (err == KG_OK)
@@ -263,11 +242,11 @@ kg_err form_counter_undo(db_conn *conn, const char *control_no, kdate day, const
                       "unable to take back a scan of form %s: it has no scan left to take back",
                       printed);
     if (err == KG_OK) {
-        text_value(result, 0, 0, event_id, sizeof(event_id));
-        text_value(result, 0, 1, undone->action, sizeof(undone->action));
-        undone->day = date_value(result, 0, 2);
-        text_value(result, 0, 3, undone->clerk, sizeof(undone->clerk));
-        text_value(result, 0, 4, undone->recorded_at, sizeof(undone->recorded_at));
+        db_result_text(result, 0, 0, event_id, sizeof(event_id));
+        db_result_text(result, 0, 1, undone->action, sizeof(undone->action));
+        undone->day = db_result_date(result, 0, 2);
+        db_result_text(result, 0, 3, undone->clerk, sizeof(undone->clerk));
+        db_result_text(result, 0, 4, undone->recorded_at, sizeof(undone->recorded_at));
     }
     db_result_free(result);
     if (err == KG_OK && undone->day > day) {
@@ -299,7 +278,7 @@ kg_err form_counter_reissue(db_conn *conn, const char *control_no, kdate day, fo
     read_record(result, 0, form);
     int updated = db_result_value(result, 0, FORM_COLUMN_COUNT) != NULL;
     if (updated)
-        form->voided_on = date_value(result, 0, FORM_COLUMN_COUNT);
+        form->voided_on = db_result_date(result, 0, FORM_COLUMN_COUNT);
     db_result_free(result);
     if (updated)
         return KG_OK;

@@ -50,37 +50,16 @@ static const char list_sql[] =
     "AND kigen.return_lifted(v.resident_id, v.notice_no, v.address_key, $1::date) IS NULL "
     "ORDER BY v.returned_on, v.notice_no";
 
-static kdate date_value(const db_result *result, int row, int column)
-{
-    const char *text = db_result_value(result, row, column);
-    kdate day = KDATE_NONE;
-    if (text == NULL || kdate_parse(text, strlen(text), &day) != KG_OK)
-        return KDATE_NONE;
-    return day;
-}
-
-static void text_value(const db_result *result, int row, int column, char *out, size_t cap)
-{
-    const char *text = db_result_value(result, row, column);
-    snprintf(out, cap, "%s", text != NULL ? text : "");
-}
-
-static long long_value(const db_result *result, int row, int column)
-{
-    const char *text = db_result_value(result, row, column);
-    return text != NULL ? strtol(text, NULL, 10) : 0;
-}
-
 /* A return from the five RETURN_COLUMNS at column first. */
 static void read_return(const db_result *result, int row, int first, notice_return *out)
 {
-    out->event_id = long_value(result, row, first);
-    out->returned_on = date_value(result, row, first + 1);
+    out->event_id = db_result_long(result, row, first);
+    out->returned_on = db_result_date(result, row, first + 1);
     const char *reason = db_result_value(result, row, first + 2);
     if (reason == NULL || !return_reason_parse(reason, strlen(reason), &out->reason))
         out->reason = RETURN_OTHER;
-    text_value(result, row, first + 3, out->clerk, sizeof(out->clerk));
-    text_value(result, row, first + 4, out->recorded_at, sizeof(out->recorded_at));
+    db_result_text(result, row, first + 3, out->clerk, sizeof(out->clerk));
+    db_result_text(result, row, first + 4, out->recorded_at, sizeof(out->recorded_at));
 }
 
 /* Starts the transaction and locks the notice: *notice, its address key and its return
@@ -101,14 +80,14 @@ static kg_err lock_notice(db_conn *conn, const char *notice_no, notice_record *n
     if (err == KG_OK && db_result_rows(result) == 0)
         err = KG_ERR_NOTICE_UNKNOWN;
     if (err == KG_OK) {
-        text_value(result, 0, 0, notice->notice_no, sizeof(notice->notice_no));
-        notice->run_date = date_value(result, 0, 1);
-        notice->resident_id = long_value(result, 0, 2);
-        text_value(result, 0, 3, notice->name, sizeof(notice->name));
-        text_value(result, 0, 4, notice->office_code, sizeof(notice->office_code));
+        db_result_text(result, 0, 0, notice->notice_no, sizeof(notice->notice_no));
+        notice->run_date = db_result_date(result, 0, 1);
+        notice->resident_id = db_result_long(result, 0, 2);
+        db_result_text(result, 0, 3, notice->name, sizeof(notice->name));
+        db_result_text(result, 0, 4, notice->office_code, sizeof(notice->office_code));
         order_key_of(db_result_value(result, 0, 5), db_result_value(result, 0, 6), address_key,
                      key_cap);
-        text_value(result, 0, 7, notice->run_status, sizeof(notice->run_status));
+        db_result_text(result, 0, 7, notice->run_status, sizeof(notice->run_status));
     }
     db_result_free(result);
     result = NULL;
@@ -207,11 +186,11 @@ kg_err notice_counter_list(db_conn *conn, kdate day, notice_return_list *out, kg
     for (int row = 0; row < rows; row++) {
         notice_return *ret = &out->rows[row];
         read_return(result, row, 0, ret);
-        text_value(result, row, 5, ret->notice.notice_no, sizeof(ret->notice.notice_no));
-        ret->notice.run_date = date_value(result, row, 6);
-        ret->notice.resident_id = long_value(result, row, 7);
-        text_value(result, row, 8, ret->notice.name, sizeof(ret->notice.name));
-        text_value(result, row, 9, ret->notice.office_code, sizeof(ret->notice.office_code));
+        db_result_text(result, row, 5, ret->notice.notice_no, sizeof(ret->notice.notice_no));
+        ret->notice.run_date = db_result_date(result, row, 6);
+        ret->notice.resident_id = db_result_long(result, row, 7);
+        db_result_text(result, row, 8, ret->notice.name, sizeof(ret->notice.name));
+        db_result_text(result, row, 9, ret->notice.office_code, sizeof(ret->notice.office_code));
     }
     out->count = (size_t)rows;
     db_result_free(result);
