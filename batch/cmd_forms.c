@@ -11,11 +11,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pwd.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
+#include "common/clerk.h"
 #include "common/clock.h"
 #include "common/control_no.h"
 #include "common/options.h"
@@ -287,16 +286,6 @@ static kg_err print_help(FILE *out, forms_action action, kg_errbuf *errbuf)
         fflush(out) != 0)
         return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
     return KG_OK;
-}
-
-/* The clerk: the OS user who runs the command (getpwuid), or the uid as a number. */
-static void clerk_name(char *out, size_t cap)
-{
-    const struct passwd *user = getpwuid(getuid());
-    if (user != NULL && user->pw_name != NULL)
-        snprintf(out, cap, "%s", user->pw_name);
-    else
-        snprintf(out, cap, "uid %ld", (long)getuid());
 }
 
 /* "inquiry form of request 990001, resident 9001 佐藤　一郎" and the like. */

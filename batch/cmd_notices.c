@@ -12,11 +12,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <pwd.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
+#include "common/clerk.h"
 #include "common/clock.h"
 #include "common/options.h"
 #include "db/db.h"
@@ -324,16 +323,6 @@ static kg_err print_help(FILE *out, notices_action action, kg_errbuf *errbuf)
         fprintf(out, help_options, reasons) < 0 || fflush(out) != 0)
         return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
     return KG_OK;
-}
-
-/* The clerk: the OS user who runs the command (getpwuid), or the uid as a number. */
-static void clerk_name(char *out, size_t cap)
-{
-    const struct passwd *user = getpwuid(getuid());
-    if (user != NULL && user->pw_name != NULL)
-        snprintf(out, cap, "%s", user->pw_name);
-    else
-        snprintf(out, cap, "uid %ld", (long)getuid());
 }
 
 /* The message of an action the ledger refused. */
