@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/log.h"
 #include "common/options.h"
 #include "db/db.h"
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
      * makes kigen's own 0600 whatever the umask, this covers the rest (fontconfig's cache,
      * a library's scratch file). Before anything opens a file. */
     umask(077);
+    /* the environment's language until a command's configuration says otherwise */
+    i18n_use(i18n_language_of_environment());
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
     const command_entry *command = NULL;

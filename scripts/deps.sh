@@ -8,7 +8,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config
-libpq-dev postgresql postgresql-contrib
+libpq-dev postgresql postgresql-contrib gettext
 libcairo2-dev libharfbuzz-dev libfreetype-dev
 libxlsxwriter-dev zlib1g-dev libcunit1-dev
 fonts-ipaexfont fonts-ipamj-mincho

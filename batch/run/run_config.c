@@ -144,6 +144,10 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use strict = '%s': use true or false",
                        value);
     }
+    if (strcmp(key, "language") == 0) {
+        config->language_set = true;
+        return i18n_language_parse(value, &config->language, errbuf);
+    }
     if (strcmp(key, "max_days_ahead") == 0) {
         config->max_days_ahead_set = true;
         return parse_int(key, value, 0, 31, &config->max_days_ahead, errbuf);
@@ -152,8 +156,13 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
                    "unable to use configuration key '%s': the keys are lead_days, "
                    "mover_months, window, feb29, max_pages, render_threads, template, "
                    "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
-                   "db, strict, max_days_ahead",
+                   "db, strict, max_days_ahead, language",
                    key);
+}
+
+kg_language run_config_language(const run_config *config)
+{
+    return config->language_set ? config->language : i18n_language_of_environment();
 }
 
 int run_config_max_days_ahead(const run_config *config)

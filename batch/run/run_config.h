@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "../common/error.h"
+#include "../common/i18n.h"
 #include "select.h"
 
 /* The default templates, under kigen's data directory (run_config_data_dir()). */
@@ -54,6 +55,8 @@ typedef struct run_config {
     bool strict;             /* `strict`: a night with bad_data exits 1 (D76) */
     bool max_days_ahead_set; /* `max_days_ahead` given: else RUN_CONFIG_MAX_DAYS_AHEAD */
     int max_days_ahead;      /* see run_config_max_days_ahead */
+    bool language_set;       /* `language` given: else the environment's (i18n.h) */
+    kg_language language;    /* see run_config_language */
 } run_config;
 
 #define RUN_CONFIG_PATH_MAX 1024
@@ -78,6 +81,10 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
 
 /* The days a run date may lie after today in Japan without --force (D78). */
 int run_config_max_days_ahead(const run_config *config);
+
+/* The language of messages, the workbook and the counter's screens: the configuration's
+ * `language` when it has one, else the environment's (i18n_language_of_environment). */
+kg_language run_config_language(const run_config *config);
 
 /* Reads a configuration file: `key = value` lines, `#` comments, blank lines. A relative
  * template path is taken from the file's directory (`template = notice.tmpl` in
