@@ -1,7 +1,9 @@
 /*
  * xlsx_audit.h - draws the auditor workbook (audit.xlsx) of a period of runs.
  *
- * Sheets Summary, Notices, Excluded, Recent movers, Forms, Returned mail, Forecast. The data
+ * Sheets Summary, Notices, Excluded, Recent movers, Forms, Returned mail, Forecast (in
+ * Japanese 概要, 通知, 除外, 転入・転居, 照会書, 返戻, 更新予測, with a label column beside
+ * each code and dates in 和暦: D113); every sheet prints on A4 landscape (D114). The data
  * sheets' rows come from a row source (the export reads them from the ledger: batch/export/) and
  * stream into libxlsxwriter's constant-memory mode: memory stays flat whatever the
  * period. Draws only: it neither queries the database nor makes its file atomic (the
@@ -14,6 +16,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/kdate.h"
 #include "run/forecast.h"
 
@@ -57,6 +60,7 @@ typedef struct xlsx_audit_request {
     long run_count;           /* recorded runs in the period (Summary) */
     const xlsx_audit_office *offices; /* borrowed: the offices' names (Summary) */
     size_t office_count;
+    kg_language language; /* the workbook's: sheet names, headers, labels, 和暦 (D113) */
 } xlsx_audit_request;
 
 typedef struct xlsx_audit_counts {

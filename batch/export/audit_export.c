@@ -261,9 +261,16 @@ static kg_err write_workbook(db_conn *conn, const char *path, const char *tmpdir
     copy_source state = {conn, period->from == period->to, {0}};
     strbuf_init(&state.row, ROW_BUF_MAX);
     xlsx_audit_rows source = {copy_begin, copy_next, &state};
-    xlsx_audit_request request = {
-        path,      tmpdir, period->from,        period->to, period->written_at, period->forecast,
-        run_count, names,  (size_t)office_count};
+    xlsx_audit_request request = {path,
+                                  tmpdir,
+                                  period->from,
+                                  period->to,
+                                  period->written_at,
+                                  period->forecast,
+                                  run_count,
+                                  names,
+                                  (size_t)office_count,
+                                  period->language};
     if (err == KG_OK)
         err = xlsx_audit_write(&request, &source, counts, errbuf);
     strbuf_free(&state.row);
@@ -288,24 +295,32 @@ kg_err audit_export_write(db_conn *conn, const char *dir, const char *name,
 kg_err audit_export_write_run(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                               const forecast *fc, kg_errbuf *errbuf)
 {
-    char dir[PATH_CAP], run_text[32], written_at[96];
+    char dir[PATH_CAP], run_text[32], written_at[160];
     snprintf(run_text, sizeof(run_text), "%ld", run_id);
     const char *params[] = {run_text};
     db_result *result = NULL;
     kg_err err = outputs_run_dir(out_dir, run_date, dir, sizeof(dir), errbuf);
     if (err == KG_OK)
         err = db_query(conn,
-                       "SELECT 'run ' || run_id || ' recorded ' || to_char(started_at AT TIME "
-                       "ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS') || ' JST' FROM kigen.runs "
-                       "WHERE run_id = $1::bigint",
+                       "SELECT run_id, to_char(started_at AT TIME ZONE 'Asia/Tokyo', "
+                       "'YYYY-MM-DD HH24:MI:SS'), coalesce(config->>'language', 'en') "
+                       "FROM kigen.runs WHERE run_id = $1::bigint",
                        1, params, errbuf, &result);
-    if (err == KG_OK)
-        snprintf(written_at, sizeof(written_at), "%s",
-                 db_result_rows(result) == 1 ? db_result_value(result, 0, 0) : run_text);
+    /* the run's language, as recorded with it (a run before issue 19 spoke English): the
+     * workbook of a night is the same whoever writes it again (D110) */
+    kg_language language = KG_LANG_EN;
+    if (err == KG_OK && db_result_rows(result) == 1) {
+        language = strcmp(db_result_value(result, 0, 2), "ja") == 0 ? KG_LANG_JA : KG_LANG_EN;
+        snprintf(written_at, sizeof(written_at),
+                 language == KG_LANG_JA ? "処理 %s（%s JST 記録）" : "run %s recorded %s JST",
+                 db_result_value(result, 0, 0), db_result_value(result, 0, 1));
+    } else if (err == KG_OK) {
+        snprintf(written_at, sizeof(written_at), "%s", run_text);
+    }
     db_result_free(result);
     /* the forms of the run date are 0 days old at its end: never overdue, whatever the
      * configured days, so the default serves */
-    audit_export_period period = {run_date, run_date, written_at, fc, 0};
+    audit_export_period period = {run_date, run_date, written_at, fc, 0, language};
     if (err == KG_OK)
         err = audit_export_write(conn, dir, "audit.xlsx", &period, NULL, errbuf);
     if (err == KG_OK)

@@ -11,6 +11,7 @@
 #define KIGEN_AUDIT_EXPORT_H
 
 #include "../common/error.h"
+#include "../common/i18n.h"
 #include "../common/kdate.h"
 #include "../db/db.h"
 #include "render/xlsx_audit.h"
@@ -21,6 +22,7 @@ typedef struct audit_export_period {
     const char *written_at;   /* the title's "written" text */
     const forecast *forecast; /* borrowed; NULL: the Forecast sheet says "not computed" */
     int form_overdue_days;    /* the Forms sheet's "overdue"; 0: the default (D58) */
+    kg_language language;     /* the workbook's (D110, D113) */
 } audit_export_period;
 
 /* Writes the workbook of period as dir/name: to a private temporary name in dir with its
@@ -32,7 +34,8 @@ kg_err audit_export_write(db_conn *conn, const char *dir, const char *name,
                           kg_errbuf *errbuf);
 
 /* The run's workbook: out_dir/run_date/audit.xlsx for the run date alone, titled with
- * the run's record time (so that a re-run writes the same bytes), then manifest.json
+ * the run's record time and in the run's recorded language (kigen.runs.config's
+ * "language": so that a re-run writes the same bytes, D110), then manifest.json
  * rewritten to list it. fc: the forecast as of the run date. */
 kg_err audit_export_write_run(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                               const forecast *fc, kg_errbuf *errbuf);

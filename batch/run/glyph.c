@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/i18n.h"
+
 /* A control (C0, DEL, C1), a surrogate or a noncharacter: nothing a name is made of. */
 static bool not_a_character(uint32_t code_point)
 {
@@ -22,11 +24,12 @@ static bool unprintable(uint32_t code_point)
 
 const char *glyph_reason(uint32_t code_point)
 {
+    /* the process's language: the run speaks its configured one (D112) */
     if (code_point == 0xFFFD)
-        return "a character lost in conversion: check the extract";
+        return _("a character lost in conversion: check the extract");
     if (not_a_character(code_point))
-        return "not a character: the data is damaged, correct it";
-    return "外字: write by hand";
+        return _("not a character: the data is damaged, correct it");
+    return _("外字: write by hand");
 }
 
 bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, uint32_t *code_point)
@@ -47,13 +50,21 @@ bool glyph_find_missing(const text_fonts *fonts, const char *text, size_t len, u
 bool glyph_check_fields(const text_fonts *fonts, const char *const fields[GLYPH_FIELDS],
                         char *detail, size_t cap)
 {
-    static const char *const names[GLYPH_FIELDS] = {"family_name", "given_name", "address",
-                                                    "banchi", "address2"};
     for (int idx = 0; idx < GLYPH_FIELDS; idx++) {
         uint32_t code_point = 0;
         if (glyph_find_missing(fonts, fields[idx], strlen(fields[idx]), &code_point)) {
-            snprintf(detail, cap, "%s: U+%04X cannot be printed (%s)", names[idx],
-                     (unsigned)code_point, glyph_reason(code_point));
+            unsigned value = (unsigned)code_point;
+            const char *why = glyph_reason(code_point);
+            if (idx == 0)
+                snprintf(detail, cap, _("family_name: U+%04X cannot be printed (%s)"), value, why);
+            else if (idx == 1)
+                snprintf(detail, cap, _("given_name: U+%04X cannot be printed (%s)"), value, why);
+            else if (idx == 2)
+                snprintf(detail, cap, _("address: U+%04X cannot be printed (%s)"), value, why);
+            else if (idx == 3)
+                snprintf(detail, cap, _("banchi: U+%04X cannot be printed (%s)"), value, why);
+            else
+                snprintf(detail, cap, _("address2: U+%04X cannot be printed (%s)"), value, why);
             return true;
         }
     }

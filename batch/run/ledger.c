@@ -292,14 +292,10 @@ static kg_err append_cert_rows(ledger_writer *writer, const char *resident, cons
         err = put_row(writer, settled, errbuf);
     }
     if (err == KG_OK && select_result_is_finding(result)) {
-        char detail[128], computed[KDATE_ISO_LEN + 1], recorded[KDATE_ISO_LEN + 1];
-        snprintf(detail, sizeof(detail), "recorded %s, computed %s (%s)",
-                 kdate_format(result->expiry.expiry, recorded),
-                 kdate_format(result->expiry.computed_expiry, computed),
-                 rules_cause_name(result->expiry.computed_cause));
+        /* the detail as the selection wrote it, in the run's language (D112) */
         const char *finding[ROW_COLUMNS] = {"F", resident, cert_id};
         finding[COL_CAUSE] = "recorded_mismatch";
-        finding[COL_DETAIL] = detail;
+        finding[COL_DETAIL] = result->finding;
         err = put_row(writer, finding, errbuf);
     }
     return err;

@@ -43,6 +43,7 @@ run_config run_config_default(void)
                          .max_pages = 1000,
                          .form_overdue_days = RUN_CONFIG_FORM_OVERDUE_DAYS,
                          .retention_years = RUN_CONFIG_RETENTION_YEARS};
+    config.select.language = i18n_language_of_environment(); /* = run_config_language */
     char root[RUN_CONFIG_PATH_MAX - 64]; /* room for "/templates/<name>" in each path */
     const char *data_dir = run_config_data_dir(root, sizeof(root));
     snprintf(config.template_path, sizeof(config.template_path), "%s/%s", data_dir,
@@ -146,7 +147,9 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
     }
     if (strcmp(key, "language") == 0) {
         config->language_set = true;
-        return i18n_language_parse(value, &config->language, errbuf);
+        kg_err err = i18n_language_parse(value, &config->language, errbuf);
+        config->select.language = config->language; /* the details' language (D112) */
+        return err;
     }
     if (strcmp(key, "max_days_ahead") == 0) {
         config->max_days_ahead_set = true;
@@ -274,10 +277,11 @@ void run_config_json(const run_config *config, const run_config_hashes *hashes, 
              "{\"lead_days\": %d, \"mover_months\": %d, \"window\": \"%s\", \"feb29\": \"%s\", "
              "\"max_pages\": %d, \"template\": \"%s\", \"template_sha256\": \"%s\", "
              "\"enclosure_template\": \"%s\", \"enclosure_sha256\": \"%s\", "
-             "\"inquiry_template\": \"%s\", \"inquiry_sha256\": \"%s\"}",
+             "\"inquiry_template\": \"%s\", \"inquiry_sha256\": \"%s\", \"language\": \"%s\"}",
              config->select.lead_days, config->select.mover_months,
              config->select.rules.window_w2 ? "w2" : "w1",
              config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages,
              config->template_path, hashes->notice, config->enclosure_path, hashes->enclosure,
-             config->inquiry_path, hashes->inquiry);
+             config->inquiry_path, hashes->inquiry,
+             i18n_language_name(run_config_language(config)));
 }

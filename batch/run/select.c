@@ -11,38 +11,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/reasons.h"
+
 #define MIN_AGE_FOR_SIGN 15
 #define MIN_AGE_ADDRESSED 15 /* younger: letters go to the legal representative (D53) */
 
 select_config select_config_default(void)
 {
-    select_config config = {.rules = rules_config_default(), .lead_days = 14, .mover_months = 6};
+    select_config config = {.rules = rules_config_default(),
+                            .lead_days = 14,
+                            .mover_months = 6,
+                            .language = KG_LANG_EN};
     return config;
 }
 
-static const char *const reason_names[] = {
-    [REASON_BAD_DATA] = "bad_data",
-    [REASON_NOT_RESIDENT] = "not_resident",
-    [REASON_CARD_INVALID] = "card_invalid",
-    [REASON_REVOKED] = "revoked",
-    [REASON_SIGN_VOID_CHANGE] = "sign_void_change",
-    [REASON_RENEWED] = "renewed",
-    [REASON_SIGN_NOT_ALLOWED] = "sign_not_allowed",
-    [REASON_STAY_PERIOD] = "stay_period",
-    [REASON_LIVES_ELSEWHERE] = "lives_elsewhere",
-    [REASON_RECENT_MOVER] = "recent_mover",
-    [REASON_RETURNED_MAIL] = "returned_mail",
-    [REASON_UNDELIVERABLE] = "undeliverable",
-    [REASON_GLYPH_MISSING] = "glyph_missing",
-};
-_Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == REASON__COUNT,
-               "reason_names must name every select_reason");
+_Static_assert(REASON__COUNT == REASONS_EXCLUSIONS,
+               "common/reasons.c must name every select_reason, in N4 order");
 
 const char *select_reason_name(select_reason reason)
 {
     if ((unsigned)reason >= REASON__COUNT)
         return "?";
-    return reason_names[reason];
+    return reasons_exclusion((int)reason)->code;
 }
 
 static const char *const move_kind_names[] = {
@@ -174,26 +164,28 @@ static void compute_expiry(const select_resident *res, const select_config *conf
 
 /* Each reason test returns true when it applies and writes the detail. */
 
-static bool card_invalid(const select_cert *cert, kdate run_date, char *detail)
+static bool card_invalid(const select_cert *cert, kdate run_date, kg_language lang, char *detail)
 {
-    char date[KDATE_ISO_LEN + 1];
+    char date[REASONS_DATE_SIZE];
     if (cert->type == CERT_JUKI) {
-        snprintf(detail, SELECT_DETAIL_MAX,
-                 "juki (住基カード) certificate: renewed by a My Number Card, not by notice");
+        snprintf(detail, SELECT_DETAIL_MAX, "%s",
+                 reasons_text(lang, N_("juki (住基カード) certificate: renewed by a My Number "
+                                       "Card, not by notice")));
         return true;
     }
     if (cert->card_id == 0) {
-        snprintf(detail, SELECT_DETAIL_MAX, "no card recorded for the certificate");
+        snprintf(detail, SELECT_DETAIL_MAX, "%s",
+                 reasons_text(lang, N_("no card recorded for the certificate")));
         return true;
     }
     if (!active_on(cert->card_revoked_on, run_date)) {
-        snprintf(detail, SELECT_DETAIL_MAX, "card revoked on %s",
-                 kdate_format(cert->card_revoked_on, date));
+        snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("card revoked on %s")),
+                 reasons_date(lang, cert->card_revoked_on, date));
         return true;
     }
     if (cert->card_expires != KDATE_NONE && cert->card_expires < run_date) {
-        snprintf(detail, SELECT_DETAIL_MAX, "card expired on %s",
-                 kdate_format(cert->card_expires, date));
+        snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("card expired on %s")),
+                 reasons_date(lang, cert->card_expires, date));
         return true;
     }
     return false;
@@ -202,16 +194,27 @@ static bool card_invalid(const select_cert *cert, kdate run_date, char *detail)
 /* E6: a sign certificate is void from a change of name, address (a move in or within the
  * municipality), birth date or sex after its issue day, up to the run date. */
 static bool sign_void_change(const select_resident *res, const select_cert *cert, kdate run_date,
-                             char *detail)
+                             kg_language lang, char *detail)
 {
     if (cert->type != CERT_SIGN)
         return false;
-    char date[KDATE_ISO_LEN + 1];
+    char date[REASONS_DATE_SIZE];
     for (size_t idx = 0; idx < res->change_count; idx++) {
         const select_change *change = &res->changes[idx];
         if (change->changed_on > cert->issued_on && change->changed_on <= run_date) {
-            snprintf(detail, SELECT_DETAIL_MAX, "%s changed on %s",
-                     change_field_names[change->field], kdate_format(change->changed_on, date));
+            const char *day = reasons_date(lang, change->changed_on, date);
+            if (change->field == CHANGE_NAME)
+                snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("name changed on %s")),
+                         day);
+            else if (change->field == CHANGE_ADDRESS)
+                snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("address changed on %s")),
+                         day);
+            else if (change->field == CHANGE_BIRTH_DATE)
+                snprintf(detail, SELECT_DETAIL_MAX,
+                         reasons_text(lang, N_("birth_date changed on %s")), day);
+            else
+                snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("sex changed on %s")),
+                         day);
             return true;
         }
     }
@@ -219,8 +222,11 @@ static bool sign_void_change(const select_resident *res, const select_cert *cert
         const select_move *move = &res->moves[idx];
         if (move->kind != MOVE_OUT && move->moved_on > cert->issued_on &&
             move->moved_on <= run_date) {
-            snprintf(detail, SELECT_DETAIL_MAX, "address changed: moved (%s) on %s",
-                     move_kind_names[move->kind], kdate_format(move->moved_on, date));
+            snprintf(detail, SELECT_DETAIL_MAX,
+                     reasons_text(lang, move->kind == MOVE_IN
+                                            ? N_("address changed: moved (in) on %s")
+                                            : N_("address changed: moved (within) on %s")),
+                     reasons_date(lang, move->moved_on, date));
             return true;
         }
     }
@@ -230,15 +236,16 @@ static bool sign_void_change(const select_resident *res, const select_cert *cert
 /* *final: false when the renewing certificate carries a revocation date (still in the
  * future on run_date), after which the old certificate may be due for a notice again. */
 static bool renewed(const select_resident *res, const select_cert *cert, kdate run_date,
-                    char *detail, bool *final)
+                    kg_language lang, char *detail, bool *final)
 {
     for (size_t idx = 0; idx < res->cert_count; idx++) {
         const select_cert *other = &res->certs[idx];
         if (other->type == cert->type && issued_before(cert, other) &&
             active_on(other->revoked_on, run_date)) {
-            char date[KDATE_ISO_LEN + 1];
-            snprintf(detail, SELECT_DETAIL_MAX, "renewed by certificate %lld issued on %s",
-                     other->certificate_id, kdate_format(other->issued_on, date));
+            char date[REASONS_DATE_SIZE];
+            snprintf(detail, SELECT_DETAIL_MAX,
+                     reasons_text(lang, N_("renewed by certificate %lld issued on %s")),
+                     other->certificate_id, reasons_date(lang, other->issued_on, date));
             *final = other->revoked_on == KDATE_NONE;
             return true;
         }
@@ -252,13 +259,15 @@ static bool sign_not_allowed(const select_resident *res, const select_cert *cert
     if (cert->type != CERT_SIGN)
         return false;
     if (res->adult_ward) {
-        snprintf(detail, SELECT_DETAIL_MAX, "holder is an adult ward (成年被後見人)");
+        snprintf(detail, SELECT_DETAIL_MAX, "%s",
+                 reasons_text(config->language, N_("holder is an adult ward (成年被後見人)")));
         return true;
     }
     int age = 0;
     if (rules_age_on(res->birth_date, cert->issued_on, config->rules.feb29, &age) == KG_OK &&
         age < MIN_AGE_FOR_SIGN) {
-        snprintf(detail, SELECT_DETAIL_MAX, "holder was %d at issue (under %d)", age,
+        snprintf(detail, SELECT_DETAIL_MAX,
+                 reasons_text(config->language, N_("holder was %d at issue (under %d)")), age,
                  MIN_AGE_FOR_SIGN);
         return true;
     }
@@ -281,10 +290,13 @@ static bool recent_mover(const select_resident *res, const rules_expiry *expiry,
     }
     if (latest == NULL)
         return false;
-    char moved[KDATE_ISO_LEN + 1], start[KDATE_ISO_LEN + 1];
-    snprintf(detail, SELECT_DETAIL_MAX, "moved (%s) on %s; mover window from %s",
-             move_kind_names[latest->kind], kdate_format(latest->moved_on, moved),
-             kdate_format(window_start, start));
+    char moved[REASONS_DATE_SIZE], start[REASONS_DATE_SIZE];
+    kg_language lang = config->language;
+    snprintf(detail, SELECT_DETAIL_MAX,
+             reasons_text(lang, latest->kind == MOVE_IN
+                                    ? N_("moved (in) on %s; mover window from %s")
+                                    : N_("moved (within) on %s; mover window from %s")),
+             reasons_date(lang, latest->moved_on, moved), reasons_date(lang, window_start, start));
     return true;
 }
 
@@ -308,15 +320,17 @@ const char *select_return_lifted(const select_resident *res, kdate run_date)
 }
 
 /* D90: a notice came back from the address the resident still has. */
-static bool returned_mail(const select_resident *res, kdate run_date, char *detail)
+static bool returned_mail(const select_resident *res, kdate run_date, kg_language lang,
+                          char *detail)
 {
     const select_return *ret = res->returned;
     if (ret == NULL || ret->returned_on > run_date || select_return_lifted(res, run_date) != NULL)
         return false;
-    char day[KDATE_ISO_LEN + 1];
+    char day[REASONS_DATE_SIZE];
     snprintf(detail, SELECT_DETAIL_MAX,
-             "notice %s returned on %s (%s): not mailed to the same address again", ret->notice_no,
-             kdate_format(ret->returned_on, day), ret->reason);
+             reasons_text(lang, N_("notice %s returned on %s (%s): not mailed to the same "
+                                   "address again")),
+             ret->notice_no, reasons_date(lang, ret->returned_on, day), ret->reason);
     return true;
 }
 
@@ -325,41 +339,49 @@ static select_reason first_reason(const select_resident *res, const select_cert 
                                   const rules_expiry *expiry, const select_config *config,
                                   kdate run_date, char *detail, bool *final)
 {
-    char date[KDATE_ISO_LEN + 1];
+    char date[REASONS_DATE_SIZE];
+    kg_language lang = config->language;
     if (res->removed) {
-        snprintf(detail, SELECT_DETAIL_MAX, "removed from the register (除票)%s%s",
-                 res->removed_on != KDATE_NONE ? " on " : "", kdate_format(res->removed_on, date));
+        if (res->removed_on != KDATE_NONE)
+            snprintf(detail, SELECT_DETAIL_MAX,
+                     reasons_text(lang, N_("removed from the register (除票) on %s")),
+                     reasons_date(lang, res->removed_on, date));
+        else
+            snprintf(detail, SELECT_DETAIL_MAX, "%s",
+                     reasons_text(lang, N_("removed from the register (除票)")));
         return REASON_NOT_RESIDENT;
     }
-    if (card_invalid(cert, run_date, detail))
+    if (card_invalid(cert, run_date, lang, detail))
         return REASON_CARD_INVALID;
     if (!active_on(cert->revoked_on, run_date)) {
-        snprintf(detail, SELECT_DETAIL_MAX, "certificate revoked on %s",
-                 kdate_format(cert->revoked_on, date));
+        snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("certificate revoked on %s")),
+                 reasons_date(lang, cert->revoked_on, date));
         return REASON_REVOKED;
     }
-    if (sign_void_change(res, cert, run_date, detail))
+    if (sign_void_change(res, cert, run_date, lang, detail))
         return REASON_SIGN_VOID_CHANGE;
-    if (renewed(res, cert, run_date, detail, final))
+    if (renewed(res, cert, run_date, lang, detail, final))
         return REASON_RENEWED;
     if (sign_not_allowed(res, cert, config, detail))
         return REASON_SIGN_NOT_ALLOWED;
     if (expiry->cause == CAUSE_STAY_PERIOD) {
-        snprintf(detail, SELECT_DETAIL_MAX, "period of stay ends on %s",
-                 kdate_format(res->stay_expires, date));
+        snprintf(detail, SELECT_DETAIL_MAX, reasons_text(lang, N_("period of stay ends on %s")),
+                 reasons_date(lang, res->stay_expires, date));
         return REASON_STAY_PERIOD;
     }
     if (res->lives_elsewhere) {
-        snprintf(detail, SELECT_DETAIL_MAX, "居所 registered elsewhere: not mailed");
+        snprintf(detail, SELECT_DETAIL_MAX, "%s",
+                 reasons_text(lang, N_("居所 registered elsewhere: not mailed")));
         return REASON_LIVES_ELSEWHERE;
     }
     if (recent_mover(res, expiry, config, run_date, detail))
         return REASON_RECENT_MOVER;
-    if (returned_mail(res, run_date, detail))
+    if (returned_mail(res, run_date, lang, detail))
         return REASON_RETURNED_MAIL;
     if (!res->has_postal_code || !res->has_address) {
-        snprintf(detail, SELECT_DETAIL_MAX, "%s",
-                 !res->has_postal_code ? "no postal code" : "no address");
+        snprintf(
+            detail, SELECT_DETAIL_MAX, "%s",
+            reasons_text(lang, !res->has_postal_code ? N_("no postal code") : N_("no address")));
         return REASON_UNDELIVERABLE;
     }
     if (res->layout_problem != NULL) { /* D50: cannot be placed in the envelope window */
@@ -385,6 +407,18 @@ bool select_result_is_finding(const select_result *result)
 {
     return (result->outcome == OUTCOME_NOTICE || result->outcome == OUTCOME_EXCLUDED) &&
            result->data_error == KG_OK && result->expiry.recorded_mismatch;
+}
+
+/* E7's detail: "recorded 2027-01-31, computed 2027-02-01 (birthday)". */
+static void finding_detail(select_result *result, kg_language lang)
+{
+    char recorded[REASONS_DATE_SIZE], computed[REASONS_DATE_SIZE];
+    const char *cause = rules_cause_name(result->expiry.computed_cause);
+    snprintf(result->finding, SELECT_DETAIL_MAX,
+             reasons_text(lang, N_("recorded %s, computed %s (%s)")),
+             reasons_date(lang, result->expiry.expiry, recorded),
+             reasons_date(lang, result->expiry.computed_expiry, computed),
+             lang == KG_LANG_JA ? reasons_label(REASON_GROUP_CAUSE, cause, lang) : cause);
 }
 
 kg_err select_resident_evaluate(const select_resident *res, const select_config *config,
@@ -433,6 +467,8 @@ kg_err select_resident_evaluate(const select_resident *res, const select_config 
                 cert->settled && result->final ? OUTCOME_ALREADY_EXCLUDED : OUTCOME_EXCLUDED;
             result->reason = reason;
         }
+        if (select_result_is_finding(result))
+            finding_detail(result, config->language);
     }
     return KG_OK;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "../common/error.h"
+#include "../common/i18n.h"
 #include "../common/kdate.h"
 #include "../rules/rules.h"
 
@@ -114,11 +115,12 @@ typedef struct select_resident {
 
 typedef struct select_config {
     rules_config rules;
-    int lead_days;    /* N1 */
-    int mover_months; /* N4 recent_mover window */
+    int lead_days;        /* N1 */
+    int mover_months;     /* N4 recent_mover window */
+    kg_language language; /* the run's: the language of the details (D112) */
 } select_config;
 
-/* The default: W1, 29 Feb as 28 Feb, 14 lead days, 6 months. */
+/* The default: W1, 29 Feb as 28 Feb, 14 lead days, 6 months, details in English. */
 select_config select_config_default(void);
 
 /* D53: a letter to someone under 15 on run_date goes to the legal representative (false
@@ -127,10 +129,11 @@ bool select_to_representative(kdate birth_date, kdate run_date, const select_con
 
 typedef struct select_result {
     select_outcome outcome;
-    select_reason reason;           /* OUTCOME_EXCLUDED only */
-    kg_err data_error;              /* REASON_BAD_DATA: what is wrong */
-    rules_expiry expiry;            /* valid when data_error == KG_OK */
-    char detail[SELECT_DETAIL_MAX]; /* for the clerk; empty for notices */
+    select_reason reason;            /* OUTCOME_EXCLUDED only */
+    kg_err data_error;               /* REASON_BAD_DATA: what is wrong */
+    rules_expiry expiry;             /* valid when data_error == KG_OK */
+    char detail[SELECT_DETAIL_MAX];  /* for the clerk, in config->language; empty for notices */
+    char finding[SELECT_DETAIL_MAX]; /* the E7 finding's detail when select_result_is_finding */
     bool final; /* the outcome stays the same on every later run date while the data and
                    the configuration do not change: notices, and every exclusion except
                    bad_data and `renewed` by a certificate with a revocation date (D28) */
@@ -177,7 +180,7 @@ bool select_result_is_finding(const select_result *result);
 bool select_move_kind_parse(const char *text, size_t len, move_kind *out);
 bool select_change_field_parse(const char *text, size_t len, change_field *out);
 
-/* "bad_data", "not_resident", ... Never NULL. */
+/* "bad_data", "not_resident", ... (common/reasons.h: their labels). Never NULL. */
 const char *select_reason_name(select_reason reason);
 
 #endif
