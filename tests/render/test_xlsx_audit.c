@@ -2,7 +2,8 @@
  * test_xlsx_audit.c - the auditor workbook read back by a real reader (openpyxl, through
  * tests/xlsx_dump.py) against the embedded PostgreSQL: cell values and types equal the
  * ledger, the charts exist, an empty period gives a valid workbook that says so, and
- * `kigen export` covers exactly the runs of its period.
+ * `kigen export` covers exactly the runs of its period; the Japanese workbook and the
+ * English one from rows in memory, and a 100-row Notices sheet printed by LibreOffice.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "db/db.h"
+#include "render/xlsx_audit.h"
 #include "test.h"
 
 #define RUN_DATE "2026-12-01"
@@ -433,6 +435,219 @@ static void a_killed_export_leaves_nothing_and_its_files_are_private(void)
     test_run_shell(args, NULL);
 }
 
+/* ---- the workbook from rows in memory: languages and printing (D113, D114) ---------- */
+
+#define MEMORY_NOTICES 100
+
+typedef struct memory_rows {
+    xlsx_audit_sheet sheet;
+    int row;
+    char texts[16][128];
+} memory_rows;
+
+static kg_err memory_begin(void *state, xlsx_audit_sheet sheet, kg_errbuf *errbuf)
+{
+    (void)errbuf;
+    memory_rows *rows = state;
+    rows->sheet = sheet;
+    rows->row = 0;
+    return KG_OK;
+}
+
+/* 100 notices, three exclusions (renewed, recent_mover, a code the table does not know),
+ * one overdue inquiry form; no movers, no returns. */
+static kg_err memory_next(void *state, char **fields, int max_fields, int *count, kg_errbuf *errbuf)
+{
+    (void)errbuf;
+    (void)max_fields;
+    memory_rows *rows = state;
+    int row = rows->row++;
+    static const char *const reasons[] = {"renewed", "recent_mover", "future_reason"};
+    for (int idx = 0; idx < 16; idx++)
+        fields[idx] = rows->texts[idx];
+    if (rows->sheet == XLSX_SHEET_NOTICES && row < MEMORY_NOTICES) {
+        snprintf(rows->texts[0], 128, "20261201-%06d", row + 1);
+        const char *values[] = {NULL,         "2026-12-01", "9001",     "佐藤　一郎",
+                                "2201013",    "K01",        "900011",   "auth",
+                                "2027-01-10", "2026-10-11", "birthday", "notices-K01-001.pdf"};
+        for (int idx = 1; idx < 12; idx++)
+            snprintf(rows->texts[idx], 128, "%s", values[idx]);
+        snprintf(rows->texts[12], 128, "%d", row + 1);
+        *count = 13;
+        return KG_OK;
+    }
+    if (rows->sheet == XLSX_SHEET_EXCLUDED && row < 3) {
+        const char *values[] = {"2026-12-01", "105",
+                                "山田　匠",   "K03",
+                                "2221377",    "1050",
+                                "auth",       "2026-12-15",
+                                reasons[row], "電子証明書 1052（令和8年11月10日 発行）で更新済み"};
+        for (int idx = 0; idx < 10; idx++)
+            snprintf(rows->texts[idx], 128, "%s", values[idx]);
+        *count = 10;
+        return KG_OK;
+    }
+    if (rows->sheet == XLSX_SHEET_FORMS && row < 1) {
+        const char *values[] = {"STZKZGBM086M",
+                                "inquiry",
+                                "2026-12-01",
+                                "9001",
+                                "佐藤　一郎",
+                                "K01",
+                                "",
+                                "7",
+                                "",
+                                "",
+                                "0",
+                                "",
+                                "",
+                                "",
+                                "overdue"};
+        for (int idx = 0; idx < 15; idx++)
+            snprintf(rows->texts[idx], 128, "%s", values[idx]);
+        *count = 15;
+        return KG_OK;
+    }
+    return KG_EOF;
+}
+
+/* Writes dir/name from the rows in memory in language; its dump (the caller frees it). */
+static char *memory_workbook(const char *dir, const char *name, kg_language language, char *path,
+                             size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    memory_rows rows;
+    memset(&rows, 0, sizeof(rows));
+    xlsx_audit_rows source = {memory_begin, memory_next, &rows};
+    xlsx_audit_office offices[] = {{"K01", "中央区役所"}};
+    xlsx_audit_request request = {
+        path, dir,     test_date("2026-12-01"), test_date("2026-12-01"), "test", NULL, 1, offices,
+        1,    language};
+    kg_errbuf errbuf;
+    xlsx_audit_counts counts;
+    CU_ASSERT_EQUAL_FATAL(xlsx_audit_write(&request, &source, &counts, &errbuf), KG_OK);
+    CU_ASSERT_EQUAL(counts.notices, MEMORY_NOTICES);
+    CU_ASSERT_EQUAL(counts.excluded, 3);
+    return dump(path);
+}
+
+/* The Japanese workbook (language = ja): sheet names, headers, labels beside the codes,
+ * form statuses, 和暦 dates that stay dates; the English one keeps its columns. */
+static void the_japanese_workbook_and_the_english_one(void)
+{
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[1024];
+    char *text = memory_workbook(dir, "ja.xlsx", KG_LANG_JA, path, sizeof(path));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    static const char *const sheets[] = {"概要",   "通知", "除外",    "転入・転居",
+                                         "照会書", "返戻", "更新予測"};
+    char line[512];
+    for (size_t idx = 0; idx < sizeof(sheets) / sizeof(sheets[0]); idx++) {
+        snprintf(line, sizeof(line), "#sheet\t%s\n", sheets[idx]);
+        test_contains(text, line);
+    }
+    has_line(text, "通知\tA4\ts\t通知番号");
+    has_line(text, "通知\tI4\ts\t有効期限");
+    has_line(text, "通知\tK5\ts\tbirthday");
+    has_line(text, "通知\tL5\ts\t誕生日");
+    has_line(text, "通知\tI5\td\t2027-01-10"); /* a date, shown in 和暦 */
+    has_line(text, "#filter\t通知\tA4:N104");
+    has_line(text, "除外\tI4\ts\t除外理由コード");
+    has_line(text, "除外\tJ4\ts\t除外理由");
+    has_line(text, "除外\tI5\ts\trenewed");
+    has_line(text, "除外\tJ5\ts\t更新済み");
+    has_line(text, "除外\tJ6\ts\t転入・転居から間もない");
+    has_line(text, "除外\tJ7\ts\tfuture_reason"); /* a code the table does not know */
+    has_line(text, "除外\tK5\ts\t電子証明書 1052（令和8年11月10日 発行）で更新済み");
+    has_line(text, "照会書\tA5\ts\tSTZK-ZGBM-086M");
+    has_line(text, "照会書\tO5\ts\toverdue");
+    has_line(text, "照会書\tP5\ts\t回答遅延");
+    has_line(text, "転入・転居\tA5\ts\t（この期間の転入・転居による除外はありません）");
+    has_line(text, "概要\tA10\ts\tbad_data");
+    has_line(text, "概要\tB10\ts\tデータ不備");
+    has_line(text, "概要\tB15\ts\t更新済み");
+    has_line(text, "概要\tC15\tn\t1");
+    test_contains(text, "概要\tA1\ts\tkigen 監査資料：処理日 令和8年12月1日～令和8年12月1日");
+    free(text);
+    /* the 和暦 number format, the chart texts and the page setup in the file's parts */
+    char command_line[2048], *parts = NULL;
+    snprintf(
+        command_line, sizeof(command_line),
+        "cd '%s' && /usr/bin/python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
+        "[sys.stdout.write(z.read(n).decode()) for n in z.namelist() if "
+        "n.startswith((\"xl/styles\", "
+        "\"xl/charts/\", \"xl/worksheets/\", \"xl/workbook\"))]' ja.xlsx",
+        dir);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &parts), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(parts);
+    test_contains(parts, "[$-411]ggge&quot;年&quot;m&quot;月&quot;d&quot;日&quot;");
+    test_contains(parts, "除外理由ごとの件数");
+    test_contains(parts, "orientation=\"landscape\"");
+    test_contains(parts, "paperSize=\"9\"");
+    test_contains(parts, "fitToHeight=\"0\"");
+    test_contains(parts, "<oddFooter>&amp;L&amp;A&amp;C&amp;P / &amp;N&amp;R処理日");
+    test_contains(parts, "_xlnm.Print_Titles");
+    test_contains(parts, "<rowBreaks");
+    free(parts);
+
+    text = memory_workbook(dir, "en.xlsx", KG_LANG_EN, path, sizeof(path));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    test_contains(text, "#sheet\tSummary\n");
+    has_line(text, "#sheet\tRecent movers");
+    has_line(text, "Notices\tA4\ts\tnotice_no");
+    has_line(text, "Notices\tL5\ts\tnotices-K01-001.pdf"); /* no label column in English */
+    has_line(text, "#filter\tNotices\tA4:M104");
+    has_line(text, "Excluded\tI5\ts\trenewed");
+    has_line(text, "Excluded\tJ5\ts\t電子証明書 1052（令和8年11月10日 発行）で更新済み");
+    has_line(text, "Forms\tO5\ts\toverdue");
+    has_line(text, "Summary\tA10\ts\tbad_data");
+    has_line(text, "Summary\tB15\tn\t1");
+    CU_ASSERT_PTR_NULL(strstr(text, "\ts\t更新済み\n")); /* no label */
+    free(text);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
+    test_run_shell(command_line, NULL);
+}
+
+/* The 100-row Notices sheet of the Japanese workbook printed by LibreOffice: A4 landscape,
+ * one page wide, its header on every page, and no more pages than 100 rows need (at least
+ * 30 rows a page: 4). Skipped, saying so, only where soffice is not installed
+ * (scripts/deps.sh installs it). */
+static void a_hundred_notices_print_on_a_few_a4_landscape_pages(void)
+{
+    if (test_run_shell("command -v soffice >/dev/null 2>&1", NULL) != 0) {
+        fprintf(stderr, "\nskipped: soffice (LibreOffice) is not installed: "
+                        "scripts/deps.sh installs libreoffice-calc-nogui\n");
+        return;
+    }
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[1024];
+    free(memory_workbook(dir, "ja.xlsx", KG_LANG_JA, path, sizeof(path)));
+    char command_line[4096], script[1024], *out = NULL;
+    /* a profile of its own: another soffice running on the machine does not lock it */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && soffice -env:UserInstallation=file://%s/profile --headless "
+             "--convert-to pdf --outdir '%s' ja.xlsx >/dev/null 2>&1 && /usr/bin/python3 '%s' "
+             "ja.pdf 通知 通知番号",
+             dir, dir, dir, test_root_path("tests/pdf_pages.py", script, sizeof(script)));
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    int pages = 0, landscape = 0, sheet_pages = 0, header_pages = 0;
+    CU_ASSERT_EQUAL(sscanf(out, "pages %d a4_landscape %d sheet_pages %d header_pages %d", &pages,
+                           &landscape, &sheet_pages, &header_pages),
+                    4);
+    CU_ASSERT(pages > 0);
+    CU_ASSERT_EQUAL(landscape, pages);
+    CU_ASSERT(sheet_pages >= 2 && sheet_pages <= 4);
+    CU_ASSERT_EQUAL(header_pages, sheet_pages);
+    if (!(sheet_pages >= 2 && sheet_pages <= 4) || header_pages != sheet_pages)
+        fprintf(stderr, "\nprinted: %s", out);
+    free(out);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
+    test_run_shell(command_line, NULL);
+}
+
 int tests_register_export_db(void)
 {
     static const test_case cases[] = {
@@ -446,6 +661,9 @@ int tests_register_export_db(void)
         {"data_cells_are_strings_never_formulas", data_cells_are_strings_never_formulas},
         {"a_killed_export_leaves_nothing_and_its_files_are_private",
          a_killed_export_leaves_nothing_and_its_files_are_private},
+        {"the_japanese_workbook_and_the_english_one", the_japanese_workbook_and_the_english_one},
+        {"a_hundred_notices_print_on_a_few_a4_landscape_pages",
+         a_hundred_notices_print_on_a_few_a4_landscape_pages},
         {NULL, NULL},
     };
     return tests_add_suite("export_db", cases);

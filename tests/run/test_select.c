@@ -4,8 +4,11 @@
  * the exact outcome, reason and expiry of every certificate. The scenarios are the
  * hand-written residents of samples/README.md, built in memory.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/reasons.h"
 #include "run/select.h"
 #include "test.h"
 
@@ -531,6 +534,93 @@ static void schedule_covers_every_due_day(void)
     CU_ASSERT(due_days > 300 * 80); /* windows of about three months were computed */
 }
 
+/* The reason table (common/reasons.h): every N4 code in the select_reason order, each
+ * entry labelled and explained in both languages, docs/formats.md listing each as written. */
+static void every_code_has_its_labels_and_docs_list_them(void)
+{
+    for (int reason = 0; reason < REASON__COUNT; reason++)
+        CU_ASSERT_STRING_EQUAL(reasons_exclusion(reason)->code,
+                               select_reason_name((select_reason)reason));
+    CU_ASSERT_PTR_NULL(reasons_exclusion(REASON__COUNT));
+    static const char *const group_names[] = {"exclusion", "finding", "cause", "move",
+                                              "form status"};
+    char path[1024];
+    char *docs = test_read_file(test_root_path("docs/formats.md", path, sizeof(path)));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(docs);
+    size_t count = 0;
+    const reason_entry *entries = reasons_all(&count);
+    CU_ASSERT(count >= REASON__COUNT + 1);
+    for (size_t idx = 0; idx < count; idx++) {
+        const reason_entry *entry = &entries[idx];
+        CU_ASSERT(entry->label_en[0] != '\0' && entry->label_ja[0] != '\0');
+        CU_ASSERT(entry->explain_en[0] != '\0' && entry->explain_ja[0] != '\0');
+        CU_ASSERT_PTR_EQUAL(reasons_find(entry->group, entry->code), entry); /* unique */
+        char line[2048];
+        snprintf(line, sizeof(line), "\n| %s | `%s` | %s | %s | %s | %s |\n",
+                 group_names[entry->group], entry->code, entry->label_en, entry->label_ja,
+                 entry->explain_en, entry->explain_ja);
+        if (strstr(docs, line) == NULL)
+            fprintf(stderr, "\ndocs/formats.md lacks the row:%s", line);
+        CU_ASSERT_PTR_NOT_NULL(strstr(docs, line));
+    }
+    free(docs);
+    CU_ASSERT_STRING_EQUAL(reasons_label(REASON_GROUP_EXCLUSION, "recent_mover", KG_LANG_JA),
+                           "転入・転居から間もない");
+    CU_ASSERT_STRING_EQUAL(reasons_label(REASON_GROUP_EXCLUSION, "recent_mover", KG_LANG_EN),
+                           "recent mover");
+    CU_ASSERT_STRING_EQUAL(reasons_label(REASON_GROUP_FORM_STATUS, "overdue", KG_LANG_JA),
+                           "回答遅延");
+    /* a code of a newer version read from the ledger: shown as it is */
+    CU_ASSERT_STRING_EQUAL(reasons_label(REASON_GROUP_EXCLUSION, "new_code", KG_LANG_JA),
+                           "new_code");
+    CU_ASSERT_STRING_EQUAL(reasons_explanation(REASON_GROUP_EXCLUSION, "new_code", KG_LANG_JA), "");
+    char date[REASONS_DATE_SIZE];
+    CU_ASSERT_STRING_EQUAL(reasons_date(KG_LANG_JA, test_date("2026-11-10"), date),
+                           "令和8年11月10日");
+    CU_ASSERT_STRING_EQUAL(reasons_date(KG_LANG_EN, test_date("2026-11-10"), date), "2026-11-10");
+    CU_ASSERT_STRING_EQUAL(reasons_date(KG_LANG_JA, test_date("1872-12-31"), date), "1872-12-31");
+}
+
+/* The details in the run's language (D112): Japanese text with 和暦 dates under
+ * language = ja, English with ISO dates under en, whatever the process speaks. */
+static void details_are_written_in_the_runs_language(void)
+{
+    select_resident res = person("1980-02-10");
+    select_cert certs[] = {cert(71, CERT_SIGN, "2022-02-15"), cert(72, CERT_SIGN, "2026-11-20"),
+                           cert(73, CERT_AUTH, "2022-02-15")};
+    certs[2].recorded_expiry = opt("2027-02-11"); /* a finding beside its notice */
+    res.certs = certs;
+    res.cert_count = 3;
+    select_result results[3];
+    select_config config = select_config_default();
+    CU_ASSERT_EQUAL(config.language, KG_LANG_EN);
+    i18n_use(KG_LANG_JA);
+    config.language = KG_LANG_JA;
+    CU_ASSERT_EQUAL(select_resident_evaluate(&res, &config, test_date(RUN_DATE), results), KG_OK);
+    CU_ASSERT_STRING_EQUAL(results[0].detail, "電子証明書 72（令和8年11月20日 発行）で更新済み");
+    CU_ASSERT(select_result_is_finding(&results[2]));
+    CU_ASSERT_STRING_EQUAL(results[2].finding,
+                           "記録上の有効期限 令和9年2月11日、算出した有効期限 令和9年2月10日"
+                           "（誕生日）");
+    select_move moves[] = {{opt("2026-10-01"), MOVE_WITHIN}};
+    select_resident mover = person("1980-01-18");
+    select_cert mover_certs[] = {cert(181, CERT_AUTH, "2022-02-01")};
+    mover.moves = moves;
+    mover.move_count = 1;
+    mover.certs = mover_certs;
+    mover.cert_count = 1;
+    CU_ASSERT_EQUAL(select_resident_evaluate(&mover, &config, test_date(RUN_DATE), results), KG_OK);
+    CU_ASSERT_STRING_EQUAL(results[0].detail,
+                           "令和8年10月1日 転居（確認期間の始まり 令和8年7月18日）");
+    /* English under language = en, even when the process speaks Japanese */
+    config.language = KG_LANG_EN;
+    CU_ASSERT_EQUAL(select_resident_evaluate(&res, &config, test_date(RUN_DATE), results), KG_OK);
+    CU_ASSERT_STRING_EQUAL(results[0].detail, "renewed by certificate 72 issued on 2026-11-20");
+    CU_ASSERT_STRING_EQUAL(results[2].finding,
+                           "recorded 2027-02-11, computed 2027-02-10 (birthday)");
+    i18n_use(i18n_language_of_environment());
+}
+
 int tests_register_select(void)
 {
     static const test_case cases[] = {
@@ -557,6 +647,9 @@ int tests_register_select(void)
         {"reason_names_are_stable", reason_names_are_stable},
         {"final_exclusions_are_reported_once", final_exclusions_are_reported_once},
         {"schedule_covers_every_due_day", schedule_covers_every_due_day},
+        {"every_code_has_its_labels_and_docs_list_them",
+         every_code_has_its_labels_and_docs_list_them},
+        {"details_are_written_in_the_runs_language", details_are_written_in_the_runs_language},
         {NULL, NULL},
     };
     return tests_add_suite("select", cases);
