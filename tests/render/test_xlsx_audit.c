@@ -435,6 +435,69 @@ static void a_killed_export_leaves_nothing_and_its_files_are_private(void)
     test_run_shell(args, NULL);
 }
 
+/* A Japanese night (language = ja): Japanese details with 和暦 in excluded.csv and the
+ * ledger, codes unchanged, its workbook in Japanese; written again from the ledger under an
+ * English environment, the same bytes; an English export of it shows English sheets and
+ * headers beside the details as the night wrote them (D110). */
+static void a_japanese_night_keeps_its_language(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-xlsx-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char command_line[8192], path[1024], *out = NULL;
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && printf 'language = ja\\n' > ja.conf && LC_ALL=ja_JP.UTF-8 '%s' -q run "
+             "--date %s --out '%s/out' --config ja.conf >/dev/null 2>&1 && sha256sum "
+             "out/%s/audit.xlsx > first.sha && cat out/%s/excluded.csv",
+             dir, test_kigen_bin(), RUN_DATE, dir, RUN_DATE, RUN_DATE);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &out), 0);
+    test_contains(out, ",renewed,電子証明書 1052（令和8年11月10日 発行）で更新済み\n");
+    test_contains(out, ",not_resident,除票：令和8年10月31日\n");
+    free(out);
+    CU_ASSERT_EQUAL(
+        test_query_long("SELECT count(*) FROM kigen.exclusions WHERE detail = "
+                        "'在留期間の満了日：令和9年1月31日' AND reason = 'stay_period'"),
+        1);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE config->>'language' = "
+                                    "'ja'"),
+                    1);
+    snprintf(path, sizeof(path), "%s/out/%s/audit.xlsx", dir, RUN_DATE);
+    char *text = dump(path);
+    test_contains(text, "#sheet\t除外\n");
+    test_contains(text, "\t除外理由\n");
+    test_contains(text, "\ts\t電子証明書 1052（令和8年11月10日 発行）で更新済み\n");
+    free(text);
+    /* the same night written again under an English environment: the same workbook */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && rm -rf out && LC_ALL=C '%s' -q run --date %s --out '%s/out' >/dev/null "
+             "2>&1 && sha256sum -c first.sha",
+             dir, test_kigen_bin(), RUN_DATE, dir);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    /* exported in English: English sheets and headers, the details as written */
+    snprintf(path, sizeof(path), "%s/en.xlsx", dir);
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && printf 'language = en\\n' > en.conf && LC_ALL=ja_JP.UTF-8 '%s' -q export "
+             "--from %s --to %s --xlsx '%s' --config en.conf --no-forecast >/dev/null 2>&1",
+             dir, test_kigen_bin(), RUN_DATE, RUN_DATE, path);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    text = dump(path);
+    test_contains(text, "#sheet\tExcluded\n");
+    test_contains(text, "Excluded\tI4\ts\treason\n");
+    test_contains(text, "\ts\t電子証明書 1052（令和8年11月10日 発行）で更新済み\n");
+    CU_ASSERT_PTR_NULL(text != NULL ? strstr(text, "除外理由") : NULL);
+    free(text);
+    /* kigen export speaks its configuration's language */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && LC_ALL=C '%s' export --config ja.conf --from %s --to 2026-11-30 2>&1", dir,
+             test_kigen_bin(), RUN_DATE);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &out), 2);
+    test_contains(out, "監査資料を作成できません。--from、--to、--xlsx を指定してください。\n"
+                       "使い方: kigen export");
+    free(out);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", dir);
+    test_run_shell(command_line, NULL);
+}
+
 /* ---- the workbook from rows in memory: languages and printing (D113, D114) ---------- */
 
 #define MEMORY_NOTICES 100
@@ -661,6 +724,7 @@ int tests_register_export_db(void)
         {"data_cells_are_strings_never_formulas", data_cells_are_strings_never_formulas},
         {"a_killed_export_leaves_nothing_and_its_files_are_private",
          a_killed_export_leaves_nothing_and_its_files_are_private},
+        {"a_japanese_night_keeps_its_language", a_japanese_night_keeps_its_language},
         {"the_japanese_workbook_and_the_english_one", the_japanese_workbook_and_the_english_one},
         {"a_hundred_notices_print_on_a_few_a4_landscape_pages",
          a_hundred_notices_print_on_a_few_a4_landscape_pages},
