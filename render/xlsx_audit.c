@@ -4,7 +4,9 @@
  * Each data sheet is one COPY query streamed row by row into a constant-memory
  * worksheet, its columns typed by a small table (text, number, date, postal code).
  * lxw_error is translated in exactly one place, xlsx_fail. Not a general spreadsheet
- * layer: the sheets and their queries are the audit's.
+ * layer: the sheets and their queries are the audit's. Every text of a sheet is in the
+ * tables below in English and Japanese, the request's language choosing (D113); the codes'
+ * labels come from common/reasons.h. Every sheet gets its page setup (print_setup, D114).
  */
 #include "xlsx_audit.h"
 
