@@ -222,7 +222,7 @@ kg_err text_table_write_csv(const text_table *table, const csv_format *format, F
         if (err == KG_OK)
             err = strbuf_append_csv_neutralized(&cells, row.data, row.len);
         if (err == KG_OK)
-            err = csv_encoder_row(encoder, cells.data, cells.len, (long)idx, &bytes,
+            err = csv_encoder_row(encoder, cells.data, cells.len, (long)idx + 1, &bytes,
                                   log != NULL ? warn_unencodable : NULL, &warnings);
     }
     if (err != KG_OK)

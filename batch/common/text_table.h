@@ -64,7 +64,8 @@ int text_table_print(const text_table *table, FILE *out);
 /* The table (its header first) as CSV on out in format: fields quoted where RFC 4180
  * needs it, formulas neutralized (strbuf_append_csv_neutralized), LF line ends as the
  * run's CSV files; a character with no CP932 form is written as 〓 and reported on log as a
- * warning naming the row, the column and the character. KG_ERR_IO_WRITE "unable to write
+ * warning naming the row (as a spreadsheet numbers it: the header is row 1), the column
+ * and the character. KG_ERR_IO_WRITE "unable to write
  * standard output", KG_ERR_NOMEM. */
 kg_err text_table_write_csv(const text_table *table, const csv_format *format, FILE *out,
                             const log_sink *log, kg_errbuf *errbuf);

@@ -38,7 +38,8 @@ typedef struct outputs_csv {
 } outputs_csv;
 
 /* Where a file's characters without a form in its encoding are reported (D116): the
- * first OUTPUTS_REPORTED_MAX of a file each on a line, then their count. */
+ * first OUTPUTS_REPORTED_MAX of a file each on a line (the row as a spreadsheet numbers
+ * it: the header is row 1), then their count. */
 #define OUTPUTS_REPORTED_MAX 20
 typedef struct unencodable_report {
     const log_sink *log;
@@ -89,7 +90,7 @@ static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, 
         strbuf_reset(&bytes);
         kg_err row_err = strbuf_append_csv_neutralized(&cells, row, len);
         if (row_err == KG_OK)
-            row_err = csv_encoder_row(encoder, cells.data, cells.len, row_no, &bytes,
+            row_err = csv_encoder_row(encoder, cells.data, cells.len, row_no + 1, &bytes,
                                       report_unencodable, &report);
         if (row_err != KG_OK)
             err = kg_fail(errbuf, row_err == KG_ERR_NOMEM ? KG_ERR_NOMEM : KG_ERR_INTERNAL,
