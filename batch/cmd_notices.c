@@ -121,9 +121,14 @@ static const char out_status_none[] = N_("none\n");
 /* The status table's columns, at least as wide as the English screen always had them
  * (D119). */
 static const text_column status_columns[] = {
-    {N_("notice no"), 15, false}, {N_("mailed"), 10, false}, {N_("returned"), 10, false},
-    {N_("days"), 4, true},        {N_("reason"), 18, false}, {N_("resident"), 8, true},
-    {N_("office"), 6, false},     {N_("name"), 0, false},
+    {N_("notice no"), 15, false},
+    {N_("mailed"), 10, false},
+    {N_("notices column|returned"), 10, false},
+    {N_("days"), 4, true},
+    {N_("reason"), 18, false},
+    {N_("resident"), 8, true},
+    {N_("office"), 6, false},
+    {N_("name"), 0, false},
 };
 #define STATUS_COLUMN_COUNT (sizeof(status_columns) / sizeof(status_columns[0]))
 
@@ -412,6 +417,15 @@ static kg_err run_return(db_conn *conn, FILE *out, const notices_options *option
     return KG_OK;
 }
 
+/* A message whose msgid carries a context before '|' ("notices column|returned": 返戻日,
+ * where a form's "returned" is 返却): its translation, or the text after the '|'. */
+static const char *in_context(const char *msgid)
+{
+    const char *text = gettext(msgid);
+    const char *bar = strchr(text, '|');
+    return text == msgid && bar != NULL ? bar + 1 : text;
+}
+
 static kg_err run_status(db_conn *conn, const cmd_context *ctx, const notices_options *options,
                          kg_errbuf *errbuf)
 {
@@ -424,7 +438,7 @@ static kg_err run_status(db_conn *conn, const cmd_context *ctx, const notices_op
     text_column columns[STATUS_COLUMN_COUNT];
     for (size_t col = 0; col < STATUS_COLUMN_COUNT; col++) {
         columns[col] = status_columns[col];
-        columns[col].header = _(status_columns[col].header);
+        columns[col].header = in_context(status_columns[col].header);
     }
     text_table table;
     err = text_table_init(&table, columns, STATUS_COLUMN_COUNT);
