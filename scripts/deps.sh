@@ -15,6 +15,7 @@ fonts-ipaexfont fonts-ipamj-mincho
 poppler-utils bc groff
 libzint-dev python3-openpyxl python3-xlsxwriter python3-psycopg2 python3-reportlab time
 zbar-tools
+libreoffice-calc-nogui
 debhelper dpkg-dev lintian"
 if [ "${1:-}" = fuzz ]; then
     PACKAGES="clang libclang-rt-dev"
