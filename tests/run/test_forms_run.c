@@ -585,6 +585,9 @@ static void csv_files_open_in_excel_in_the_form_the_night_stored(void)
     test_contains(log, expected);
     test_contains(log, "1 character(s) have no CP932 form and are written as 〓 (U+3013)\n");
     test_contains(log, "HINT: csv_encoding = utf8 writes every character");
+    /* a configuration that differs in its CSV form alone decides nothing afresh (D117) */
+    test_contains(log, "\"csv_bom\": false, \"csv_encoding\": \"cp932\"}");
+    CU_ASSERT_PTR_NULL(strstr(log, "configuration or version differs"));
     free(log);
     /* the file is CP932 (no BOM): 〓田 where 𠮷田 was, never '?' */
     snprintf(command_line, sizeof(command_line),
