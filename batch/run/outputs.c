@@ -79,7 +79,9 @@ static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, 
     strbuf cells, bytes;
     strbuf_init(&cells, CSV_ROW_MAX);
     strbuf_init(&bytes, 2 * CSV_ROW_MAX);
-    if (err == KG_OK && csv_encoder_start(encoder, &bytes) == KG_OK)
+    if (err == KG_OK && csv_encoder_start(encoder, &bytes) != KG_OK)
+        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write '%s': out of memory", file.path);
+    if (err == KG_OK)
         err = out_file_write(&file, bytes.data, bytes.len, errbuf);
     unencodable_report report = {csv->log, file.path, 0};
     const char *row = NULL;
