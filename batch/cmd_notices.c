@@ -309,6 +309,11 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, notic
     }
     for (; err == KG_OK && optind < argc; optind++)
         err = take_operand(options, argv[optind], errbuf);
+    if (err == KG_OK && options->common.help) { /* help in the configuration's language */
+        kg_errbuf ignored; /* a broken file is reported when the command runs, not here */
+        if (run_config_read_default(&options->config, &options->config_path, &ignored) == KG_OK)
+            i18n_use(run_config_language(&options->config));
+    }
     if (err != KG_OK || options->common.help)
         return err;
     if (options->action == ACTION_NONE)

@@ -928,6 +928,11 @@ static void the_counter_speaks_japanese_in_aligned_columns(void)
     test_contains(out, "--csv");
     test_contains(out, "exit 2\n");
     free(out);
+    /* the help too */
+    snprintf(args, sizeof(args), "status --help --config '%s'", ja);
+    out = forms(args);
+    test_contains(out, "  --csv               status: 表計算ソフト用に表を CSV で出力します");
+    free(out);
     snprintf(args, sizeof(args), "return ABCD --config '%s'", ja);
     out = forms(args);
     test_contains(out,
