@@ -91,7 +91,8 @@ static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, 
         strbuf_reset(&cells);
         strbuf_reset(&bytes);
         kg_err row_err = strbuf_append_csv_neutralized(&cells, row, len);
-        if (row_err == KG_OK)
+        bool converted = csv->format.encoding != CSV_UTF8; /* UTF-8 rows go as they are */
+        if (row_err == KG_OK && converted)
             row_err = csv_encoder_row(encoder, cells.data, cells.len, row_no + 1, &bytes,
                                       report_unencodable, &report);
         if (row_err != KG_OK)
@@ -100,8 +101,10 @@ static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, 
                           row_err == KG_ERR_NOMEM          ? "out of memory"
                           : row_err == KG_ERR_CSV_TOO_LONG ? "too long"
                                                            : "not CSV");
-        else
+        else if (converted)
             err = out_file_write(&file, bytes.data, bytes.len, errbuf);
+        else
+            err = out_file_write(&file, cells.data, cells.len, errbuf);
     }
     strbuf_free(&cells);
     strbuf_free(&bytes);
