@@ -17,7 +17,9 @@
 #include "common/clerk.h"
 #include "common/clock.h"
 #include "common/control_no.h"
+#include "common/i18n.h"
 #include "common/options.h"
+#include "common/text_table.h"
 #include "db/db.h"
 #include "db/migrations.h"
 #include "forms/form_counter.h"
@@ -27,37 +29,39 @@
 
 static const char synopsis[] =
     "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable | --undo]\n"
-    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N]\n"
+    "       kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--csv]\n"
     "       kigen forms reissue CONTROL_NO [--date YYYY-MM-DD]\n"
     "       (each also takes --config FILE and --db CONNINFO)";
 static const char return_synopsis[] =
     "usage: kigen forms return CONTROL_NO [--date YYYY-MM-DD] [--undeliverable | --undo] "
     "[--config FILE]";
 static const char status_synopsis[] =
-    "usage: kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--config FILE]";
+    "usage: kigen forms status [--date YYYY-MM-DD] [--overdue-days N] [--csv] [--config FILE]";
 static const char reissue_synopsis[] =
     "usage: kigen forms reissue CONTROL_NO [--date YYYY-MM-DD] [--config FILE]";
 static const char help_options[] =
-    "  --date D            the day of the action (default: today in Japan); a return, an\n"
-    "                      undo or a reissue dated after today is refused; for status, the\n"
-    "                      day the forms' age is counted to\n"
-    "  --undeliverable     return: the form came back from the post office unopened\n"
-    "  --undo              return: take back the last scan of the form (recorded by\n"
-    "                      mistake); the history keeps both\n"
-    "  --overdue-days N    status: days after its run date before an inquiry form is\n"
-    "                      overdue (1..365; form_overdue_days, default 30)\n"
-    "  --config FILE       the configuration: form_overdue_days, db\n"
-    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
-    "                      environment)\n"
-    "  -h, --help          this text\n";
+    N_("  --date D            the day of the action (default: today in Japan); a return, an\n"
+       "                      undo or a reissue dated after today is refused; for status, the\n"
+       "                      day the forms' age is counted to\n"
+       "  --undeliverable     return: the form came back from the post office unopened\n"
+       "  --undo              return: take back the last scan of the form (recorded by\n"
+       "                      mistake); the history keeps both\n"
+       "  --overdue-days N    status: days after its run date before an inquiry form is\n"
+       "                      overdue (1..365; form_overdue_days, default 30)\n"
+       "  --csv               status: the table as CSV for a spreadsheet (csv_bom, csv_encoding)\n"
+       "  --config FILE       the configuration: form_overdue_days, db, language, csv_bom,\n"
+       "                      csv_encoding\n"
+       "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+       "                      environment)\n"
+       "  -h, --help          this text\n");
 static const char help_intro[] =
-    "\n"
-    "The counter's commands for the proxy forms (照会書兼回答書): CONTROL_NO as printed or\n"
-    "scanned (XXXX-XXXX-XXXX; lower case, spaces and full-width characters are read too).\n"
-    "  return              a form came back (answered, or --undeliverable), or --undo\n"
-    "  status              inquiry forms overdue, forms returned as undeliverable\n"
-    "  reissue             void an inquiry form so that the next run mails a new one\n"
-    "\n";
+    N_("\n"
+       "The counter's commands for the proxy forms (照会書兼回答書): CONTROL_NO as printed or\n"
+       "scanned (XXXX-XXXX-XXXX; lower case, spaces and full-width characters are read too).\n"
+       "  return              a form came back (answered, or --undeliverable), or --undo\n"
+       "  status              inquiry forms overdue, forms returned as undeliverable\n"
+       "  reissue             void an inquiry form so that the next run mails a new one\n"
+       "\n");
 
 typedef enum forms_action {
     ACTION_NONE,
@@ -73,6 +77,7 @@ typedef struct forms_options {
     int undo;              /* return --undo */
     int overdue_days;      /* status: --overdue-days, form_overdue_days */
     int overdue_given;     /* --overdue-days was given */
+    int csv;               /* status --csv */
     char typed[TYPED_MAX]; /* the number's arguments, joined by spaces */
     size_t typed_len;
     int typed_parts;                  /* arguments that made it up */
@@ -84,7 +89,14 @@ typedef struct forms_options {
     db_target db;
 } forms_options;
 
-enum { OPT_DATE = OPTIONS_FIRST, OPT_UNDELIVERABLE, OPT_UNDO, OPT_OVERDUE_DAYS, OPT_CONFIG };
+enum {
+    OPT_DATE = OPTIONS_FIRST,
+    OPT_UNDELIVERABLE,
+    OPT_UNDO,
+    OPT_OVERDUE_DAYS,
+    OPT_CONFIG,
+    OPT_CSV
+};
 
 static const struct option long_options[] = {
     {"date", required_argument, NULL, OPT_DATE},
@@ -92,6 +104,7 @@ static const struct option long_options[] = {
     {"undo", no_argument, NULL, OPT_UNDO},
     {"overdue-days", required_argument, NULL, OPT_OVERDUE_DAYS},
     {"config", required_argument, NULL, OPT_CONFIG},
+    {"csv", no_argument, NULL, OPT_CSV},
     OPTIONS_DB_ENTRY,
     OPTIONS_HELP_ENTRY,
     OPTIONS_END,
@@ -120,8 +133,8 @@ static kg_err parse_overdue_days(const char *value, int *out, kg_errbuf *errbuf)
     long days = strtol(value, &end, 10);
     if (errno != 0 || end == value || *end != '\0' || days < 1 || days > 365)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to use --overdue-days '%s': a whole number of days from 1 to 365 "
-                       "is needed",
+                       _("unable to use --overdue-days '%s': a whole number of days from 1 to "
+                         "365 is needed"),
                        value);
     *out = (int)days;
     return KG_OK;
@@ -134,7 +147,7 @@ static kg_err add_typed(forms_options *options, const char *part, kg_errbuf *err
     size_t need = len + (options->typed_parts > 0 ? 1 : 0);
     if (options->typed_len + need >= sizeof(options->typed))
         return kg_fail(errbuf, KG_ERR_CONTROL_NO,
-                       "unable to read control number: more than %d bytes were given",
+                       _("unable to read control number: more than %d bytes were given"),
                        TYPED_MAX - 1);
     if (options->typed_parts > 0)
         options->typed[options->typed_len++] = ' ';
@@ -156,7 +169,7 @@ static kg_err take_operand(forms_options *options, const char *operand, kg_errbu
             options->action = ACTION_REISSUE;
         else
             return kg_fail(errbuf, KG_ERR_USAGE,
-                           "unable to run kigen forms %s: not an action of kigen forms\n%s",
+                           _("unable to run kigen forms %s: not an action of kigen forms\n%s"),
                            operand, synopsis);
         return KG_OK;
     }
@@ -172,7 +185,7 @@ static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
     case OPT_DATE:
         if (kdate_parse(optarg, strlen(optarg), &options->day) != KG_OK)
             err = kg_fail(errbuf, KG_ERR_USAGE,
-                          "unable to use --date '%s': not a day as YYYY-MM-DD", optarg);
+                          _("unable to use --date '%s': not a day as YYYY-MM-DD"), optarg);
         return err;
     case OPT_UNDELIVERABLE:
         options->undeliverable = 1;
@@ -186,6 +199,9 @@ static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
     case OPT_CONFIG:
         options->config_path = optarg;
         return run_config_read_file(&options->config, optarg, errbuf);
+    case OPT_CSV:
+        options->csv = 1;
+        return KG_OK;
     default:
         return KG_ERR_INTERNAL;
     }
@@ -201,10 +217,12 @@ static kg_err check_action_options(const forms_options *options, kg_errbuf *errb
         return options_refuse("--undo", name, usage, errbuf);
     if (options->overdue_given && options->action != ACTION_STATUS)
         return options_refuse("--overdue-days", name, usage, errbuf);
+    if (options->csv && options->action != ACTION_STATUS)
+        return options_refuse("--csv", name, usage, errbuf);
     if (options->undo && options->undeliverable)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to parse option '--undo': it takes back the last scan, whatever "
-                       "its kind, and goes without --undeliverable\n%s",
+                       _("unable to parse option '--undo': it takes back the last scan, "
+                         "whatever its kind, and goes without --undeliverable\n%s"),
                        usage);
     return KG_OK;
 }
@@ -217,14 +235,25 @@ static kg_err check_day(const forms_options *options, kg_errbuf *errbuf)
     if (options->action == ACTION_STATUS || options->day <= today)
         return KG_OK;
     char day[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1], printed[CONTROL_NO_PRINT_SIZE];
-    const char *what = options->action == ACTION_REISSUE ? "reissue form"
-                       : options->undo                   ? "take back a scan of form"
-                                                         : "record the return of form";
-    kg_fail(errbuf, KG_ERR_USAGE, "unable to %s %s on %s: that day is after today (%s in Japan)",
-            what, control_no_format(options->control_no, printed), kdate_format(options->day, day),
-            kdate_format(today, today_text));
-    kg_hint(errbuf, "nothing was recorded; give the day it happened (--date YYYY-MM-DD), or leave "
-                    "--date out for today");
+    control_no_format(options->control_no, printed);
+    kdate_format(options->day, day);
+    kdate_format(today, today_text);
+    if (options->action == ACTION_REISSUE)
+        kg_fail(errbuf, KG_ERR_USAGE,
+                _("unable to reissue form %s on %s: that day is after today (%s in Japan)"),
+                printed, day, today_text);
+    else if (options->undo)
+        kg_fail(errbuf, KG_ERR_USAGE,
+                _("unable to take back a scan of form %s on %s: that day is after today (%s in "
+                  "Japan)"),
+                printed, day, today_text);
+    else
+        kg_fail(errbuf, KG_ERR_USAGE,
+                _("unable to record the return of form %s on %s: that day is after today (%s "
+                  "in Japan)"),
+                printed, day, today_text);
+    kg_hint(errbuf, _("nothing was recorded; give the day it happened (--date YYYY-MM-DD), or "
+                      "leave --date out for today"));
     return KG_ERR_USAGE;
 }
 
@@ -249,16 +278,22 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
     }
     for (; err == KG_OK && optind < argc; optind++)
         err = take_operand(options, argv[optind], errbuf);
+    if (err == KG_OK && options->common.help) { /* help in the configuration's language */
+        kg_errbuf ignored; /* a broken file is reported when the command runs, not here */
+        if (run_config_read_default(&options->config, &options->config_path, &ignored) == KG_OK)
+            i18n_use(run_config_language(&options->config));
+    }
     if (err != KG_OK || options->common.help)
         return err;
     if (options->action == ACTION_NONE)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run kigen forms: no action given\n%s",
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to run kigen forms: no action given\n%s"),
                        synopsis);
     err = check_action_options(options, errbuf);
     if (err == KG_OK) /* no --config: the installed kigen.conf, when there is one */
         err = run_config_read_default(&options->config, &options->config_path, errbuf);
     if (err != KG_OK)
         return err;
+    i18n_use(run_config_language(&options->config)); /* the counter's language (D119) */
     if (!options->overdue_given)
         options->overdue_days = options->config.form_overdue_days;
     options->db =
@@ -272,7 +307,7 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
         return err;
     if (options->typed_parts == 0)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to run kigen %s: the control number is missing\n%s",
+                       _("unable to run kigen %s: the control number is missing\n%s"),
                        action_name(options->action), action_synopsis(options->action));
     err = control_no_parse(options->typed, options->typed_len, options->control_no, errbuf);
     return err == KG_OK ? check_day(options, errbuf) : err;
@@ -281,10 +316,10 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
 /* The help text of the action (or of kigen forms). */
 static kg_err print_help(FILE *out, forms_action action, kg_errbuf *errbuf)
 {
-    if (fprintf(out, "%s\n%s%s", action_synopsis(action), action == ACTION_NONE ? help_intro : "\n",
-                help_options) < 0 ||
+    if (fprintf(out, "%s\n%s%s", action_synopsis(action),
+                action == ACTION_NONE ? _(help_intro) : "\n", _(help_options)) < 0 ||
         fflush(out) != 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write standard output"));
     return KG_OK;
 }
 
@@ -292,10 +327,10 @@ static kg_err print_help(FILE *out, forms_action action, kg_errbuf *errbuf)
 static void describe(const form_record *form, char *out, size_t cap)
 {
     if (strcmp(form->kind, "enclosed") == 0)
-        snprintf(out, cap, "form enclosed with notice %s, resident %ld %s", form->notice_no,
+        snprintf(out, cap, _("form enclosed with notice %s, resident %ld %s"), form->notice_no,
                  form->resident_id, form->name);
     else
-        snprintf(out, cap, "inquiry form of request %ld, resident %ld %s", form->request_id,
+        snprintf(out, cap, _("inquiry form of request %ld, resident %ld %s"), form->request_id,
                  form->resident_id, form->name);
 }
 
@@ -308,88 +343,178 @@ static void print_return(FILE *out, const forms_options *options, const form_rec
     describe(after, what, sizeof(what));
     kdate_format(options->day, day);
     if (before->returned_on != KDATE_NONE) {
-        fprintf(out, "form %s already returned on %s, scan %ld: not counted again (%s)\n", printed,
-                kdate_format(before->returned_on, earlier), after->return_scans, what);
+        fprintf(out, _("form %s already returned on %s, scan %ld: not counted again (%s)\n"),
+                printed, kdate_format(before->returned_on, earlier), after->return_scans, what);
     } else if (before->undeliverable_on != KDATE_NONE && options->undeliverable) {
         fprintf(out,
-                "form %s already returned as undeliverable on %s, scan %ld: not counted again "
-                "(%s)\n",
+                _("form %s already returned as undeliverable on %s, scan %ld: not counted again "
+                  "(%s)\n"),
                 printed, kdate_format(before->undeliverable_on, earlier), after->return_scans,
                 what);
     } else if (before->undeliverable_on != KDATE_NONE) {
         fprintf(out,
-                "form %s returned on %s (scan %ld; it had come back undeliverable on %s): %s\n",
+                _("form %s returned on %s (scan %ld; it had come back undeliverable on %s): %s\n"),
                 printed, day, after->return_scans, kdate_format(before->undeliverable_on, earlier),
                 what);
     } else if (options->undeliverable) {
-        fprintf(out, "form %s returned as undeliverable on %s (scan %ld): %s\n", printed, day,
+        fprintf(out, _("form %s returned as undeliverable on %s (scan %ld): %s\n"), printed, day,
                 after->return_scans, what);
         if (strcmp(after->kind, "inquiry") == 0)
             fprintf(out,
-                    "HINT: check the address; once it is right, kigen forms reissue %s has the "
-                    "next run send a new form\n",
+                    _("HINT: check the address; once it is right, kigen forms reissue %s has "
+                      "the next run send a new form\n"),
                     printed);
     } else {
-        fprintf(out, "form %s returned on %s (scan %ld): %s\n", printed, day, after->return_scans,
-                what);
+        fprintf(out, _("form %s returned on %s (scan %ld): %s\n"), printed, day,
+                after->return_scans, what);
     }
 }
 
-static void print_listing(FILE *out, form_listing listing, const form_list *list, kdate day)
+/* A form's kind as the screen shows it. */
+static const char *kind_text(const char *kind)
 {
-    if (listing == FORM_LIST_OVERDUE) {
-        fprintf(out, "overdue inquiry forms: ");
-        if (list->count == 0) {
-            fprintf(out, "none\n");
-            return;
-        }
-        fprintf(out, "%zu\n%-14s  %-10s  %4s  %8s  %-6s  %s\n", list->count, "control number",
-                "run date", "days", "resident", "office", "name");
-    } else {
-        fprintf(out, "undeliverable forms: ");
-        if (list->count == 0) {
-            fprintf(out, "none\n");
-            return;
-        }
-        fprintf(out, "%zu\n%-14s  %-8s  %-10s  %4s  %-13s  %8s  %-6s  %s\n", list->count,
-                "control number", "kind", "run date", "days", "undeliverable", "resident", "office",
-                "name");
-    }
-    for (size_t idx = 0; idx < list->count; idx++) {
-        const form_record *form = &list->rows[idx];
-        char printed[CONTROL_NO_PRINT_SIZE], run_date[KDATE_ISO_LEN + 1],
-            returned[KDATE_ISO_LEN + 1];
-        control_no_format(form->control_no, printed);
-        kdate_format(form->run_date, run_date);
-        long days = (long)day - (long)form->run_date;
-        const char *office = form->office_code[0] != '\0' ? form->office_code : "-";
-        if (listing == FORM_LIST_OVERDUE)
-            fprintf(out, "%-14s  %-10s  %4ld  %8ld  %-6s  %s\n", printed, run_date, days,
-                    form->resident_id, office, form->name);
-        else
-            fprintf(out, "%-14s  %-8s  %-10s  %4ld  %-13s  %8ld  %-6s  %s\n", printed, form->kind,
-                    run_date, days, kdate_format(form->undeliverable_on, returned),
-                    form->resident_id, office, form->name);
-    }
+    return strcmp(kind, "enclosed") == 0  ? _("enclosed")
+           : strcmp(kind, "inquiry") == 0 ? _("inquiry")
+                                          : kind;
 }
 
-static kg_err run_status(db_conn *conn, FILE *out, const forms_options *options, kg_errbuf *errbuf)
+/* The columns of the two lists, at least as wide as the English screen always had them
+ * (D119); the overdue list has no kind and no undeliverable day. */
+enum {
+    COL_CONTROL_NO,
+    COL_KIND,
+    COL_RUN_DATE,
+    COL_DAYS,
+    COL_UNDELIVERABLE,
+    COL_RESIDENT,
+    COL_OFFICE,
+    COL_NAME,
+    COL__COUNT
+};
+
+static void listing_columns(form_listing listing, text_column *columns, size_t *count)
 {
+    const text_column all[COL__COUNT] = {
+        {_("control number"), 14, false}, {_("kind"), 8, false},
+        {_("run date"), 10, false},       {_("days"), 4, true},
+        {_("undeliverable"), 13, false},  {_("resident"), 8, true},
+        {_("office"), 6, false},          {_("name"), 0, false},
+    };
+    *count = 0;
+    for (int col = 0; col < COL__COUNT; col++)
+        if (listing == FORM_LIST_UNDELIVERABLE || (col != COL_KIND && col != COL_UNDELIVERABLE))
+            columns[(*count)++] = all[col];
+}
+
+/* The cells of a form in a list (count cells, as listing_columns). */
+static void listing_cells(form_listing listing, const form_record *form, kdate day,
+                          char texts[COL__COUNT][CONTROL_NO_PRINT_SIZE + 16], const char **cells)
+{
+    control_no_format(form->control_no, texts[COL_CONTROL_NO]);
+    kdate_format(form->run_date, texts[COL_RUN_DATE]);
+    snprintf(texts[COL_DAYS], sizeof(texts[COL_DAYS]), "%ld", (long)day - (long)form->run_date);
+    kdate_format(form->undeliverable_on, texts[COL_UNDELIVERABLE]);
+    snprintf(texts[COL_RESIDENT], sizeof(texts[COL_RESIDENT]), "%ld", form->resident_id);
+    const char *all[COL__COUNT] = {
+        texts[COL_CONTROL_NO],
+        kind_text(form->kind),
+        texts[COL_RUN_DATE],
+        texts[COL_DAYS],
+        listing == FORM_LIST_UNDELIVERABLE ? texts[COL_UNDELIVERABLE] : "",
+        texts[COL_RESIDENT],
+        form->office_code[0] != '\0' ? form->office_code : "-",
+        form->name,
+    };
+    size_t count = 0;
+    for (int col = 0; col < COL__COUNT; col++)
+        if (listing == FORM_LIST_UNDELIVERABLE || (col != COL_KIND && col != COL_UNDELIVERABLE))
+            cells[count++] = all[col];
+}
+
+static kg_err print_listing(FILE *out, form_listing listing, const form_list *list, kdate day,
+                            kg_errbuf *errbuf)
+{
+    fprintf(out, "%s",
+            listing == FORM_LIST_OVERDUE ? _("overdue inquiry forms: ")
+                                         : _("undeliverable forms: "));
+    if (list->count == 0) {
+        fprintf(out, "%s", _("none\n"));
+        return KG_OK;
+    }
+    fprintf(out, "%zu\n", list->count);
+    text_column columns[COL__COUNT];
+    size_t count = 0;
+    listing_columns(listing, columns, &count);
+    text_table table;
+    kg_err err = text_table_init(&table, columns, count);
+    for (size_t idx = 0; err == KG_OK && idx < list->count; idx++) {
+        char texts[COL__COUNT][CONTROL_NO_PRINT_SIZE + 16];
+        const char *cells[COL__COUNT];
+        listing_cells(listing, &list->rows[idx], day, texts, cells);
+        err = text_table_add(&table, cells);
+    }
+    if (err == KG_OK && text_table_print(&table, out) < 0)
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write standard output"));
+    else if (err != KG_OK)
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list the forms: out of memory"));
+    text_table_free(&table);
+    return err;
+}
+
+/* Both lists as one CSV table (--csv): the list first, then the undeliverable list's
+ * columns. */
+static kg_err write_status_csv(const cmd_context *ctx, const forms_options *options,
+                               const form_list *overdue, const form_list *undeliverable,
+                               kg_errbuf *errbuf)
+{
+    text_column columns[COL__COUNT + 1] = {{_("list"), 0, false}};
+    size_t count = 0;
+    listing_columns(FORM_LIST_UNDELIVERABLE, columns + 1, &count);
+    text_table table;
+    kg_err err = text_table_init(&table, columns, count + 1);
+    const form_list *lists[] = {overdue, undeliverable};
+    for (int which = 0; which < 2 && err == KG_OK; which++) {
+        for (size_t idx = 0; err == KG_OK && idx < lists[which]->count; idx++) {
+            char texts[COL__COUNT][CONTROL_NO_PRINT_SIZE + 16];
+            const char *cells[COL__COUNT + 1] = {which == 0 ? _("overdue") : _("undeliverable")};
+            listing_cells(FORM_LIST_UNDELIVERABLE, &lists[which]->rows[idx], options->day, texts,
+                          cells + 1);
+            if (which == 0)
+                cells[1 + COL_UNDELIVERABLE] = "";
+            err = text_table_add(&table, cells);
+        }
+    }
+    csv_format format = run_config_csv_format(&options->config);
+    if (err == KG_OK)
+        err = text_table_write_csv(&table, &format, ctx->out, ctx->log, errbuf);
+    else
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list the forms: out of memory"));
+    text_table_free(&table);
+    return err;
+}
+
+static kg_err run_status(db_conn *conn, const cmd_context *ctx, const forms_options *options,
+                         kg_errbuf *errbuf)
+{
+    FILE *out = ctx->out;
     form_list overdue = {NULL, 0}, undeliverable = {NULL, 0};
     kg_err err = form_counter_list(conn, FORM_LIST_OVERDUE, options->day, options->overdue_days,
                                    &overdue, errbuf);
     if (err == KG_OK)
         err = form_counter_list(conn, FORM_LIST_UNDELIVERABLE, options->day, options->overdue_days,
                                 &undeliverable, errbuf);
-    if (err == KG_OK) {
+    if (err == KG_OK && options->csv) {
+        err = write_status_csv(ctx, options, &overdue, &undeliverable, errbuf);
+    } else if (err == KG_OK) {
         char day[KDATE_ISO_LEN + 1];
         fprintf(out,
-                "forms as of %s (overdue: an inquiry form not answered more than %d days after "
-                "its run date)\n\n",
+                _("forms as of %s (overdue: an inquiry form not answered more than %d days "
+                  "after its run date)\n\n"),
                 kdate_format(options->day, day), options->overdue_days);
-        print_listing(out, FORM_LIST_OVERDUE, &overdue, options->day);
+        err = print_listing(out, FORM_LIST_OVERDUE, &overdue, options->day, errbuf);
         fprintf(out, "\n");
-        print_listing(out, FORM_LIST_UNDELIVERABLE, &undeliverable, options->day);
+        if (err == KG_OK)
+            err = print_listing(out, FORM_LIST_UNDELIVERABLE, &undeliverable, options->day, errbuf);
     }
     form_list_free(&overdue);
     form_list_free(&undeliverable);
@@ -401,12 +526,12 @@ static void state_text(const form_record *form, char *out, size_t cap)
 {
     char day[KDATE_ISO_LEN + 1];
     if (form->returned_on != KDATE_NONE)
-        snprintf(out, cap, "returned on %s", kdate_format(form->returned_on, day));
+        snprintf(out, cap, _("returned on %s"), kdate_format(form->returned_on, day));
     else if (form->undeliverable_on != KDATE_NONE)
-        snprintf(out, cap, "returned as undeliverable on %s",
+        snprintf(out, cap, _("returned as undeliverable on %s"),
                  kdate_format(form->undeliverable_on, day));
     else
-        snprintf(out, cap, "not returned");
+        snprintf(out, cap, "%s", _("not returned"));
 }
 
 static void print_undo(FILE *out, const forms_options *options, const form_scan *undone,
@@ -418,14 +543,17 @@ static void print_undo(FILE *out, const forms_options *options, const form_scan 
     describe(after, what, sizeof(what));
     state_text(after, now, sizeof(now));
     if (undone->clerk[0] != '\0')
-        snprintf(by, sizeof(by), "recorded by %s at %s", undone->clerk, undone->recorded_at);
+        snprintf(by, sizeof(by), _("recorded by %s at %s"), undone->clerk, undone->recorded_at);
     else
-        snprintf(by, sizeof(by), "recorded before the counter's history was kept");
-    fprintf(out, "form %s: scan %ld (%s on %s, %s) taken back on %s; now %s, %ld scan%s: %s\n",
+        snprintf(by, sizeof(by), "%s", _("recorded before the counter's history was kept"));
+    fprintf(out,
+            ngettext("form %s: scan %ld (%s on %s, %s) taken back on %s; now %s, %ld scan: %s\n",
+                     "form %s: scan %ld (%s on %s, %s) taken back on %s; now %s, %ld scans: %s\n",
+                     (unsigned long)after->return_scans),
             printed, before->return_scans,
-            strcmp(undone->action, "undeliverable") == 0 ? "undeliverable" : "returned",
+            strcmp(undone->action, "undeliverable") == 0 ? _("undeliverable") : _("returned"),
             kdate_format(undone->day, scanned), by, kdate_format(options->day, day), now,
-            after->return_scans, after->return_scans == 1 ? "" : "s", what);
+            after->return_scans, what);
 }
 
 kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
@@ -444,7 +572,7 @@ kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.action == ACTION_STATUS) {
-        err = run_status(conn, ctx->out, &options, errbuf);
+        err = run_status(conn, ctx, &options, errbuf);
     } else if (err == KG_OK && options.action == ACTION_RETURN && options.undo) {
         form_record before, after;
         form_scan undone;
@@ -464,8 +592,8 @@ kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
         if (err == KG_OK) {
             char printed[CONTROL_NO_PRINT_SIZE], day[KDATE_ISO_LEN + 1];
             fprintf(ctx->out,
-                    "form %s void from %s: the next run produces a new form for request %ld "
-                    "(resident %ld %s)\n",
+                    _("form %s void from %s: the next run produces a new form for request %ld "
+                      "(resident %ld %s)\n"),
                     control_no_format(form.control_no, printed), kdate_format(form.voided_on, day),
                     form.request_id, form.resident_id, form.name);
         }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/control_no.h"
 #include "common/wareki.h"
 #include "draw_status.h"
 
@@ -77,11 +78,9 @@ static kg_err page_head(list_state *state, const char *office, const char *date,
 
 static kg_err put_row(list_state *state, const mail_entry *entry, long number, double top)
 {
-    char number_text[24], control[20], postal[16];
+    char number_text[24], control[CONTROL_NO_PRINT_SIZE], postal[16];
     snprintf(number_text, sizeof(number_text), "%ld", number);
-    snprintf(control, sizeof(control), "%.4s-%.4s-%.4s", entry->control_no,
-             entry->control_no + (strlen(entry->control_no) >= 8 ? 4 : 0),
-             entry->control_no + (strlen(entry->control_no) >= 12 ? 8 : 0));
+    control_no_format(entry->control_no, control); /* XXXX-XXXX-XXXX, as everywhere (D118) */
     snprintf(postal, sizeof(postal), "〒%.3s-%.4s", entry->postal_code,
              strlen(entry->postal_code) >= 7 ? entry->postal_code + 3 : "");
     kg_err err = put_text(state, number_text, column_x[0], top + 4, column_w[0], SIZE);

@@ -73,6 +73,7 @@ int tests_register_error(void);
 int tests_register_kdate(void);
 int tests_register_wareki(void);
 int tests_register_csv(void);
+int tests_register_csv_out(void);
 int tests_register_rules(void);
 int tests_register_rules_exhaustive(void);
 int tests_register_filters(void);

@@ -57,4 +57,12 @@ kg_err control_no_parse(const char *text, size_t len, char *out, kg_errbuf *errb
  * text that is not 12 characters long is copied as it is (cut to fit). Returns out. */
 char *control_no_format(const char *number, char *out);
 
+/* control_no_format in SQL, for the CSV files written by COPY: the expression of the text
+ * column `column` (a string literal) as XXXX-XXXX-XXXX when it is 12 characters long, as it
+ * is otherwise (NULL stays NULL). Every file and screen writes a control number this way
+ * (D118); the ledger keeps the 12 characters. */
+#define CONTROL_NO_PRINTED_SQL(column)                                                             \
+    "CASE WHEN length(" column ") = 12 THEN substr(" column ", 1, 4) || '-' || substr(" column     \
+    ", 5, 4) || '-' || substr(" column ", 9, 4) ELSE " column " END"
+
 #endif

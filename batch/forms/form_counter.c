@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/i18n.h"
+
 /* The columns of a form_record, in read_record's order, from kigen.forms f. */
 #define FORM_COLUMNS                                                                               \
     "f.control_no, f.kind, f.run_date, f.resident_id, concat_ws('　', f.family_name, "            \
@@ -120,10 +122,10 @@ static kg_err unknown_form(const char *control_no, kg_errbuf *errbuf)
 {
     char printed[CONTROL_NO_PRINT_SIZE];
     kg_fail(errbuf, KG_ERR_FORM_UNKNOWN,
-            "unable to find form %s: no form with this control number is in the ledger",
+            _("unable to find form %s: no form with this control number is in the ledger"),
             control_no_format(control_no, printed));
-    kg_hint(errbuf, "its check character is right, so it is unlikely to be a typing slip: check "
-                    "that the form comes from this municipality");
+    kg_hint(errbuf, _("its check character is right, so it is unlikely to be a typing slip: check "
+                      "that the form comes from this municipality"));
     return KG_ERR_FORM_UNKNOWN;
 }
 
@@ -132,10 +134,10 @@ static void replacement_text(const form_record *form, char *out, size_t cap)
 {
     char printed[CONTROL_NO_PRINT_SIZE];
     if (form->replaced_by[0] != '\0')
-        snprintf(out, cap, "its replacement is form %s",
+        snprintf(out, cap, _("its replacement is form %s"),
                  control_no_format(form->replaced_by, printed));
     else
-        snprintf(out, cap, "the next run produces its replacement");
+        snprintf(out, cap, "%s", _("the next run produces its replacement"));
 }
 
 /* Starts the transaction of a scan or an undo and locks the form: KG_OK with *before, or
@@ -171,7 +173,8 @@ static kg_err record_event(db_conn *conn, const char *control_no, const char *ac
     if (err == KG_OK)
         err = db_query(conn, fold_sql, 1, form, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) != 1)
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to fold the scans of form %s", control_no);
+        err =
+            kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to fold the scans of form %s"), control_no);
     if (err == KG_OK) {
         *after = *before;
         after->returned_on = db_result_date(result, 0, 0);
@@ -186,14 +189,22 @@ static kg_err record_event(db_conn *conn, const char *control_no, const char *ac
     return err;
 }
 
-static kg_err refuse_void(const form_record *form, const char *what, kg_errbuf *errbuf)
+/* undo: a scan taken back; else a return recorded. */
+static kg_err refuse_void(const form_record *form, bool undo, kg_errbuf *errbuf)
 {
     char printed[CONTROL_NO_PRINT_SIZE], when[KDATE_ISO_LEN + 1], other[96];
     replacement_text(form, other, sizeof(other));
-    kg_fail(errbuf, KG_ERR_FORM_STATE, "unable to %s form %s: it is void since %s (reissued; %s)",
-            what, control_no_format(form->control_no, printed), kdate_format(form->voided_on, when),
-            other);
-    kg_hint(errbuf, "a void form is not accepted: the holder answers on the new form");
+    control_no_format(form->control_no, printed);
+    kdate_format(form->voided_on, when);
+    if (undo)
+        kg_fail(errbuf, KG_ERR_FORM_STATE,
+                _("unable to take back a scan of form %s: it is void since %s (reissued; %s)"),
+                printed, when, other);
+    else
+        kg_fail(errbuf, KG_ERR_FORM_STATE,
+                _("unable to record the return of form %s: it is void since %s (reissued; %s)"),
+                printed, when, other);
+    kg_hint(errbuf, _("a void form is not accepted: the holder answers on the new form"));
     return KG_ERR_FORM_STATE;
 }
 
@@ -209,10 +220,10 @@ kg_err form_counter_return(db_conn *conn, const char *control_no, kdate day, boo
     if (before->voided_on != KDATE_NONE || before->run_date > day) {
         db_exec(conn, "ROLLBACK", NULL);
         if (before->voided_on != KDATE_NONE)
-            return refuse_void(before, "record the return of", errbuf);
+            return refuse_void(before, false, errbuf);
         char printed[CONTROL_NO_PRINT_SIZE], when[KDATE_ISO_LEN + 1];
         return kg_fail(errbuf, KG_ERR_FORM_STATE,
-                       "unable to record the return of form %s on %s: it was produced on %s",
+                       _("unable to record the return of form %s on %s: it was produced on %s"),
                        control_no_format(control_no, printed), day_text,
                        kdate_format(before->run_date, when));
     }
@@ -234,12 +245,12 @@ kg_err form_counter_undo(db_conn *conn, const char *control_no, kdate day, const
     const char *params[] = {control_no};
     db_result *result = NULL;
     if (before->voided_on != KDATE_NONE)
-        err = refuse_void(before, "take back a scan of", errbuf);
+        err = refuse_void(before, true, errbuf);
     if (err == KG_OK)
         err = db_query(conn, last_scan_sql, 1, params, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) == 0)
         err = kg_fail(errbuf, KG_ERR_FORM_STATE,
-                      "unable to take back a scan of form %s: it has no scan left to take back",
+                      _("unable to take back a scan of form %s: it has no scan left to take back"),
                       printed);
     if (err == KG_OK) {
         db_result_text(result, 0, 0, event_id, sizeof(event_id));
@@ -252,7 +263,7 @@ kg_err form_counter_undo(db_conn *conn, const char *control_no, kdate day, const
     if (err == KG_OK && undone->day > day) {
         char when[KDATE_ISO_LEN + 1];
         err = kg_fail(errbuf, KG_ERR_FORM_STATE,
-                      "unable to take back a scan of form %s on %s: its last scan is dated %s",
+                      _("unable to take back a scan of form %s on %s: its last scan is dated %s"),
                       printed, day_text, kdate_format(undone->day, when));
     }
     if (err != KG_OK) {
@@ -286,22 +297,22 @@ kg_err form_counter_reissue(db_conn *conn, const char *control_no, kdate day, fo
     control_no_format(control_no, printed);
     if (strcmp(form->kind, "enclosed") == 0)
         return kg_fail(errbuf, KG_ERR_FORM_STATE,
-                       "unable to reissue form %s: it is enclosed with notice %s and goes with "
-                       "it; only an inquiry form is reissued",
+                       _("unable to reissue form %s: it is enclosed with notice %s and goes with "
+                         "it; only an inquiry form is reissued"),
                        printed, form->notice_no);
     if (form->voided_on != KDATE_NONE) {
         replacement_text(form, other, sizeof(other));
         return kg_fail(errbuf, KG_ERR_FORM_STATE,
-                       "unable to reissue form %s: it is already void since %s (%s)", printed,
+                       _("unable to reissue form %s: it is already void since %s (%s)"), printed,
                        kdate_format(form->voided_on, when), other);
     }
     if (form->returned_on != KDATE_NONE)
         return kg_fail(errbuf, KG_ERR_FORM_STATE,
-                       "unable to reissue form %s: it came back answered on %s, nothing is "
-                       "left to reissue",
+                       _("unable to reissue form %s: it came back answered on %s, nothing is "
+                         "left to reissue"),
                        printed, kdate_format(form->returned_on, when));
     return kg_fail(errbuf, KG_ERR_FORM_STATE,
-                   "unable to reissue form %s on %s: it was produced on %s", printed, day_text,
+                   _("unable to reissue form %s on %s: it was produced on %s"), printed, day_text,
                    kdate_format(form->run_date, when));
 }
 
@@ -323,7 +334,7 @@ kg_err form_counter_list(db_conn *conn, form_listing listing, kdate day, int ove
         out->rows = calloc((size_t)rows, sizeof(*out->rows));
         if (out->rows == NULL) {
             db_result_free(result);
-            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to list %d forms: out of memory", rows);
+            return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list %d forms: out of memory"), rows);
         }
     }
     for (int row = 0; row < rows; row++)

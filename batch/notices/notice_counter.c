@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../run/order_key.h"
+#include "common/i18n.h"
 
 /* $1 notice number: the notice's returns locked until the transaction ends (an advisory
  * lock of the two-key form, class 'KG' 0x4B47 and the number's hash: the counter's role
@@ -108,7 +109,7 @@ static kg_err add_event(db_conn *conn, const char *const params[7], notice_retur
     db_result *result = NULL;
     kg_err err = db_query(conn, event_sql, 7, params, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) != 1)
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to add an event of notice %s", params[0]);
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to add an event of notice %s"), params[0]);
     if (err == KG_OK && event != NULL)
         read_return(result, 0, 0, event);
     db_result_free(result);
@@ -180,7 +181,8 @@ kg_err notice_counter_list(db_conn *conn, kdate day, notice_return_list *out, kg
         out->rows = calloc((size_t)rows, sizeof(*out->rows));
         if (out->rows == NULL) {
             db_result_free(result);
-            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to list %d returns: out of memory", rows);
+            return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list %d returns: out of memory"),
+                           rows);
         }
     }
     for (int row = 0; row < rows; row++) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/kdate.h"
+#include "common/i18n.h"
 
 #define DIGITS_MAX 22 /* of the sequence number: D52 widens it past 999,999 */
 
@@ -54,7 +55,8 @@ static kg_err refuse(const char *text, size_t len, kg_errbuf *errbuf, const char
             out--;
     }
     shown[out] = '\0';
-    return kg_fail(errbuf, KG_ERR_NOTICE_NO, "unable to read notice number '%s': %s", shown, cause);
+    return kg_fail(errbuf, KG_ERR_NOTICE_NO, _("unable to read notice number '%s': %s"), shown,
+                   cause);
 }
 
 kg_err notice_no_parse(const char *text, size_t len, char *out, kg_errbuf *errbuf)
@@ -71,7 +73,7 @@ kg_err notice_no_parse(const char *text, size_t len, char *out, kg_errbuf *errbu
             code = '0' + (code - 0xFF10);
         if (code >= '0' && code <= '9') {
             if (count >= sizeof(digits) - 1)
-                return refuse(text, len, errbuf, "more digits than a notice number has");
+                return refuse(text, len, errbuf, _("more digits than a notice number has"));
             digits[count++] = (char)code;
         } else if (code == '-' || code == 0xFF0D || code == 0x30FC || code == 0x2010 ||
                    code == 0x2212 || code == 0xFF70) {
@@ -80,27 +82,27 @@ kg_err notice_no_parse(const char *text, size_t len, char *out, kg_errbuf *errbu
         } else if (code != ' ' && code != 0x3000) {
             char cause[96];
             snprintf(cause, sizeof(cause),
-                     "character %zu is not a digit or a hyphen (YYYYMMDD-nnnnnn)", character);
+                     _("character %zu is not a digit or a hyphen (YYYYMMDD-nnnnnn)"), character);
             if (code < 0)
-                snprintf(cause, sizeof(cause), "byte %zu is not UTF-8", at + 1);
+                snprintf(cause, sizeof(cause), _("byte %zu is not UTF-8"), at + 1);
             return refuse(text, len, errbuf, cause);
         }
     }
     if (hyphens > 1 || (hyphens == 1 && hyphen_at != 8))
-        return refuse(text, len, errbuf, "the hyphen goes after the 8 digits of the run date");
+        return refuse(text, len, errbuf, _("the hyphen goes after the 8 digits of the run date"));
     if (count < 8 + 6)
         return refuse(text, len, errbuf,
-                      "too few digits: 8 of the run date and at least 6 of the number");
+                      _("too few digits: 8 of the run date and at least 6 of the number"));
     kdate day;
     char iso[KDATE_ISO_LEN + 1];
     snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", digits, digits + 4, digits + 6);
     if (kdate_parse(iso, strlen(iso), &day) != KG_OK)
-        return refuse(text, len, errbuf, "its first 8 digits are not a day (YYYYMMDD)");
+        return refuse(text, len, errbuf, _("its first 8 digits are not a day (YYYYMMDD)"));
     int nonzero = 0;
     for (size_t idx = 8; idx < count; idx++)
         nonzero |= digits[idx] != '0';
     if (!nonzero)
-        return refuse(text, len, errbuf, "the number after the date is zero");
+        return refuse(text, len, errbuf, _("the number after the date is zero"));
     snprintf(out, NOTICE_NO_SIZE, "%.8s-%.*s", digits, (int)(count - 8), digits + 8);
     return KG_OK;
 }

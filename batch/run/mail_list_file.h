@@ -19,9 +19,13 @@
 kg_err mail_list_file_write(db_conn *conn, text_fonts *fonts, const char *dir, kdate run_date,
                             kg_errbuf *errbuf);
 
-/* The query of its rows (also registered-mail.csv's): control_no, office_code,
+/* The query of its rows: control_no, office_code,
  * office_name, postal_code, address, name, request_id, file, page. Reads the run date from
  * pg_temp.out_params. */
 const char *mail_list_sql(void);
+
+/* The same rows for registered-mail.csv: the control number as printed, XXXX-XXXX-XXXX
+ * (D118). */
+const char *mail_list_csv_sql(void);
 
 #endif

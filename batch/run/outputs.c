@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/control_no.h"
+#include "../common/csv_out.h"
+#include "../common/i18n.h"
 #include "../common/out_file.h"
 #include "../common/sha256.h"
 #include "../common/strbuf.h"
@@ -28,38 +31,121 @@ typedef struct file_summary {
     char sha256[SHA256_HEX_LEN + 1];
 } file_summary;
 
-/* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name, each row with its
- * would-be formulas neutralized for the spreadsheet that opens it. */
-static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const char *query,
-                        kg_errbuf *errbuf)
+/* The form of the CSV files being written, and where their warnings go. */
+typedef struct outputs_csv {
+    csv_format format;
+    const log_sink *log;
+} outputs_csv;
+
+/* Where a file's characters without a form in its encoding are reported (D116): the
+ * first OUTPUTS_REPORTED_MAX of a file each on a line (the row as a spreadsheet numbers
+ * it: the header is row 1), then their count. */
+#define OUTPUTS_REPORTED_MAX 20
+typedef struct unencodable_report {
+    const log_sink *log;
+    const char *path;
+    long count;
+} unencodable_report;
+
+static void report_unencodable(void *state, const csv_unencodable *where)
 {
-    out_file file;
-    kg_err err = out_file_begin(&file, dir, name, errbuf);
+    unencodable_report *report = state;
+    if (++report->count <= OUTPUTS_REPORTED_MAX)
+        log_line(report->log, LOG_WARN,
+                 _("'%s' row %ld, column %zu: U+%04X (%s) has no CP932 form; written as 〓 "
+                   "(U+3013)"),
+                 report->path, where->row, where->column, (unsigned)where->code_point, where->utf8);
+}
+
+/* Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` into dir/name in the night's CSV
+ * form (a BOM, or CP932), each row with its would-be formulas neutralized for the
+ * spreadsheet that opens it. */
+static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, const char *name,
+                        const char *query, kg_errbuf *errbuf)
+{
+    csv_encoder *encoder = NULL;
+    kg_err err = csv_encoder_new(&csv->format, &encoder, errbuf);
     if (err != KG_OK)
         return err;
+    out_file file;
+    err = out_file_begin(&file, dir, name, errbuf);
+    if (err != KG_OK) {
+        csv_encoder_free(encoder);
+        return err;
+    }
     char copy_sql[2048];
     snprintf(copy_sql, sizeof(copy_sql), "COPY (%s) TO STDOUT (FORMAT csv, HEADER true)", query);
     err = db_copy_out_begin(conn, copy_sql, errbuf);
-    strbuf cells;
+    strbuf cells, bytes;
     strbuf_init(&cells, CSV_ROW_MAX);
+    strbuf_init(&bytes, 2 * CSV_ROW_MAX);
+    if (err == KG_OK && csv_encoder_start(encoder, &bytes) != KG_OK)
+        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write '%s': out of memory", file.path);
+    if (err == KG_OK)
+        err = out_file_write(&file, bytes.data, bytes.len, errbuf);
+    unencodable_report report = {csv->log, file.path, 0};
     const char *row = NULL;
     size_t len = 0;
-    while (err == KG_OK && (err = db_copy_out_next(conn, &row, &len, errbuf)) == KG_OK) {
+    for (long row_no = 0;
+         err == KG_OK && (err = db_copy_out_next(conn, &row, &len, errbuf)) == KG_OK; row_no++) {
         strbuf_reset(&cells);
+        strbuf_reset(&bytes);
         kg_err row_err = strbuf_append_csv_neutralized(&cells, row, len);
+        bool converted = csv->format.encoding != CSV_UTF8; /* UTF-8 rows go as they are */
+        if (row_err == KG_OK && converted)
+            row_err = csv_encoder_row(encoder, cells.data, cells.len, row_no + 1, &bytes,
+                                      report_unencodable, &report);
         if (row_err != KG_OK)
             err = kg_fail(errbuf, row_err == KG_ERR_NOMEM ? KG_ERR_NOMEM : KG_ERR_INTERNAL,
                           "unable to write '%s': a row of its query is %s", file.path,
                           row_err == KG_ERR_NOMEM          ? "out of memory"
                           : row_err == KG_ERR_CSV_TOO_LONG ? "too long"
                                                            : "not CSV");
+        else if (converted)
+            err = out_file_write(&file, bytes.data, bytes.len, errbuf);
         else
             err = out_file_write(&file, cells.data, cells.len, errbuf);
     }
     strbuf_free(&cells);
+    strbuf_free(&bytes);
+    csv_encoder_free(encoder);
     if (err == KG_EOF)
         err = KG_OK;
+    if (err == KG_OK && report.count > 0)
+        log_line(csv->log, LOG_WARN,
+                 _("'%s': %ld character(s) have no CP932 form and are written as 〓 (U+3013)"),
+                 file.path, report.count);
+    if (err == KG_OK && report.count > 0)
+        log_line(csv->log, LOG_WARN,
+                 _("HINT: csv_encoding = utf8 writes every character; the print files and "
+                   "audit.xlsx hold them all"));
     return out_file_end(&file, err, errbuf); /* KIGEN_CRASH_AT=name: just before the rename */
+}
+
+/* The night's CSV form, as its run stored it (D117): a run recorded before the keys
+ * existed wrote UTF-8 without a BOM. */
+static kg_err read_csv_format(db_conn *conn, long run_id, csv_format *format, kg_errbuf *errbuf)
+{
+    char run_text[32];
+    snprintf(run_text, sizeof(run_text), "%ld", run_id);
+    const char *params[] = {run_text};
+    db_result *result = NULL;
+    *format = (csv_format){false, CSV_UTF8};
+    kg_err err = db_query(conn,
+                          "SELECT coalesce(r.config->>'csv_bom', 'false'), "
+                          "coalesce(r.config->>'csv_encoding', 'utf8') FROM kigen.runs r "
+                          "WHERE r.run_id = $1",
+                          1, params, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) == 1) {
+        format->bom = strcmp(db_result_value(result, 0, 0), "true") == 0;
+        if (!csv_encoding_parse(db_result_value(result, 0, 1), &format->encoding))
+            err = kg_fail(errbuf, KG_ERR_INTERNAL,
+                          "unable to write the files of run %ld: its csv_encoding '%s' is "
+                          "unknown",
+                          run_id, db_result_value(result, 0, 1));
+    }
+    db_result_free(result);
+    return err;
 }
 
 /* The certificate's type as the ledger kept it (D72). */
@@ -103,14 +189,19 @@ static const char print_files_sql[] =
     "ORDER BY x.file";
 
 /* Every form of the run: enclosed and inquiries, those that cannot be mailed with why. */
-static const char forms_sql[] =
-    "SELECT f.control_no, f.kind, f.notice_no, f.request_id, f.resident_id, f.valid_until, "
-    "f.reissue_of, f.file, f.page, f.problem FROM kigen.forms f WHERE f.run_date = (SELECT "
-    "p.run_date FROM pg_temp.out_params p) ORDER BY f.kind, f.file, f.page, f.control_no";
+static const char forms_sql[] = "SELECT " CONTROL_NO_PRINTED_SQL(
+    "f.control_no") " AS control_no, f.kind, f.notice_no, "
+                    "f.request_id, f.resident_id, f.valid_until, " CONTROL_NO_PRINTED_SQL(
+                        "f.reissue_of") " AS reissue_of, f.file, f.page, f.problem FROM "
+                                        "kigen.forms f WHERE f.run_date = (SELECT "
+                                        "p.run_date FROM pg_temp.out_params p) ORDER BY f.kind, "
+                                        "f.file, f.page, f.control_no";
 
 /* The envelopes of each print file in print order, for the inserting machine (D85): a
  * notice's envelope holds the notice and its enclosed form (pages, from the ledger), an
- * inquiry's its one page. The sheets' codes carry the same id, number and count. */
+ * inquiry's its one page. The sheets' codes carry the same id, number and count: the
+ * envelope is the code's text, so an inquiry's control number stays unhyphenated here and
+ * the file has no BOM (D118: a machine's file, matched byte for byte). */
 static const char inserts_sql[] =
     "SELECT x.file, x.envelope, x.kind, x.sheets, x.first_page, x.first_page + x.sheets - 1 "
     "AS last_page FROM (SELECT n.file, n.notice_no AS envelope, 'notice' AS kind, n.pages AS "
@@ -341,30 +432,40 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
     return err;
 }
 
+kg_err outputs_write_opt(db_conn *conn, const outputs_request *request, kg_errbuf *errbuf)
+{
+    char dir[PATH_CAP];
+    outputs_csv csv = {{false, CSV_UTF8}, request->log};
+    kg_err err = outputs_run_dir(request->out_dir, request->run_date, dir, sizeof(dir), errbuf);
+    if (err == KG_OK)
+        err = outputs_set_params(conn, request->run_id, request->run_date, errbuf);
+    if (err == KG_OK)
+        err = read_csv_format(conn, request->run_id, &csv.format, errbuf);
+    /* for people: the night's CSV form (D115); inserts.csv is the inserting machine's */
+    static const struct {
+        const char *name;
+        bool for_people;
+    } files[] = {{"notices.csv", true},   {"excluded.csv", true}, {"findings.csv", true},
+                 {"districts.csv", true}, {"forms.csv", true},    {"registered-mail.csv", true},
+                 {"inserts.csv", false}};
+    const char *queries[] = {notices_sql, excluded_sql,        findings_sql, districts_sql,
+                             forms_sql,   mail_list_csv_sql(), inserts_sql};
+    outputs_csv machine = {{false, CSV_UTF8}, request->log};
+    for (size_t idx = 0; err == KG_OK && idx < sizeof(files) / sizeof(files[0]); idx++)
+        err = write_csv(conn, files[idx].for_people ? &csv : &machine, dir, files[idx].name,
+                        queries[idx], errbuf);
+    if (err == KG_OK)
+        err = write_manifest(conn, dir, request->run_date, request->run_id,
+                             request->with_print_files, errbuf);
+    return err;
+}
+
 kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
                      bool with_print_files, kg_errbuf *errbuf)
 {
-    char dir[PATH_CAP];
-    kg_err err = outputs_run_dir(out_dir, run_date, dir, sizeof(dir), errbuf);
-    if (err == KG_OK)
-        err = outputs_set_params(conn, run_id, run_date, errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "notices.csv", notices_sql, errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "excluded.csv", excluded_sql, errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "findings.csv", findings_sql, errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "districts.csv", districts_sql, errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "forms.csv", forms_sql, errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "registered-mail.csv", mail_list_sql(), errbuf);
-    if (err == KG_OK)
-        err = write_csv(conn, dir, "inserts.csv", inserts_sql, errbuf);
-    if (err == KG_OK)
-        err = write_manifest(conn, dir, run_date, run_id, with_print_files, errbuf);
-    return err;
+    log_sink warnings = log_sink_stderr(LOG_WARN); /* until the run hands its own (outputs.h) */
+    outputs_request request = {out_dir, run_date, run_id, with_print_files, &warnings};
+    return outputs_write_opt(conn, &request, errbuf);
 }
 
 kg_err outputs_set_params(db_conn *conn, long run_id, kdate run_date, kg_errbuf *errbuf)

@@ -151,6 +151,21 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         config->select.language = config->language; /* the details' language (D112) */
         return err;
     }
+    if (strcmp(key, "csv_bom") == 0) {
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+            config->csv_bom_set = true;
+            config->csv_bom = value[0] == 't';
+            return KG_OK;
+        }
+        return kg_fail(errbuf, KG_ERR_CONFIG, _("unable to use csv_bom = '%s': use true or false"),
+                       value);
+    }
+    if (strcmp(key, "csv_encoding") == 0) {
+        if (csv_encoding_parse(value, &config->csv_encoding))
+            return KG_OK;
+        return kg_fail(errbuf, KG_ERR_CONFIG,
+                       _("unable to use csv_encoding = '%s': use utf8 or cp932"), value);
+    }
     if (strcmp(key, "max_days_ahead") == 0) {
         config->max_days_ahead_set = true;
         return parse_int(key, value, 0, 31, &config->max_days_ahead, errbuf);
@@ -159,13 +174,19 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
                    "unable to use configuration key '%s': the keys are lead_days, "
                    "mover_months, window, feb29, max_pages, render_threads, template, "
                    "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
-                   "db, strict, max_days_ahead, language",
+                   "db, strict, max_days_ahead, language, csv_bom, csv_encoding",
                    key);
 }
 
 kg_language run_config_language(const run_config *config)
 {
     return config->language_set ? config->language : i18n_language_of_environment();
+}
+
+csv_format run_config_csv_format(const run_config *config)
+{
+    bool bom = config->csv_bom_set ? config->csv_bom : run_config_language(config) == KG_LANG_JA;
+    return (csv_format){bom && config->csv_encoding == CSV_UTF8, config->csv_encoding};
 }
 
 int run_config_max_days_ahead(const run_config *config)
@@ -273,15 +294,18 @@ kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf 
 void run_config_json(const run_config *config, const run_config_hashes *hashes, char *buf,
                      size_t cap)
 {
+    csv_format csv = run_config_csv_format(config);
     snprintf(buf, cap,
              "{\"lead_days\": %d, \"mover_months\": %d, \"window\": \"%s\", \"feb29\": \"%s\", "
              "\"max_pages\": %d, \"template\": \"%s\", \"template_sha256\": \"%s\", "
              "\"enclosure_template\": \"%s\", \"enclosure_sha256\": \"%s\", "
-             "\"inquiry_template\": \"%s\", \"inquiry_sha256\": \"%s\", \"language\": \"%s\"}",
+             "\"inquiry_template\": \"%s\", \"inquiry_sha256\": \"%s\", \"language\": \"%s\", "
+             "\"csv_bom\": %s, \"csv_encoding\": \"%s\"}",
              config->select.lead_days, config->select.mover_months,
              config->select.rules.window_w2 ? "w2" : "w1",
              config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages,
              config->template_path, hashes->notice, config->enclosure_path, hashes->enclosure,
              config->inquiry_path, hashes->inquiry,
-             i18n_language_name(run_config_language(config)));
+             i18n_language_name(run_config_language(config)), csv.bom ? "true" : "false",
+             csv_encoding_name(csv.encoding));
 }

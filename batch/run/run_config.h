@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../common/csv_out.h"
 #include "../common/error.h"
 #include "../common/i18n.h"
 #include "select.h"
@@ -57,6 +58,11 @@ typedef struct run_config {
     int max_days_ahead;      /* see run_config_max_days_ahead */
     bool language_set;       /* `language` given: else the environment's (i18n.h) */
     kg_language language;    /* see run_config_language */
+    /* How the CSV files a person opens are written (D115-D117): the run's are stored with
+     * it in run_config_json, resolved (see run_config_csv_format). */
+    bool csv_bom_set;          /* `csv_bom` given: else true when the language is Japanese */
+    bool csv_bom;              /* see run_config_csv_format */
+    csv_encoding csv_encoding; /* `csv_encoding`: utf8 (default) or cp932 */
 } run_config;
 
 #define RUN_CONFIG_PATH_MAX 1024
@@ -86,6 +92,11 @@ int run_config_max_days_ahead(const run_config *config);
  * `language` when it has one, else the environment's (i18n_language_of_environment). */
 kg_language run_config_language(const run_config *config);
 
+/* The form of the CSV files a person opens: the encoding as configured; the BOM as
+ * `csv_bom` says, else when run_config_language() is Japanese; never with cp932 (a BOM is
+ * UTF-8's). */
+csv_format run_config_csv_format(const run_config *config);
+
 /* Reads a configuration file: `key = value` lines, `#` comments, blank lines. A relative
  * template path is taken from the file's directory (`template = notice.tmpl` in
  * /etc/kigen/kigen.conf is /etc/kigen/notice.tmpl). KG_ERR_CONFIG: "unable to open
@@ -105,7 +116,9 @@ typedef struct run_config_hashes {
     const char *notice, *enclosure, *inquiry;
 } run_config_hashes;
 
-/* The configuration as one JSON object with every key, in a fixed order. */
+/* The configuration as one JSON object with every key, in a fixed order; the CSV form
+ * resolved (run_config_csv_format) as "csv_bom" and "csv_encoding", read back by the
+ * run's outputs (outputs.c) so that a night's files keep their bytes. */
 void run_config_json(const run_config *config, const run_config_hashes *hashes, char *buf,
                      size_t cap);
 

@@ -134,7 +134,10 @@ kg_err schedule_unsettle_if_changed(db_conn *conn, const char *version, const ch
     const char *params[] = {config_json, version};
     db_result *result = NULL;
     kg_err err = db_query(conn,
-                          "SELECT coalesce((SELECT config = $1::jsonb AND software_version = $2 "
+                          /* the CSV form and the language decide nothing (D117, D110) */
+                          "SELECT coalesce((SELECT config - 'csv_bom' - 'csv_encoding' - "
+                          "'language' = $1::jsonb - 'csv_bom' - 'csv_encoding' - 'language' "
+                          "AND software_version = $2 "
                           "FROM kigen.runs WHERE status IN ('recorded', 'done') "
                           "ORDER BY run_id DESC LIMIT 1), true)",
                           2, params, errbuf, &result);

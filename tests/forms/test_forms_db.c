@@ -801,9 +801,153 @@ static void scans_recorded_before_the_history_can_be_taken_back(void)
     assert_state("request_id = 990001", "2026-12-20|-|-|3");
 }
 
+/* A configuration file holding text; its path into path (cap bytes). */
+static void config_file(const char *text, char *path, size_t cap)
+{
+    snprintf(path, cap, "/tmp/kigen-test-forms-conf-XXXXXX");
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *file = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+    fputs(text, file);
+    fclose(file);
+}
+
+/* "aligned" when the tables of a screen (the lines between a "...: N" count line and a
+ * blank line) have their columns lined up in display columns, every cell of a column
+ * starting (text) or ending (numbers) where the header's does; East Asian wide and
+ * full-width characters count two (Python's unicodedata, not kigen's own table). Else
+ * what is off. */
+static const char aligned_py[] =
+    "import re, sys, unicodedata\n"
+    "def width(t): return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in t)\n"
+    "def cells(line): return [(width(line[:m.start()]), width(line[:m.end()])) for m in "
+    "re.finditer(r'[^ ]+(?: [^ ]+)*', line)]\n"
+    "lines = sys.stdin.read().split('\\n'); tables = []; table = None\n"
+    "for line in lines:\n"
+    "    if re.search(r': [0-9]+$', line): table = []; tables.append(table); continue\n"
+    "    if line == '': table = None; continue\n"
+    "    if table is not None: table.append(cells(line))\n"
+    "bad = [t for t in tables if len(set(len(r) for r in t)) != 1 or not all(len(set(r[c][0] "
+    "for r in t)) == 1 or len(set(r[c][1] for r in t)) == 1 for c in range(len(t[0])))]\n"
+    "print('aligned' if tables and not bad else 'off: %r' % (bad or 'no table'))\n";
+
+/* The counter in Japanese (language = ja, D119): the title, the counts, the headers, the
+ * kinds and the messages, the columns lined up by display width with Japanese names;
+ * --csv the same table with a BOM, read back by Python's csv module; in English the CSV
+ * has no BOM (csv_bom follows the language). */
+static void the_counter_speaks_japanese_in_aligned_columns(void)
+{
+    database_with_forms();
+    char ja[64], en[64], args[512], number[CONTROL_NO_PRINT_SIZE], enclosed[CONTROL_NO_PRINT_SIZE];
+    config_file("language = ja\n", ja, sizeof(ja));
+    config_file("language = en\n", en, sizeof(en));
+    printed_no("request_id = 990002", number);
+    printed_no("notice_no = '20261201-000001'", enclosed);
+    snprintf(args, sizeof(args), "return %s --date 2027-01-02 --undeliverable --config '%s'",
+             number, ja);
+    char *out = forms(args);
+    char expected[1024];
+    snprintf(expected, sizeof(expected),
+             "照会書兼回答書 %s を 2027-01-02 にあて所不明の返戻として記録しました（スキャン 1 "
+             "回目）: 申請 990002 の照会書、宛名番号 9013 山田　太郎\n",
+             number);
+    test_contains(out, expected);
+    test_contains(out, "HINT: 住所を確認してください。");
+    free(out);
+    snprintf(args, sizeof(args), "return %s --date 2026-12-04 --undeliverable --config '%s'",
+             enclosed, ja);
+    free(forms(args));
+    /* the screen */
+    snprintf(args, sizeof(args), "status --date 2027-01-04 --config '%s'", ja);
+    out = forms(args);
+    test_contains(out,
+                  "2027-01-04 現在の照会書兼回答書（回答期限超過: 発送日から 30 日を過ぎても"
+                  "回答のない照会書）\n\n回答期限を過ぎた照会書: 3\n照会番号        発送日      "
+                  "経過日数  宛名番号  窓口    氏名\n");
+    /* at least as wide as the English columns (種類 as kind, あて所不明 as undeliverable) */
+    test_contains(out,
+                  "あて所不明で返戻された照会書兼回答書: 2\n照会番号        種類      発送日      "
+                  "経過日数  あて所不明     宛名番号  窓口    氏名\n");
+    test_contains(
+        out, "  同封      2026-12-01        34  2026-12-04         9001  K01     佐藤　一郎\n");
+    test_contains(
+        out, "  照会      2026-12-01        34  2027-01-02         9013  K01     山田　太郎\n");
+    test_contains(out, "exit 0\n");
+    char command_line[8192];
+    snprintf(command_line, sizeof(command_line),
+             "'%s' forms status --date 2027-01-04 --config '%s' | /usr/bin/python3 -c \"%s\"",
+             test_kigen_bin(), ja, aligned_py);
+    char *checked = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &checked), 0);
+    CU_ASSERT_STRING_EQUAL(checked, "aligned\n");
+    free(checked);
+    free(out);
+    /* the English screen lines up too (and is what the other cases compare byte for byte) */
+    snprintf(command_line, sizeof(command_line),
+             "'%s' forms status --date 2027-01-04 --config '%s' | /usr/bin/python3 -c \"%s\"",
+             test_kigen_bin(), en, aligned_py);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &checked), 0);
+    CU_ASSERT_STRING_EQUAL(checked, "aligned\n");
+    free(checked);
+    /* --csv: one table, both lists, read back */
+    static const char csv_py[] = "import csv, sys\n"
+                                 "data = sys.stdin.buffer.read()\n"
+                                 "print(data[:3] == b'\\\\xef\\\\xbb\\\\xbf')\n"
+                                 "rows = list(csv.reader(data.decode('utf-8-sig').splitlines()))\n"
+                                 "print('|'.join(rows[0]))\n"
+                                 "for row in rows[1:]: print('|'.join(row[:3] + row[5:]))\n";
+    snprintf(command_line, sizeof(command_line),
+             "'%s' forms status --date 2027-01-04 --csv --config '%s' | /usr/bin/python3 -c \"%s\"",
+             test_kigen_bin(), ja, csv_py);
+    char *csv = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &csv), 0);
+    test_contains(csv, "True\n一覧|照会番号|種類|発送日|経過日数|あて所不明|宛名番号|窓口|氏名\n");
+    snprintf(expected, sizeof(expected), "あて所不明|%s|照会|2027-01-02|9013|K01|山田　太郎\n",
+             number);
+    test_contains(csv, expected);
+    snprintf(expected, sizeof(expected), "あて所不明|%s|同封|2026-12-04|9001|K01|佐藤　一郎\n",
+             enclosed);
+    test_contains(csv, expected);
+    test_contains(csv, "回答期限超過|");
+    free(csv);
+    snprintf(command_line, sizeof(command_line),
+             "'%s' forms status --date 2027-01-04 --csv --config '%s' | /usr/bin/python3 -c \"%s\"",
+             test_kigen_bin(), en, csv_py);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &csv), 0);
+    test_contains(csv,
+                  "False\nlist|control number|kind|run date|days|undeliverable|resident|office|"
+                  "name\n");
+    snprintf(expected, sizeof(expected),
+             "undeliverable|%s|inquiry|2027-01-02|9013|K01|山田　太郎\n", number);
+    test_contains(csv, expected);
+    free(csv);
+    /* --csv is status's alone; an error in Japanese */
+    snprintf(args, sizeof(args), "return %s --csv --config '%s'", number, ja);
+    out = forms(args);
+    test_contains(out, "--csv");
+    test_contains(out, "exit 2\n");
+    free(out);
+    /* the help too */
+    snprintf(args, sizeof(args), "status --help --config '%s'", ja);
+    out = forms(args);
+    test_contains(out, "  --csv               status: 表計算ソフト用に表を CSV で出力します");
+    free(out);
+    snprintf(args, sizeof(args), "return ABCD --config '%s'", ja);
+    out = forms(args);
+    test_contains(out,
+                  "kigen: error: 照会番号 'ABCD' を読み取れません。4 文字ありますが、照会番号は "
+                  "12 文字です（XXXX-XXXX-XXXX。ハイフンと空白を除く）\nexit 3\n");
+    free(out);
+    remove(ja);
+    remove(en);
+}
+
 int tests_register_forms_db(void)
 {
     static const test_case cases[] = {
+        {"the_counter_speaks_japanese_in_aligned_columns",
+         the_counter_speaks_japanese_in_aligned_columns},
         {"a_first_scan_records_the_return", a_first_scan_records_the_return},
         {"a_second_scan_is_reported_and_counted_once", a_second_scan_is_reported_and_counted_once},
         {"an_undeliverable_form_is_recorded_apart", an_undeliverable_form_is_recorded_apart},

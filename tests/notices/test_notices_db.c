@@ -491,9 +491,66 @@ static void a_returned_residents_next_certificate_waits_for_a_new_address(void)
     test_remove_dir(dir);
 }
 
+/* The counter's notices in Japanese (language = ja, D119): the return, the status table
+ * with the stamp's words for the reason, its columns lined up by display width, and
+ * --csv with a BOM, read back. */
+static void the_returns_screen_speaks_japanese(void)
+{
+    char dir[] = "/tmp/kigen-test-notices-XXXXXX", notice[NOTICE_NO_SIZE], args[1024],
+         expected[1024], conf[64];
+    test_make_temp_dir(dir);
+    city_with_two_residents(dir);
+    notice_of(9901, notice, sizeof(notice));
+    snprintf(conf, sizeof(conf), "%s/ja.conf", dir);
+    FILE *file = fopen(conf, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+    fputs("language = ja\n", file);
+    fclose(file);
+    char *out = NULL, *err = NULL;
+    snprintf(args, sizeof(args), "return %s --date 2026-12-05 --reason 転居先不明 --config '%s'",
+             notice, conf);
+    CU_ASSERT_EQUAL(notices(args, &out, &err), 0);
+    snprintf(expected, sizeof(expected),
+             "通知書 %s の返戻を 2026-12-05 に記録しました（moved_unknown 転居先不明）: 宛名番号 "
+             "9901 返戻　一郎、発送日 2026-12-01\n",
+             notice);
+    test_contains(out, expected);
+    free(out);
+    free(err);
+    snprintf(args, sizeof(args), "status --date 2026-12-06 --config '%s'", conf);
+    CU_ASSERT_EQUAL(notices(args, &out, &err), 0);
+    test_contains(out, "2026-12-06 現在の返戻された通知書（居住実態調査の対象: 住所の変更でまだ解除"
+                       "されていないもの）\n\nフォローが必要な返戻通知書: 1\n");
+    /* the header and the row line up: 通知番号 (8 columns) padded to the notice number's
+     * 15, 返戻理由 (8) and 転居先不明 (10) to 18, as wide as in English */
+    test_contains(out, "通知番号         発送日      返戻日      経過日数  返戻理由            "
+                       "宛名番号  窓口    氏名\n");
+    snprintf(expected, sizeof(expected),
+             "%s  2026-12-01  2026-12-05         1  転居先不明              9901  ", notice);
+    test_contains(out, expected);
+    test_contains(out, "  返戻　一郎\n");
+    free(out);
+    free(err);
+    snprintf(args, sizeof(args), "status --date 2026-12-06 --csv --config '%s'", conf);
+    CU_ASSERT_EQUAL(notices(args, &out, &err), 0);
+    snprintf(
+        expected, sizeof(expected),
+        "\xEF\xBB\xBF\"通知番号\",\"発送日\",\"返戻日\",\"経過日数\",\"返戻理由\",\"宛名番号\","
+        "\"窓口\",\"氏名\"\n\"%s\",\"2026-12-01\",\"2026-12-05\",\"1\",\"転居先不明\","
+        "\"9901\",",
+        notice);
+    CU_ASSERT_EQUAL(strncmp(out, expected, strlen(expected)), 0);
+    if (strncmp(out, expected, strlen(expected)) != 0)
+        fprintf(stderr, "\ngot: %s\nexpected: %s\n", out, expected);
+    free(out);
+    free(err);
+    test_remove_dir(dir);
+}
+
 int tests_register_notices_db(void)
 {
     static const test_case cases[] = {
+        {"the_returns_screen_speaks_japanese", the_returns_screen_speaks_japanese},
         {"notice_numbers_are_read_as_typed_or_refused",
          notice_numbers_are_read_as_typed_or_refused},
         {"reasons_have_a_code_and_the_stamps_words", reasons_have_a_code_and_the_stamps_words},

@@ -447,9 +447,186 @@ static void every_sheet_carries_its_envelope_code_in_order(void)
     test_remove_dir(dir);
 }
 
+/* Writes text into dir/name. */
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *out = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    fputs(text, out);
+    fclose(out);
+}
+
+/* Runs `kigen run --date date --out dir/out --config dir/config`; its stderr into *log (the
+ * caller frees it) when log is not NULL. The exit status. */
+static int run_with_config(const char *date, const char *dir, const char *out, const char *config,
+                           char **log)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line),
+             "'%s' run --date %s --out '%s/%s' --config '%s/%s' 2>&1 >/dev/null", test_kigen_bin(),
+             date, dir, out, dir, config);
+    char *output = NULL;
+    int status = test_run_shell(command_line, &output);
+    if (log != NULL)
+        *log = output != NULL ? output : strdup("");
+    else
+        free(output);
+    return status;
+}
+
+/* The CSV files a person opens (D115-D118): in Japanese, a UTF-8 BOM on each of them but
+ * inserts.csv (the inserting machine's, matched byte for byte with the sheets' codes), the
+ * control numbers as XXXX-XXXX-XXXX; LibreOffice reads the Japanese back intact; the
+ * manifest describes the bytes written, so kigen verify passes; a re-run of the night
+ * under another configuration writes the very same bytes (the form is stored with the
+ * run); and with csv_encoding = cp932 a name with 𠮷 (U+20BB7, none in CP932) is written
+ * as 〓 with a warning naming the file, the row, the column and the character, while the
+ * night finishes. */
+static void csv_files_open_in_excel_in_the_form_the_night_stored(void)
+{
+    test_loaded_database();
+    char dir[] = "/tmp/kigen-test-csv-XXXXXX", command_line[4096];
+    test_make_temp_dir(dir);
+    write_text(dir, "ja.conf", "language = ja\n");
+    write_text(dir, "cp932.conf", "language = en\ncsv_encoding = cp932\n");
+    CU_ASSERT_EQUAL(run_with_config(RUN_DATE, dir, "out", "ja.conf", NULL), 0);
+    static const char *const for_people[] = {"notices.csv",  "excluded.csv",
+                                             "findings.csv", "districts.csv",
+                                             "forms.csv",    "registered-mail.csv"};
+    for (size_t idx = 0; idx < sizeof(for_people) / sizeof(for_people[0]); idx++) {
+        snprintf(command_line, sizeof(command_line), "head -c 3 '%s/out/%s/%s' | od -An -tx1", dir,
+                 RUN_DATE, for_people[idx]);
+        char *start = shell(command_line);
+        CU_ASSERT_STRING_EQUAL(start, " ef bb bf\n");
+        free(start);
+    }
+    snprintf(command_line, sizeof(command_line), "head -c 5 '%s/out/%s/inserts.csv'", dir,
+             RUN_DATE);
+    char *start = shell(command_line);
+    CU_ASSERT_STRING_EQUAL(start, "file,");
+    free(start);
+    /* control numbers as printed in forms.csv and registered-mail.csv (each row); as the
+     * sheets' codes carry them in inserts.csv */
+    long forms = test_query_long("SELECT count(*) FROM kigen.forms");
+    long inquiries = test_query_long(
+        "SELECT count(*) FROM kigen.forms WHERE kind = 'inquiry' AND file IS NOT NULL");
+    CU_ASSERT_TRUE(inquiries > 0);
+    snprintf(command_line, sizeof(command_line),
+             "grep -cE '^([^,]*\xEF\xBB\xBF)?[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4},' "
+             "'%s/out/%s/forms.csv'; grep -cE '^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4},' "
+             "'%s/out/%s/registered-mail.csv'; grep -cE ',[0-9A-Z]{12},inquiry,' "
+             "'%s/out/%s/inserts.csv'",
+             dir, RUN_DATE, dir, RUN_DATE, dir, RUN_DATE);
+    char *counts = shell(command_line), expected[128];
+    snprintf(expected, sizeof(expected), "%ld\n%ld\n%ld\n", forms, inquiries, inquiries);
+    CU_ASSERT_STRING_EQUAL(counts, expected);
+    free(counts);
+    snprintf(command_line, sizeof(command_line), "'%s' verify '%s/out/%s' >/dev/null 2>&1",
+             test_kigen_bin(), dir, RUN_DATE);
+    CU_ASSERT_EQUAL(test_run_shell(command_line, NULL), 0);
+    /* LibreOffice (headless) converts registered-mail.csv, read as UTF-8 (CSV filter
+     * charset 76: LibreOffice 7.4 takes the charset from its options, not from the BOM, as
+     * Excel does), to a workbook: the BOM is consumed (the first header is control_no, not
+     * U+FEFF and control_no), the office names, addresses and names read back as the CSV
+     * holds them */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && cp 'out/%s/registered-mail.csv' list.csv && HOME='%s' timeout 120 soffice "
+             "-env:UserInstallation=file://%s/lo --headless --infilter=CSV:44,34,76 --convert-to "
+             "xlsx --outdir '%s' list.csv >/dev/null 2>&1 && /usr/bin/python3 -c \"\n"
+             "import csv, openpyxl\n"
+             "rows = list(csv.reader(open('list.csv', encoding='utf-8-sig')))\n"
+             "sheet = openpyxl.load_workbook('list.xlsx').active\n"
+             "cells = [[str(c.value) for c in row] for row in sheet.iter_rows()]\n"
+             "same = all(cells[r][c] == rows[r][c] for r in range(len(rows)) for c in (0, 2, 4, "
+             "5))\n"
+             "japanese = all('\\u3000' in row[5] for row in rows[1:])\n"
+             "print(len(rows), len(cells), repr(cells[0][0]), same, japanese)\"",
+             dir, RUN_DATE, dir, dir, dir);
+    char *libreoffice = shell(command_line);
+    snprintf(expected, sizeof(expected), "%ld %ld 'control_no' True True\n", inquiries + 1,
+             inquiries + 1);
+    CU_ASSERT_STRING_EQUAL(libreoffice, expected);
+    if (strcmp(libreoffice, expected) != 0)
+        fprintf(stderr, "\nLibreOffice: %s\n", libreoffice);
+    free(libreoffice);
+    /* the night again under CP932 and English: the bytes it wrote first */
+    CU_ASSERT_EQUAL(run_with_config(RUN_DATE, dir, "again", "cp932.conf", NULL), 0);
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && for f in out/%s/*.csv; do cmp \"$f\" again/%s/$(basename \"$f\") || "
+             "echo differs; done",
+             dir, RUN_DATE, RUN_DATE);
+    char *differs = shell(command_line);
+    CU_ASSERT_STRING_EQUAL(differs, "");
+    free(differs);
+    /* the next night in CP932: resident 9006 is now 𠮷田, with a proxy request */
+    CU_ASSERT_EQUAL(test_run_shell("psql -X -q -c \"UPDATE kigen.residents SET family_name = "
+                                   "'𠮷田' WHERE resident_id = 9006\" >/dev/null 2>&1",
+                                   NULL),
+                    0);
+    add_requests("990301,9006,renew,2026-12-01,代理 一郎\n");
+    char *log = NULL;
+    CU_ASSERT_EQUAL(run_with_config("2026-12-02", dir, "out", "cp932.conf", &log), 0);
+    char control_no[32];
+    query_text("SELECT control_no FROM kigen.forms WHERE request_id = 990301", control_no,
+               sizeof(control_no));
+    CU_ASSERT_EQUAL(strlen(control_no), 12);
+    snprintf(command_line, sizeof(command_line),
+             "grep -an '%.4s-%.4s-%.4s' '%s/out/2026-12-02/registered-mail.csv' | cut -d: -f1",
+             control_no, control_no + 4, control_no + 8, dir);
+    char *row = shell(command_line);
+    CU_ASSERT_STRING_NOT_EQUAL(row, "");
+    row[strcspn(row, "\n")] = '\0';
+    snprintf(expected, sizeof(expected),
+             "/out/2026-12-02/registered-mail.csv' row %s, column 6: U+20BB7 (𠮷) has no CP932 "
+             "form; written as 〓 (U+3013)\n",
+             row);
+    test_contains(log, expected);
+    test_contains(log, "1 character(s) have no CP932 form and are written as 〓 (U+3013)\n");
+    test_contains(log, "HINT: csv_encoding = utf8 writes every character");
+    /* a configuration that differs in its CSV form alone decides nothing afresh (D117) */
+    test_contains(log, "\"csv_bom\": false, \"csv_encoding\": \"cp932\"}");
+    CU_ASSERT_PTR_NULL(strstr(log, "configuration or version differs"));
+    free(log);
+    /* the file is CP932 (no BOM): 〓田 where 𠮷田 was, never '?' */
+    snprintf(command_line, sizeof(command_line),
+             "sed -n %sp '%s/out/2026-12-02/registered-mail.csv' | iconv -f CP932 -t UTF-8 | cut "
+             "-d, -f6",
+             row, dir);
+    char *name = shell(command_line);
+    CU_ASSERT_EQUAL(strncmp(name, "〓田", strlen("〓田")), 0);
+    free(name);
+    /* and LibreOffice reads the CP932 file (charset 60, MS 932) as Japanese */
+    snprintf(command_line, sizeof(command_line),
+             "cd '%s' && cp out/2026-12-02/registered-mail.csv sjis.csv && HOME='%s' timeout 120 "
+             "soffice -env:UserInstallation=file://%s/lo --headless --infilter=CSV:44,34,60 "
+             "--convert-to xlsx --outdir '%s' sjis.csv >/dev/null 2>&1 && /usr/bin/python3 -c "
+             "\"\nimport openpyxl\nsheet = openpyxl.load_workbook('sjis.xlsx').active\n"
+             "print(sheet.cell(row=%s, column=6).value)\"",
+             dir, dir, dir, dir, row);
+    char *read_back = shell(command_line);
+    CU_ASSERT_EQUAL(strncmp(read_back, "〓田", strlen("〓田")), 0);
+    if (strncmp(read_back, "〓田", strlen("〓田")) != 0)
+        fprintf(stderr, "\nLibreOffice read: %s\n", read_back);
+    free(read_back);
+    free(row);
+    snprintf(command_line, sizeof(command_line),
+             "head -c 3 '%s/out/2026-12-02/notices.csv' | od -An -tx1; '%s' verify "
+             "'%s/out/2026-12-02' >/dev/null 2>&1; echo $?",
+             dir, test_kigen_bin(), dir);
+    char *checked = shell(command_line);
+    test_contains(checked, "\n0\n");
+    CU_ASSERT_PTR_NULL(strstr(checked, "ef bb bf"));
+    free(checked);
+    test_remove_dir(dir);
+}
+
 int tests_register_forms_run(void)
 {
     static const test_case cases[] = {
+        {"csv_files_open_in_excel_in_the_form_the_night_stored",
+         csv_files_open_in_excel_in_the_form_the_night_stored},
         {"every_procedure_gets_its_inquiry_with_a_scannable_number",
          every_procedure_gets_its_inquiry_with_a_scannable_number},
         {"every_notice_encloses_its_form", every_notice_encloses_its_form},

@@ -110,6 +110,45 @@ static void a_checkout_build_has_no_default_file(void)
     CU_ASSERT_PTR_NULL(path);
 }
 
+/* csv_bom and csv_encoding (D115, D117): the BOM by default in Japanese only, never with
+ * CP932; both stored with the run, resolved; values out of their sets refused. */
+static void csv_form_follows_the_language_unless_set(void)
+{
+    run_config config = run_config_default();
+    kg_errbuf errbuf;
+    CU_ASSERT_EQUAL(run_config_set(&config, "language", "ja", &errbuf), KG_OK);
+    csv_format format = run_config_csv_format(&config);
+    CU_ASSERT_TRUE(format.bom);
+    CU_ASSERT_EQUAL(format.encoding, CSV_UTF8);
+    CU_ASSERT_EQUAL(run_config_set(&config, "language", "en", &errbuf), KG_OK);
+    CU_ASSERT_FALSE(run_config_csv_format(&config).bom);
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_bom", "true", &errbuf), KG_OK);
+    CU_ASSERT_TRUE(run_config_csv_format(&config).bom);
+    CU_ASSERT_EQUAL(run_config_set(&config, "language", "ja", &errbuf), KG_OK);
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_bom", "false", &errbuf), KG_OK);
+    CU_ASSERT_FALSE(run_config_csv_format(&config).bom);
+    /* CP932: no BOM, whatever csv_bom says */
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_bom", "true", &errbuf), KG_OK);
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_encoding", "cp932", &errbuf), KG_OK);
+    format = run_config_csv_format(&config);
+    CU_ASSERT_FALSE(format.bom);
+    CU_ASSERT_EQUAL(format.encoding, CSV_CP932);
+    char json[4096];
+    run_config_hashes hashes = {"", "", ""};
+    run_config_json(&config, &hashes, json, sizeof(json));
+    test_contains(json, "\"csv_bom\": false, \"csv_encoding\": \"cp932\"}");
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_encoding", "utf8", &errbuf), KG_OK);
+    run_config_json(&config, &hashes, json, sizeof(json));
+    test_contains(json, "\"csv_bom\": true, \"csv_encoding\": \"utf8\"}");
+
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_bom", "yes", &errbuf), KG_ERR_CONFIG);
+    CU_ASSERT_STRING_EQUAL(errbuf.text, "unable to use csv_bom = 'yes': use true or false");
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv_encoding", "sjis", &errbuf), KG_ERR_CONFIG);
+    CU_ASSERT_STRING_EQUAL(errbuf.text, "unable to use csv_encoding = 'sjis': use utf8 or cp932");
+    CU_ASSERT_EQUAL(run_config_set(&config, "csv", "1", &errbuf), KG_ERR_CONFIG);
+    test_contains(errbuf.text, "language, csv_bom, csv_encoding");
+}
+
 int tests_register_run_config(void)
 {
     static const test_case cases[] = {
@@ -119,6 +158,7 @@ int tests_register_run_config(void)
          relative_paths_are_taken_from_the_file_directory},
         {"a_refused_path_is_reported_as_written", a_refused_path_is_reported_as_written},
         {"a_checkout_build_has_no_default_file", a_checkout_build_has_no_default_file},
+        {"csv_form_follows_the_language_unless_set", csv_form_follows_the_language_unless_set},
         {NULL, NULL},
     };
     return tests_add_suite("run_config", cases);
