@@ -305,7 +305,6 @@ void run_config_json(const run_config *config, const run_config_hashes *hashes, 
              config->select.rules.window_w2 ? "w2" : "w1",
              config->select.rules.feb29 == FEB29_AS_MAR1 ? "mar1" : "feb28", config->max_pages,
              config->template_path, hashes->notice, config->enclosure_path, hashes->enclosure,
-             config->inquiry_path, hashes->inquiry,
-             i18n_language_name(run_config_language(config)), csv.bom ? "true" : "false",
-             csv_encoding_name(csv.encoding));
+             config->inquiry_path, hashes->inquiry, i18n_language_name(run_config_language(config)),
+             csv.bom ? "true" : "false", csv_encoding_name(csv.encoding));
 }
