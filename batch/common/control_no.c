@@ -7,6 +7,7 @@
  * the numbers built here from random bits (the run's numbers).
  */
 #include "control_no.h"
+#include "i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -153,9 +154,9 @@ static void echo_input(const char *text, size_t len, char *out, size_t cap)
 static void describe_char(const char *text, size_t step, uint32_t cp, char *out, size_t cap)
 {
     if (step == 0)
-        snprintf(out, cap, "byte 0x%02X (not UTF-8)", (unsigned)(unsigned char)text[0]);
+        snprintf(out, cap, _("byte 0x%02X (not UTF-8)"), (unsigned)(unsigned char)text[0]);
     else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-        snprintf(out, cap, "control character U+%04X", (unsigned)cp);
+        snprintf(out, cap, _("control character U+%04X"), (unsigned)cp);
     else if (cp < 0x80)
         snprintf(out, cap, "'%c'", (char)cp);
     else
@@ -180,8 +181,8 @@ kg_err control_no_parse(const char *text, size_t len, char *out, kg_errbuf *errb
             char what[64];
             describe_char(text + read_idx, step, cp, what, sizeof(what));
             return kg_fail(errbuf, KG_ERR_CONTROL_NO,
-                           "unable to read control number '%s': %s (character %zu) is not in "
-                           "a control number, which has 0-9 and A-Z except U",
+                           _("unable to read control number '%s': %s (character %zu) is not in "
+                             "a control number, which has 0-9 and A-Z except U"),
                            echo, what, position);
         }
         read_idx += step;
@@ -193,14 +194,14 @@ kg_err control_no_parse(const char *text, size_t len, char *out, kg_errbuf *errb
     }
     if (count != CONTROL_NO_LEN)
         return kg_fail(errbuf, KG_ERR_CONTROL_NO,
-                       "unable to read control number '%s': it has %zu characters, a control "
-                       "number has 12 (XXXX-XXXX-XXXX, hyphens and spaces aside)",
+                       _("unable to read control number '%s': it has %zu characters, a control "
+                         "number has 12 (XXXX-XXXX-XXXX, hyphens and spaces aside)"),
                        echo, count);
     canonical[CONTROL_NO_LEN] = '\0';
     if (!control_no_is_valid(canonical))
         return kg_fail(errbuf, KG_ERR_CONTROL_NO,
-                       "unable to read control number '%s': its check character does not "
-                       "match (a character mistyped, or two swapped)",
+                       _("unable to read control number '%s': its check character does not "
+                         "match (a character mistyped, or two swapped)"),
                        echo);
     memcpy(out, canonical, CONTROL_NO_SIZE);
     return KG_OK;

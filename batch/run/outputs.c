@@ -16,6 +16,7 @@
 #include "../common/strbuf.h"
 #include "mail_list_file.h"
 #include "render/mail_list.h"
+#include "../common/i18n.h"
 
 #define PATH_CAP 4096
 #define MANIFEST_MAX (1024 * 1024)
@@ -49,10 +50,10 @@ static kg_err write_csv(db_conn *conn, const char *dir, const char *name, const 
         kg_err row_err = strbuf_append_csv_neutralized(&cells, row, len);
         if (row_err != KG_OK)
             err = kg_fail(errbuf, row_err == KG_ERR_NOMEM ? KG_ERR_NOMEM : KG_ERR_INTERNAL,
-                          "unable to write '%s': a row of its query is %s", file.path,
-                          row_err == KG_ERR_NOMEM          ? "out of memory"
-                          : row_err == KG_ERR_CSV_TOO_LONG ? "too long"
-                                                           : "not CSV");
+                          _("unable to write '%s': a row of its query is %s"), file.path,
+                          row_err == KG_ERR_NOMEM          ? _("out of memory")
+                          : row_err == KG_ERR_CSV_TOO_LONG ? _("too long")
+                                                           : _("not CSV"));
         else
             err = out_file_write(&file, cells.data, cells.len, errbuf);
     }
@@ -181,7 +182,7 @@ static kg_err summarize_file(const char *dir, const char *name, file_summary *su
     if (fd < 0 && errno == ENOENT)
         return KG_OK;
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to open '%s': %s"), path, strerror(errno));
     csv_records records = {false, 0};
     kg_err err =
         sha256_fd(fd, path, count_records, &records, summary->sha256, &summary->bytes, errbuf);
@@ -233,8 +234,8 @@ static kg_err append_print_files(db_conn *conn, const char *dir, strbuf *json, b
         int present = 0;
         err = summarize_file(dir, name, &summary, &present, errbuf);
         if (err == KG_OK && !present)
-            err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing", dir,
-                          name);
+            err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to describe '%s/%s': it is missing"),
+                          dir, name);
         char line[512];
         snprintf(line, sizeof(line),
                  "%s\n    {\"name\": \"%s\", \"pages\": %s, \"bytes\": %lld, \"sha256\": \"%s\"}",
@@ -276,7 +277,7 @@ static kg_err append_mail_list(db_conn *conn, const char *dir, strbuf *json, kg_
     long pages = 0;
     kg_err err = summarize_file(dir, MAIL_LIST_FILE, &summary, &present, errbuf);
     if (err == KG_OK && !present)
-        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing", dir,
+        err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to describe '%s/%s': it is missing"), dir,
                       MAIL_LIST_FILE);
     if (err == KG_OK)
         err = mail_list_pages(conn, &pages, errbuf);
@@ -388,7 +389,7 @@ kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t ca
     char date[KDATE_ISO_LEN + 1];
     int len = snprintf(dir, cap, "%s/%s", out_dir, kdate_format(run_date, date));
     if (len < 0 || (size_t)len >= cap)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", out_dir);
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to use '%s': path too long"), out_dir);
     kg_err err = out_file_make_dir(dir, errbuf);
     return err == KG_OK ? out_file_sweep(dir, errbuf) : err;
 }
@@ -401,18 +402,18 @@ kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *err
         return err;
     int len = snprintf(probe, sizeof(probe), "%s/.probe-%ld.tmp", dir, (long)getpid());
     if (len < 0 || (size_t)len >= sizeof(probe))
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to use '%s': path too long"), dir);
     int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write in '%s': %s"), dir,
                        strerror(errno));
     ssize_t written = write(fd, "k", 1);
     int write_errno = errno;
     close(fd);
     unlink(probe);
     if (written != 1)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
-                       written < 0 ? strerror(write_errno) : "nothing was written");
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write in '%s': %s"), dir,
+                       written < 0 ? strerror(write_errno) : _("nothing was written"));
     return KG_OK;
 }
 
