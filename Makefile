@@ -307,6 +307,10 @@ BANNED := sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|sscanf|mktime|localtime
 # checkout that the project was first specified in (its rules are docs/rules.md, its
 # interfaces docs/formats.md, its test data tests/data/). A clone has no such folder.
 OUTSIDE_REF := \.\./shared
+# The files whose messages the other parts of issue 19 translate (forms, notices, export,
+# the workbook): the message lint skips them until those parts are merged (then empty this).
+I18N_PENDING := batch/cmd_export.c batch/cmd_forms.c batch/cmd_notices.c \
+	$(wildcard batch/export/*.c batch/forms/*.c batch/notices/*.c) render/xlsx_audit.c
 lint:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 		found=$$(git grep -n -e '$(OUTSIDE_REF)' -- .); \
@@ -320,6 +324,9 @@ lint:
 		exit 1; fi
 	@if grep -nE '#include "(\.\./batch/)?(db|export|load)/|libpq-fe\.h' render/*.c render/*.h; then \
 		echo "lint: render/ draws; it does not query the database (docs/internals.md: house style)"; exit 1; fi
+	@if command -v python3 >/dev/null; then \
+		python3 scripts/lint_messages.py $(filter-out $(I18N_PENDING),$(LIB_SRC) $(MAIN_SRC)) || exit 1; \
+	else echo "lint: messages not checked (no python3)"; fi
 	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \
 		$(wildcard batch/*.h batch/*/*.h render/*.h); then \
 		echo "lint: banned call above (docs/internals.md: house style)"; exit 1; \
