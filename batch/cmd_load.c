@@ -620,7 +620,7 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         err = load_stage_check(conn, refuse_row, session, stats->rejected, &outcome->error);
     if (err == KG_OK)
         log_line(ctx->log, LOG_DETAIL, _("load: %s (%.2f s)"),
-                 session->direct ? _("first load, keys validated") : "checks", lap(&start));
+                 session->direct ? _("first load, keys validated") : _("checks"), lap(&start));
     long staged = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
         staged += stats->staged[spec_idx];

@@ -71,15 +71,25 @@ static void print_usage(FILE *stream)
               "             not be written, 6 another run in progress\n"));
 }
 
-/* Until a command has read its configuration (run_config_read_command), for kigen --help
- * and the usage errors before a command: the language of the installed kigen.conf when
- * there is one and it reads (a broken file is the command's to report, D107). */
-static void use_default_language(void)
+/* The language until the command has read its configuration (run_config_read_command),
+ * for kigen --help and the usage errors, a command's own included (an unknown option is
+ * found before its --config is read): the language of the --config FILE on the command
+ * line (the last one, before a `--`), else of the installed kigen.conf, when that file
+ * reads; a broken one is the command's to report (D107). */
+static void use_configured_language(int argc, char **argv)
 {
-    run_config config = run_config_default();
     const char *path = NULL;
+    for (int arg_idx = 1; arg_idx < argc && strcmp(argv[arg_idx], "--") != 0; arg_idx++) {
+        if (strcmp(argv[arg_idx], "--config") == 0 && arg_idx + 1 < argc)
+            path = argv[++arg_idx];
+        else if (strncmp(argv[arg_idx], "--config=", 9) == 0)
+            path = argv[arg_idx] + 9;
+    }
+    run_config config = run_config_default();
     kg_errbuf ignored;
-    if (run_config_read_default(&config, &path, &ignored) == KG_OK && path != NULL)
+    kg_err err = path != NULL ? run_config_read_file(&config, path, &ignored)
+                              : run_config_read_default(&config, &path, &ignored);
+    if (err == KG_OK && path != NULL)
         i18n_use(run_config_language(&config));
 }
 
@@ -107,7 +117,7 @@ int main(int argc, char **argv)
     umask(077);
     /* the environment's language until a command's configuration says otherwise */
     i18n_use(i18n_language_of_environment());
-    use_default_language();
+    use_configured_language(argc, argv);
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
     const command_entry *command = NULL;

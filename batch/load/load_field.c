@@ -224,7 +224,7 @@ bool load_bytes_are_cp932(FILE *file)
 static const char *check_id(const char *text, size_t len)
 {
     if (len == 0)
-        return "missing";
+        return _("missing");
     if (len > ID_MAX_DIGITS)
         return _("id too long");
     int nonzero = 0;
@@ -309,12 +309,12 @@ static const char *validate(const load_column *column, const char *text, size_t 
     case KIND_ID_OPT:
         return empty ? NULL : check_id(text, len);
     case KIND_DATE:
-        return empty ? "missing" : check_date(text, len);
+        return empty ? _("missing") : check_date(text, len);
     case KIND_DATE_OPT:
         return empty ? NULL : check_date(text, len);
     case KIND_TEXT:
         *quote = 1;
-        return empty ? "missing" : check_text(text, len, column->max_chars, reason);
+        return empty ? _("missing") : check_text(text, len, column->max_chars, reason);
     case KIND_TEXT_EMPTY:
         *quote = 1;
         return check_text(text, len, column->max_chars, reason);

@@ -71,7 +71,8 @@ static void the_configuration_wins_over_the_environment(void)
     free(err);
     /* no configuration: the environment's, Japanese without a ja_JP locale on the machine */
     CU_ASSERT_EQUAL(kigen(JAPANESE_ENV, "verify /nonexistent-folder", &out, &err), 3);
-    test_contains(err, "kigen: エラー: '/nonexistent-folder' を検証できません: フォルダがありません");
+    test_contains(err,
+                  "kigen: エラー: '/nonexistent-folder' を検証できません: フォルダがありません");
     free(out);
     free(err);
     CU_ASSERT_EQUAL(kigen(ENGLISH_ENV, "verify /nonexistent-folder", &out, &err), 3);
@@ -94,8 +95,8 @@ static void the_configuration_wins_over_the_environment(void)
 
 static void every_command_takes_config(void)
 {
-    static const char *const commands[] = {"db",     "load",   "run",    "sample",  "export",
-                                           "forms",  "notices", "purge", "verify",  "expiry",
+    static const char *const commands[] = {"db",     "load",    "run",      "sample", "export",
+                                           "forms",  "notices", "purge",    "verify", "expiry",
                                            "wareki", "barcode", "template", "version"};
     char dir[] = "/tmp/kigen-test-messages-XXXXXX", ja[256], args[1024];
     test_make_temp_dir(dir);
@@ -151,7 +152,8 @@ static void help_and_usage_in_japanese_and_english(void)
     free(err);
     /* the filters' data stays as it is: error:<code> for a script */
     snprintf(args, sizeof(args), "wareki --config '%s'", ja);
-    CU_ASSERT_EQUAL(kigen("printf '2019-05-01\\n2019-02-30\\n' | " ENGLISH_ENV, args, &out, &err), 1);
+    CU_ASSERT_EQUAL(kigen("printf '2019-05-01\\n2019-02-30\\n' | " ENGLISH_ENV, args, &out, &err),
+                    1);
     CU_ASSERT_STRING_EQUAL(out, "令和元年5月1日\nerror:date_invalid\n");
     free(out);
     free(err);
@@ -173,7 +175,8 @@ static void load_and_dry_run_summaries_in_japanese(void)
     test_contains(out, "\nresidents.csv ");
     test_contains(err, "residents.csv:326: birth_date: 存在しない日付です\n");
     test_contains(err, "residents.csv:327: sex: 0、1、2、9 のいずれでもありません\n");
-    test_contains(err, "residents.csv:329: resident_id: 前の行と重複しています (最初の行を取り込みます)\n");
+    test_contains(
+        err, "residents.csv:329: resident_id: 前の行と重複しています (最初の行を取り込みます)\n");
     test_contains(err, "certificates.csv:693: card_id: このカードは別の住民のものです\n");
     free(out);
     free(err);
@@ -193,8 +196,8 @@ static void load_and_dry_run_summaries_in_japanese(void)
     test_contains(out, "  除外 bad_data          2\n");
     free(out);
     free(err);
-    CU_ASSERT_EQUAL(kigen("KIGEN_TODAY=" RUN_DATE " " ENGLISH_ENV,
-                          "run --dry-run --date " RUN_DATE, &out, &err),
+    CU_ASSERT_EQUAL(kigen("KIGEN_TODAY=" RUN_DATE " " ENGLISH_ENV, "run --dry-run --date " RUN_DATE,
+                          &out, &err),
                     0);
     test_contains(out, "run 2026-12-01: dry run, nothing recorded or written: ");
     test_contains(out, "  excluded bad_data          2\n");
