@@ -2,9 +2,10 @@
  * options.c - see options.h.
  */
 #include "options.h"
-#include "i18n.h"
 
 #include <string.h>
+
+#include "i18n.h"
 
 void options_start(void)
 {
@@ -29,6 +30,13 @@ bool options_take_common(options_common *common, int opt)
     else
         return false;
     return true;
+}
+
+/* A synopsis or help text marked N_() by its command, in the language of the messages
+ * ("" stays "": gettext would return the catalogue's header for it). */
+static const char *translated(const char *text)
+{
+    return text[0] != '\0' ? _(text) : "";
 }
 
 /* The long options whose names start with the text of --text (up to '='), as
@@ -66,16 +74,17 @@ kg_err options_fail(int argc, char **argv, int opt, const struct option *longopt
     char names[256];
     if (opt == ':')
         return kg_fail(errbuf, KG_ERR_USAGE, _("unable to parse option '%s': it needs a value\n%s"),
-                       text, _(synopsis));
+                       text, translated(synopsis));
     if (strncmp(text, "--", 2) == 0 && strchr(text, '=') != NULL && optopt != 0)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       _("unable to parse option '%s': it takes no value\n%s"), text, _(synopsis));
+                       _("unable to parse option '%s': it takes no value\n%s"), text,
+                       translated(synopsis));
     if (strncmp(text, "--", 2) == 0 && prefix_matches(longopts, text + 2, names, sizeof(names)) > 1)
         return kg_fail(errbuf, KG_ERR_USAGE, _("unable to parse option '%s': ambiguous: %s?\n%s"),
-                       text, names, _(synopsis));
+                       text, names, translated(synopsis));
     return kg_fail(errbuf, KG_ERR_USAGE,
                    _("unable to parse option '%s': not an option of kigen%s%s\n%s"), text,
-                   command[0] != '\0' ? " " : "", command, _(synopsis));
+                   command[0] != '\0' ? " " : "", command, translated(synopsis));
 }
 
 kg_err options_refuse(const char *name, const char *command, const char *synopsis,
@@ -83,7 +92,7 @@ kg_err options_refuse(const char *name, const char *command, const char *synopsi
 {
     return kg_fail(errbuf, KG_ERR_USAGE,
                    _("unable to parse option '%s': not an option of kigen %s\n%s"), name, command,
-                   _(synopsis));
+                   translated(synopsis));
 }
 
 kg_err options_extra_operand(const char *operand, const char *command, const char *synopsis,
@@ -91,12 +100,12 @@ kg_err options_extra_operand(const char *operand, const char *command, const cha
 {
     return kg_fail(errbuf, KG_ERR_USAGE,
                    _("unable to parse argument '%s': kigen %s does not take it\n%s"), operand,
-                   command, _(synopsis));
+                   command, translated(synopsis));
 }
 
 kg_err options_print_help(FILE *out, const char *help, kg_errbuf *errbuf)
 {
-    if (fputs(_(help), out) < 0 || fflush(out) != 0)
+    if (fputs(translated(help), out) < 0 || fflush(out) != 0)
         return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write standard output"));
     return KG_OK;
 }

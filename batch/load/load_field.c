@@ -4,7 +4,6 @@
  * Its own small UTF-8 decoder: the loader does not depend on render/'s text module.
  */
 #include "load_field.h"
-#include "../common/i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -14,6 +13,7 @@
 #include <sys/types.h>
 #include <string.h>
 
+#include "../common/i18n.h"
 #include "../common/kdate.h"
 
 #define DECODE_SCRATCH 4096 /* UTF-8 of a CP932 field is at most 1.5 x its bytes */

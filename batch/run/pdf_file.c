@@ -2,13 +2,13 @@
  * pdf_file.c - PDF files through out_file (see pdf_file.h).
  */
 #include "pdf_file.h"
-#include "../common/i18n.h"
 
 #include <stdio.h>
 
 #include <cairo-pdf.h>
 
 #include "render/draw_status.h"
+#include "../common/i18n.h"
 
 /* Cairo hands the stream over a few bytes at a time (dozens of pieces a page); out_file
  * buffers them and keeps the first failure's errno for pdf_file_close. */
