@@ -249,7 +249,7 @@ static kg_err cairo_face_new(const char *path, cairo_font_face_t **out, kg_errbu
         cairo_font_face_destroy(cairo_face);
         FT_Done_Face(face);
         FT_Done_FreeType(library);
-        return draw_status_fail(status, errbuf, _("unable to load font '%s'"), path);
+        return draw_status_fail(status, errbuf, N_("unable to load font '%s'"), path);
     }
     *out = cairo_face;
     return KG_OK;

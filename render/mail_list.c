@@ -144,7 +144,7 @@ kg_err mail_list_draw(cairo_surface_t *surface, text_fonts *fonts, const mail_en
     }
     if (err == KG_OK)
         err = draw_status_fail(cairo_status(state.cr), errbuf,
-                               _("unable to draw the registered-mail list"));
+                               N_("unable to draw the registered-mail list"));
     text_run_free(&state.run);
     cairo_destroy(state.cr);
     return err;

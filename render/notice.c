@@ -421,7 +421,7 @@ static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
 {
     if (err == KG_OK)
         err =
-            draw_status_fail(cairo_status(cr), errbuf, _("unable to draw the page's fixed parts"));
+            draw_status_fail(cairo_status(cr), errbuf, N_("unable to draw the page's fixed parts"));
     cairo_destroy(cr);
     return err;
 }
@@ -570,7 +570,7 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
     if (err == KG_OK && painter->tmpl->has_address)
         err = notice_draw_address(painter, cr, data, errbuf);
     if (err == KG_OK)
-        err = draw_status_fail(cairo_status(cr), errbuf, _("notice %s"), data->notice_no);
+        err = draw_status_fail(cairo_status(cr), errbuf, N_("notice %s"), data->notice_no);
     return err;
 }
 

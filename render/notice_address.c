@@ -291,6 +291,6 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     if (err == KG_OK && addr->barcode)
         draw_barcode(cr, data, &b, top);
     if (err == KG_OK)
-        err = draw_status_fail(cairo_status(cr), errbuf, _("notice %s"), data->notice_no);
+        err = draw_status_fail(cairo_status(cr), errbuf, N_("notice %s"), data->notice_no);
     return err;
 }

@@ -5,7 +5,8 @@ Flags a string literal passed straight as the format of kg_fail, kg_hint, log_li
 draw_status_fail or fprintf(stderr, ...): it must be written _("...") so that po/ja.po
 translates it. A format without words ("%s", "%s:%ld: %s") needs nothing. A call that must
 stay as it is (a line scripts parse) carries the marker comment `i18n: untranslated` on
-its first line or the line above. Usage: lint_messages.py FILE... (exit 1 with the places).
+its first line or the line above. draw_status_fail translates its own format (it is called
+for every page): give it N_("..."), which passes. Usage: lint_messages.py FILE... (exit 1 with the places).
 """
 import re
 import sys
