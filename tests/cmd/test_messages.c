@@ -87,7 +87,8 @@ static void the_configuration_wins_over_the_environment(void)
     fclose(file);
     snprintf(args, sizeof(args), "wareki --config '%s'", ja);
     CU_ASSERT_EQUAL(kigen(ENGLISH_ENV, args, &out, &err), 2);
-    test_contains(err, "broken.conf:2: lead_days = 'many' は使用できません: ");
+    test_contains(err,
+                  "broken.conf:2: lead_days = 'many' は使用できません。0 から 120 までの整数を");
     free(out);
     free(err);
     test_remove_dir(dir);

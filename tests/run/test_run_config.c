@@ -137,7 +137,7 @@ static void the_command_speaks_the_files_language(void)
     config = run_config_default();
     i18n_use(KG_LANG_EN);
     CU_ASSERT_EQUAL(run_config_read_command(&config, &given, &errbuf), KG_ERR_CONFIG);
-    test_contains(errbuf.text, ":2: lead_days = 'many' は使用できません: 0 から 120 までの整数");
+    test_contains(errbuf.text, ":2: lead_days = 'many' は使用できません。0 から 120 までの整数");
     write_config(path, "language = en\n");
     config = run_config_default();
     CU_ASSERT_EQUAL(run_config_read_command(&config, &given, &errbuf), KG_OK);
