@@ -204,7 +204,7 @@ build/locale/%/LC_MESSAGES/kigen.mo: po/%.po
 	$(Q)msgfmt --check --output-file=$@ $<
 
 po: build/kigen.pot
-	$(Q)for po in $(PO_FILES); do msgmerge --quiet --update --backup=none --no-wrap \
+	$(Q)for po in $(PO_FILES); do msgmerge --quiet --update --backup=none --no-wrap --no-fuzzy-matching \
 		--no-location --sort-output $$po build/kigen.pot || exit 1; done
 
 build/kigen.pot: FORCE
@@ -320,6 +320,9 @@ lint:
 		exit 1; fi
 	@if grep -nE '#include "(\.\./batch/)?(db|export|load)/|libpq-fe\.h' render/*.c render/*.h; then \
 		echo "lint: render/ draws; it does not query the database (docs/internals.md: house style)"; exit 1; fi
+	@if command -v python3 >/dev/null; then \
+		python3 scripts/lint_messages.py $(LIB_SRC) $(MAIN_SRC) || exit 1; \
+	else echo "lint: messages not checked (no python3)"; fi
 	@if grep -nE '(^|[^a-z_.>])($(BANNED))[[:space:]]*\(' $(LIB_SRC) $(MAIN_SRC) \
 		$(wildcard batch/*.h batch/*/*.h render/*.h); then \
 		echo "lint: banned call above (docs/internals.md: house style)"; exit 1; \

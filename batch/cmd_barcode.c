@@ -11,7 +11,9 @@
 #include "commands.h"
 #include "common/csv.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "render/barcode.h"
+#include "common/i18n.h"
 
 enum barcode_column { COL_POSTAL_CODE, COL_ADDRESS, COL__COUNT };
 #define COL_REQUIRED 2
@@ -40,21 +42,23 @@ static int write_result(FILE *out, kg_err err, const barcode_symbol *symbol)
     return fprintf(out, "%s,%c,%s\n", symbol->data, symbol->check, symbol->bars);
 }
 
-static const char synopsis[] = "usage: kigen barcode < ADDRESSES.csv";
+static const char synopsis[] = N_("usage: kigen barcode < ADDRESSES.csv");
 static const char help[] =
-    "usage: kigen barcode < ADDRESSES.csv\n"
-    "\n"
-    "Filter: a CSV with the columns postal_code and address (the part after the town name)\n"
-    "on stdin, Japan Post's customer barcode data,check,bars (or error:<code>) per record\n"
-    "on stdout. Exit status 1 when a line is an error. No options.\n"
-    "\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen barcode < ADDRESSES.csv\n"
+       "\n"
+       "Filter: a CSV with the columns postal_code and address (the part after the town name)\n"
+       "on stdin, Japan Post's customer barcode data,check,bars (or error:<code>) per record\n"
+       "on stdout. Exit status 1 when a line is an error. No options.\n"
+       "\n"
+       "  --config FILE       the configuration, for its language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  -h, --help          this text\n");
 
-static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+static const struct option long_options[] = {OPTIONS_CONFIG_ENTRY, OPTIONS_HELP_ENTRY, OPTIONS_END};
 
 kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
-    options_common common = {ctx->conninfo, false};
+    options_common common = {.conninfo = ctx->conninfo};
     options_start();
     int opt;
     while ((opt = options_next(argc, argv, long_options)) != -1) {
@@ -66,13 +70,17 @@ kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
     }
     if (optind < argc)
         return options_extra_operand(argv[optind], "barcode", synopsis, &outcome->error);
+    run_config settings = run_config_default(); /* --config or the default: its language */
+    kg_err config_err = run_config_read_command(&settings, &common.config_path, &outcome->error);
+    if (config_err != KG_OK)
+        return config_err;
     if (common.help)
         return options_print_help(ctx->out, help, &outcome->error);
 
     csv_reader *reader = NULL;
     kg_err err = csv_reader_new(ctx->in, NULL, &reader);
     if (err != KG_OK)
-        return kg_fail(&outcome->error, err, "unable to start the CSV reader: out of memory");
+        return kg_fail(&outcome->error, err, _("unable to start the CSV reader: out of memory"));
 
     csv_record record;
     size_t positions[COL__COUNT];
@@ -83,7 +91,7 @@ kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
     size_t header_fields = record.field_count;
 
     if (fputs("data,check,bars\n", ctx->out) < 0) {
-        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
         goto cleanup;
     }
     for (;;) {
@@ -91,7 +99,7 @@ kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
         if (err == KG_EOF)
             break;
         if (err != KG_OK) {
-            err = kg_fail(&outcome->error, err, "unable to read standard input");
+            err = kg_fail(&outcome->error, err, _("unable to read standard input"));
             goto cleanup;
         }
         barcode_symbol symbol;
@@ -99,13 +107,13 @@ kg_err cmd_barcode(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
         if (row_err != KG_OK)
             outcome->exceptions++;
         if (write_result(ctx->out, row_err, &symbol) < 0) {
-            err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+            err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
             goto cleanup;
         }
     }
     err = KG_OK;
     if (fflush(ctx->out) != 0)
-        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
 cleanup:
     csv_reader_free(reader);
     return err;

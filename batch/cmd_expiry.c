@@ -13,7 +13,9 @@
 #include "common/csv.h"
 #include "common/kdate.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "rules/rules.h"
+#include "common/i18n.h"
 
 enum expiry_column {
     COL_TYPE,
@@ -99,24 +101,28 @@ static int write_result(FILE *out, kg_err err, const rules_expiry *result)
                    kdate_format(result->window_open, window_open), rules_cause_name(result->cause));
 }
 
-static const char synopsis[] = "usage: kigen expiry [--w2] [--feb29=feb28|mar1] < CERTIFICATES.csv";
+static const char synopsis[] =
+    N_("usage: kigen expiry [--w2] [--feb29=feb28|mar1] < CERTIFICATES.csv");
 static const char help[] =
-    "usage: kigen expiry [--w2] [--feb29=feb28|mar1] < CERTIFICATES.csv\n"
-    "\n"
-    "Filter: a certificate CSV on stdin (type,birth_date,issued_on and the optional\n"
-    "card_expires, stay_expires, auth_expires, prev_expiry, recorded_expiry), one line\n"
-    "expiry,window_open,cause (or error:<code>) per record on stdout. Exit status 1 when a\n"
-    "line is an error.\n"
-    "\n"
-    "  --w2                open the window on the date 3 months before expiry (W2)\n"
-    "  --feb29=R           feb28 (default) or mar1: 29 February in a common year\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen expiry [--w2] [--feb29=feb28|mar1] < CERTIFICATES.csv\n"
+       "\n"
+       "Filter: a certificate CSV on stdin (type,birth_date,issued_on and the optional\n"
+       "card_expires, stay_expires, auth_expires, prev_expiry, recorded_expiry), one line\n"
+       "expiry,window_open,cause (or error:<code>) per record on stdout. Exit status 1 when a\n"
+       "line is an error.\n"
+       "\n"
+       "  --w2                open the window on the date 3 months before expiry (W2)\n"
+       "  --feb29=R           feb28 (default) or mar1: 29 February in a common year\n"
+       "  --config FILE       the configuration, for its language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  -h, --help          this text\n");
 
 enum { OPT_W2 = OPTIONS_FIRST, OPT_FEB29 };
 
 static const struct option long_options[] = {
     {"w2", no_argument, NULL, OPT_W2},
     {"feb29", required_argument, NULL, OPT_FEB29},
+    OPTIONS_CONFIG_ENTRY,
     OPTIONS_HELP_ENTRY,
     OPTIONS_END,
 };
@@ -135,7 +141,8 @@ static kg_err parse_options(int argc, char **argv, rules_config *config, options
             config->feb29 = FEB29_AS_MAR1;
         else if (opt == OPT_FEB29)
             return kg_fail(&outcome->error, KG_ERR_USAGE,
-                           "unable to use --feb29 '%s': use feb28 or mar1\n%s", optarg, synopsis);
+                           _("unable to use --feb29 '%s': use feb28 or mar1\n%s"), optarg,
+                           _(synopsis));
         else if (opt == OPTIONS_OPERAND)
             return options_extra_operand(optarg, "expiry", synopsis, &outcome->error);
         else if (!options_take_common(common, opt))
@@ -149,17 +156,21 @@ static kg_err parse_options(int argc, char **argv, rules_config *config, options
 kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     rules_config config = rules_config_default();
-    options_common common = {ctx->conninfo, false};
+    options_common common = {.conninfo = ctx->conninfo};
     kg_err err = parse_options(argc, argv, &config, &common, outcome);
     if (err != KG_OK)
         return err;
+    run_config settings = run_config_default(); /* --config or the default: its language */
+    kg_err config_err = run_config_read_command(&settings, &common.config_path, &outcome->error);
+    if (config_err != KG_OK)
+        return config_err;
     if (common.help)
         return options_print_help(ctx->out, help, &outcome->error);
 
     csv_reader *reader = NULL;
     err = csv_reader_new(ctx->in, NULL, &reader);
     if (err != KG_OK)
-        return kg_fail(&outcome->error, err, "unable to start the CSV reader: out of memory");
+        return kg_fail(&outcome->error, err, _("unable to start the CSV reader: out of memory"));
 
     csv_record record;
     size_t positions[COL__COUNT];
@@ -170,7 +181,7 @@ kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     size_t header_fields = record.field_count;
 
     if (fputs("expiry,window_open,cause\n", ctx->out) < 0) {
-        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
         goto cleanup;
     }
     for (;;) {
@@ -178,7 +189,7 @@ kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         if (err == KG_EOF)
             break;
         if (err != KG_OK) {
-            err = kg_fail(&outcome->error, err, "unable to read standard input");
+            err = kg_fail(&outcome->error, err, _("unable to read standard input"));
             goto cleanup;
         }
         rules_cert cert;
@@ -189,13 +200,13 @@ kg_err cmd_expiry(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         if (row_err != KG_OK)
             outcome->exceptions++;
         if (write_result(ctx->out, row_err, &result) < 0) {
-            err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+            err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
             goto cleanup;
         }
     }
     err = KG_OK;
     if (fflush(ctx->out) != 0)
-        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        err = kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
 cleanup:
     csv_reader_free(reader);
     return err;

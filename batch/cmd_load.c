@@ -26,6 +26,7 @@
 #include "common/strbuf.h"
 #include "db/db.h"
 #include "db/migrations.h"
+#include "run/run_config.h"
 #include "run/schedule.h"
 #include "load/load_digest.h"
 #include "load/load_digest_store.h"
@@ -36,6 +37,7 @@
 #include "load/load_source.h"
 #include "load/load_spec.h"
 #include "load/load_stage.h"
+#include "common/i18n.h"
 
 #define LOAD_MAX_COLUMNS 32
 #define LOAD_LINE_MAX (256 * 1024)
@@ -58,26 +60,32 @@ typedef struct load_options {
     int bulk; /* --bulk: the bulk path whatever the size */
     int full; /* --full: every row to the server, none skipped by its digest (D92) */
     options_common common;
+    run_config config;    /* --config FILE or the installed kigen.conf: db, language */
+    db_target db;         /* --db, else the configuration's db */
+    char db_origin[1100]; /* "db in FILE" when the configuration names the database */
 } load_options;
 
-static const char synopsis[] = "usage: kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]";
+static const char synopsis[] =
+    N_("usage: kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]");
 static const char help[] =
-    "usage: kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]\n"
-    "\n"
-    "Imports the CSV extract files found in DIR (offices.csv, residents.csv, cards.csv,\n"
-    "certificates.csv, moves.csv, changes.csv, proxy_requests.csv; docs/formats.md) in one\n"
-    "transaction. A bad row is reported as file:line: column: reason and skipped; the\n"
-    "exit status is then 1, since that row did not reach the database.\n"
-    "\n"
-    "  --encoding E        utf8 (default; also utf-8) or cp932 (also sjis): the extract's\n"
-    "                      encoding\n"
-    "  --bulk              drop and re-validate the foreign keys around the upsert whatever\n"
-    "                      the size (automatic above 50,000 rows)\n"
-    "  --full              send every row to the database, also those the last load loaded\n"
-    "                      as they are (by default they are recognised by their digest and\n"
-    "                      skipped; the result is the same)\n"
-    "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen load DIR [--encoding utf8|cp932] [--bulk] [--full]\n"
+       "\n"
+       "Imports the CSV extract files found in DIR (offices.csv, residents.csv, cards.csv,\n"
+       "certificates.csv, moves.csv, changes.csv, proxy_requests.csv; docs/formats.md) in one\n"
+       "transaction. A bad row is reported as file:line: column: reason and skipped; the\n"
+       "exit status is then 1, since that row did not reach the database.\n"
+       "\n"
+       "  --encoding E        utf8 (default; also utf-8) or cp932 (also sjis): the extract's\n"
+       "                      encoding\n"
+       "  --bulk              drop and re-validate the foreign keys around the upsert whatever\n"
+       "                      the size (automatic above 50,000 rows)\n"
+       "  --full              send every row to the database, also those the last load loaded\n"
+       "                      as they are (by default they are recognised by their digest and\n"
+       "                      skipped; the result is the same)\n"
+       "  --config FILE       the configuration: db, language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
+       "  -h, --help          this text\n");
 
 enum { OPT_ENCODING = OPTIONS_FIRST, OPT_BULK, OPT_FULL };
 
@@ -86,6 +94,7 @@ static const struct option long_options[] = {
     {"bulk", no_argument, NULL, OPT_BULK},
     {"full", no_argument, NULL, OPT_FULL},
     OPTIONS_DB_ENTRY,
+    OPTIONS_CONFIG_ENTRY,
     OPTIONS_HELP_ENTRY,
     OPTIONS_END,
 };
@@ -123,7 +132,7 @@ static kg_err set_encoding(const char *encoding, load_options *options, kg_errbu
     else if (strcmp(encoding, "utf8") == 0 || strcmp(encoding, "utf-8") == 0)
         options->cp932 = 0;
     else
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use encoding '%s': use utf8 or cp932",
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to use encoding '%s': use utf8 or cp932"),
                        encoding);
     return KG_OK;
 }
@@ -158,10 +167,17 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, load_
     }
     for (; err == KG_OK && optind < argc; optind++)
         err = take_dir(argv[optind], options, errbuf);
+    options->config = run_config_default();
+    if (err == KG_OK) /* --config, else the installed kigen.conf; then its language */
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->common.config_path,
+                         options->db_origin, sizeof(options->db_origin), "kigen load");
     if (options->dir == NULL)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to load: no directory given\n%s", synopsis);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to load: no directory given\n%s"),
+                       _(synopsis));
     return KG_OK;
 }
 
@@ -262,7 +278,7 @@ static const char *check_parents(load_session *session, const load_file_spec *sp
     }
     if (spec->needs_resident && !load_parents_has_resident(parents, resident_id)) {
         *column = "resident_id";
-        return "no such resident in this extract or the database";
+        return _("no such resident in this extract or the database");
     }
     size_t card_column = column_index(spec, "card_id");
     if (strcmp(spec->table, "cards") == 0) {
@@ -273,9 +289,9 @@ static const char *check_parents(load_session *session, const load_file_spec *sp
         int64_t holder = 0;
         *column = "card_id";
         if (!load_parents_card_holder(parents, id_value(record, positions, card_column), &holder))
-            return "no such card in this extract or the database";
+            return _("no such card in this extract or the database");
         if (holder != resident_id)
-            return "the card belongs to another resident";
+            return _("the card belongs to another resident");
     }
     return NULL;
 }
@@ -304,12 +320,13 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
     char *scratch = malloc(LOAD_LINE_MAX);
     kg_err err = csv_reader_new_source(load_source_read, file, NULL, &reader);
     if (err != KG_OK || scratch == NULL) {
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to read '%s': out of memory", spec->file_name);
+        err =
+            kg_fail(errbuf, KG_ERR_NOMEM, _("unable to read '%s': out of memory"), spec->file_name);
         goto cleanup;
     }
     load_key_columns key_columns;
     if (load_key_columns_find(spec, &key_columns) != KG_OK) {
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to load '%s': its key is not a column",
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to load '%s': its key is not a column"),
                       spec->file_name);
         goto cleanup;
     }
@@ -323,7 +340,7 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
         goto cleanup;
     }
     if (err == KG_EOF || (err == KG_OK && record.error != KG_OK)) {
-        err = kg_fail(errbuf, KG_ERR_CSV_HEADER, "unable to load '%s': no header row",
+        err = kg_fail(errbuf, KG_ERR_CSV_HEADER, _("unable to load '%s': no header row"),
                       spec->file_name);
         goto cleanup;
     }
@@ -334,9 +351,9 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
     size_t header_fields = record.field_count;
     long long done, total;
     load_source_position(file, &done, &total);
-    char what[64];
-    snprintf(what, sizeof(what), "load %s", spec->file_name);
-    progress_begin(&session->line, session->log, what, "rows", total);
+    char what[96];
+    snprintf(what, sizeof(what), _("load %s"), spec->file_name);
+    progress_begin(&session->line, session->log, what, _("rows"), total);
     load_digest_match match;
     /* --full compares nothing; neither does a first load (empty tables: whatever digests
      * there are describe rows that are not there) */
@@ -378,18 +395,18 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
             err = load_key_set_add(&keys, load_key_of(spec, &key_columns, &record, positions),
                                    &added);
             if (err != KG_OK) {
-                kg_fail(errbuf, err, "unable to load '%s': out of memory", spec->file_name);
+                kg_fail(errbuf, err, _("unable to load '%s': out of memory"), spec->file_name);
                 break;
             }
             if (!added) {
                 column = spec->key;
-                reason = "duplicate of an earlier line (the first one is loaded)";
+                reason = _("duplicate of an earlier line (the first one is loaded)");
             }
         }
         if (reason == NULL && session->direct) {
             reason = check_parents(session, spec, &record, positions, &column, &err);
             if (err != KG_OK) {
-                kg_fail(errbuf, err, "unable to load '%s': out of memory", spec->file_name);
+                kg_fail(errbuf, err, _("unable to load '%s': out of memory"), spec->file_name);
                 break;
             }
         }
@@ -402,7 +419,7 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
         if (digested)
             err = load_digest_list_add(&work->kept, digest, record.line);
         if (err != KG_OK) {
-            kg_fail(errbuf, err, "unable to load '%s': out of memory", spec->file_name);
+            kg_fail(errbuf, err, _("unable to load '%s': out of memory"), spec->file_name);
             break;
         }
         if (unchanged) {
@@ -470,14 +487,14 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
         load_source_free(file);
         if (err == KG_OK)
             log_line(session->log, LOG_DETAIL,
-                     "load: %s: %ld rows, %ld as the last load loaded them, %ld sent (%.2f s)",
+                     _("load: %s: %ld rows, %ld as the last load loaded them, %ld sent (%.2f s)"),
                      spec->file_name, session->stats->read[spec_idx],
                      session->stats->skipped[spec_idx], session->stats->staged[spec_idx],
                      lap(&start));
     }
     if (err == KG_OK && files == 0)
         return kg_fail(errbuf, KG_ERR_IO_READ,
-                       "unable to load '%s': no extract files (residents.csv, cards.csv, ...)",
+                       _("unable to load '%s': no extract files (residents.csv, cards.csv, ...)"),
                        options->dir);
     if (err == KG_OK && session->direct)
         err = load_direct_end(session->conn, &session->keys, errbuf);
@@ -500,7 +517,7 @@ static kg_err write_digests(load_session *session, kg_errbuf *errbuf)
         if (!session->stats->present[spec_idx])
             continue;
         if (work->refused_lost)
-            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load: out of memory");
+            return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to load: out of memory"));
         if (work->refused_count > 0)
             qsort(work->refused, work->refused_count, sizeof(long), compare_lines);
         load_digest_list_drop_lines(&work->kept, work->refused, work->refused_count);
@@ -524,7 +541,8 @@ static void session_free(load_session *session)
 
 static void print_summary(FILE *out, const load_stats *stats)
 {
-    fprintf(out, "%-20s %10s %10s %10s %10s\n", "file", "read", "rejected", "changed", "unchanged");
+    /* one line, so that a translation aligns its header over the columns by display width */
+    fputs(_("file                       read   rejected    changed  unchanged\n"), out);
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++) {
         if (!stats->present[spec_idx])
             continue;
@@ -552,11 +570,11 @@ static void warn_all_rejected(const cmd_context *ctx, const load_options *option
             fclose(file);
         if (cp932)
             log_line(ctx->log, LOG_WARN,
-                     "every row of %s was rejected: its bytes are CP932 (Shift_JIS), not UTF-8: "
-                     "load it with --encoding cp932",
+                     _("every row of %s was rejected: its bytes are CP932 (Shift_JIS), not UTF-8: "
+                       "load it with --encoding cp932"),
                      name);
         else
-            log_line(ctx->log, LOG_WARN, "every row of %s was rejected (%ld rows)", name,
+            log_line(ctx->log, LOG_WARN, _("every row of %s was rejected (%ld rows)"), name,
                      stats->read[spec_idx]);
     }
 }
@@ -572,16 +590,15 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
     load_decoder *decoder = NULL;
     if (load_decoder_new(options.cp932, &decoder) != KG_OK)
         return kg_fail(&outcome->error, KG_ERR_CONFIG,
-                       "unable to convert from CP932: iconv has no CP932");
+                       _("unable to convert from CP932: iconv has no CP932"));
     load_stats *stats = calloc(1, sizeof(*stats));
     load_session *session = calloc(1, sizeof(*session));
     db_conn *conn = NULL;
     if (stats == NULL || session == NULL) {
-        err = kg_fail(&outcome->error, KG_ERR_NOMEM, "unable to load: out of memory");
+        err = kg_fail(&outcome->error, KG_ERR_NOMEM, _("unable to load: out of memory"));
         goto cleanup;
     }
-    db_target target = {options.common.conninfo, NULL, "kigen load"};
-    err = db_connect(&target, &outcome->error, &conn);
+    err = db_connect(&options.db, &outcome->error, &conn);
     if (err == KG_OK)
         err = migrations_require_current(conn, &outcome->error);
     if (err == KG_OK)
@@ -602,8 +619,8 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
     if (err == KG_OK && !session->direct)
         err = load_stage_check(conn, refuse_row, session, stats->rejected, &outcome->error);
     if (err == KG_OK)
-        log_line(ctx->log, LOG_DETAIL, "load: %s (%.2f s)",
-                 session->direct ? "first load, keys validated" : "checks", lap(&start));
+        log_line(ctx->log, LOG_DETAIL, _("load: %s (%.2f s)"),
+                 session->direct ? _("first load, keys validated") : _("checks"), lap(&start));
     long staged = 0;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count; spec_idx++)
         staged += stats->staged[spec_idx];
@@ -613,18 +630,18 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         err = load_stage_merge(conn, options.bulk || staged > LOAD_BULK_ROWS, stats->changed,
                                &outcome->error);
     if (err == KG_OK && !session->direct)
-        log_line(ctx->log, LOG_DETAIL, "load: upsert of %ld rows (%.2f s)", staged, lap(&start));
+        log_line(ctx->log, LOG_DETAIL, _("load: upsert of %ld rows (%.2f s)"), staged, lap(&start));
     if (err == KG_OK)
         err = write_digests(session, &outcome->error);
     if (err == KG_OK)
-        log_line(ctx->log, LOG_DETAIL, "load: digests written (%.2f s)", lap(&start));
+        log_line(ctx->log, LOG_DETAIL, _("load: digests written (%.2f s)"), lap(&start));
     if (err == KG_OK)
         err = db_exec(conn, "COMMIT", &outcome->error);
     if (err == KG_OK)
-        log_line(ctx->log, LOG_DETAIL, "load: committed (%.2f s)", lap(&start));
+        log_line(ctx->log, LOG_DETAIL, _("load: committed (%.2f s)"), lap(&start));
     if (err != KG_OK) {
         db_exec(conn, "ROLLBACK", NULL);
-        log_line(ctx->log, LOG_ERROR, "load rolled back: the database is unchanged");
+        log_line(ctx->log, LOG_ERROR, _("load rolled back: the database is unchanged"));
         goto cleanup;
     }
     print_summary(ctx->out, stats);

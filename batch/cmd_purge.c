@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "db/migrations.h"
 #include "run/run_config.h"
+#include "common/i18n.h"
 
 /* What each table keeps of a letter after the purge: nothing that names or locates a
  * person. $1 is the first run date kept. */
@@ -48,21 +49,21 @@ typedef struct purge_options {
     db_target db;
 } purge_options;
 
-static const char synopsis[] = "usage: kigen purge [--before YYYY-MM-DD] [--config FILE] "
-                               "[--dry-run]";
+static const char synopsis[] = N_("usage: kigen purge [--before YYYY-MM-DD] [--config FILE] "
+                                  "[--dry-run]");
 static const char help[] =
-    "usage: kigen purge [--before YYYY-MM-DD] [--config FILE] [--dry-run]\n"
-    "\n"
-    "Removes the names, postal codes and addresses that the ledger kept of the letters of\n"
-    "the runs dated before the day (ids, dates, reasons and counts stay; D73).\n"
-    "\n"
-    "  --before D          the first run date kept (default: today in Japan minus\n"
-    "                      retention_years); a later day than that is refused\n"
-    "  --config FILE       the configuration: retention_years, db\n"
-    "  --dry-run           count what would be removed; change nothing\n"
-    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
-    "                      environment)\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen purge [--before YYYY-MM-DD] [--config FILE] [--dry-run]\n"
+       "\n"
+       "Removes the names, postal codes and addresses that the ledger kept of the letters of\n"
+       "the runs dated before the day (ids, dates, reasons and counts stay; D73).\n"
+       "\n"
+       "  --before D          the first run date kept (default: today in Japan minus\n"
+       "                      retention_years); a later day than that is refused\n"
+       "  --config FILE       the configuration: retention_years, db, language\n"
+       "  --dry-run           count what would be removed; change nothing\n"
+       "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+       "                      environment)\n"
+       "  -h, --help          this text\n");
 
 enum { OPT_BEFORE = OPTIONS_FIRST, OPT_CONFIG, OPT_DRY_RUN };
 
@@ -89,11 +90,10 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, purge
     while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
         if (opt == OPT_CONFIG) {
             config_path = optarg;
-            err = run_config_read_file(&options->config, optarg, errbuf);
         } else if (opt == OPT_BEFORE) {
             if (kdate_parse(optarg, strlen(optarg), &options->before) != KG_OK)
                 err = kg_fail(errbuf, KG_ERR_USAGE,
-                              "unable to use --before '%s': not a day as YYYY-MM-DD", optarg);
+                              _("unable to use --before '%s': not a day as YYYY-MM-DD"), optarg);
         } else if (opt == OPT_DRY_RUN) {
             options->dry_run = 1;
         } else if (opt == OPTIONS_OPERAND) {
@@ -104,10 +104,9 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, purge
     }
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "purge", synopsis, errbuf);
+    if (err == KG_OK) /* --config, else the installed kigen.conf; then its language */
+        err = run_config_read_command(&options->config, &config_path, errbuf);
     if (err != KG_OK || options->common.help)
-        return err;
-    err = run_config_read_default(&options->config, &config_path, errbuf);
-    if (err != KG_OK)
         return err;
     options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
                                    options->db_origin, sizeof(options->db_origin), "kigen purge");
@@ -137,7 +136,7 @@ kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
     kdate today = clock_today_jst(), limit = KDATE_NONE;
     err = kdate_add_months(today, -12 * options.config.retention_years, &limit);
     if (err != KG_OK)
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to compute the retention limit");
+        return kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to compute the retention limit"));
     char before[KDATE_ISO_LEN + 1], limit_text[KDATE_ISO_LEN + 1];
     kdate_format(limit, limit_text);
     if (options.before == KDATE_NONE)
@@ -145,11 +144,11 @@ kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
     kdate_format(options.before, before);
     if (options.before > limit) {
         err = kg_fail(errbuf, KG_ERR_USAGE,
-                      "unable to purge the letters dated before %s: the ledger keeps them %d "
-                      "years (retention_years), so the latest day allowed today is %s",
+                      _("unable to purge the letters dated before %s: the ledger keeps them %d "
+                        "years (retention_years), so the latest day allowed today is %s"),
                       before, options.config.retention_years, limit_text);
-        kg_hint(errbuf, "nothing was purged; check the date, or the configuration's "
-                        "retention_years if the municipality's rule is shorter");
+        kg_hint(errbuf, _("nothing was purged; check the date, or the configuration's "
+                          "retention_years if the municipality's rule is shorter"));
         return err;
     }
     db_conn *conn = NULL;
@@ -179,10 +178,10 @@ kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
         err = db_exec(conn, options.dry_run ? "ROLLBACK" : "COMMIT", errbuf);
     if (err == KG_OK)
         fprintf(ctx->out,
-                "purge before %s%s: personal data removed from %ld notices, %ld exclusions, "
-                "%ld forms (ids, dates, reasons and counts kept)\n",
-                before, options.dry_run ? " (dry run, nothing changed)" : "", counts[0], counts[1],
-                counts[2]);
+                _("purge before %s%s: personal data removed from %ld notices, %ld exclusions, "
+                  "%ld forms (ids, dates, reasons and counts kept)\n"),
+                before, options.dry_run ? _(" (dry run, nothing changed)") : "", counts[0],
+                counts[1], counts[2]);
     db_close(conn); /* on failure this rolls the transaction back */
     return err;
 }

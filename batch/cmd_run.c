@@ -38,6 +38,7 @@
 #include "run/schedule.h"
 #include "run/select.h"
 #include "version.h"
+#include "common/i18n.h"
 
 #define PROGRESS_EVERY 50000
 #define JSON_MAX 4096
@@ -71,38 +72,38 @@ typedef struct run_counts {
 } run_counts;
 
 static const char synopsis[] =
-    "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
-    "[--mover-months N]\n"
-    "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]\n"
-    "                 [--strict] [--force]";
+    N_("usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [--lead-days N] "
+       "[--mover-months N]\n"
+       "                 [--w2] [--feb29=feb28|mar1] [--whole-city] [--no-render] [--dry-run]\n"
+       "                 [--strict] [--force]");
 static const char help[] =
-    "usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [OPTIONS]\n"
-    "\n"
-    "The nightly run for one date: notices, proxy forms, print files, CSV files,\n"
-    "manifest.json and audit.xlsx under DIR/DATE/, from a ledger recorded once (a re-run\n"
-    "of the date rewrites the same files and records nothing).\n"
-    "\n"
-    "  --date D            the run date, YYYY-MM-DD (default: today in Japan); more than\n"
-    "                      max_days_ahead days after today (default 1) is refused\n"
-    "  --force             run a date further ahead all the same\n"
-    "  --out DIR           the folder for the run's folder DIR/DATE/\n"
-    "  --config FILE       the configuration (kigen(1) and kigen.conf.example: every key);\n"
-    "                      the options below override it\n"
-    "  --lead-days N       lead_days (0..120)\n"
-    "  --mover-months N    mover_months (0..24)\n"
-    "  --w2                the W2 window (window = w2)\n"
-    "  --feb29=R           feb28 or mar1: 29 February in a common year\n"
-    "  --whole-city        read every resident, not only the schedule's (same result)\n"
-    "  --no-render         the ledger and the CSV files only; the next run of the date\n"
-    "                      draws the print files and the workbook\n"
-    "  --dry-run           scan and print the counts; record and write nothing (no --out)\n"
-    "  --strict            exit 1 when the night has bad_data exclusions (strict = true)\n"
-    "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
-    "                      environment)\n"
-    "  -h, --help          this text\n"
-    "\n"
-    "Exit status 0 when the night is recorded and written, bad_data or not (they are in\n"
-    "the summary, excluded.csv and audit.xlsx); 1 for bad_data only with --strict.\n";
+    N_("usage: kigen run [--date YYYY-MM-DD] --out DIR [--config FILE] [OPTIONS]\n"
+       "\n"
+       "The nightly run for one date: notices, proxy forms, print files, CSV files,\n"
+       "manifest.json and audit.xlsx under DIR/DATE/, from a ledger recorded once (a re-run\n"
+       "of the date rewrites the same files and records nothing).\n"
+       "\n"
+       "  --date D            the run date, YYYY-MM-DD (default: today in Japan); more than\n"
+       "                      max_days_ahead days after today (default 1) is refused\n"
+       "  --force             run a date further ahead all the same\n"
+       "  --out DIR           the folder for the run's folder DIR/DATE/\n"
+       "  --config FILE       the configuration (kigen(1) and kigen.conf.example: every key);\n"
+       "                      the options below override it\n"
+       "  --lead-days N       lead_days (0..120)\n"
+       "  --mover-months N    mover_months (0..24)\n"
+       "  --w2                the W2 window (window = w2)\n"
+       "  --feb29=R           feb28 or mar1: 29 February in a common year\n"
+       "  --whole-city        read every resident, not only the schedule's (same result)\n"
+       "  --no-render         the ledger and the CSV files only; the next run of the date\n"
+       "                      draws the print files and the workbook\n"
+       "  --dry-run           scan and print the counts; record and write nothing (no --out)\n"
+       "  --strict            exit 1 when the night has bad_data exclusions (strict = true)\n"
+       "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
+       "                      environment)\n"
+       "  -h, --help          this text\n"
+       "\n"
+       "Exit status 0 when the night is recorded and written, bad_data or not (they are in\n"
+       "the summary, excluded.csv and audit.xlsx); 1 for bad_data only with --strict.\n");
 
 enum {
     OPT_DATE = OPTIONS_FIRST,
@@ -148,7 +149,7 @@ static kg_err take_option(run_options *options, int opt, kg_errbuf *errbuf)
     case OPT_DATE:
         if (kdate_parse(optarg, strlen(optarg), &options->run_date) != KG_OK)
             return kg_fail(errbuf, KG_ERR_USAGE,
-                           "unable to use --date '%s': not a day as YYYY-MM-DD", optarg);
+                           _("unable to use --date '%s': not a day as YYYY-MM-DD"), optarg);
         return KG_OK;
     case OPT_OUT:
         options->out_dir = optarg;
@@ -194,14 +195,18 @@ static kg_err check_run_date(const run_options *options, kg_errbuf *errbuf)
     long ahead = (long)options->run_date - (long)today;
     if (options->force || options->dry_run || options->print_scan_sql != NULL || ahead <= limit)
         return KG_OK;
-    char date[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1];
+    char date[KDATE_ISO_LEN + 1], today_text[KDATE_ISO_LEN + 1], ahead_text[64], limit_text[64];
+    snprintf(ahead_text, sizeof(ahead_text), ngettext("%ld day", "%ld days", (unsigned long)ahead),
+             ahead);
+    snprintf(limit_text, sizeof(limit_text), ngettext("%d day", "%d days", (unsigned long)limit),
+             limit);
     kg_fail(errbuf, KG_ERR_USAGE,
-            "unable to run the night of %s: it is %ld day%s after today (%s in Japan), and a "
-            "run may be at most %d day%s ahead (max_days_ahead)",
-            kdate_format(options->run_date, date), ahead, ahead == 1 ? "" : "s",
-            kdate_format(today, today_text), limit, limit == 1 ? "" : "s");
-    kg_hint(errbuf, "nothing was done; check --date. To record a later night on purpose, add "
-                    "--force (or set max_days_ahead, 0 to 31, in the configuration)");
+            _("unable to run the night of %s: it is %s after today (%s in Japan), and a run may "
+              "be at most %s ahead (max_days_ahead)"),
+            kdate_format(options->run_date, date), ahead_text, kdate_format(today, today_text),
+            limit_text);
+    kg_hint(errbuf, _("nothing was done; check --date. To record a later night on purpose, add "
+                      "--force (or set max_days_ahead, 0 to 31, in the configuration)"));
     return KG_ERR_USAGE;
 }
 
@@ -220,7 +225,6 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
     while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
         if (opt == OPT_CONFIG) {
             config_path = optarg;
-            err = run_config_read_file(&options->config, optarg, errbuf);
         } else if (opt == OPTIONS_OPERAND) {
             err = options_extra_operand(optarg, "run", synopsis, errbuf);
         } else if (opt == '?' || opt == ':') {
@@ -229,8 +233,8 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
     }
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "run", synopsis, errbuf);
-    if (err == KG_OK) /* no --config: the installed kigen.conf, when there is one */
-        err = run_config_read_default(&options->config, &config_path, errbuf);
+    if (err == KG_OK) /* --config, else the installed kigen.conf; then its language */
+        err = run_config_read_command(&options->config, &config_path, errbuf);
     options_start();
     while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1)
         if (!options_take_common(&options->common, opt))
@@ -241,7 +245,8 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
     options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
                                    options->db_origin, sizeof(options->db_origin), "kigen run");
     if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to run: --out DIR is missing\n%s", synopsis);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to run: --out DIR is missing\n%s"),
+                       _(synopsis));
     err = db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
     if (err == KG_OK)
         err = check_run_date(options, errbuf);
@@ -323,8 +328,8 @@ static kg_err run_checks_begin(db_conn *conn, const run_templates *templates, kd
         const printable_office *office = &checks->offices.offices[idx];
         if (office->problem[0] != '\0')
             log_line(log, LOG_WARN,
-                     "office %s: %s: its letters are held back as undeliverable until "
-                     "offices.csv or the template is fixed",
+                     _("office %s: %s: its letters are held back as undeliverable until "
+                       "offices.csv or the template is fixed"),
                      office->office_code, office->problem);
     }
     return err;
@@ -380,7 +385,7 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
     if (scanned == NULL || results == NULL) {
         free(scanned);
         free(results);
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to scan: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to scan: out of memory"));
     }
     long listed = 0;
     kg_err err = db_exec(reader, "BEGIN ISOLATION LEVEL REPEATABLE READ", errbuf);
@@ -388,12 +393,12 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
         err = scan_prepare_due(reader, options->run_date, options->config.select.lead_days,
                                options->whole_city, &listed, errbuf);
     if (err == KG_OK) {
-        log_line(log, LOG_DETAIL, "scan: %ld residents can have something due", listed);
+        log_line(log, LOG_DETAIL, _("scan: %ld residents can have something due"), listed);
         err = scan_begin(reader, true, errbuf);
     }
     time_t started = time(NULL);
     progress line;
-    progress_begin(&line, log, "run: scan", "residents", listed);
+    progress_begin(&line, log, _("run: scan"), _("residents"), listed);
     const text_fonts *fonts = notice_painter_fonts(checks->notice_pages.painters[0]);
     while (err == KG_OK && (err = scan_next(reader, fonts, scanned, errbuf)) == KG_OK) {
         err = select_resident_evaluate(&scanned->res, &options->config.select, options->run_date,
@@ -403,7 +408,7 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
             err = check_printable(checks, options, scanned, &to, results, print_problem,
                                   sizeof(print_problem));
         if (err != KG_OK) {
-            kg_fail(errbuf, err, "unable to decide for resident %lld", scanned->res.resident_id);
+            kg_fail(errbuf, err, _("unable to decide for resident %lld"), scanned->res.resident_id);
             break;
         }
         if (writer != NULL)
@@ -413,7 +418,7 @@ static kg_err scan_and_select(db_conn *reader, ledger_writer *writer, const run_
             crash_point("scan");
         progress_update(&line, counts->residents, counts->residents);
         if (counts->residents % PROGRESS_EVERY == 0 && !progress_live(&line))
-            log_line(log, LOG_INFO, "scanned %ld residents: %ld notices, %ld excluded (%ld s)",
+            log_line(log, LOG_INFO, _("scanned %ld residents: %ld notices, %ld excluded (%ld s)"),
                      counts->residents, counts->notices, counts->excluded,
                      (long)(time(NULL) - started));
     }
@@ -432,17 +437,17 @@ static void print_summary(FILE *out, const run_options *options, const run_count
 {
     char date[KDATE_ISO_LEN + 1];
     fprintf(out,
-            "run %s: %s: %ld residents scanned, %ld notices (%ld certificates), %ld already "
-            "noticed, %ld excluded, %ld already excluded, %ld findings",
+            _("run %s: %s: %ld residents scanned, %ld notices (%ld certificates), %ld already "
+              "noticed, %ld excluded, %ld already excluded, %ld findings"),
             kdate_format(options->run_date, date), what, counts->residents, counts->notices,
             counts->certificates_noticed, counts->already_noticed, counts->excluded,
             counts->already_excluded, counts->findings);
     if (options->out_dir != NULL && !options->dry_run)
-        fprintf(out, "; outputs in %s/%s/", options->out_dir, date);
+        fprintf(out, _("; outputs in %s/%s/"), options->out_dir, date);
     fputc('\n', out);
     for (int reason = 0; reason < REASON__COUNT; reason++)
         if (counts->per_reason[reason] > 0)
-            fprintf(out, "  excluded %-17s %ld\n", select_reason_name((select_reason)reason),
+            fprintf(out, _("  excluded %-17s %ld\n"), select_reason_name((select_reason)reason),
                     counts->per_reason[reason]);
 }
 
@@ -465,7 +470,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     kg_err err = order_key_refresh(conn, &keyed, errbuf);
     clock_gettime(CLOCK_MONOTONIC, &keys_ended);
     if (err == KG_OK && keyed > 0)
-        log_line(ctx->log, LOG_DETAIL, "print order: %ld address keys computed in %.2f s", keyed,
+        log_line(ctx->log, LOG_DETAIL, _("print order: %ld address keys computed in %.2f s"), keyed,
                  (double)(keys_ended.tv_sec - keys_started.tv_sec) +
                      (double)(keys_ended.tv_nsec - keys_started.tv_nsec) / 1e9);
     if (err == KG_OK)
@@ -489,8 +494,8 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
         err = ledger_commit(&ledger, *run_id, counts_text, &forms, errbuf);
     if (err == KG_OK) /* the bench's ledger write time (D97) */
         log_line(ctx->log, LOG_DETAIL,
-                 "ledger: %ld rows written in %.2f s (end of the COPY %.2f s, into the ledger "
-                 "tables %.2f s, settled marks %.2f s, commit %.2f s)",
+                 _("ledger: %ld rows written in %.2f s (end of the COPY %.2f s, into the ledger "
+                   "tables %.2f s, settled marks %.2f s, commit %.2f s)"),
                  ledger.rows,
                  ledger.copy_end_seconds + ledger.distribute_seconds + ledger.settle_seconds +
                      ledger.commit_seconds,
@@ -499,7 +504,7 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     ledger_writer_free(&ledger);
     db_close(writer); /* on failure this rolls the recording transaction back */
     if (err == KG_OK) {
-        log_line(ctx->log, LOG_DETAIL, "ledger recorded for run %ld", *run_id);
+        log_line(ctx->log, LOG_DETAIL, _("ledger recorded for run %ld"), *run_id);
         crash_point("recorded");
     }
     return err;
@@ -527,8 +532,8 @@ static kg_err warn_unknown_offices(const cmd_context *ctx, db_conn *conn, kdate 
     if (unknown > 0)
         log_line(
             ctx->log, LOG_WARN,
-            "%ld letters of %s name no counter: their office code is missing or not in "
-            "offices.csv, so the sender block is blank (load the office and run the date again)",
+            _("%ld letters of %s name no counter: their office code is missing or not in "
+              "offices.csv, so the sender block is blank (load the office and run the date again)"),
             unknown, date);
     db_result_free(result);
     return err;
@@ -562,7 +567,7 @@ static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templ
         (double)(ended.tv_sec - started.tv_sec) + (double)(ended.tv_nsec - started.tv_nsec) / 1e9;
     if (err == KG_OK)
         log_line(ctx->log, LOG_INFO,
-                 "print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads, %.2f s CPU)",
+                 _("print: %ld files, %ld pages in %.2f s (%.0f pages/s, %d threads, %.2f s CPU)"),
                  totals.files, totals.pages, seconds,
                  seconds > 0 ? (double)totals.pages / seconds : 0.0, totals.threads,
                  totals.cpu_seconds);
@@ -622,10 +627,10 @@ static kg_err refuse_purged(db_conn *conn, long run_id, const char *date, kg_err
                           1, params, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) == 1) {
         err = kg_fail(errbuf, KG_ERR_USAGE,
-                      "unable to write the files of %s again: its letters' personal data was "
-                      "purged on %s (kigen purge)",
+                      _("unable to write the files of %s again: its letters' personal data was "
+                        "purged on %s (kigen purge)"),
                       date, db_result_value(result, 0, 0));
-        kg_hint(errbuf, "kigen export still reports the run's counts; nothing was done");
+        kg_hint(errbuf, _("kigen export still reports the run's counts; nothing was done"));
     }
     db_result_free(result);
     return err;
@@ -648,7 +653,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
                                                         : NULL;
         if (sql == NULL)
             return kg_fail(errbuf, KG_ERR_USAGE,
-                           "unable to print '--scan-sql %s': create, fill or select", part);
+                           _("unable to print '--scan-sql %s': create, fill or select"), part);
         fprintf(ctx->out, "%s\n", sql);
         return KG_OK;
     }
@@ -662,8 +667,9 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
                                 templates.enclosure != NULL ? templates.enclosure->sha256 : "",
                                 templates.inquiry->sha256};
     run_config_json(&options.config, &hashes, config_json, sizeof(config_json));
-    log_line(ctx->log, LOG_INFO, "run %s%s: configuration %s", kdate_format(options.run_date, date),
-             options.dry_run ? " (dry run)" : "", config_json);
+    log_line(ctx->log, LOG_INFO, _("run %s%s: configuration %s"),
+             kdate_format(options.run_date, date), options.dry_run ? _(" (dry run)") : "",
+             config_json);
 
     db_conn *conn = NULL;
     run_counts counts;
@@ -678,7 +684,7 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK && options.dry_run) {
         err = scan_and_select(conn, NULL, &checks, &options, ctx->log, &counts, errbuf);
         if (err == KG_OK)
-            print_summary(ctx->out, &options, &counts, "dry run, nothing recorded or written");
+            print_summary(ctx->out, &options, &counts, _("dry run, nothing recorded or written"));
         goto cleanup;
     }
     if (err == KG_OK) /* a killed run's backend is waited for; a live run refuses this one */
@@ -686,8 +692,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK) { /* an --out that cannot be written fails the run before it records */
         err = outputs_check_run_dir(options.out_dir, options.run_date, errbuf);
         if (err != KG_OK)
-            kg_hint(errbuf, "--out must name a folder kigen can create and write in; nothing was "
-                            "recorded");
+            kg_hint(errbuf, _("--out must name a folder kigen can create and write in; nothing was "
+                              "recorded"));
     }
     ledger_status status = LEDGER_NONE;
     long run_id = 0;
@@ -695,25 +701,27 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
         err = ledger_find_run(conn, options.run_date, &status, &run_id, errbuf);
     if (err == KG_OK && status != LEDGER_NONE)
         err = refuse_purged(conn, run_id, date, errbuf);
-    const char *what = "recorded";
+    const char *what = _("recorded");
     forecast fc; /* the workbook's Forecast sheet */
     forecast_init(&fc, options.run_date, FORECAST_TAKE_UP_DEFAULT);
     if (err == KG_OK && status == LEDGER_NONE) {
         err = fresh_run(ctx, conn, &templates, &checks, &options, config_json, &counts, &run_id,
                         errbuf);
     } else if (err == KG_OK) {
-        what = status == LEDGER_DONE ? "already done: files rewritten from the ledger, nothing "
-                                       "new recorded"
-                                     : "finished from the ledger of an interrupted run";
-        log_line(ctx->log, LOG_INFO, "run %s: %s (run %ld)", date, what, run_id);
+        what = status == LEDGER_DONE ? _("already done: files rewritten from the ledger, nothing "
+                                         "new recorded")
+                                     : _("finished from the ledger of an interrupted run");
+        log_line(ctx->log, LOG_INFO, _("run %s: %s (run %ld)"), date, what, run_id);
         err = read_counts(conn, run_id, &counts, errbuf);
     }
     if (err == KG_OK && options.no_render) { /* the CSV files now, the rest on the next run */
-        err = outputs_write(conn, options.out_dir, options.run_date, run_id, false, errbuf);
+        err = outputs_write(
+            conn, &(outputs_request){options.out_dir, options.run_date, run_id, false, ctx->log},
+            errbuf);
         if (err == KG_OK)
             print_summary(ctx->out, &options, &counts,
-                          "recorded, print files and audit.xlsx not written (--no-render: run "
-                          "the date again to write them)");
+                          _("recorded, print files and audit.xlsx not written (--no-render: run "
+                            "the date again to write them)"));
         goto cleanup;
     }
     if (err == KG_OK)
@@ -723,7 +731,9 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
     if (err == KG_OK) /* the week's forecast, computed by its first run (D48, D49) */
         err = forecast_cache_for_run(conn, run_id, &forecast_for, ctx->log, &fc, NULL, errbuf);
     if (err == KG_OK)
-        err = outputs_write(conn, options.out_dir, options.run_date, run_id, true, errbuf);
+        err = outputs_write(
+            conn, &(outputs_request){options.out_dir, options.run_date, run_id, true, ctx->log},
+            errbuf);
     if (err == KG_OK)
         err = audit_export_write_run(conn, options.out_dir, options.run_date, run_id, &fc, errbuf);
     forecast_free(&fc);
@@ -739,8 +749,8 @@ cleanup:
         outcome->exceptions = counts.per_reason[REASON_BAD_DATA];
     if (err == KG_OK && !options.strict && counts.per_reason[REASON_BAD_DATA] > 0)
         log_line(ctx->log, LOG_DETAIL,
-                 "%ld bad_data exclusions: in excluded.csv and the workbook (--strict would "
-                 "exit 1)",
+                 _("%ld bad_data exclusions: in excluded.csv and the workbook (--strict would "
+                   "exit 1)"),
                  counts.per_reason[REASON_BAD_DATA]);
     printable_offices_free(&checks.offices);
     db_close(conn);

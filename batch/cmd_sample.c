@@ -17,6 +17,7 @@
 #include "common/kdate.h"
 #include "common/order_key.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "common/out_file.h"
 #include "common/strbuf.h"
 #include "db/db.h"
@@ -25,6 +26,7 @@
 #include "run/schedule.h"
 #include "sample/sample_city.h"
 #include "sample/sample_rows.h"
+#include "common/i18n.h"
 
 #define SAMPLE_FLUSH (1 << 20)
 #define SAMPLE_BUF_MAX (8 << 20)
@@ -37,6 +39,9 @@ typedef struct sample_options {
     const char *csv_dir;
     int replace;
     options_common common;
+    run_config config;    /* --config FILE or the installed kigen.conf: db, language */
+    db_target db;         /* --db, else the configuration's db */
+    char db_origin[1100]; /* "db in FILE" when the configuration names the database */
 } sample_options;
 
 static kg_err parse_number(const char *text, unsigned long long max, unsigned long long *out)
@@ -53,22 +58,25 @@ static kg_err parse_number(const char *text, unsigned long long max, unsigned lo
     return KG_OK;
 }
 
-static const char synopsis[] = "usage: kigen sample --residents N [--seed S] [--as-of YYYY-MM-DD] "
-                               "[--csv DIR] [--replace]";
+static const char synopsis[] =
+    N_("usage: kigen sample --residents N [--seed S] [--as-of YYYY-MM-DD] "
+       "[--csv DIR] [--replace]");
 static const char help[] =
-    "usage: kigen sample --residents N [--seed S] [--as-of YYYY-MM-DD] [--csv DIR] [--replace]\n"
-    "\n"
-    "A deterministic synthetic city (for a seed and a date), into the database or as an\n"
-    "extract that kigen load reads. For demonstrations and tests: never a real city's.\n"
-    "\n"
-    "  --residents N       residents, 1 to 100,000,000\n"
-    "  --seed S            the generator's seed (default 1)\n"
-    "  --as-of D           the day the city is generated around (default 2026-12-01)\n"
-    "  --csv DIR           write the extract's CSV files into DIR instead of the database\n"
-    "  --replace           empty kigen's data and ledger tables first (a database that holds\n"
-    "                      residents is refused otherwise)\n"
-    "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen sample --residents N [--seed S] [--as-of YYYY-MM-DD] [--csv DIR] [--replace]\n"
+       "\n"
+       "A deterministic synthetic city (for a seed and a date), into the database or as an\n"
+       "extract that kigen load reads. For demonstrations and tests: never a real city's.\n"
+       "\n"
+       "  --residents N       residents, 1 to 100,000,000\n"
+       "  --seed S            the generator's seed (default 1)\n"
+       "  --as-of D           the day the city is generated around (default 2026-12-01)\n"
+       "  --csv DIR           write the extract's CSV files into DIR instead of the database\n"
+       "  --replace           empty kigen's data and ledger tables first (a database that holds\n"
+       "                      residents is refused otherwise)\n"
+       "  --config FILE       the configuration: db, language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  --db CONNINFO       the database (libpq connection string, URI or database name)\n"
+       "  -h, --help          this text\n");
 
 enum { OPT_RESIDENTS = OPTIONS_FIRST, OPT_SEED, OPT_AS_OF, OPT_CSV, OPT_REPLACE };
 
@@ -79,6 +87,7 @@ static const struct option long_options[] = {
     {"csv", required_argument, NULL, OPT_CSV},
     {"replace", no_argument, NULL, OPT_REPLACE},
     OPTIONS_DB_ENTRY,
+    OPTIONS_CONFIG_ENTRY,
     OPTIONS_HELP_ENTRY,
     OPTIONS_END,
 };
@@ -98,15 +107,15 @@ static kg_err take_option(sample_options *options, int opt, kg_errbuf *errbuf)
     else if (opt == OPT_REPLACE)
         options->replace = 1;
     else
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use --%s '%s': %s\n%s",
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to use --%s '%s': %s\n%s"),
                        opt == OPT_RESIDENTS ? "residents"
                        : opt == OPT_SEED    ? "seed"
                                             : "as-of",
                        optarg,
-                       opt == OPT_RESIDENTS ? "a whole number from 1 to 100000000 is needed"
-                       : opt == OPT_SEED    ? "a whole number is needed"
-                                            : "not a day as YYYY-MM-DD",
-                       synopsis);
+                       opt == OPT_RESIDENTS ? _("a whole number from 1 to 100000000 is needed")
+                       : opt == OPT_SEED    ? _("a whole number is needed")
+                                            : _("not a day as YYYY-MM-DD"),
+                       _(synopsis));
     return KG_OK;
 }
 
@@ -130,12 +139,18 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, sampl
     }
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "sample", synopsis, errbuf);
+    options->config = run_config_default();
+    if (err == KG_OK) /* --config, else the installed kigen.conf; then its language */
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->common.config_path,
+                         options->db_origin, sizeof(options->db_origin), "kigen sample");
     if (options->residents == 0)
         return kg_fail(errbuf, KG_ERR_USAGE,
-                       "unable to generate: --residents N is required (1..100000000)\n%s",
-                       synopsis);
+                       _("unable to generate: --residents N is required (1..100000000)\n%s"),
+                       _(synopsis));
     return KG_OK;
 }
 
@@ -154,7 +169,7 @@ static kg_err sink_flush(table_sink *sink, kg_errbuf *errbuf)
         err = out_file_write(sink->out, sink->buf.data, sink->buf.len, errbuf);
     else if (sink->buf.len > 0 &&
              fwrite(sink->buf.data, 1, sink->buf.len, sink->file) != sink->buf.len)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write a temporary file: %s",
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write a temporary file: %s"),
                       strerror(errno));
     strbuf_reset(&sink->buf);
     return err;
@@ -234,7 +249,7 @@ static kg_err generate(const sample_options *options, table_sink *sinks, db_conn
             err = sink_flush(&sinks[spec_idx], errbuf);
     strbuf_free(&direct);
     if (err == KG_ERR_CSV_TOO_LONG || err == KG_ERR_NOMEM)
-        kg_fail(errbuf, err, "unable to generate rows: out of memory");
+        kg_fail(errbuf, err, _("unable to generate rows: out of memory"));
     return err;
 }
 
@@ -250,7 +265,7 @@ static kg_err write_csv(const sample_options *options, kg_errbuf *errbuf)
         strbuf_init(&sink->buf, SAMPLE_BUF_MAX);
         out_file *out = malloc(sizeof(*out));
         if (out == NULL)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write '%s': out of memory",
+            err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to write '%s': out of memory"),
                           options->csv_dir);
         else
             err =
@@ -285,7 +300,7 @@ static kg_err copy_from_file(db_conn *conn, size_t spec_idx, table_sink *sink, k
         return err;
     if (fflush(sink->file) != 0 || fseek(sink->file, 0, SEEK_SET) != 0) {
         db_copy_end(conn, NULL);
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to reread a temporary file: %s",
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to reread a temporary file: %s"),
                        strerror(errno));
     }
     char chunk[1 << 16];
@@ -317,8 +332,8 @@ static kg_err prepare_tables(db_conn *conn, int replace, kg_errbuf *errbuf)
     int has_rows = db_result_value(result, 0, 0)[0] == 't';
     db_result_free(result);
     if (has_rows) {
-        kg_fail(errbuf, KG_ERR_USAGE, "unable to generate into a database that holds residents");
-        kg_hint(errbuf, "add --replace to empty kigen's tables first, or use --csv DIR");
+        kg_fail(errbuf, KG_ERR_USAGE, _("unable to generate into a database that holds residents"));
+        kg_hint(errbuf, _("add --replace to empty kigen's tables first, or use --csv DIR"));
         return KG_ERR_USAGE;
     }
     return KG_OK;
@@ -330,15 +345,14 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
     db_conn *conn = NULL;
     table_sink sinks[16];
     memset(sinks, 0, sizeof(sinks));
-    db_target target = {options->common.conninfo, NULL, "kigen sample"};
-    kg_err err = db_connect(&target, errbuf, &conn);
+    kg_err err = db_connect(&options->db, errbuf, &conn);
     int version = 0;
     if (err == KG_OK)
         err = migrations_current(conn, &version, errbuf);
     if (err == KG_OK && version != migration_table[migration_count - 1].version) {
-        err = kg_fail(errbuf, KG_ERR_DB_QUERY, "unable to generate: the schema is at version %d",
+        err = kg_fail(errbuf, KG_ERR_DB_QUERY, _("unable to generate: the schema is at version %d"),
                       version);
-        kg_hint(errbuf, "run 'kigen db migrate' first");
+        kg_hint(errbuf, _("run 'kigen db migrate' first"));
     }
     if (err == KG_OK)
         err = db_exec(conn, "BEGIN", errbuf);
@@ -359,7 +373,7 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
             continue;
         sinks[spec_idx].file = tmpfile();
         if (sinks[spec_idx].file == NULL)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create a temporary file: %s",
+            err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create a temporary file: %s"),
                           strerror(errno));
     }
     /* residents stream live into COPY; the other tables (offices too: residents do not
@@ -410,8 +424,8 @@ kg_err cmd_sample(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     else
         err = write_database(ctx, &options, &outcome->error);
     if (err == KG_OK)
-        log_line(ctx->log, LOG_INFO, "sample city: %ld residents, seed %llu, as of %s, into %s",
+        log_line(ctx->log, LOG_INFO, _("sample city: %ld residents, seed %llu, as of %s, into %s"),
                  options.residents, options.seed, as_of,
-                 options.csv_dir != NULL ? options.csv_dir : "the database");
+                 options.csv_dir != NULL ? options.csv_dir : _("the database"));
     return err;
 }

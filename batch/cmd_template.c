@@ -14,28 +14,32 @@
 #include "commands.h"
 #include "common/kdate.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "common/out_file.h"
 #include "render/notice.h"
 #include "render/template.h"
 #include "run/pdf_file.h"
+#include "common/i18n.h"
 
-static const char synopsis[] = "usage: kigen template check FILE...\n"
-                               "       kigen template preview FILE OUT.pdf";
+static const char synopsis[] = N_("usage: kigen template check FILE...\n"
+                                  "       kigen template preview FILE OUT.pdf");
 static const char help[] =
-    "usage: kigen template check FILE...\n"
-    "       kigen template preview FILE OUT.pdf\n"
-    "\n"
-    "For the clerk who edits a template (README \"Templates\"); neither touches the\n"
-    "database.\n"
-    "\n"
-    "  check FILE...       load each template as the run would (fonts, layout, overlaps)\n"
-    "                      and say what is wrong with file:line (exit status 2)\n"
-    "  preview FILE OUT    draw one page of fictitious data with the template into OUT.pdf\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen template check FILE...\n"
+       "       kigen template preview FILE OUT.pdf\n"
+       "\n"
+       "For the clerk who edits a template (README \"Templates\"); neither touches the\n"
+       "database.\n"
+       "\n"
+       "  check FILE...       load each template as the run would (fonts, layout, overlaps)\n"
+       "                      and say what is wrong with file:line (exit status 2)\n"
+       "  preview FILE OUT    draw one page of fictitious data with the template into OUT.pdf\n"
+       "  --config FILE       the configuration, for its language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  -h, --help          this text\n");
 
 #define TEMPLATE_MAX_OPERANDS 256
 
-static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+static const struct option long_options[] = {OPTIONS_CONFIG_ENTRY, OPTIONS_HELP_ENTRY, OPTIONS_END};
 
 static kg_err load(const char *path, notice_template **tmpl, notice_painter **painter,
                    kg_errbuf *errbuf)
@@ -55,9 +59,9 @@ static kg_err check(const cmd_context *ctx, int argc, char **argv, kg_errbuf *er
         notice_painter *painter = NULL;
         err = load(argv[idx], &tmpl, &painter, errbuf);
         if (err == KG_OK)
-            fprintf(ctx->out, "%s: ok (%zu sections, %zu fonts, %s)\n", argv[idx],
+            fprintf(ctx->out, _("%s: ok (%zu sections, %zu fonts, %s)\n"), argv[idx],
                     tmpl->element_count, tmpl->font_count,
-                    tmpl->has_address ? "address block in the window" : "no address block");
+                    tmpl->has_address ? _("address block in the window") : _("no address block"));
         notice_painter_free(painter);
         template_free(tmpl);
     }
@@ -75,7 +79,7 @@ static kg_err preview(const cmd_context *ctx, const char *path, const char *out,
     if (err == KG_OK && (kdate_parse("2026-12-01", 10, &run_date) != KG_OK ||
                          kdate_parse("2027-02-10", 10, &certs[0].expiry) != KG_OK ||
                          kdate_parse("2026-11-11", 10, &certs[0].window_open) != KG_OK))
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to set the preview's dates");
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to set the preview's dates"));
     certs[1].expiry = certs[0].expiry;
     certs[1].window_open = certs[0].window_open;
     notice_data data = notice_sample(run_date, NULL, certs, 2);
@@ -97,7 +101,7 @@ static kg_err preview(const cmd_context *ctx, const char *path, const char *out,
         err = pdf_file_close(&file, err, errbuf);
     }
     if (err == KG_OK)
-        fprintf(ctx->out, "%s: one page of fictitious data drawn with %s\n", out, path);
+        fprintf(ctx->out, _("%s: one page of fictitious data drawn with %s\n"), out, path);
     notice_painter_free(painter);
     template_free(tmpl);
     return err;
@@ -106,7 +110,7 @@ static kg_err preview(const cmd_context *ctx, const char *path, const char *out,
 kg_err cmd_template(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     kg_errbuf *errbuf = &outcome->error;
-    options_common common = {ctx->conninfo, false};
+    options_common common = {.conninfo = ctx->conninfo};
     char *operands[TEMPLATE_MAX_OPERANDS]; /* the action, then its files */
     int count = 0;
     options_start();
@@ -124,17 +128,21 @@ kg_err cmd_template(const cmd_context *ctx, int argc, char **argv, cmd_outcome *
             return options_extra_operand(argv[optind], "template", synopsis, errbuf);
         operands[count++] = argv[optind];
     }
+    run_config settings = run_config_default(); /* --config or the default: its language */
+    kg_err config_err = run_config_read_command(&settings, &common.config_path, errbuf);
+    if (config_err != KG_OK)
+        return config_err;
     if (common.help)
         return options_print_help(ctx->out, help, errbuf);
     if (count >= 2 && strcmp(operands[0], "check") == 0)
         return check(ctx, count, operands, errbuf);
     if (count == 3 && strcmp(operands[0], "preview") == 0)
         return preview(ctx, operands[1], operands[2], errbuf);
-    return kg_fail(errbuf, KG_ERR_USAGE, "unable to run kigen template%s%s: %s\n%s",
+    return kg_fail(errbuf, KG_ERR_USAGE, _("unable to run kigen template%s%s: %s\n%s"),
                    count > 0 ? " " : "", count > 0 ? operands[0] : "",
-                   count == 0                            ? "no action given"
-                   : strcmp(operands[0], "check") == 0   ? "no FILE given"
-                   : strcmp(operands[0], "preview") == 0 ? "FILE OUT.pdf needed"
-                                                         : "not an action",
-                   synopsis);
+                   count == 0                            ? _("no action given")
+                   : strcmp(operands[0], "check") == 0   ? _("no FILE given")
+                   : strcmp(operands[0], "preview") == 0 ? _("FILE OUT.pdf needed")
+                                                         : _("not an action"),
+                   _(synopsis));
 }

@@ -22,25 +22,29 @@
 #include "commands.h"
 #include "common/manifest_read.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "common/sha256.h"
+#include "common/i18n.h"
 
 #define MANIFEST_NAME "manifest.json"
 #define MANIFEST_READ_MAX (1024 * 1024) /* outputs.c writes at most this */
 #define PATH_CAP 4096
 
-static const char synopsis[] = "usage: kigen verify DIR/YYYY-MM-DD";
+static const char synopsis[] = N_("usage: kigen verify DIR/YYYY-MM-DD");
 static const char help[] =
-    "usage: kigen verify DIR/YYYY-MM-DD\n"
-    "\n"
-    "Checks a run's folder against its manifest.json: every file listed is there with the\n"
-    "same size and sha256, and no other file is (a hidden .name.tmp of an unfinished write\n"
-    "counts too). Prints one line per problem (missing: NAME, changed: NAME (...),\n"
-    "extra: NAME) and a summary; exit status 0 when the folder matches, 3 when it does\n"
-    "not or has no kigen manifest. Needs no database.\n"
-    "\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen verify DIR/YYYY-MM-DD\n"
+       "\n"
+       "Checks a run's folder against its manifest.json: every file listed is there with the\n"
+       "same size and sha256, and no other file is (a hidden .name.tmp of an unfinished write\n"
+       "counts too). Prints one line per problem (missing: NAME, changed: NAME (...),\n"
+       "extra: NAME) and a summary; exit status 0 when the folder matches, 3 when it does\n"
+       "not or has no kigen manifest. Needs no database.\n"
+       "\n"
+       "  --config FILE       the configuration, for its language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  -h, --help          this text\n");
 
-static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+static const struct option long_options[] = {OPTIONS_CONFIG_ENTRY, OPTIONS_HELP_ENTRY, OPTIONS_END};
 
 /* A name as printed: bytes that a terminal would act on become '?'. */
 static void print_name(FILE *out, const char *name)
@@ -56,14 +60,14 @@ static kg_err read_manifest(const char *dir, manifest *out, kg_errbuf *errbuf)
     snprintf(path, sizeof(path), "%s/%s", dir, MANIFEST_NAME);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
-        kg_fail(errbuf, KG_ERR_MANIFEST, "unable to verify '%s': it holds no %s", dir,
+        kg_fail(errbuf, KG_ERR_MANIFEST, _("unable to verify '%s': it holds no %s"), dir,
                 MANIFEST_NAME);
-        kg_hint(errbuf, "kigen verify takes the folder of one night (OUT/YYYY-MM-DD) as kigen "
-                        "run wrote it, manifest.json included");
+        kg_hint(errbuf, _("kigen verify takes the folder of one night (OUT/YYYY-MM-DD) as kigen "
+                          "run wrote it, manifest.json included"));
         return KG_ERR_MANIFEST;
     }
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to open '%s': %s"), path, strerror(errno));
     char *text = malloc(MANIFEST_READ_MAX + 1);
     size_t len = 0;
     ssize_t got = 0;
@@ -80,20 +84,21 @@ static kg_err read_manifest(const char *dir, manifest *out, kg_errbuf *errbuf)
     kg_err err = KG_OK;
     char why[256];
     if (text == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to read '%s': out of memory", path);
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to read '%s': out of memory"), path);
     else if (got < 0)
-        err =
-            kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", path, strerror(read_errno));
+        err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to read '%s': %s"), path,
+                      strerror(read_errno));
     else if (len > MANIFEST_READ_MAX)
         err = kg_fail(errbuf, KG_ERR_MANIFEST,
-                      "unable to verify '%s': its %s is not kigen's (larger than %d bytes)", dir,
+                      _("unable to verify '%s': its %s is not kigen's (larger than %d bytes)"), dir,
                       MANIFEST_NAME, MANIFEST_READ_MAX);
     else if (manifest_parse(text, len, out, why, sizeof(why)) != 0)
-        err = kg_fail(errbuf, KG_ERR_MANIFEST, "unable to verify '%s': its %s is not kigen's (%s)",
-                      dir, MANIFEST_NAME, why);
+        err =
+            kg_fail(errbuf, KG_ERR_MANIFEST, _("unable to verify '%s': its %s is not kigen's (%s)"),
+                    dir, MANIFEST_NAME, why);
     if (err == KG_ERR_MANIFEST)
-        kg_hint(errbuf, "ask for the folder again as kigen run wrote it (`kigen run` for the "
-                        "same date rewrites the very same files from the ledger)");
+        kg_hint(errbuf, _("ask for the folder again as kigen run wrote it (`kigen run` for the "
+                          "same date rewrites the very same files from the ledger)"));
     free(text);
     return err;
 }
@@ -116,7 +121,7 @@ static kg_err hash_file(const char *dir, const char *name, bool *present, long l
     if (fd < 0 && (errno == ELOOP || errno == ENXIO))
         return KG_OK; /* a symbolic link or a socket: not the file */
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to open '%s': %s"), path, strerror(errno));
     if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         close(fd);
         return KG_OK;
@@ -140,7 +145,7 @@ static kg_err list_extra(const char *dir, const manifest *listed, char ***extra,
     *count = 0;
     DIR *folder = opendir(dir);
     if (folder == NULL)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to list '%s': %s", dir, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to list '%s': %s"), dir, strerror(errno));
     size_t cap = 0;
     kg_err err = KG_OK;
     struct dirent *entry;
@@ -156,14 +161,14 @@ static kg_err list_extra(const char *dir, const manifest *listed, char ***extra,
             size_t grown = cap == 0 ? 16 : cap * 2;
             char **names = realloc(*extra, grown * sizeof(*names));
             if (names == NULL) {
-                err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list '%s': out of memory", dir);
+                err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list '%s': out of memory"), dir);
                 break;
             }
             *extra = names;
             cap = grown;
         }
         if (((*extra)[*count] = strdup(name)) == NULL)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list '%s': out of memory", dir);
+            err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list '%s': out of memory"), dir);
         else
             (*count)++;
     }
@@ -195,11 +200,11 @@ static kg_err check_folder(FILE *out, const char *dir, const manifest *listed, l
             fputs("changed: ", out);
             print_name(out, file->name);
             if (bytes < 0)
-                fputs(" (not a regular file)\n", out);
+                fputs(_(" (not a regular file)\n"), out);
             else if (bytes != file->bytes)
-                fprintf(out, " (size %lld, manifest says %lld)\n", bytes, file->bytes);
+                fprintf(out, _(" (size %lld, manifest says %lld)\n"), bytes, file->bytes);
             else
-                fputs(" (sha256 differs)\n", out);
+                fputs(_(" (sha256 differs)\n"), out);
             counts[1]++;
         }
     }
@@ -211,8 +216,8 @@ static kg_err check_folder(FILE *out, const char *dir, const manifest *listed, l
         if (err == KG_OK) {
             fputs("extra: ", out);
             print_name(out, extra[idx]);
-            fputs(extra[idx][0] == '.' ? " (a hidden file: the temporary of an unfinished or "
-                                         "killed write?)\n"
+            fputs(extra[idx][0] == '.' ? _(" (a hidden file: the temporary of an unfinished or "
+                                           "killed write?)\n")
                                        : "\n",
                   out);
             counts[2]++;
@@ -226,7 +231,7 @@ static kg_err check_folder(FILE *out, const char *dir, const manifest *listed, l
 kg_err cmd_verify(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     kg_errbuf *errbuf = &outcome->error;
-    options_common common = {ctx->conninfo, false};
+    options_common common = {.conninfo = ctx->conninfo};
     const char *dir = NULL;
     options_start();
     int opt;
@@ -243,14 +248,19 @@ kg_err cmd_verify(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
             return options_extra_operand(argv[optind], "verify", synopsis, errbuf);
         dir = argv[optind];
     }
+    run_config settings = run_config_default(); /* --config or the default: its language */
+    kg_err config_err = run_config_read_command(&settings, &common.config_path, errbuf);
+    if (config_err != KG_OK)
+        return config_err;
     if (common.help)
         return options_print_help(ctx->out, help, errbuf);
     if (dir == NULL)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to verify: no folder given\n%s", synopsis);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to verify: no folder given\n%s"),
+                       _(synopsis));
     struct stat info;
     if (stat(dir, &info) != 0 || !S_ISDIR(info.st_mode))
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to verify '%s': %s", dir,
-                       errno == ENOENT || errno == 0 ? "no such folder" : strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to verify '%s': %s"), dir,
+                       errno == ENOENT || errno == 0 ? _("no such folder") : strerror(errno));
     manifest listed;
     kg_err err = read_manifest(dir, &listed, errbuf);
     if (err != KG_OK)
@@ -259,20 +269,21 @@ kg_err cmd_verify(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     err = check_folder(ctx->out, dir, &listed, counts, errbuf);
     long problems = counts[0] + counts[1] + counts[2];
     if (err == KG_OK && problems == 0)
-        fprintf(ctx->out, "verify %s: ok, %zu files as the manifest lists them\n", dir,
+        fprintf(ctx->out, _("verify %s: ok, %zu files as the manifest lists them\n"), dir,
                 listed.count);
     else if (err == KG_OK)
         fprintf(ctx->out,
-                "verify %s: %ld problem(s): %ld missing, %ld changed, %ld extra (%zu files "
-                "listed)\n",
+                _("verify %s: %ld problem(s): %ld missing, %ld changed, %ld extra (%zu files "
+                  "listed)\n"),
                 dir, problems, counts[0], counts[1], counts[2], listed.count);
     manifest_free(&listed);
     if (err == KG_OK && fflush(ctx->out) != 0)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write the report: %s", strerror(errno));
+        err =
+            kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write the report: %s"), strerror(errno));
     if (err == KG_OK && problems > 0)
         err = kg_fail(errbuf, KG_ERR_MANIFEST,
-                      "unable to verify '%s': it does not match its manifest.json (%ld "
-                      "problem(s), listed above)",
+                      _("unable to verify '%s': it does not match its manifest.json (%ld "
+                        "problem(s), listed above)"),
                       dir, problems);
     return err;
 }

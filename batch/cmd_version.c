@@ -14,25 +14,29 @@
 
 #include "commands.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "db/db.h"
 #include "db/migrations.h"
 #include "version.h"
+#include "common/i18n.h"
 
-static const char synopsis[] = "usage: kigen version";
+static const char synopsis[] = N_("usage: kigen version");
 static const char help[] =
-    "usage: kigen version\n"
-    "\n"
-    "Prints kigen's version, the schema version it expects (kigen db migrate brings a\n"
-    "database there; kigen db version shows a database's), and the versions of libpq,\n"
-    "Cairo, HarfBuzz and libxlsxwriter it runs with. Also kigen --version, kigen -V.\n"
-    "\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen version\n"
+       "\n"
+       "Prints kigen's version, the schema version it expects (kigen db migrate brings a\n"
+       "database there; kigen db version shows a database's), and the versions of libpq,\n"
+       "Cairo, HarfBuzz and libxlsxwriter it runs with. Also kigen --version, kigen -V.\n"
+       "\n"
+       "  --config FILE       the configuration, for its language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  -h, --help          this text\n");
 
-static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+static const struct option long_options[] = {OPTIONS_CONFIG_ENTRY, OPTIONS_HELP_ENTRY, OPTIONS_END};
 
 kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
-    options_common common = {ctx->conninfo, false};
+    options_common common = {.conninfo = ctx->conninfo};
     options_start();
     int opt;
     while ((opt = options_next(argc, argv, long_options)) != -1) {
@@ -44,11 +48,16 @@ kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
     }
     if (optind < argc)
         return options_extra_operand(argv[optind], "version", synopsis, &outcome->error);
+    run_config settings = run_config_default(); /* --config or the default: its language */
+    kg_err config_err = run_config_read_command(&settings, &common.config_path, &outcome->error);
+    if (config_err != KG_OK)
+        return config_err;
     if (common.help)
         return options_print_help(ctx->out, help, &outcome->error);
     char libpq[32];
     db_client_version(libpq, sizeof(libpq));
     fprintf(ctx->out,
+            /* not translated: read by scripts and bug reports as it is (D106) */
             "kigen %s\n"
             "schema version %d\n"
             "libpq %s\n"
@@ -58,6 +67,6 @@ kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
             KIGEN_VERSION, migration_table[migration_count - 1].version, libpq,
             cairo_version_string(), hb_version_string(), lxw_version());
     if (fflush(ctx->out) != 0 || ferror(ctx->out))
-        return kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        return kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
     return KG_OK;
 }

@@ -10,7 +10,9 @@
 #include "commands.h"
 #include "common/kdate.h"
 #include "common/options.h"
+#include "run/run_config.h"
 #include "common/wareki.h"
+#include "common/i18n.h"
 
 #define WAREKI_LINE_MAX 64
 
@@ -48,21 +50,23 @@ static kg_err convert_line(const char *line, size_t len, int too_long, char *out
     return wareki_format(day, out, cap);
 }
 
-static const char synopsis[] = "usage: kigen wareki < DATES";
+static const char synopsis[] = N_("usage: kigen wareki < DATES");
 static const char help[] =
-    "usage: kigen wareki < DATES\n"
-    "\n"
-    "Filter: one YYYY-MM-DD date per line on stdin, its 和暦 form on stdout\n"
-    "(2019-05-01 -> 令和元年5月1日), or error:<code>. Exit status 1 when a line is an\n"
-    "error. No options.\n"
-    "\n"
-    "  -h, --help          this text\n";
+    N_("usage: kigen wareki < DATES\n"
+       "\n"
+       "Filter: one YYYY-MM-DD date per line on stdin, its 和暦 form on stdout\n"
+       "(2019-05-01 -> 令和元年5月1日), or error:<code>. Exit status 1 when a line is an\n"
+       "error. No options.\n"
+       "\n"
+       "  --config FILE       the configuration, for its language (default: the installed\n"
+       "                      kigen.conf)\n"
+       "  -h, --help          this text\n");
 
-static const struct option long_options[] = {OPTIONS_HELP_ENTRY, OPTIONS_END};
+static const struct option long_options[] = {OPTIONS_CONFIG_ENTRY, OPTIONS_HELP_ENTRY, OPTIONS_END};
 
 kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
-    options_common common = {ctx->conninfo, false};
+    options_common common = {.conninfo = ctx->conninfo};
     options_start();
     int opt;
     while ((opt = options_next(argc, argv, long_options)) != -1) {
@@ -73,6 +77,10 @@ kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
     }
     if (optind < argc)
         return options_extra_operand(argv[optind], "wareki", synopsis, &outcome->error);
+    run_config settings = run_config_default(); /* --config or the default: its language */
+    kg_err config_err = run_config_read_command(&settings, &common.config_path, &outcome->error);
+    if (config_err != KG_OK)
+        return config_err;
     if (common.help)
         return options_print_help(ctx->out, help, &outcome->error);
     char line[WAREKI_LINE_MAX];
@@ -84,7 +92,7 @@ kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         if (err == KG_EOF)
             break;
         if (err != KG_OK)
-            return kg_fail(&outcome->error, err, "unable to read standard input");
+            return kg_fail(&outcome->error, err, _("unable to read standard input"));
         err = convert_line(line, len, too_long, formatted, sizeof(formatted));
         int written;
         if (err == KG_OK) {
@@ -94,9 +102,9 @@ kg_err cmd_wareki(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
             written = fprintf(ctx->out, "error:%s\n", kg_err_code(err));
         }
         if (written < 0)
-            return kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+            return kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
     }
     if (fflush(ctx->out) != 0)
-        return kg_fail(&outcome->error, KG_ERR_IO_WRITE, "unable to write standard output");
+        return kg_fail(&outcome->error, KG_ERR_IO_WRITE, _("unable to write standard output"));
     return KG_OK;
 }

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/options.h"
 #include "db/db.h"
+#include "run/run_config.h"
 
 typedef struct command_entry {
     const char *name;
@@ -24,48 +25,72 @@ typedef struct command_entry {
 } command_entry;
 
 static const command_entry command_table[] = {
-    {"db", cmd_db, "db migrate: create or upgrade the schema; db version: show it"},
-    {"load", cmd_load, "load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract"},
-    {"run", cmd_run, "run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run"},
-    {"sample", cmd_sample, "sample --residents N [--seed S] [--csv DIR]: a synthetic city"},
-    {"export", cmd_export, "export --from D --to D --xlsx FILE: the auditor workbook of a period"},
-    {"forms", cmd_forms, "forms return|status|reissue: the proxy forms at the counter"},
-    {"notices", cmd_notices, "notices return|status: notices the post office brought back"},
+    {"db", cmd_db, N_("db migrate: create or upgrade the schema; db version: show it")},
+    {"load", cmd_load, N_("load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract")},
+    {"run", cmd_run, N_("run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run")},
+    {"sample", cmd_sample, N_("sample --residents N [--seed S] [--csv DIR]: a synthetic city")},
+    {"export", cmd_export,
+     N_("export --from D --to D --xlsx FILE: the auditor workbook of a period")},
+    {"forms", cmd_forms, N_("forms return|status|reissue: the proxy forms at the counter")},
+    {"notices", cmd_notices, N_("notices return|status: notices the post office brought back")},
     {"purge", cmd_purge,
-     "purge [--before D] [--dry-run]: remove the ledger's personal data past its retention"},
+     N_("purge [--before D] [--dry-run]: remove the ledger's personal data past its retention")},
     {"verify", cmd_verify,
-     "verify DIR/D: check a run's folder against its manifest.json (no database)"},
-    {"expiry", cmd_expiry, "filter: certificate CSV on stdin, expiry and window on stdout"},
-    {"wareki", cmd_wareki, "filter: ISO dates on stdin, 和暦 dates on stdout"},
-    {"barcode", cmd_barcode, "filter: postal code and address CSV in, customer barcode out"},
+     N_("verify DIR/D: check a run's folder against its manifest.json (no database)")},
+    {"expiry", cmd_expiry, N_("filter: certificate CSV on stdin, expiry and window on stdout")},
+    {"wareki", cmd_wareki, N_("filter: ISO dates on stdin, 和暦 dates on stdout")},
+    {"barcode", cmd_barcode, N_("filter: postal code and address CSV in, customer barcode out")},
     {"template", cmd_template,
-     "template check FILE... | preview FILE OUT.pdf: for template editors"},
-    {"version", cmd_version, "kigen's version, its schema version and its libraries'"},
+     N_("template check FILE... | preview FILE OUT.pdf: for template editors")},
+    {"version", cmd_version, N_("kigen's version, its schema version and its libraries'")},
 };
 
-static const char synopsis[] = "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n"
-                               "       kigen --version | --help";
+static const char synopsis[] = N_("usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n"
+                                  "       kigen --version | --help");
 
 static void print_usage(FILE *stream)
 {
-    fprintf(stream, "%s\n\ncommands:\n", synopsis);
+    fprintf(stream, _("%s\n\ncommands:\n"), _(synopsis));
     for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
-        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name, command_table[cmd_idx].summary);
+        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name,
+                _(command_table[cmd_idx].summary));
     fprintf(stream,
-            "\n'kigen COMMAND --help' shows a command's options.\n"
-            "\noptions (before the command; --db also after it):\n"
-            "  --db CONNINFO  the database: a libpq connection string, a postgresql:// URI or a\n"
-            "                 database name, without a password (~/.pgpass, PGPASSFILE or a\n"
-            "                 service file hold that); default: libpq's environment (PGHOST,\n"
-            "                 PGPORT, PGUSER, PGDATABASE, PGSERVICE, ...)\n"
-            "  -v             debug logging\n"
-            "  -q             errors only\n"
-            "  -V, --version  kigen's version and its libraries' (kigen version)\n"
-            "  -h, --help     this text\n"
-            "\nexit status: 0 ok, 1 finished with exceptions (rows a filter or kigen load\n"
-            "             refused; bad_data with kigen run --strict), 2 usage, configuration,\n"
-            "             templates or fonts, 3 input rejected, 4 database, 5 output could\n"
-            "             not be written, 6 another run in progress\n");
+            _("\n'kigen COMMAND --help' shows a command's options.\n"
+              "\noptions (before the command; --db also after it):\n"
+              "  --db CONNINFO  the database: a libpq connection string, a postgresql:// URI or a\n"
+              "                 database name, without a password (~/.pgpass, PGPASSFILE or a\n"
+              "                 service file hold that); default: libpq's environment (PGHOST,\n"
+              "                 PGPORT, PGUSER, PGDATABASE, PGSERVICE, ...)\n"
+              "  -v             debug logging\n"
+              "  -q             errors only\n"
+              "  -V, --version  kigen's version and its libraries' (kigen version)\n"
+              "  -h, --help     this text\n"
+              "\nexit status: 0 ok, 1 finished with exceptions (rows a filter or kigen load\n"
+              "             refused; bad_data with kigen run --strict), 2 usage, configuration,\n"
+              "             templates or fonts, 3 input rejected, 4 database, 5 output could\n"
+              "             not be written, 6 another run in progress\n"));
+}
+
+/* The language until the command has read its configuration (run_config_read_command),
+ * for kigen --help and the usage errors, a command's own included (an unknown option is
+ * found before its --config is read): the language of the --config FILE on the command
+ * line (the last one, before a `--`), else of the installed kigen.conf, when that file
+ * reads; a broken one is the command's to report (D107). */
+static void use_configured_language(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int arg_idx = 1; arg_idx < argc && strcmp(argv[arg_idx], "--") != 0; arg_idx++) {
+        if (strcmp(argv[arg_idx], "--config") == 0 && arg_idx + 1 < argc)
+            path = argv[++arg_idx];
+        else if (strncmp(argv[arg_idx], "--config=", 9) == 0)
+            path = argv[arg_idx] + 9;
+    }
+    run_config config = run_config_default();
+    kg_errbuf ignored;
+    kg_err err = path != NULL ? run_config_read_file(&config, path, &ignored)
+                              : run_config_read_default(&config, &path, &ignored);
+    if (err == KG_OK && path != NULL)
+        i18n_use(run_config_language(&config));
 }
 
 static const command_entry *find_command(const char *name)
@@ -92,6 +117,7 @@ int main(int argc, char **argv)
     umask(077);
     /* the environment's language until a command's configuration says otherwise */
     i18n_use(i18n_language_of_environment());
+    use_configured_language(argc, argv);
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
     const command_entry *command = NULL;
@@ -129,17 +155,17 @@ int main(int argc, char **argv)
         command_argc = 1;
         command_argv = version_argv;
     } else if (err == KG_OK && command_argc <= 0) {
-        err = kg_fail(&errbuf, KG_ERR_USAGE, "unable to run: no command given\n%s", synopsis);
+        err = kg_fail(&errbuf, KG_ERR_USAGE, _("unable to run: no command given\n%s"), _(synopsis));
     } else if (err == KG_OK && (command = find_command(command_argv[0])) == NULL) {
-        err = kg_fail(&errbuf, KG_ERR_USAGE, "unable to run '%s': not a command of kigen\n%s",
-                      command_argv[0], synopsis);
+        err = kg_fail(&errbuf, KG_ERR_USAGE, _("unable to run '%s': not a command of kigen\n%s"),
+                      command_argv[0], _(synopsis));
     }
     log_sink log = log_sink_stderr(level);
     if (err != KG_OK) {
         log_line(&log, LOG_ERROR, "%s", errbuf.text);
-        log_line(&log, LOG_ERROR, "HINT: %s",
+        log_line(&log, LOG_ERROR, _("HINT: %s"),
                  errbuf.hint[0] != '\0' ? errbuf.hint
-                                        : "kigen --help lists the commands and options");
+                                        : _("kigen --help lists the commands and options"));
         return kg_err_exit_status(err);
     }
     cmd_context ctx = {.log = &log, .conninfo = conninfo, .in = stdin, .out = stdout};
@@ -150,11 +176,11 @@ int main(int argc, char **argv)
         log_line(&log, LOG_ERROR, "%s",
                  outcome.error.text[0] != '\0' ? outcome.error.text : kg_strerror(err));
         if (outcome.error.hint[0] != '\0')
-            log_line(&log, LOG_ERROR, "HINT: %s", outcome.error.hint);
+            log_line(&log, LOG_ERROR, _("HINT: %s"), outcome.error.hint);
         return kg_err_exit_status(err);
     }
     if (outcome.exceptions > 0) {
-        log_line(&log, LOG_DETAIL, "%ld row(s) finished as exceptions", outcome.exceptions);
+        log_line(&log, LOG_DETAIL, _("%ld row(s) finished as exceptions"), outcome.exceptions);
         return KG_EXIT_EXCEPTIONS;
     }
     return KG_EXIT_OK;

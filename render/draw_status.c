@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "common/i18n.h"
+
 kg_err draw_status_error(cairo_status_t status)
 {
     switch (status) {
@@ -28,7 +30,7 @@ kg_err draw_status_fail(cairo_status_t status, kg_errbuf *errbuf, const char *fm
     char context[KG_ERRBUF_SIZE];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(context, sizeof(context), fmt, args);
+    vsnprintf(context, sizeof(context), _(fmt), args);
     va_end(args);
     return kg_fail(errbuf, err, "%s: %s", context, cairo_status_to_string(status));
 }

@@ -18,7 +18,9 @@
 kg_err draw_status_error(cairo_status_t status);
 
 /* draw_status_error(status); when that is not KG_OK, errbuf (may be NULL) also gets
- * "<context>: <cairo's description>", the context formatted from fmt. */
+ * "<context>: <cairo's description>", the context formatted from fmt. fmt is a message
+ * marked N_("...") by the caller and translated here, only when there is an error: the
+ * call is made for every page drawn (D109). */
 kg_err draw_status_fail(cairo_status_t status, kg_errbuf *errbuf, const char *fmt, ...)
     KG_ERR_PRINTF(3, 4);
 

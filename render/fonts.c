@@ -14,6 +14,7 @@
 
 #include "draw_status.h"
 #include "text_internal.h"
+#include "common/i18n.h"
 
 /* The key tying a Cairo font face to the FreeType face and library it draws with. */
 static const cairo_user_data_key_t cairo_face_key;
@@ -26,17 +27,17 @@ static const char *ft_cause(FT_Error ft_err)
         return text;
     switch (ft_err) {
     case FT_Err_Cannot_Open_Resource:
-        return "cannot open resource";
+        return _("cannot open resource");
     case FT_Err_Unknown_File_Format:
-        return "unknown file format";
+        return _("unknown file format");
     case FT_Err_Invalid_File_Format:
-        return "broken file";
+        return _("broken file");
     case FT_Err_Out_Of_Memory:
-        return "out of memory";
+        return _("out of memory");
     case FT_Err_Invalid_Argument:
-        return "invalid argument";
+        return _("invalid argument");
     default:
-        return "FreeType error";
+        return _("FreeType error");
     }
 }
 
@@ -231,12 +232,12 @@ static kg_err cairo_face_new(const char *path, cairo_font_face_t **out, kg_errbu
     FT_Face face;
     FT_Error ft_err = FT_Init_FreeType(&library);
     if (ft_err != 0)
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
                        ft_cause(ft_err));
     ft_err = FT_New_Face(library, path, 0, &face);
     if (ft_err != 0) {
         FT_Done_FreeType(library);
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
                        ft_cause(ft_err));
     }
     cairo_font_face_t *cairo_face = cairo_ft_font_face_create_for_ft_face(face, 0);
@@ -248,7 +249,7 @@ static kg_err cairo_face_new(const char *path, cairo_font_face_t **out, kg_errbu
         cairo_font_face_destroy(cairo_face);
         FT_Done_Face(face);
         FT_Done_FreeType(library);
-        return draw_status_fail(status, errbuf, "unable to load font '%s'", path);
+        return draw_status_fail(status, errbuf, N_("unable to load font '%s'"), path);
     }
     *out = cairo_face;
     return KG_OK;
@@ -256,35 +257,35 @@ static kg_err cairo_face_new(const char *path, cairo_font_face_t **out, kg_errbu
 
 static kg_err font_load(text_fonts *fonts, const char *path, text_font *font, kg_errbuf *errbuf)
 {
-    /* FreeType says "cannot open resource" for every reason; the system says which. */
+    /* FreeType says _("cannot open resource") for every reason; the system says which. */
     int fd = open(path, O_RDONLY);
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
                        strerror(errno));
     close(fd);
 
     FT_Error ft_err = FT_New_Face(fonts->library, path, 0, &font->face);
     if (ft_err != 0) {
         font->face = NULL;
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
                        ft_cause(ft_err));
     }
     if (FT_Select_Charmap(font->face, FT_ENCODING_UNICODE) != 0)
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
-                       "no Unicode character map");
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
+                       _("no Unicode character map"));
     /* One pixel per font unit: HarfBuzz positions are then exact font units (x64). */
     FT_F26Dot6 em = (FT_F26Dot6)font->face->units_per_EM * 64;
     ft_err = FT_Set_Char_Size(font->face, 0, em, 72, 72);
     if (ft_err != 0)
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
                        ft_cause(ft_err));
     font->hb_font = hb_ft_font_create_referenced(font->face);
     int x_scale;
     int y_scale;
     hb_font_get_scale(font->hb_font, &x_scale, &y_scale);
     if (x_scale <= 0)
-        return kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load font '%s': %s", path,
-                       "no usable scale");
+        return kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load font '%s': %s"), path,
+                       _("no usable scale"));
     font->units_per_em = x_scale;
     return cairo_face_new(path, &font->cairo_face, errbuf);
 }
@@ -293,17 +294,17 @@ kg_err text_fonts_new(const char *const *paths, size_t count, text_fonts **out, 
 {
     *out = NULL;
     if (count == 0 || count > TEXT_MAX_FONTS)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to load fonts: %zu fonts (1 to %d)", count,
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to load fonts: %zu fonts (1 to %d)"), count,
                        TEXT_MAX_FONTS);
     text_fonts *fonts = calloc(1, sizeof(*fonts));
     if (fonts == NULL)
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load fonts: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to load fonts: out of memory"));
     kg_err err = KG_OK;
     text_run_init(&fonts->measure);
     FT_Error ft_err = FT_Init_FreeType(&fonts->library);
     if (ft_err != 0) {
         fonts->library = NULL;
-        err = kg_fail(errbuf, KG_ERR_FONT_LOAD, "unable to load fonts: %s", ft_cause(ft_err));
+        err = kg_fail(errbuf, KG_ERR_FONT_LOAD, _("unable to load fonts: %s"), ft_cause(ft_err));
         goto cleanup;
     }
     for (size_t font_idx = 0; font_idx < count; font_idx++) {
@@ -314,7 +315,7 @@ kg_err text_fonts_new(const char *const *paths, size_t count, text_fonts **out, 
     }
     fonts->buffer = hb_buffer_create();
     if (!hb_buffer_allocation_successful(fonts->buffer)) {
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to load fonts: out of memory");
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to load fonts: out of memory"));
         goto cleanup;
     }
     fonts->language = hb_language_from_string("ja", -1);

@@ -9,6 +9,7 @@
 #include "common/control_no.h"
 #include "common/wareki.h"
 #include "draw_status.h"
+#include "common/i18n.h"
 
 #define PT_PER_MM (72.0 / 25.4)
 #define ROWS_PER_PAGE MAIL_LIST_ROWS_PER_PAGE
@@ -43,11 +44,11 @@ static kg_err put_text(list_state *state, const char *text, double x_mm, double 
         err = text_shape(state->fonts, text, len, fitted, &state->run);
     if (err == KG_OK && state->run.missing > 0)
         return kg_fail(state->errbuf, KG_ERR_LAYOUT,
-                       "'%.200s' holds a character none of the fonts has", text);
+                       _("'%.200s' holds a character none of the fonts has"), text);
     if (err == KG_OK)
         err = text_draw(state->cr, state->fonts, &state->run, x_mm * PT_PER_MM,
                         baseline_mm * PT_PER_MM);
-    return err != KG_OK ? kg_fail(state->errbuf, err, "unable to draw '%.200s'", text) : KG_OK;
+    return err != KG_OK ? kg_fail(state->errbuf, err, _("unable to draw '%.200s'"), text) : KG_OK;
 }
 
 static void rule(cairo_t *cr, double y_mm)
@@ -142,7 +143,7 @@ kg_err mail_list_draw(cairo_surface_t *surface, text_fonts *fonts, const mail_en
     }
     if (err == KG_OK)
         err = draw_status_fail(cairo_status(state.cr), errbuf,
-                               "unable to draw the registered-mail list");
+                               N_("unable to draw the registered-mail list"));
     text_run_free(&state.run);
     cairo_destroy(state.cr);
     return err;

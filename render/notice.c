@@ -12,6 +12,7 @@
 #include "common/wareki.h"
 #include "draw_status.h"
 #include "notice_internal.h"
+#include "common/i18n.h"
 
 #define CELL_PAD_MM 2.0
 #define CELL_MIN_SIZE 6.0
@@ -265,14 +266,14 @@ kg_err notice_draw_line(notice_painter *painter, cairo_t *cr, const char *text, 
         size_t offset = 0;
         text_find_missing(painter->fonts, text, len, &code_point, &offset);
         return kg_fail(errbuf, KG_ERR_LAYOUT,
-                       "U+%04X (character %zu of a text) is in none of the template's fonts: "
-                       "it would print as a box",
+                       _("U+%04X (character %zu of a text) is in none of the template's fonts: "
+                         "it would print as a box"),
                        (unsigned)code_point, notice_code_points(text, offset) + 1);
     }
     if (err == KG_OK)
         err = text_draw(cr, painter->fonts, &painter->run, x, top + size * NOTICE_ASCENT);
     if (err != KG_OK)
-        return kg_fail(errbuf, err, "unable to draw a text of %zu characters",
+        return kg_fail(errbuf, err, _("unable to draw a text of %zu characters"),
                        notice_code_points(text, len));
     return KG_OK;
 }
@@ -292,18 +293,18 @@ static kg_err draw_text(notice_painter *painter, cairo_t *cr, const template_ele
     for (;;) {
         err = text_break_lines(painter->fonts, text, len, size, width, 0, &painter->lines);
         if (err != KG_OK)
-            return kg_fail(errbuf, err, "%s:%d: unable to lay out the text", tmpl->path,
+            return kg_fail(errbuf, err, _("%s:%d: unable to lay out the text"), tmpl->path,
                            element->line);
         double needed = size * element->line_height * (double)(painter->lines.count - 1) + size;
         if (needed <= limit + 1e-6)
             break;
         if (size - SHRINK_STEP < element->min_size - 1e-9)
-            return kg_fail(errbuf, KG_ERR_LAYOUT,
-                           "%s:%d: the text needs %.1f mm and has %.1f mm (%s): shorten it, "
-                           "move it or give it a min_size",
-                           tmpl->path, element->line, needed / NOTICE_PT_PER_MM,
-                           limit / NOTICE_PT_PER_MM,
-                           element->height > 0 ? "its height" : "to the page's bottom margin");
+            return kg_fail(
+                errbuf, KG_ERR_LAYOUT,
+                _("%s:%d: the text needs %.1f mm and has %.1f mm (%s): shorten it, "
+                  "move it or give it a min_size"),
+                tmpl->path, element->line, needed / NOTICE_PT_PER_MM, limit / NOTICE_PT_PER_MM,
+                element->height > 0 ? _("its height") : _("to the page's bottom margin"));
         size -= SHRINK_STEP;
     }
     double x = notice_pt(element->x), top = notice_pt(element->y);
@@ -363,7 +364,7 @@ static kg_err draw_table_row(notice_painter *painter, cairo_t *cr, const templat
             err = text_fit_size(painter->fonts, painter->expanded.data, painter->expanded.len,
                                 table->size, CELL_MIN_SIZE, width - 2 * pad, &size, &fits);
         if (err == KG_OK && !fits)
-            err = kg_fail(errbuf, KG_ERR_LAYOUT, "%s:%d: column %zu's text does not fit",
+            err = kg_fail(errbuf, KG_ERR_LAYOUT, _("%s:%d: column %zu's text does not fit"),
                           painter->tmpl->path, table->line, col + 1);
         if (err == KG_OK)
             err = notice_draw_line(painter, cr, painter->expanded.data, painter->expanded.len, size,
@@ -378,7 +379,7 @@ static kg_err draw_table_rows(notice_painter *painter, cairo_t *cr, const templa
 {
     if (data->cert_count > (size_t)table->max_rows)
         return kg_fail(errbuf, KG_ERR_LAYOUT,
-                       "notice %s lists %zu certificates and the table (%s:%d) has %d rows",
+                       _("notice %s lists %zu certificates and the table (%s:%d) has %d rows"),
                        data->notice_no, data->cert_count, painter->tmpl->path, table->line,
                        table->max_rows);
     kg_err err = KG_OK;
@@ -419,7 +420,8 @@ static cairo_surface_t *new_layer(const notice_template *tmpl)
 static kg_err finish_layer(cairo_t *cr, kg_err err, kg_errbuf *errbuf)
 {
     if (err == KG_OK)
-        err = draw_status_fail(cairo_status(cr), errbuf, "unable to draw the page's fixed parts");
+        err =
+            draw_status_fail(cairo_status(cr), errbuf, N_("unable to draw the page's fixed parts"));
     cairo_destroy(cr);
     return err;
 }
@@ -450,7 +452,7 @@ static kg_err draw_element(notice_painter *painter, cairo_t *cr, const template_
     case TEMPLATE_TEXT: {
         kg_err err = notice_expand(element->text, painter->tmpl, data, NULL, &painter->expanded);
         if (err != KG_OK)
-            return kg_fail(errbuf, err, "%s:%d: unable to fill the text", painter->tmpl->path,
+            return kg_fail(errbuf, err, _("%s:%d: unable to fill the text"), painter->tmpl->path,
                            element->line);
         /* expanded is reused by the table, not by draw_text: keep it */
         return draw_text(painter, cr, element, painter->expanded.data, painter->expanded.len,
@@ -535,8 +537,8 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
                     kg_errbuf *errbuf)
 {
     if (data->cert_count > NOTICE_MAX_CERTS)
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "notice %s with %zu certificates", data->notice_no,
-                       data->cert_count);
+        return kg_fail(errbuf, KG_ERR_INTERNAL, _("notice %s with %zu certificates"),
+                       data->notice_no, data->cert_count);
     kg_err err = office_layer(painter, data, errbuf);
     if (err == KG_OK) {
         cairo_set_source_surface(cr, painter->layer, 0, 0);
@@ -568,7 +570,7 @@ kg_err notice_paint(notice_painter *painter, cairo_t *cr, const notice_data *dat
     if (err == KG_OK && painter->tmpl->has_address)
         err = notice_draw_address(painter, cr, data, errbuf);
     if (err == KG_OK)
-        err = draw_status_fail(cairo_status(cr), errbuf, "notice %s", data->notice_no);
+        err = draw_status_fail(cairo_status(cr), errbuf, N_("notice %s"), data->notice_no);
     return err;
 }
 
@@ -614,9 +616,9 @@ bool notice_page_printable(notice_painter *painter, const notice_data *data, cha
     const char *path = painter->tmpl->path;
     const char *why = errbuf.text[0] != '\0' ? errbuf.text : kg_strerror(err);
     if (strncmp(why, path, strlen(path)) == 0)
-        snprintf(problem, cap, "the page cannot be printed (%s)", why);
+        snprintf(problem, cap, _("the page cannot be printed (%s)"), why);
     else
-        snprintf(problem, cap, "%s: the page cannot be printed (%s)", path, why);
+        snprintf(problem, cap, _("%s: the page cannot be printed (%s)"), path, why);
     return false;
 }
 
@@ -663,7 +665,7 @@ kg_err notice_painter_new(const notice_template *tmpl, notice_painter **out, kg_
     if (painter == NULL || fixed == NULL) {
         free(painter);
         free(fixed);
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to prepare the notice: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to prepare the notice: out of memory"));
     }
     painter->tmpl = tmpl;
     painter->fixed = fixed;

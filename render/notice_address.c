@@ -16,6 +16,7 @@
 #include "bars.h"
 #include "draw_status.h"
 #include "notice_internal.h"
+#include "common/i18n.h"
 
 #define LINE_ADVANCE 1.35 /* em: postal code and address lines */
 #define NAME_ADVANCE 1.3  /* em */
@@ -67,17 +68,17 @@ kg_err notice_check_address_block(const notice_template *tmpl, kg_errbuf *errbuf
     double scale = barcode_scale(&b);
     if (addr->barcode && scale < BARCODE_MIN_SCALE)
         return kg_fail(errbuf, KG_ERR_TEMPLATE,
-                       "%s: the window is too narrow for the customer barcode: %.1f mm inside "
-                       "the tolerance, %.1f mm needed with its clear space",
+                       _("%s: the window is too narrow for the customer barcode: %.1f mm inside "
+                         "the tolerance, %.1f mm needed with its clear space"),
                        tmpl->path, b.width / NOTICE_PT_PER_MM,
                        (BARCODE_BAR_COUNT * BARCODE_BAR_PITCH_UM / 1000.0) * BARCODE_MIN_SCALE +
                            2 * BARCODE_CLEAR_MM);
     double needed = block_height_pt(addr, scale);
     if (needed > b.height + 1e-6)
         return kg_fail(errbuf, KG_ERR_TEMPLATE,
-                       "%s: the address block needs %.1f mm of height and the window gives "
-                       "%.1f mm inside its tolerance: fewer address lines, smaller sizes or a "
-                       "taller window",
+                       _("%s: the address block needs %.1f mm of height and the window gives "
+                         "%.1f mm inside its tolerance: fewer address lines, smaller sizes or a "
+                         "taller window"),
                        tmpl->path, needed / NOTICE_PT_PER_MM, b.height / NOTICE_PT_PER_MM);
     return KG_OK;
 }
@@ -160,8 +161,8 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
         err = fit_name(painter, b.width, &size, &fits);
     if (err != KG_OK || !fits) {
         snprintf(problem, cap,
-                 "the name line does not fit the envelope window at %.1f pt (%zu "
-                 "characters): address it by hand",
+                 _("the name line does not fit the envelope window at %.1f pt (%zu "
+                   "characters): address it by hand"),
                  addr->name_min_size,
                  notice_code_points(painter->expanded.data, painter->expanded.len));
         return false;
@@ -177,8 +178,8 @@ bool notice_address_fits(notice_painter *painter, const notice_data *data, char 
         err = address_lines(painter, data, b.width, &fits_lines);
     if (err != KG_OK || !fits_lines) {
         snprintf(problem, cap,
-                 "the address does not fit the envelope window in %d lines (%zu characters): "
-                 "address it by hand",
+                 _("the address does not fit the envelope window in %d lines (%zu characters): "
+                   "address it by hand"),
                  addr->lines, chars);
         return false;
     }
@@ -243,7 +244,7 @@ kg_err notice_draw_mark(notice_painter *painter, cairo_t *cr, kg_errbuf *errbuf)
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
     if (err != KG_OK)
-        return kg_fail(errbuf, err, "unable to draw the mark '%s'", addr->mark);
+        return kg_fail(errbuf, err, _("unable to draw the mark '%s'"), addr->mark);
     return KG_OK;
 }
 
@@ -264,8 +265,8 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
         err = address_lines(painter, data, b.width, &address_fits);
     if (err == KG_OK && !address_fits)
         err = kg_fail(errbuf, KG_ERR_LAYOUT,
-                      "notice %s: the address does not fit the window in %d lines", data->notice_no,
-                      addr->lines);
+                      _("notice %s: the address does not fit the window in %d lines"),
+                      data->notice_no, addr->lines);
     for (size_t idx = 0; err == KG_OK && idx < painter->lines.count; idx++) {
         const text_line *line = &painter->lines.lines[idx];
         err = notice_draw_line(painter, cr, painter->joined.data + line->start,
@@ -280,7 +281,7 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     if (err == KG_OK)
         err = fit_name(painter, b.width, &size, &fits);
     if (err == KG_OK && !fits)
-        err = kg_fail(errbuf, KG_ERR_LAYOUT, "notice %s: the name does not fit the window",
+        err = kg_fail(errbuf, KG_ERR_LAYOUT, _("notice %s: the name does not fit the window"),
                       data->notice_no);
     /* the name keeps its baseline whatever size it shrank to */
     if (err == KG_OK)
@@ -290,6 +291,6 @@ kg_err notice_draw_address(notice_painter *painter, cairo_t *cr, const notice_da
     if (err == KG_OK && addr->barcode)
         draw_barcode(cr, data, &b, top);
     if (err == KG_OK)
-        err = draw_status_fail(cairo_status(cr), errbuf, "notice %s", data->notice_no);
+        err = draw_status_fail(cairo_status(cr), errbuf, N_("notice %s"), data->notice_no);
     return err;
 }

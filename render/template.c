@@ -12,6 +12,7 @@
 #include "common/sha256.h"
 #include "common/strbuf.h"
 #include "sheet_code.h"
+#include "common/i18n.h"
 
 #define TEMPLATE_MAX_BYTES (256 * 1024)
 #define TEMPLATE_MAX_ELEMENTS 200
@@ -80,9 +81,12 @@ bool template_is_row_field(const char *name, size_t len)
     return in_list(row_fields, name, len);
 }
 
+/* reason is a message marked N_() (translated here, on the way out), what the template's
+ * text or a detail already in the language of the messages. */
 static kg_err fail(const parser *p, kg_errbuf *errbuf, const char *reason, const char *what)
 {
-    return kg_fail(errbuf, KG_ERR_TEMPLATE, "%s:%d: %s%s", p->path, p->line, reason, what);
+    return kg_fail(errbuf, KG_ERR_TEMPLATE, "%s:%d: %s%s", p->path, p->line,
+                   reason[0] != '\0' ? _(reason) : "", what);
 }
 
 static char *dup_text(const char *text)
@@ -100,22 +104,22 @@ static kg_err check_fields(parser *p, const char *text, bool row_allowed, bool *
 {
     for (const char *pos = text; *pos != '\0'; pos++) {
         if (*pos == '}')
-            return fail(p, errbuf, "a '}' without its '{' in: ", text);
+            return fail(p, errbuf, N_("a '}' without its '{' in: "), text);
         if (*pos != '{')
             continue;
         const char *close = strchr(pos + 1, '}');
         if (close == NULL)
-            return fail(p, errbuf, "a '{' without its '}' in: ", text);
+            return fail(p, errbuf, N_("a '{' without its '}' in: "), text);
         size_t len = (size_t)(close - pos - 1);
         if (!template_is_notice_field(pos + 1, len) &&
             !(row_allowed && template_is_row_field(pos + 1, len))) {
             char name[64];
             snprintf(name, sizeof(name), "{%.*s}", (int)(len < 40 ? len : 40), pos + 1);
             return fail(p, errbuf,
-                        row_allowed ? "unknown placeholder (see the list at the top of the "
-                                      "template): "
-                                    : "unknown placeholder here ({type} and {cause} only in a "
-                                      "table column): ",
+                        row_allowed ? N_("unknown placeholder (see the list at the top of the "
+                                         "template): ")
+                                    : N_("unknown placeholder here ({type} and {cause} only in a "
+                                         "table column): "),
                         name);
         }
         if (len == 6 && memcmp(pos + 1, "window", 6) == 0 && p->window_line == 0)
@@ -135,8 +139,8 @@ static kg_err parse_number(const parser *p, const char *key, const char *value, 
     if (errno != 0 || end == value || *end != '\0' || !isfinite(number) || number < low ||
         number > high) {
         char what[160];
-        snprintf(what, sizeof(what), "%s = '%.40s': a number from %g to %g is needed", key, value,
-                 low, high);
+        snprintf(what, sizeof(what), _("%s = '%.40s': a number from %g to %g is needed"), key,
+                 value, low, high);
         return fail(p, errbuf, "", what);
     }
     *out = number;
@@ -147,7 +151,7 @@ static kg_err set_owned(const parser *p, char **slot, const char *value, kg_errb
 {
     char *copy = dup_text(value);
     if (copy == NULL)
-        return fail(p, errbuf, "out of memory", "");
+        return fail(p, errbuf, N_("out of memory"), "");
     free(*slot);
     *slot = copy;
     return KG_OK;
@@ -161,7 +165,7 @@ static kg_err add_paragraph(const parser *p, template_element *element, const ch
     size_t add = strlen(value);
     char *grown = realloc(element->text, old_len + add + 2);
     if (grown == NULL)
-        return fail(p, errbuf, "out of memory", "");
+        return fail(p, errbuf, N_("out of memory"), "");
     if (old_len > 0)
         grown[old_len++] = '\n';
     memcpy(grown + old_len, value, add + 1);
@@ -173,7 +177,7 @@ static kg_err resolve_font(parser *p, const char *value, kg_errbuf *errbuf)
 {
     notice_template *tmpl = p->tmpl;
     if (tmpl->font_count == TEXT_MAX_FONTS)
-        return fail(p, errbuf, "too many fonts (at most 8)", "");
+        return fail(p, errbuf, N_("too many fonts (at most 8)"), "");
     char full[PATH_CAP];
     const char *slash = strrchr(p->path, '/');
     if (value[0] == '/' || slash == NULL)
@@ -183,12 +187,12 @@ static kg_err resolve_font(parser *p, const char *value, kg_errbuf *errbuf)
     if (p->probe_fonts) {
         FILE *probe = fopen(full, "rb");
         if (probe == NULL)
-            return fail(p, errbuf, "font file cannot be opened: ", full);
+            return fail(p, errbuf, N_("font file cannot be opened: "), full);
         fclose(probe);
     }
     char *copy = dup_text(full);
     if (copy == NULL)
-        return fail(p, errbuf, "out of memory", "");
+        return fail(p, errbuf, N_("out of memory"), "");
     tmpl->fonts[tmpl->font_count++] = copy;
     return KG_OK;
 }
@@ -207,14 +211,15 @@ static kg_err page_key(parser *p, const char *key, const char *value, kg_errbuf 
         int before = p->window_line;
         kg_err err = check_fields(p, value, true, &dynamic, errbuf);
         if (err == KG_OK && p->window_line != before)
-            return fail(p, errbuf, "{window} cannot be used inside its own wording: ", value);
+            return fail(p, errbuf, N_("{window} cannot be used inside its own wording: "), value);
         return err != KG_OK
                    ? err
                    : set_owned(p, key[7] == 'o' ? &tmpl->window_opens : &tmpl->window_is_open,
                                value, errbuf);
     }
     return fail(p, errbuf,
-                "unknown key in [page] (width, height, font, window_opens, window_is_open): ", key);
+                N_("unknown key in [page] (width, height, font, window_opens, window_is_open): "),
+                key);
 }
 
 static kg_err window_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
@@ -236,7 +241,7 @@ static kg_err window_key(parser *p, const char *key, const char *value, kg_errbu
             return parse_number(p, key, value, keys[idx].low, keys[idx].high, keys[idx].slot,
                                 errbuf);
         }
-    return fail(p, errbuf, "unknown key in [window] (x, y, width, height, tolerance): ", key);
+    return fail(p, errbuf, N_("unknown key in [window] (x, y, width, height, tolerance): "), key);
 }
 
 static kg_err address_key(parser *p, const char *key, const char *value, kg_errbuf *errbuf)
@@ -255,31 +260,31 @@ static kg_err address_key(parser *p, const char *key, const char *value, kg_errb
         double lines = 0;
         kg_err err = parse_number(p, key, value, 1, 6, &lines, errbuf);
         if (err == KG_OK && lines != floor(lines))
-            return fail(p, errbuf, "lines must be a whole number: ", value);
+            return fail(p, errbuf, N_("lines must be a whole number: "), value);
         addr->lines = (int)lines;
         return err;
     }
     if (strcmp(key, "holder") == 0 || strcmp(key, "representative") == 0) {
         kg_err err = check_fields(p, value, false, &dynamic, errbuf);
         if (err == KG_OK && strstr(value, "{name}") == NULL)
-            return fail(p, errbuf, "the name line must hold {name}: ", value);
+            return fail(p, errbuf, N_("the name line must hold {name}: "), value);
         return err != KG_OK ? err
                             : set_owned(p, key[0] == 'h' ? &addr->holder : &addr->representative,
                                         value, errbuf);
     }
     if (strcmp(key, "mark") == 0)
         return strchr(value, '{') != NULL
-                   ? fail(p, errbuf, "the mark is fixed text, no placeholders: ", value)
+                   ? fail(p, errbuf, N_("the mark is fixed text, no placeholders: "), value)
                    : set_owned(p, &addr->mark, value, errbuf);
     if (strcmp(key, "barcode") == 0) {
         if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
-            return fail(p, errbuf, "barcode is yes or no, not: ", value);
+            return fail(p, errbuf, N_("barcode is yes or no, not: "), value);
         addr->barcode = value[0] == 'y';
         return KG_OK;
     }
     return fail(p, errbuf,
-                "unknown key in [address] (size, lines, name_size, name_min_size, holder, "
-                "representative, mark, mark_size, barcode): ",
+                N_("unknown key in [address] (size, lines, name_size, name_min_size, holder, "
+                   "representative, mark, mark_size, barcode): "),
                 key);
 }
 
@@ -291,8 +296,8 @@ static kg_err parse_when(const parser *p, const char *value, template_when *out,
             *out = (template_when)idx;
             return KG_OK;
         }
-    return fail(p, errbuf,
-                "when is always, card, not_card, representative or holder, not: ", value);
+    return fail(p, errbuf, N_("when is always, card, not_card, representative or holder, not: "),
+                value);
 }
 
 /* column = header | width mm | text */
@@ -300,11 +305,11 @@ static kg_err parse_column(parser *p, const char *value, kg_errbuf *errbuf)
 {
     template_element *table = p->element;
     if (table->column_count == TEMPLATE_MAX_COLUMNS)
-        return fail(p, errbuf, "too many columns (at most 8)", "");
+        return fail(p, errbuf, N_("too many columns (at most 8)"), "");
     const char *bar1 = strchr(value, '|');
     const char *bar2 = bar1 != NULL ? strchr(bar1 + 1, '|') : NULL;
     if (bar2 == NULL)
-        return fail(p, errbuf, "a column is `header | width | text`, not: ", value);
+        return fail(p, errbuf, N_("a column is `header | width | text`, not: "), value);
     char header[512], width[64], text[512];
     snprintf(header, sizeof(header), "%.*s", (int)(bar1 - value), value);
     snprintf(width, sizeof(width), "%.*s", (int)(bar2 - bar1 - 1), bar1 + 1);
@@ -326,7 +331,7 @@ static kg_err parse_column(parser *p, const char *value, kg_errbuf *errbuf)
     if (err == KG_OK)
         err = check_fields(p, header, false, &dynamic, errbuf);
     if (err == KG_OK && dynamic)
-        err = fail(p, errbuf, "a column header is fixed text: ", header);
+        err = fail(p, errbuf, N_("a column header is fixed text: "), header);
     if (err == KG_OK)
         err = check_fields(p, text, true, &dynamic, errbuf);
     if (err == KG_OK)
@@ -385,7 +390,7 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
                                                : ALIGN_RIGHT;
             return KG_OK;
         }
-        return fail(p, errbuf, "align is left, center or right, not: ", value);
+        return fail(p, errbuf, N_("align is left, center or right, not: "), value);
     }
     if (strcmp(key, "text") == 0 && kind == TEMPLATE_TEXT) {
         p->set |= SET_TEXT;
@@ -398,7 +403,7 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         double count = 0;
         kg_err err = parse_number(p, key, value, 1, 32, &count, errbuf);
         if (err == KG_OK && count != floor(count))
-            return fail(p, errbuf, "count must be a whole number: ", value);
+            return fail(p, errbuf, N_("count must be a whole number: "), value);
         element->count = (int)count;
         p->set |= SET_TEXT; /* the count is what a [boxes] must have */
         return err;
@@ -418,8 +423,8 @@ static kg_err element_key(parser *p, const char *key, const char *value, kg_errb
         [TEMPLATE_BARCODE] = "x, y, width, height",
         [TEMPLATE_SHEET_CODE] = "x, y, module"};
     char what[200];
-    snprintf(what, sizeof(what), "%.40s (this section knows %s)", key, known[kind]);
-    return fail(p, errbuf, "unknown key: ", what);
+    snprintf(what, sizeof(what), _("%.40s (this section knows %s)"), key, known[kind]);
+    return fail(p, errbuf, N_("unknown key: "), what);
 }
 
 typedef struct area {
@@ -472,7 +477,7 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
     const char *what = "";
     if (p->current == SECTION_WINDOW) {
         need = SET_X | SET_Y | SET_WIDTH | SET_HEIGHT;
-        what = "[window] needs x, y, width and height";
+        what = N_("[window] needs x, y, width and height");
     } else if (p->current == SECTION_ELEMENT) {
         template_kind kind = p->element->kind;
         need = kind == TEMPLATE_TEXT  ? SET_X | SET_Y | SET_WIDTH | SET_HEIGHT | SET_SIZE | SET_TEXT
@@ -482,13 +487,14 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
                : kind == TEMPLATE_BOXES      ? SET_X | SET_Y | SET_SIZE | SET_TEXT
                : kind == TEMPLATE_SHEET_CODE ? SET_X | SET_Y
                                              : SET_X | SET_Y | SET_SIZE | SET_ROW_HEIGHT;
-        what = kind == TEMPLATE_TEXT         ? "[text] needs x, y, width, height, size and text"
-               : kind == TEMPLATE_BOX        ? "[box] needs x, y, width and height"
-               : kind == TEMPLATE_BARCODE    ? "[barcode] needs x, y, width and height"
-               : kind == TEMPLATE_LINE       ? "[line] needs x, y, x2 and y2"
-               : kind == TEMPLATE_BOXES      ? "[boxes] needs x, y, count and box"
-               : kind == TEMPLATE_SHEET_CODE ? "[sheet_code] needs x and y"
-                                             : "[table] needs x, y, size, row_height and columns";
+        what = kind == TEMPLATE_TEXT      ? N_("[text] needs x, y, width, height, size and text")
+               : kind == TEMPLATE_BOX     ? N_("[box] needs x, y, width and height")
+               : kind == TEMPLATE_BARCODE ? N_("[barcode] needs x, y, width and height")
+               : kind == TEMPLATE_LINE    ? N_("[line] needs x, y, x2 and y2")
+               : kind == TEMPLATE_BOXES   ? N_("[boxes] needs x, y, count and box")
+               : kind == TEMPLATE_SHEET_CODE
+                   ? N_("[sheet_code] needs x and y")
+                   : N_("[table] needs x, y, size, row_height and columns");
         if (kind == TEMPLATE_TABLE && p->element->column_count == 0)
             return fail(p, errbuf, what, "");
     }
@@ -499,18 +505,18 @@ static kg_err finish_section(parser *p, kg_errbuf *errbuf)
         if ((p->set & SET_MIN_SIZE) == 0)
             element->min_size = element->size;
         if (element->min_size > element->size)
-            return fail(p, errbuf, "min_size is larger than size", "");
+            return fail(p, errbuf, N_("min_size is larger than size"), "");
         if (element->kind == TEMPLATE_SHEET_CODE)
             element->width = element->height = SHEET_CODE_SIDE * element->module;
         area a = area_of(element);
         if (element->kind == TEMPLATE_SHEET_CODE && (a.left < -1e-9 || a.top < -1e-9))
             return fail(p, errbuf,
-                        "the sheet code's quiet zone (4 modules) reaches outside the page", "");
+                        N_("the sheet code's quiet zone (4 modules) reaches outside the page"), "");
         if (a.right > tmpl->page_width + 1e-9 || a.bottom > tmpl->page_height + 1e-9)
             return fail(p, errbuf,
                         element->kind == TEMPLATE_SHEET_CODE
-                            ? "the sheet code's quiet zone (4 modules) reaches outside the page"
-                            : "the element reaches outside the page",
+                            ? N_("the sheet code's quiet zone (4 modules) reaches outside the page")
+                            : N_("the element reaches outside the page"),
                         "");
     }
     return KG_OK;
@@ -526,17 +532,17 @@ static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
     notice_template *tmpl = p->tmpl;
     if (strcmp(name, "page") == 0) {
         p->current = SECTION_PAGE;
-        return p->seen_page++ ? fail(p, errbuf, "a second [page]", "") : KG_OK;
+        return p->seen_page++ ? fail(p, errbuf, N_("a second [page]"), "") : KG_OK;
     }
     if (!p->seen_page)
-        return fail(p, errbuf, "[page] must come first", "");
+        return fail(p, errbuf, N_("[page] must come first"), "");
     if (strcmp(name, "window") == 0) {
         p->current = SECTION_WINDOW;
-        return p->seen_window++ ? fail(p, errbuf, "a second [window]", "") : KG_OK;
+        return p->seen_window++ ? fail(p, errbuf, N_("a second [window]"), "") : KG_OK;
     }
     if (strcmp(name, "address") == 0) {
         p->current = SECTION_ADDRESS;
-        return p->seen_address++ ? fail(p, errbuf, "a second [address]", "") : KG_OK;
+        return p->seen_address++ ? fail(p, errbuf, N_("a second [address]"), "") : KG_OK;
     }
     template_kind kind;
     if (strcmp(name, "text") == 0)
@@ -555,18 +561,18 @@ static kg_err open_section(parser *p, const char *name, kg_errbuf *errbuf)
         kind = TEMPLATE_SHEET_CODE;
     else
         return fail(p, errbuf,
-                    "unknown section (page, window, address, text, box, line, table, boxes, "
-                    "barcode, sheet_code): ",
+                    N_("unknown section (page, window, address, text, box, line, table, boxes, "
+                       "barcode, sheet_code): "),
                     name);
     if (kind == TEMPLATE_TABLE && p->seen_table++)
-        return fail(p, errbuf, "a second [table]", "");
+        return fail(p, errbuf, N_("a second [table]"), "");
     if (kind == TEMPLATE_SHEET_CODE && p->seen_sheet_code++)
-        return fail(p, errbuf, "a second [sheet_code]", "");
+        return fail(p, errbuf, N_("a second [sheet_code]"), "");
     if (tmpl->element_count == TEMPLATE_MAX_ELEMENTS)
-        return fail(p, errbuf, "too many sections", "");
+        return fail(p, errbuf, N_("too many sections"), "");
     template_element *grown = realloc(tmpl->elements, sizeof(*grown) * (tmpl->element_count + 1));
     if (grown == NULL)
-        return fail(p, errbuf, "out of memory", "");
+        return fail(p, errbuf, N_("out of memory"), "");
     tmpl->elements = grown;
     p->element = &grown[tmpl->element_count++];
     memset(p->element, 0, sizeof(*p->element));
@@ -599,18 +605,18 @@ static kg_err parse_line(parser *p, char *line, kg_errbuf *errbuf)
     if (*text == '[') {
         size_t len = strlen(text);
         if (text[len - 1] != ']')
-            return fail(p, errbuf, "a section header is [name]: ", text);
+            return fail(p, errbuf, N_("a section header is [name]: "), text);
         text[len - 1] = '\0';
         return open_section(p, trim(text + 1), errbuf);
     }
     char *equals = strchr(text, '=');
     if (equals == NULL)
-        return fail(p, errbuf, "expected `key = value`, [section] or # comment: ", text);
+        return fail(p, errbuf, N_("expected `key = value`, [section] or # comment: "), text);
     *equals = '\0';
     char *key = trim(text), *value = trim(equals + 1);
     switch (p->current) {
     case SECTION_NONE:
-        return fail(p, errbuf, "a key before the first [section]: ", key);
+        return fail(p, errbuf, N_("a key before the first [section]: "), key);
     case SECTION_PAGE:
         return page_key(p, key, value, errbuf);
     case SECTION_WINDOW:
@@ -620,7 +626,7 @@ static kg_err parse_line(parser *p, char *line, kg_errbuf *errbuf)
     case SECTION_ELEMENT:
         return element_key(p, key, value, errbuf);
     }
-    return fail(p, errbuf, "internal parser state", "");
+    return fail(p, errbuf, N_("internal parser state"), "");
 }
 
 /* What holds text or marks (boxes and lines frame them and may lie under them). */
@@ -644,15 +650,15 @@ static kg_err check_overlaps(parser *p, kg_errbuf *errbuf)
         char what[96];
         p->line = first->line;
         if (takes_place(first) && tmpl->has_address && overlap(area_of(first), window))
-            return fail(p, errbuf, "this section overlaps the envelope window ([window])", "");
+            return fail(p, errbuf, N_("this section overlaps the envelope window ([window])"), "");
         for (size_t two = one + 1; two < tmpl->element_count; two++) {
             const template_element *second = &tmpl->elements[two];
             bool code = first->kind == TEMPLATE_SHEET_CODE || second->kind == TEMPLATE_SHEET_CODE;
             if ((!takes_place(second) && !code) || (!takes_place(first) && !code) ||
                 exclusive(first->when, second->when) || !overlap(area_of(first), area_of(second)))
                 continue;
-            snprintf(what, sizeof(what), "the section at line %d", second->line);
-            return fail(p, errbuf, "this section overlaps ", what);
+            snprintf(what, sizeof(what), _("the section at line %d"), second->line);
+            return fail(p, errbuf, N_("this section overlaps "), what);
         }
     }
     return KG_OK;
@@ -663,19 +669,19 @@ static kg_err finish_template(parser *p, kg_errbuf *errbuf)
 {
     notice_template *tmpl = p->tmpl;
     if (!p->seen_page)
-        return fail(p, errbuf, "a template needs [page]", "");
+        return fail(p, errbuf, N_("a template needs [page]"), "");
     if (p->seen_window != p->seen_address)
         return fail(p, errbuf,
-                    "[window] and [address] go together (a page that is mailed has both, an "
-                    "enclosure neither)",
+                    N_("[window] and [address] go together (a page that is mailed has both, an "
+                       "enclosure neither)"),
                     "");
     if (tmpl->page_width <= 0 || tmpl->page_height <= 0)
-        return fail(p, errbuf, "[page] needs width and height", "");
+        return fail(p, errbuf, N_("[page] needs width and height"), "");
     if (tmpl->font_count == 0)
-        return fail(p, errbuf, "[page] needs at least one font", "");
+        return fail(p, errbuf, N_("[page] needs at least one font"), "");
     if (p->window_line != 0 && (tmpl->window_opens == NULL || tmpl->window_is_open == NULL)) {
         p->line = p->window_line;
-        return fail(p, errbuf, "{window} needs window_opens and window_is_open in [page]", "");
+        return fail(p, errbuf, N_("{window} needs window_opens and window_is_open in [page]"), "");
     }
     tmpl->has_address = p->seen_window;
     if (!tmpl->has_address) {
@@ -685,14 +691,14 @@ static kg_err finish_template(parser *p, kg_errbuf *errbuf)
     }
     const template_window *win = &tmpl->window;
     if (win->x + win->width > tmpl->page_width || win->y + win->height > tmpl->page_height)
-        return fail(p, errbuf, "the window reaches outside the page", "");
+        return fail(p, errbuf, N_("the window reaches outside the page"), "");
     if (2 * win->tolerance >= win->width || 2 * win->tolerance >= win->height)
-        return fail(p, errbuf, "the window's tolerance leaves no room for the address", "");
+        return fail(p, errbuf, N_("the window's tolerance leaves no room for the address"), "");
     template_address *addr = &tmpl->address;
     if (addr->holder == NULL || addr->representative == NULL)
-        return fail(p, errbuf, "[address] needs holder and representative", "");
+        return fail(p, errbuf, N_("[address] needs holder and representative"), "");
     if (addr->name_min_size > addr->name_size)
-        return fail(p, errbuf, "[address] name_min_size is larger than name_size", "");
+        return fail(p, errbuf, N_("[address] name_min_size is larger than name_size"), "");
     if (addr->mark == NULL && set_owned(p, &addr->mark, "", errbuf) != KG_OK)
         return KG_ERR_TEMPLATE;
     return check_overlaps(p, errbuf);
@@ -702,7 +708,7 @@ static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
 {
     FILE *file = fopen(path, "rb"); /* unreadable: a template that cannot be used (D75) */
     if (file == NULL)
-        return kg_fail(errbuf, KG_ERR_TEMPLATE, "unable to read the template '%s': %s", path,
+        return kg_fail(errbuf, KG_ERR_TEMPLATE, _("unable to read the template '%s': %s"), path,
                        strerror(errno));
     char chunk[8192];
     size_t got;
@@ -710,11 +716,11 @@ static kg_err read_all(const char *path, strbuf *content, kg_errbuf *errbuf)
     while (err == KG_OK && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
         err = strbuf_append(content, chunk, got);
     if (err == KG_OK && ferror(file))
-        err = kg_fail(errbuf, KG_ERR_TEMPLATE, "unable to read the template '%s': %s", path,
+        err = kg_fail(errbuf, KG_ERR_TEMPLATE, _("unable to read the template '%s': %s"), path,
                       strerror(errno));
     else if (err != KG_OK)
-        err =
-            kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path, TEMPLATE_MAX_BYTES);
+        err = kg_fail(errbuf, KG_ERR_TEMPLATE, _("%s: longer than %d bytes"), path,
+                      TEMPLATE_MAX_BYTES);
     fclose(file);
     return err;
 }
@@ -725,11 +731,11 @@ kg_err template_parse_opt(const char *path, const char *text, size_t len,
 {
     *out = NULL;
     if (len > TEMPLATE_MAX_BYTES)
-        return kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: longer than %d bytes", path,
+        return kg_fail(errbuf, KG_ERR_TEMPLATE, _("%s: longer than %d bytes"), path,
                        TEMPLATE_MAX_BYTES);
     notice_template *tmpl = calloc(1, sizeof(*tmpl));
     if (tmpl == NULL)
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to load the template: out of memory"));
     tmpl->address = (template_address){.size = 10,
                                        .lines = 3,
                                        .name_size = 14,
@@ -738,7 +744,7 @@ kg_err template_parse_opt(const char *path, const char *text, size_t len,
                                        .barcode = true};
     kg_err err = KG_OK;
     if ((tmpl->path = dup_text(path)) == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to load the template: out of memory");
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to load the template: out of memory"));
     parser p = {.tmpl = tmpl,
                 .path = path,
                 .current = SECTION_NONE,
@@ -752,14 +758,14 @@ kg_err template_parse_opt(const char *path, const char *text, size_t len,
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3; /* a BOM from a Windows editor */
     if (err == KG_OK && len > 0 && memchr(text, '\0', len) != NULL)
-        err = kg_fail(errbuf, KG_ERR_TEMPLATE, "%s: holds a NUL byte (not a text file)", path);
+        err = kg_fail(errbuf, KG_ERR_TEMPLATE, _("%s: holds a NUL byte (not a text file)"), path);
     while (err == KG_OK && pos < len) {
         const char *newline = memchr(text + pos, '\n', len - pos);
         size_t line_len = newline != NULL ? (size_t)(newline - (text + pos)) : len - pos;
         p.line++;
         char line[4096];
         if (line_len >= sizeof(line))
-            err = fail(&p, errbuf, "line longer than 4095 bytes", "");
+            err = fail(&p, errbuf, N_("line longer than 4095 bytes"), "");
         else {
             memcpy(line, text + pos, line_len);
             line[line_len] = '\0';

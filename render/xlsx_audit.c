@@ -20,6 +20,7 @@
 #include <xlsxwriter.h>
 
 #include "common/control_no.h"
+#include "common/i18n.h"
 #include "common/reasons.h"
 #include "render/text.h"
 #include "run/select.h"
@@ -80,11 +81,15 @@ static kg_err xlsx_fail(lxw_error lxw_err, const char *what, const char *path, k
         lxw_err == LXW_ERROR_CREATING_XLSX_FILE || lxw_err == LXW_ERROR_CREATING_TMPFILE ||
         lxw_err == LXW_ERROR_READING_TMPFILE || lxw_err == LXW_ERROR_ZIP_FILE_OPERATION ||
         lxw_err == LXW_ERROR_ZIP_FILE_ADD || lxw_err == LXW_ERROR_ZIP_CLOSE;
+    bool adding = strcmp(what, "add a sheet to") == 0; /* else "write" */
     if (file_operation && os_errno != 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s (libxlsxwriter: %s)", what,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE,
+                       adding ? _("unable to add a sheet to '%s': %s (libxlsxwriter: %s)")
+                              : _("unable to write '%s': %s (libxlsxwriter: %s)"),
                        path, strerror(os_errno), lxw_strerror(lxw_err));
-    return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to %s '%s': %s", what, path,
-                   lxw_strerror(lxw_err));
+    return kg_fail(errbuf, KG_ERR_IO_WRITE,
+                   adding ? _("unable to add a sheet to '%s': %s") : _("unable to write '%s': %s"),
+                   path, lxw_strerror(lxw_err));
 }
 
 #define LABEL(group, header_ja, width)                                                             \
@@ -436,8 +441,8 @@ static kg_err write_data_sheet(const xlsx_audit_rows *source, const sheet_writer
         }
         if (err == KG_OK && count != field_count(spec))
             err = kg_fail(errbuf, KG_ERR_INTERNAL,
-                          "unable to read a row of sheet '%s': %d fields, expected %d", spec->name,
-                          count, field_count(spec));
+                          _("unable to read a row of sheet '%s': %d fields, expected %d"),
+                          spec->name, count, field_count(spec));
         if (err != KG_OK)
             break;
         tally_add(sum, spec->tally, fields);
@@ -602,8 +607,8 @@ static kg_err write_summary(const sheet_writer *writer, lxw_worksheet *sheet, su
 {
     if (sum->failed)
         return kg_fail(errbuf, KG_ERR_NOMEM,
-                       "unable to tally the summary of '%s': more than "
-                       "%d offices or run dates, or out of memory",
+                       _("unable to tally the summary of '%s': more than "
+                         "%d offices or run dates, or out of memory"),
                        writer->path, TALLY_MAX_ROWS);
     const audit_formats *formats = writer->formats;
     bool ja = writer->ja;
@@ -869,7 +874,7 @@ kg_err xlsx_audit_write(const xlsx_audit_request *request, const xlsx_audit_rows
                                     .use_zip64 = LXW_FALSE};
     lxw_workbook *workbook = workbook_new_opt(request->path, &options);
     if (workbook == NULL)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': libxlsxwriter failed",
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create '%s': libxlsxwriter failed"),
                        request->path);
     char doc_title[] = "kigen audit workbook", doc_author[] = "kigen",
          doc_comments[] = "written from the notice ledger";

@@ -104,6 +104,7 @@ int tests_register_strbuf(void);
 int tests_register_out_file(void);
 int tests_register_run_config(void);
 int tests_register_cli(void);
+int tests_register_messages(void);
 int tests_register_verify(void);
 
 #endif

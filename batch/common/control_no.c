@@ -7,6 +7,7 @@
  * the numbers built here from random bits (the run's numbers).
  */
 #include "control_no.h"
+#include "i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>

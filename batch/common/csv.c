@@ -7,6 +7,7 @@
  * end, so that quoting state and line numbers stay right for the next record.
  */
 #include "csv.h"
+#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -345,13 +346,13 @@ kg_err csv_read_header(csv_reader *reader, csv_record *header, const char *const
     kg_err err = csv_read(reader, header);
     if (err == KG_EOF || (err == KG_OK && header->error != KG_OK))
         return kg_fail(errbuf, KG_ERR_CSV_HEADER,
-                       "unable to read the header of standard input: expected %s", expected);
+                       _("unable to read the header of standard input: expected %s"), expected);
     if (err != KG_OK)
-        return kg_fail(errbuf, err, "unable to read standard input");
+        return kg_fail(errbuf, err, _("unable to read standard input"));
     size_t missing = csv_map_header(header, names, name_count, required_count, positions);
     if (missing != name_count)
         return kg_fail(errbuf, KG_ERR_CSV_HEADER,
-                       "unable to use the header of standard input: no column '%s'",
+                       _("unable to use the header of standard input: no column '%s'"),
                        names[missing]);
     return KG_OK;
 }

@@ -64,6 +64,9 @@ void i18n_use(kg_language language)
     bindtextdomain(I18N_DOMAIN, i18n_locale_dir(dir, sizeof(dir)));
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
     textdomain(I18N_DOMAIN);
+    /* the C library's own messages (strerror) in UTF-8 too: under LC_CTYPE "C" gettext
+     * would turn their Japanese into '?' (libpq's domain: db.c) */
+    bind_textdomain_codeset("libc", "UTF-8");
     if (language == KG_LANG_JA) {
         setenv("LANGUAGE", "ja", 1);
         if (setlocale(LC_MESSAGES, "C.UTF-8") == NULL &&

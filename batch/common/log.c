@@ -7,10 +7,11 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "i18n.h"
 
 static const char *const level_names[] = {
-    [LOG_ERROR] = "error",   [LOG_WARN] = "warning", [LOG_INFO] = "info",
-    [LOG_DETAIL] = "detail", [LOG_DEBUG] = "debug",
+    [LOG_ERROR] = N_("error"),   [LOG_WARN] = N_("warning"), [LOG_INFO] = N_("info"),
+    [LOG_DETAIL] = N_("detail"), [LOG_DEBUG] = N_("debug"),
 };
 
 log_sink log_sink_stderr(log_level level)
@@ -28,7 +29,9 @@ void log_line(const log_sink *sink, log_level level, const char *fmt, ...)
         clock_jst now = clock_now_jst();
         fprintf(sink->stream, "%s ", clock_format_iso(&now, stamp));
     }
-    fprintf(sink->stream, "kigen: %s: ", level_names[level]);
+    /* "kigen:" stays as it is (a script finds kigen's lines by it); the level word is in the
+     * language of the messages (D106) */
+    fprintf(sink->stream, "kigen: %s: ", _(level_names[level]));
     va_list args;
     va_start(args, fmt);
     vfprintf(sink->stream, fmt, args);

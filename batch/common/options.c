@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "i18n.h"
+
 void options_start(void)
 {
     optind = 0; /* glibc: 0 re-initialises getopt completely (a second parse, a test) */
@@ -21,11 +23,20 @@ bool options_take_common(options_common *common, int opt)
 {
     if (opt == OPTIONS_DB)
         common->conninfo = optarg;
+    else if (opt == OPTIONS_CONFIG)
+        common->config_path = optarg;
     else if (opt == 'h')
         common->help = true;
     else
         return false;
     return true;
+}
+
+/* A synopsis or help text marked N_() by its command, in the language of the messages
+ * ("" stays "": gettext would return the catalogue's header for it). */
+static const char *translated(const char *text)
+{
+    return text[0] != '\0' ? _(text) : "";
 }
 
 /* The long options whose names start with the text of --text (up to '='), as
@@ -62,38 +73,39 @@ kg_err options_fail(int argc, char **argv, int opt, const struct option *longopt
         text = short_text; /* a short option, perhaps inside a group such as -vx */
     char names[256];
     if (opt == ':')
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': it needs a value\n%s",
-                       text, synopsis);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to parse option '%s': it needs a value\n%s"),
+                       text, translated(synopsis));
     if (strncmp(text, "--", 2) == 0 && strchr(text, '=') != NULL && optopt != 0)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': it takes no value\n%s",
-                       text, synopsis);
+        return kg_fail(errbuf, KG_ERR_USAGE,
+                       _("unable to parse option '%s': it takes no value\n%s"), text,
+                       translated(synopsis));
     if (strncmp(text, "--", 2) == 0 && prefix_matches(longopts, text + 2, names, sizeof(names)) > 1)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to parse option '%s': ambiguous: %s?\n%s",
-                       text, names, synopsis);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to parse option '%s': ambiguous: %s?\n%s"),
+                       text, names, translated(synopsis));
     return kg_fail(errbuf, KG_ERR_USAGE,
-                   "unable to parse option '%s': not an option of kigen%s%s\n%s", text,
-                   command[0] != '\0' ? " " : "", command, synopsis);
+                   _("unable to parse option '%s': not an option of kigen%s%s\n%s"), text,
+                   command[0] != '\0' ? " " : "", command, translated(synopsis));
 }
 
 kg_err options_refuse(const char *name, const char *command, const char *synopsis,
                       kg_errbuf *errbuf)
 {
     return kg_fail(errbuf, KG_ERR_USAGE,
-                   "unable to parse option '%s': not an option of kigen %s\n%s", name, command,
-                   synopsis);
+                   _("unable to parse option '%s': not an option of kigen %s\n%s"), name, command,
+                   translated(synopsis));
 }
 
 kg_err options_extra_operand(const char *operand, const char *command, const char *synopsis,
                              kg_errbuf *errbuf)
 {
     return kg_fail(errbuf, KG_ERR_USAGE,
-                   "unable to parse argument '%s': kigen %s does not take it\n%s", operand, command,
-                   synopsis);
+                   _("unable to parse argument '%s': kigen %s does not take it\n%s"), operand,
+                   command, translated(synopsis));
 }
 
 kg_err options_print_help(FILE *out, const char *help, kg_errbuf *errbuf)
 {
-    if (fputs(help, out) < 0 || fflush(out) != 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write standard output");
+    if (fputs(translated(help), out) < 0 || fflush(out) != 0)
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write standard output"));
     return KG_OK;
 }

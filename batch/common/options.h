@@ -20,15 +20,22 @@
 
 /* options_next's code for an operand (optarg holds it): getopt_long's "-" mode. */
 #define OPTIONS_OPERAND 1
-/* The code of --db; a command's own long-only options take codes from OPTIONS_FIRST on. */
+/* The codes of --db and --config; a command's own long-only options take codes from
+ * OPTIONS_FIRST on. */
 #define OPTIONS_DB 0x100
-#define OPTIONS_FIRST 0x101
+#define OPTIONS_CONFIG 0x101
+#define OPTIONS_FIRST 0x102
 
 /* The entries that end a command's table of long options: --db for a command that
  * connects to the database, -h/--help for every command, and the table's end. */
 #define OPTIONS_DB_ENTRY                                                                           \
     {                                                                                              \
         "db", required_argument, NULL, OPTIONS_DB                                                  \
+    }
+/* --config FILE, for a command that takes options_common's config_path (D107) */
+#define OPTIONS_CONFIG_ENTRY                                                                       \
+    {                                                                                              \
+        "config", required_argument, NULL, OPTIONS_CONFIG                                          \
     }
 #define OPTIONS_HELP_ENTRY                                                                         \
     {                                                                                              \
@@ -41,8 +48,10 @@
 
 /* What the commands accept besides their own options. */
 typedef struct options_common {
-    const char *conninfo; /* --db (the last one given), or what main's --db gave */
-    bool help;            /* -h or --help: print the help text on stdout, do nothing else */
+    const char *conninfo;    /* --db (the last one given), or what main's --db gave */
+    bool help;               /* -h or --help: print the help text on stdout, do nothing else */
+    const char *config_path; /* --config FILE (the last one given), or NULL: the command
+                              * reads it, or the default file, with run_config_read_command */
 } options_common;
 
 /* Starts a parse of argv[1..argc) (argv[0] is the command's name): getopt's state reset,
@@ -54,7 +63,7 @@ void options_start(void);
  * argv[optind..argc) are operands that followed `--`). */
 int options_next(int argc, char **argv, const struct option *longopts);
 
-/* Takes --db and -h/--help into common; false when opt is neither. */
+/* Takes --db, --config and -h/--help into common; false when opt is none of them. */
 bool options_take_common(options_common *common, int opt);
 
 /* The usage error for the option getopt_long just refused (opt '?' or ':'), for kigen

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "crash.h"
+#include "i18n.h"
 
 #define TEMP_SUFFIX ".tmp"
 #define SCRATCH_SUFFIX ".tmp.d"
@@ -108,7 +109,8 @@ static kg_err remove_if_stale(int dir_fd, const char *entry, const char *shown, 
                  flock(fd, LOCK_EX | LOCK_NB) == 0 && is_same_file(fd, dir_fd, entry);
     kg_err err = KG_OK;
     if (stale && unlinkat(dir_fd, entry, 0) != 0 && errno != ENOENT)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to remove '%s': %s", shown, strerror(errno));
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to remove '%s': %s"), shown,
+                      strerror(errno));
     *removed = stale && err == KG_OK;
     close(fd); /* releases the lock */
     return err;
@@ -157,25 +159,25 @@ kg_err out_file_make_dir(const char *path, kg_errbuf *errbuf)
     char partial[OUT_FILE_PATH_CAP];
     int len = snprintf(partial, sizeof(partial), "%s", path);
     if (len <= 0 || (size_t)len >= sizeof(partial))
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': path too long", path);
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create '%s': path too long"), path);
     for (char *slash = partial + 1; *slash != '\0'; slash++) {
         if (*slash != '/')
             continue;
         *slash = '\0';
         if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-            return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", partial,
+            return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create '%s': %s"), partial,
                            strerror(errno));
         *slash = '/';
     }
     if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", partial,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create '%s': %s"), partial,
                        strerror(errno));
     struct stat info;
     if (stat(partial, &info) != 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", partial,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create '%s': %s"), partial,
                        strerror(errno));
     if (!S_ISDIR(info.st_mode))
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to create '%s': %s", partial,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to create '%s': %s"), partial,
                        strerror(ENOTDIR));
     return KG_OK;
 }
@@ -185,10 +187,10 @@ kg_err out_file_split_path(const char *path, char *dir, char *name, kg_errbuf *e
     const char *slash = strrchr(path, '/');
     const char *base = slash != NULL ? slash + 1 : path;
     if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to write '%s': not a file name", path);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to write '%s': not a file name"), path);
     /* the temporary's name adds 5 bytes to the path */
     if (strlen(path) + 8 >= OUT_FILE_PATH_CAP)
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to write '%s': path too long", path);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to write '%s': path too long"), path);
     size_t dir_len = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
     memcpy(dir, slash == NULL ? "." : path, dir_len);
     dir[dir_len] = '\0';
@@ -204,7 +206,7 @@ kg_err out_file_sweep(const char *dir, kg_errbuf *errbuf)
     DIR *listing = dir_fd >= 0 ? fdopendir(dir_fd) : NULL;
     if (listing == NULL) {
         kg_err err =
-            kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to clean '%s': %s", dir, strerror(errno));
+            kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to clean '%s': %s"), dir, strerror(errno));
         if (dir_fd >= 0)
             close(dir_fd);
         return err;
@@ -215,7 +217,7 @@ kg_err out_file_sweep(const char *dir, kg_errbuf *errbuf)
         struct dirent *entry = readdir(listing);
         if (entry == NULL) {
             if (errno != 0)
-                err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to clean '%s': %s", dir,
+                err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to clean '%s': %s"), dir,
                               strerror(errno));
             break;
         }
@@ -245,10 +247,10 @@ kg_err out_file_begin(out_file *file, const char *dir, const char *name, kg_errb
     int temp_len =
         snprintf(file->temp_path, sizeof(file->temp_path), "%s/.%s" TEMP_SUFFIX, dir, name);
     if (name[0] == '\0' || strchr(name, '/') != NULL)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s/%s': not a file name", dir,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s/%s': not a file name"), dir,
                        name);
     if (len < 0 || temp_len < 0 || (size_t)temp_len >= sizeof(file->temp_path))
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s/%s': path too long", dir,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s/%s': path too long"), dir,
                        name);
     for (int attempt = 1; attempt <= BEGIN_ATTEMPTS; attempt++) {
         int fd = open(file->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -264,18 +266,18 @@ kg_err out_file_begin(out_file *file, const char *dir, const char *name, kg_errb
         }
         if (fd < 0) {
             int open_errno = errno;
-            kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->path,
+            kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': %s"), file->path,
                                  strerror(open_errno));
             if (open_errno == EEXIST)
                 kg_hint(errbuf,
-                        "'%s' is another kigen's that is writing it, or not yours: remove it "
-                        "if no kigen is writing there",
+                        _("'%s' is another kigen's that is writing it, or not yours: remove it "
+                          "if no kigen is writing there"),
                         file->temp_path);
             return err;
         }
         /* the mode open() gives is masked by the umask: make it 0600 whatever that is */
         if (fchmod(fd, 0600) != 0 || flock(fd, LOCK_EX) != 0) {
-            kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->path,
+            kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': %s"), file->path,
                                  strerror(errno));
             unlink(file->temp_path);
             close(fd);
@@ -291,19 +293,21 @@ kg_err out_file_begin(out_file *file, const char *dir, const char *name, kg_errb
         }
         close(fd);
     }
-    return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': '%s' was removed %d times",
+    return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': '%s' was removed %d times"),
                    file->path, file->temp_path, BEGIN_ATTEMPTS);
 }
 
 kg_err out_file_scratch_dir(out_file *file, kg_errbuf *errbuf)
 {
     if (file->fd < 0 || file->scratch_fd >= 0)
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to make a scratch directory for '%s': %s",
-                       file->path, file->fd < 0 ? "not begun" : "made already");
+        return kg_fail(errbuf, KG_ERR_INTERNAL,
+                       _("unable to make a scratch directory for '%s': %s"), file->path,
+                       file->fd < 0 ? "not begun" : "made already");
     int len = snprintf(file->scratch_path, sizeof(file->scratch_path), "%s.d", file->temp_path);
     if (len < 0 || (size_t)len >= sizeof(file->scratch_path)) {
         file->scratch_path[0] = '\0';
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': path too long", file->path);
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': path too long"),
+                       file->path);
     }
     int failed_errno = 0;
     for (int attempt = 1; attempt <= BEGIN_ATTEMPTS; attempt++) {
@@ -338,10 +342,10 @@ kg_err out_file_scratch_dir(out_file *file, kg_errbuf *errbuf)
         close(fd); /* a sweep took it between mkdir() and flock(): again */
         failed_errno = ENOENT;
     }
-    kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->path,
+    kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': %s"), file->path,
                          strerror(failed_errno));
-    kg_hint(errbuf, "its scratch directory '%s' could not be made%s", file->scratch_path,
-            failed_errno == EEXIST ? ": another kigen's that is writing it, or not yours" : "");
+    kg_hint(errbuf, _("its scratch directory '%s' could not be made%s"), file->scratch_path,
+            failed_errno == EEXIST ? _(": another kigen's that is writing it, or not yours") : "");
     file->scratch_path[0] = '\0';
     return err;
 }
@@ -394,7 +398,7 @@ kg_err out_file_write_error(const out_file *file, kg_errbuf *errbuf)
 {
     if (file->write_errno == 0)
         return KG_OK;
-    return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->path,
+    return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': %s"), file->path,
                    strerror(file->write_errno));
 }
 
@@ -424,7 +428,7 @@ static kg_err sync_dir(const out_file *file, kg_errbuf *errbuf)
     snprintf(dir, sizeof(dir), "%.*s", (int)file->dir_len, file->path);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0) {
-        kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to sync directory '%s': %s", dir,
+        kg_err err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to sync directory '%s': %s"), dir,
                              strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -443,17 +447,17 @@ kg_err out_file_end(out_file *file, kg_err err, kg_errbuf *errbuf)
         err = out_file_write_error(file, errbuf);
     }
     if (err == KG_OK && fsync(file->fd) != 0)
-        err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write '%s': %s", file->path,
+        err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write '%s': %s"), file->path,
                       strerror(errno));
     bool named = names_temporary(file);
     if (err == KG_OK && !named)
         err = kg_fail(errbuf, KG_ERR_IO_WRITE,
-                      "unable to write '%s': its temporary file '%s' was removed or replaced",
+                      _("unable to write '%s': its temporary file '%s' was removed or replaced"),
                       file->path, file->temp_path);
     if (err == KG_OK) {
         crash_point(file->path + file->dir_len + 1); /* complete under its temporary name */
         if (rename(file->temp_path, file->path) != 0)
-            err = kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to rename '%s' to '%s': %s",
+            err = kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to rename '%s' to '%s': %s"),
                           file->temp_path, file->path + file->dir_len + 1, strerror(errno));
     }
     if (err != KG_OK && named)

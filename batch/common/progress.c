@@ -2,6 +2,7 @@
  * progress.c - the live progress line (see progress.h).
  */
 #include "progress.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,14 +40,15 @@ void progress_update(progress *line, long long count, long long done)
     line->drawn = now;
     double elapsed = seconds_between(&line->start, &now);
     double rate = elapsed > 0 ? (double)count / elapsed : 0;
-    char left[48] = "";
+    char left[96] = "";
     if (line->total > 0 && done > 0 && done <= line->total && elapsed > 0.5) {
         double remaining = elapsed * (double)(line->total - done) / (double)done;
-        snprintf(left, sizeof(left), ", %d%%, %.0f s left",
+        snprintf(left, sizeof(left), _(", %d%%, %.0f s left"),
                  (int)(100.0 * (double)done / (double)line->total), remaining);
     }
-    fprintf(line->stream, "\r\033[Kkigen: %s: %lld %s, %.0f %s/s%s", line->what, count, line->unit,
-            rate, line->unit, left);
+    fputs("\r\033[Kkigen: ", line->stream);
+    fprintf(line->stream, _("%s: %lld %s, %.0f %s/s%s"), line->what, count, line->unit, rate,
+            line->unit, left);
     fflush(line->stream);
     line->shown = 1;
 }

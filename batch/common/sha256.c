@@ -3,6 +3,7 @@
  * standard's test vectors in tests/common/test_sha256.c.
  */
 #include "sha256.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -122,7 +123,7 @@ kg_err sha256_fd(int fd, const char *path, sha256_block_fn each, void *state,
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
-            return kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", path,
+            return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to read '%s': %s"), path,
                            strerror(errno));
         sha256_update(&hash, block, (size_t)got);
         if (each != NULL)

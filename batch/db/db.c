@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include "embedded.h"
+#include "../common/i18n.h"
 
 #define COPY_CHUNK (256 * 1024)
 
@@ -46,7 +47,7 @@ static kg_err result_error(db_conn *conn, PGresult *result, const char *sql, kg_
     char statement[96];
     copy_message(statement, sizeof(statement), sql);
     kg_err err = PQstatus(conn->pg) == CONNECTION_BAD ? KG_ERR_DB_CONNECT : KG_ERR_DB_QUERY;
-    return kg_fail(errbuf, err, "unable to run '%s': %s", statement, message);
+    return kg_fail(errbuf, err, _("unable to run '%s': %s"), statement, message);
 }
 
 static int env_set(const char *name)
@@ -72,7 +73,8 @@ db_target db_target_choose(const char *option, const char *config_db, const char
 {
     db_target target = {option, NULL, application};
     if (option == NULL && config_db != NULL && config_db[0] != '\0') {
-        snprintf(origin, cap, "db in %s", config_path != NULL ? config_path : "the configuration");
+        snprintf(origin, cap, _("db in %s"),
+                 config_path != NULL ? config_path : _("the configuration"));
         target.conninfo = config_db;
         target.origin = origin;
     }
@@ -93,9 +95,10 @@ kg_err db_check_conninfo(const char *conninfo, const char *origin, kg_errbuf *er
     PQconninfoOption *options = PQconninfoParse(conninfo, &parse_error);
     if (options == NULL) {
         char message[256];
-        copy_message(message, sizeof(message), parse_error != NULL ? parse_error : "out of memory");
+        copy_message(message, sizeof(message),
+                     parse_error != NULL ? parse_error : _("out of memory"));
         PQfreemem(parse_error);
-        return kg_fail(errbuf, KG_ERR_USAGE, "unable to use %s: %s", origin, message);
+        return kg_fail(errbuf, KG_ERR_USAGE, _("unable to use %s: %s"), origin, message);
     }
     int has_password = 0;
     for (const PQconninfoOption *option = options; option->keyword != NULL; option++)
@@ -106,12 +109,12 @@ kg_err db_check_conninfo(const char *conninfo, const char *origin, kg_errbuf *er
     if (!has_password)
         return KG_OK;
     kg_fail(errbuf, KG_ERR_USAGE,
-            "unable to use %s: it holds a password, which a command line or a configuration "
-            "file would show to others (ps, the shell's history, backups)",
+            _("unable to use %s: it holds a password, which a command line or a configuration "
+              "file would show to others (ps, the shell's history, backups)"),
             origin);
-    kg_hint(errbuf, "take the password out; put it in ~/.pgpass (or the file PGPASSFILE "
-                    "names, mode 0600), or use a service file (pg_service.conf: "
-                    "service=NAME), where libpq finds it");
+    kg_hint(errbuf, _("take the password out; put it in ~/.pgpass (or the file PGPASSFILE "
+                      "names, mode 0600), or use a service file (pg_service.conf: "
+                      "service=NAME), where libpq finds it"));
     return KG_ERR_USAGE;
 }
 
@@ -119,14 +122,25 @@ kg_err db_check_conninfo(const char *conninfo, const char *origin, kg_errbuf *er
 static void describe_target(PGconn *pg, char *out, size_t cap)
 {
     const char *host = PQhost(pg), *port = PQport(pg), *user = PQuser(pg), *db = PQdb(pg);
-    snprintf(out, cap, "host %s, port %s, user %s, database %s",
-             host != NULL && host[0] != '\0' ? host : "(libpq's default socket)",
+    snprintf(out, cap, _("host %s, port %s, user %s, database %s"),
+             host != NULL && host[0] != '\0' ? host : _("(libpq's default socket)"),
              port != NULL && port[0] != '\0' ? port : "5432", user != NULL ? user : "?",
              db != NULL ? db : "?");
 }
 
+/* libpq's messages (PQerrorMessage) in UTF-8 when they are translated: its text domain is
+ * "libpq5-<major>", and under LC_CTYPE "C" gettext would turn their Japanese into '?'
+ * (i18n.c does the same for the C library's). */
+static void libpq_messages_utf8(void)
+{
+    char domain[32];
+    snprintf(domain, sizeof(domain), "libpq5-%d", PQlibVersion() / 10000);
+    bind_textdomain_codeset(domain, "UTF-8");
+}
+
 kg_err db_connect(const db_target *target, kg_errbuf *errbuf, db_conn **out)
 {
+    libpq_messages_utf8();
     db_target none = {NULL, NULL, NULL};
     if (target == NULL)
         target = &none;
@@ -145,13 +159,13 @@ kg_err db_connect(const db_target *target, kg_errbuf *errbuf, db_conn **out)
     const char *const embedded_values[] = {socket_dir, "5432", "kigen", "kigen", application, NULL};
     db_conn *conn = calloc(1, sizeof(*conn));
     if (conn == NULL)
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to connect: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to connect: out of memory"));
     conn->copy_buf = malloc(COPY_CHUNK);
     conn->pg = use_embedded ? PQconnectdbParams(embedded_keys, embedded_values, 0)
                             : PQconnectdbParams(named_keys, named_values, 1);
     if (conn->copy_buf == NULL || conn->pg == NULL) {
         db_close(conn);
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to connect: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to connect: out of memory"));
     }
     if (PQstatus(conn->pg) != CONNECTION_OK) {
         char message[512], tried[512];
@@ -159,16 +173,18 @@ kg_err db_connect(const db_target *target, kg_errbuf *errbuf, db_conn **out)
         describe_target(conn->pg, tried, sizeof(tried));
         if (use_embedded) {
             kg_fail(errbuf, KG_ERR_DB_CONNECT,
-                    "unable to connect to the embedded database in '%s': %s", socket_dir, message);
-            kg_hint(errbuf, "start the embedded database with 'make db-start' in the checkout, or "
-                            "name a server with --db, the configuration's db, PGHOST or PGSERVICE");
-        } else {
-            kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to connect to the database: %s", message);
+                    _("unable to connect to the embedded database in '%s': %s"), socket_dir,
+                    message);
             kg_hint(errbuf,
-                    "check that the server runs and accepts these settings (from %s): %s; a "
-                    "password comes from ~/.pgpass, PGPASSFILE or the service file",
-                    target->conninfo == NULL ? "PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE "
-                                               "or libpq's defaults"
+                    _("start the embedded database with 'make db-start' in the checkout, or "
+                      "name a server with --db, the configuration's db, PGHOST or PGSERVICE"));
+        } else {
+            kg_fail(errbuf, KG_ERR_DB_CONNECT, _("unable to connect to the database: %s"), message);
+            kg_hint(errbuf,
+                    _("check that the server runs and accepts these settings (from %s): %s; a "
+                      "password comes from ~/.pgpass, PGPASSFILE or the service file"),
+                    target->conninfo == NULL ? _("PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE "
+                                                 "or libpq's defaults")
                     : target->origin != NULL ? target->origin
                                              : "--db",
                     tried);
@@ -178,7 +194,7 @@ kg_err db_connect(const db_target *target, kg_errbuf *errbuf, db_conn **out)
     }
     if (PQsetClientEncoding(conn->pg, "UTF8") != 0) {
         db_close(conn);
-        return kg_fail(errbuf, KG_ERR_DB_CONNECT, "unable to set client encoding 'UTF8'");
+        return kg_fail(errbuf, KG_ERR_DB_CONNECT, _("unable to set client encoding 'UTF8'"));
     }
     /* jit off: kigen's statements are short or stream their rows, and the planner's
      * estimates for a night's few rows can pass jit_above_cost, when compiling costs
@@ -245,7 +261,7 @@ kg_err db_query(db_conn *conn, const char *sql, int param_count, const char *con
     db_result *wrapped = malloc(sizeof(*wrapped));
     if (wrapped == NULL) {
         PQclear(result);
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to keep a query result: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to keep a query result: out of memory"));
     }
     wrapped->pg = result;
     *out = wrapped;

@@ -2,6 +2,7 @@
  * migrations.c - the migration runner (see migrations.h).
  */
 #include "migrations.h"
+#include "../common/i18n.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -77,7 +78,8 @@ static kg_err apply_one(db_conn *conn, const migration_entry *migration, int *ap
         char context[KG_ERRBUF_SIZE];
         snprintf(context, sizeof(context), "%s", errbuf != NULL ? errbuf->text : "");
         db_exec(conn, "ROLLBACK", NULL);
-        return kg_fail(errbuf, err, "unable to apply migration '%s': %s", migration->name, context);
+        return kg_fail(errbuf, err, _("unable to apply migration '%s': %s"), migration->name,
+                       context);
     }
     return db_exec(conn, "COMMIT", errbuf);
 }
@@ -112,17 +114,17 @@ kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf)
     }
     if (version == newest && applied < migration_count) {
         kg_fail(errbuf, KG_ERR_DB_QUERY,
-                "unable to use the database: %ld of kigen's %d migrations are applied", applied,
+                _("unable to use the database: %ld of kigen's %d migrations are applied"), applied,
                 migration_count);
-        kg_hint(errbuf, "run 'kigen db migrate' first");
+        kg_hint(errbuf, _("run 'kigen db migrate' first"));
         return KG_ERR_DB_QUERY;
     }
     if (version != newest) {
         kg_fail(errbuf, KG_ERR_DB_QUERY,
-                "unable to use the database: the schema is at version %d, "
-                "kigen needs %d",
+                _("unable to use the database: the schema is at version %d, "
+                  "kigen needs %d"),
                 version, newest);
-        kg_hint(errbuf, "run 'kigen db migrate' first");
+        kg_hint(errbuf, _("run 'kigen db migrate' first"));
         return KG_ERR_DB_QUERY;
     }
     return KG_OK;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/i18n.h"
 #include "../common/out_file.h"
 #include "../common/strbuf.h"
 #include "../run/outputs.h"
@@ -186,7 +187,8 @@ static kg_err copy_next(void *state, char **fields, int max_fields, int *count, 
     if (err == KG_OK)
         err = strbuf_append_char(&source->row, '\0');
     if (err != KG_OK)
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to read a row of the workbook: too long");
+        return kg_fail(errbuf, KG_ERR_INTERNAL,
+                       _("unable to read a row of the workbook: too long"));
     *count = split_copy_row(source->row.data, source->row.len - 1, fields, max_fields);
     return KG_OK;
 }
@@ -253,7 +255,7 @@ static kg_err write_workbook(db_conn *conn, const char *path, const char *tmpdir
         office_count = OFFICES_MAX;
     xlsx_audit_office *names = calloc((size_t)office_count + 1, sizeof(*names));
     if (err == KG_OK && names == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write '%s': out of memory", path);
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to write '%s': out of memory"), path);
     for (int idx = 0; err == KG_OK && idx < office_count; idx++) {
         names[idx].office_code = db_result_value(offices, idx, 0);
         names[idx].name = db_result_value(offices, idx, 1);

@@ -5,6 +5,7 @@
  * written once per file and load.
  */
 #include "load_digest_store.h"
+#include "../common/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,7 @@ static kg_err fresh_key(db_conn *conn, load_digest_key *key, kg_errbuf *errbuf)
     uint64_t words[2];
     if (err == KG_OK &&
         (db_result_rows(result) != 1 || hex_words(db_result_value(result, 0, 0), 2, words) != 0))
-        err = kg_fail(errbuf, KG_ERR_DB_QUERY, "unable to make a key for the load's digests");
+        err = kg_fail(errbuf, KG_ERR_DB_QUERY, _("unable to make a key for the load's digests"));
     if (err == KG_OK) {
         key->k0 = words[0];
         key->k1 = words[1];
@@ -98,13 +99,14 @@ kg_err load_digest_store_read(db_conn *conn, const char *file_name, int cp932, l
         size_t count = rows > 0 ? (size_t)rows : 0;
         if (hex_words(db_result_value(result, 0, 0), 2, words) != 0 || hex == NULL ||
             strlen(hex) != 2 + 16 * count)
-            err = kg_fail(errbuf, KG_ERR_DB_QUERY, "unable to read the load's digests of '%s'",
+            err = kg_fail(errbuf, KG_ERR_DB_QUERY, _("unable to read the load's digests of '%s'"),
                           file_name);
         out->digests = err == KG_OK && count > 0 ? malloc(count * sizeof(uint64_t)) : NULL;
         if (err == KG_OK && count > 0 && out->digests == NULL)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to read the load's digests: out of memory");
+            err = kg_fail(errbuf, KG_ERR_NOMEM,
+                          _("unable to read the load's digests: out of memory"));
         if (err == KG_OK && count > 0 && hex_words(hex + 2, count, out->digests) != 0)
-            err = kg_fail(errbuf, KG_ERR_DB_QUERY, "unable to read the load's digests of '%s'",
+            err = kg_fail(errbuf, KG_ERR_DB_QUERY, _("unable to read the load's digests of '%s'"),
                           file_name);
         if (err == KG_OK) {
             out->key.k0 = words[0];
@@ -138,7 +140,8 @@ kg_err load_digest_store_write(db_conn *conn, const char *file_name, int cp932,
         return KG_OK;
     char *hex = malloc(3 + 16 * list->count);
     if (hex == NULL)
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to write the load's digests: out of memory");
+        return kg_fail(errbuf, KG_ERR_NOMEM,
+                       _("unable to write the load's digests: out of memory"));
     hex[0] = '\\';
     hex[1] = 'x';
     for (size_t row_idx = 0; row_idx < list->count; row_idx++)

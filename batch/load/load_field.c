@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <string.h>
 
+#include "../common/i18n.h"
 #include "../common/kdate.h"
 
 #define DECODE_SCRATCH 4096 /* UTF-8 of a CP932 field is at most 1.5 x its bytes */
@@ -154,14 +155,15 @@ kg_err load_text_check(const char *text, size_t len, size_t *chars, load_text_fa
 
 const char *load_text_reason(const load_text_fault *fault, load_reason *reason)
 {
-    const char *what = fault->err == KG_ERR_TEXT_CONTROL        ? "control character"
-                       : fault->err == KG_ERR_TEXT_NONCHARACTER ? "noncharacter"
-                                                                : "not valid UTF-8: surrogate";
+    const char *what = fault->err == KG_ERR_TEXT_CONTROL        ? _("control character")
+                       : fault->err == KG_ERR_TEXT_NONCHARACTER ? _("noncharacter")
+                                                                : _("not valid UTF-8: surrogate");
     if (fault->err == KG_ERR_TEXT_ENCODING && !is_surrogate(fault->code_point))
-        snprintf(reason->text, sizeof(reason->text), "not valid UTF-8: byte 0x%02X (character %zu)",
-                 (unsigned)fault->byte, fault->character);
+        snprintf(reason->text, sizeof(reason->text),
+                 _("not valid UTF-8: byte 0x%02X (character %zu)"), (unsigned)fault->byte,
+                 fault->character);
     else
-        snprintf(reason->text, sizeof(reason->text), "%s U+%04X (character %zu)", what,
+        snprintf(reason->text, sizeof(reason->text), _("%s U+%04X (character %zu)"), what,
                  (unsigned)fault->code_point, fault->character);
     return reason->text;
 }
@@ -179,14 +181,14 @@ const char *load_decode(load_decoder *decoder, const char *field, size_t len, co
         return NULL;
     }
     if (len * 2 > DECODE_SCRATCH)
-        return "too long";
+        return _("too long");
     iconv(decoder->handle, NULL, NULL, NULL, NULL); /* reset the shift state */
     char *in = (char *)(uintptr_t)field;
     size_t in_left = len;
     char *out = decoder->scratch;
     size_t out_left = DECODE_SCRATCH;
     if (iconv(decoder->handle, &in, &in_left, &out, &out_left) == (size_t)-1 || in_left != 0)
-        return "not valid CP932";
+        return _("not valid CP932");
     *utf8 = decoder->scratch;
     *utf8_len = DECODE_SCRATCH - out_left;
     return NULL;
@@ -222,16 +224,16 @@ bool load_bytes_are_cp932(FILE *file)
 static const char *check_id(const char *text, size_t len)
 {
     if (len == 0)
-        return "missing";
+        return _("missing");
     if (len > ID_MAX_DIGITS)
-        return "id too long";
+        return _("id too long");
     int nonzero = 0;
     for (size_t pos = 0; pos < len; pos++) {
         if (text[pos] < '0' || text[pos] > '9')
-            return "not a positive integer";
+            return _("not a positive integer");
         nonzero |= text[pos] != '0';
     }
-    return nonzero ? NULL : "not a positive integer";
+    return nonzero ? NULL : _("not a positive integer");
 }
 
 static const char *check_date(const char *text, size_t len)
@@ -239,9 +241,9 @@ static const char *check_date(const char *text, size_t len)
     kdate day;
     kg_err err = kdate_parse(text, len, &day);
     if (err == KG_ERR_DATE_INVALID || err == KG_ERR_DATE_RANGE)
-        return "no such day";
+        return _("no such day");
     if (err != KG_OK)
-        return "not a date of the form YYYY-MM-DD";
+        return _("not a date of the form YYYY-MM-DD");
     return NULL;
 }
 
@@ -252,7 +254,7 @@ static const char *check_text(const char *text, size_t len, size_t max_chars, lo
     if (load_text_check(text, len, &chars, &fault) != KG_OK)
         return load_text_reason(&fault, reason);
     if (chars > max_chars)
-        return "too long";
+        return _("too long");
     return NULL;
 }
 
@@ -264,21 +266,21 @@ static const char *check_postal(const char *text, size_t len, char *digits)
         if (text[pos] == '-' && pos == 3 && len == 8)
             continue;
         if (text[pos] < '0' || text[pos] > '9' || count >= 7)
-            return "not a 7-digit postal code";
+            return _("not a 7-digit postal code");
         digits[count++] = text[pos];
     }
-    return count == 7 ? NULL : "not a 7-digit postal code";
+    return count == 7 ? NULL : _("not a 7-digit postal code");
 }
 
 static const char *check_office(const char *text, size_t len)
 {
     if (len == 0 || len > 16)
-        return "not an office code (1-16 letters, digits, _ or -)";
+        return _("not an office code (1-16 letters, digits, _ or -)");
     for (size_t pos = 0; pos < len; pos++) {
         char ch = text[pos];
         if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
               ch == '_' || ch == '-'))
-            return "not an office code (1-16 letters, digits, _ or -)";
+            return _("not an office code (1-16 letters, digits, _ or -)");
     }
     return NULL;
 }
@@ -288,7 +290,7 @@ static const char *check_enum(const load_column *column, const char *text, size_
     for (const char *const *value = column->enum_values; *value != NULL; value++)
         if (strlen(*value) == len && memcmp(*value, text, len) == 0)
             return NULL;
-    return "not one of the allowed values";
+    return _("not one of the allowed values");
 }
 
 /* Validates; on success *normal and *normal_len are the value to write, *quote whether to
@@ -307,12 +309,12 @@ static const char *validate(const load_column *column, const char *text, size_t 
     case KIND_ID_OPT:
         return empty ? NULL : check_id(text, len);
     case KIND_DATE:
-        return empty ? "missing" : check_date(text, len);
+        return empty ? _("missing") : check_date(text, len);
     case KIND_DATE_OPT:
         return empty ? NULL : check_date(text, len);
     case KIND_TEXT:
         *quote = 1;
-        return empty ? "missing" : check_text(text, len, column->max_chars, reason);
+        return empty ? _("missing") : check_text(text, len, column->max_chars, reason);
     case KIND_TEXT_EMPTY:
         *quote = 1;
         return check_text(text, len, column->max_chars, reason);
@@ -332,18 +334,18 @@ static const char *validate(const load_column *column, const char *text, size_t 
     case KIND_SEX:
         return len == 1 && (text[0] == '0' || text[0] == '1' || text[0] == '2' || text[0] == '9')
                    ? NULL
-                   : "not 0, 1, 2 or 9";
+                   : _("not 0, 1, 2 or 9");
     case KIND_FLAG:
         if (empty) {
             *normal = "0";
             *normal_len = 1;
             return NULL;
         }
-        return len == 1 && (text[0] == '0' || text[0] == '1') ? NULL : "not 0 or 1";
+        return len == 1 && (text[0] == '0' || text[0] == '1') ? NULL : _("not 0 or 1");
     case KIND_ENUM:
         return check_enum(column, text, len);
     }
-    return "unknown column kind";
+    return _("unknown column kind");
 }
 
 const char *load_field_append(const load_column *column, const char *utf8, size_t len, strbuf *line,
@@ -358,5 +360,5 @@ const char *load_field_append(const load_column *column, const char *utf8, size_
         return refusal;
     kg_err err = quote ? strbuf_append_csv_quoted(line, normal, normal_len)
                        : strbuf_append(line, normal, normal_len);
-    return err == KG_OK ? NULL : "too long";
+    return err == KG_OK ? NULL : _("too long");
 }

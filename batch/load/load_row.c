@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/order_key.h"
+#include "../common/i18n.h"
 
 /* banchi and address2 as loaded (UTF-8; 100 characters at most, load_spec.c), for the key */
 #define KEY_PART_MAX 512
@@ -39,7 +40,7 @@ kg_err load_row_map_header(const load_file_spec *spec, const csv_record *header,
         }
         if (positions[col_idx] == CSV_COLUMN_ABSENT && spec->columns[col_idx].header_required)
             return kg_fail(errbuf, KG_ERR_CSV_HEADER,
-                           "unable to load '%s': the header has no column '%s'", spec->file_name,
+                           _("unable to load '%s': the header has no column '%s'"), spec->file_name,
                            spec->columns[col_idx].name);
     }
     return KG_OK;
@@ -53,12 +54,12 @@ const char *load_row_line(const load_file_spec *spec, const csv_record *record,
     if (record->error != KG_OK)
         return kg_strerror(record->error);
     if (record->field_count > header_fields)
-        return "more fields than the header";
+        return _("more fields than the header");
     char number[24];
     snprintf(number, sizeof(number), "%ld", record->line);
     strbuf_reset(line);
     if (strbuf_append_str(line, number) != KG_OK)
-        return "too long";
+        return _("too long");
     char banchi[KEY_PART_MAX] = "";
     char address2[KEY_PART_MAX] = "";
     for (size_t col_idx = 0; col_idx < spec->column_count; col_idx++) {
@@ -68,7 +69,7 @@ const char *load_row_line(const load_file_spec *spec, const csv_record *record,
         size_t utf8_len;
         const char *reason = load_decode(decoder, field.data, field.len, &utf8, &utf8_len);
         if (reason == NULL && strbuf_append_char(line, ',') != KG_OK)
-            reason = "too long";
+            reason = _("too long");
         if (reason == NULL)
             reason = load_field_append(&spec->columns[col_idx], utf8, utf8_len, line, reason_buf);
         if (reason != NULL)
@@ -84,10 +85,10 @@ const char *load_row_line(const load_file_spec *spec, const csv_record *record,
         order_key_of(banchi, address2, key, sizeof(key));
         if (strbuf_append_str(line, ",\"") != KG_OK || strbuf_append_str(line, key) != KG_OK ||
             strbuf_append_char(line, '"') != KG_OK)
-            return "too long";
+            return _("too long");
     }
     if (strbuf_append_char(line, '\n') != KG_OK)
-        return "too long";
+        return _("too long");
     return NULL;
 }
 

@@ -7,6 +7,7 @@
  * plain one does). The thread touches nothing but the source's z_stream, FILE and ring.
  */
 #include "load_source.h"
+#include "../common/i18n.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -126,17 +127,17 @@ kg_err load_source_open(const char *dir, const char *name, load_source **out, kg
         return KG_OK;
     if (has_plain && has_packed)
         return kg_fail(errbuf, KG_ERR_IO_READ,
-                       "unable to load '%s': both %s and %s.gz are there\n"
-                       "HINT: leave one of them in the extract's folder",
+                       _("unable to load '%s': both %s and %s.gz are there\n"
+                         "HINT: leave one of them in the extract's folder"),
                        dir, name, name);
     load_source *source = calloc(1, sizeof(*source));
     if (source == NULL)
-        return kg_fail(errbuf, KG_ERR_NOMEM, "unable to open '%s': out of memory", name);
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to open '%s': out of memory"), name);
     snprintf(source->path, sizeof(source->path), "%s", has_packed ? packed : plain);
     source->gzip = has_packed;
     source->file = fopen(source->path, "rb");
     if (source->file == NULL) {
-        kg_err err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", source->path,
+        kg_err err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to open '%s': %s"), source->path,
                              strerror(errno));
         load_source_free(source);
         return err;
@@ -149,13 +150,15 @@ kg_err load_source_open(const char *dir, const char *name, load_source **out, kg
         /* 15 + 16: a gzip header and trailer (not zlib's, not raw deflate) */
         if (source->in == NULL || inflateInit2(&source->stream, 15 + 16) != Z_OK) {
             load_source_free(source);
-            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to inflate '%s': out of memory", packed);
+            return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to inflate '%s': out of memory"),
+                           packed);
         }
         source->stream_ready = 1;
         source->ring = malloc(sizeof(ring_slot) * RING_SLOTS);
         if (source->ring == NULL || pthread_mutex_init(&source->lock, NULL) != 0) {
             load_source_free(source);
-            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to inflate '%s': out of memory", packed);
+            return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to inflate '%s': out of memory"),
+                           packed);
         }
         pthread_cond_init(&source->changed, NULL);
         if (pthread_create(&source->thread, NULL, inflate_thread, source) != 0) {
@@ -164,7 +167,7 @@ kg_err load_source_open(const char *dir, const char *name, load_source **out, kg
             free(source->ring);
             source->ring = NULL;
             load_source_free(source);
-            return kg_fail(errbuf, KG_ERR_NOMEM, "unable to inflate '%s': no thread", packed);
+            return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to inflate '%s': no thread"), packed);
         }
         source->thread_started = 1;
     }
@@ -191,9 +194,9 @@ static long read_gzip(load_source *source, unsigned char *buf, size_t cap)
             source->consumed += (long long)got;
             if (got == 0) {
                 if (source->member_open)
-                    return fail(source, "truncated gzip data (the file ends inside it)");
+                    return fail(source, _("truncated gzip data (the file ends inside it)"));
                 if (source->consumed == 0)
-                    return fail(source, "empty file, not gzip data");
+                    return fail(source, _("empty file, not gzip data"));
                 source->at_end = 1;
                 break;
             }
@@ -203,7 +206,7 @@ static long read_gzip(load_source *source, unsigned char *buf, size_t cap)
         if (!source->member_open) {
             /* a new member starts: the first, or one more after a complete one */
             if (inflateReset(stream) != Z_OK)
-                return fail(source, "unable to restart inflate");
+                return fail(source, _("unable to restart inflate"));
             source->member_open = 1;
         }
         size_t room = cap - filled;
@@ -215,13 +218,13 @@ static long read_gzip(load_source *source, unsigned char *buf, size_t cap)
             source->member_open = 0;
         } else if (status == Z_DATA_ERROR) {
             char fault[160];
-            snprintf(fault, sizeof(fault), "corrupt gzip data (%s)",
-                     stream->msg != NULL ? stream->msg : "invalid data");
+            snprintf(fault, sizeof(fault), _("corrupt gzip data (%s)"),
+                     stream->msg != NULL ? stream->msg : _("invalid data"));
             return fail(source, fault);
         } else if (status == Z_MEM_ERROR) {
-            return fail(source, "out of memory");
+            return fail(source, _("out of memory"));
         } else if (status != Z_OK && status != Z_BUF_ERROR) {
-            return fail(source, "corrupt gzip data");
+            return fail(source, _("corrupt gzip data"));
         }
     }
     return (long)filled;
@@ -246,8 +249,8 @@ const char *load_source_path(const load_source *source)
 
 kg_err load_source_fail(const load_source *source, kg_errbuf *errbuf)
 {
-    return kg_fail(errbuf, KG_ERR_IO_READ, "unable to read '%s': %s", source->path,
-                   source->fault[0] != '\0' ? source->fault : "read error");
+    return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to read '%s': %s"), source->path,
+                   source->fault[0] != '\0' ? source->fault : _("read error"));
 }
 
 void load_source_position(load_source *source, long long *done, long long *total)

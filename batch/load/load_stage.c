@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/strbuf.h"
+#include "../common/i18n.h"
 
 #define SQL_MAX 8192
 
@@ -129,7 +130,7 @@ static kg_err reject_unknown_residents(db_conn *conn, const load_file_spec *spec
              "(SELECT 1 FROM kigen.residents r WHERE r.resident_id = s.resident_id)",
              spec->table);
     return reject_rows(conn, delete_sql, spec, "resident_id",
-                       "no such resident in this extract or the database", report, context,
+                       _("no such resident in this extract or the database"), report, context,
                        rejected, errbuf);
 }
 
@@ -141,8 +142,8 @@ static kg_err reject_bad_cards(db_conn *conn, const load_file_spec *spec, load_r
         "DELETE FROM pg_temp.stage_certificates s WHERE s.card_id IS NOT NULL AND NOT EXISTS "
         "(SELECT 1 FROM pg_temp.stage_cards c WHERE c.card_id = s.card_id) AND NOT EXISTS "
         "(SELECT 1 FROM kigen.cards c WHERE c.card_id = s.card_id)",
-        spec, "card_id", "no such card in this extract or the database", report, context, rejected,
-        errbuf);
+        spec, "card_id", _("no such card in this extract or the database"), report, context,
+        rejected, errbuf);
     if (err != KG_OK)
         return err;
     /* The card as it will be after this load: the extract's row wins over the stored one
@@ -155,7 +156,8 @@ static kg_err reject_bad_cards(db_conn *conn, const load_file_spec *spec, load_r
         "x.card_id LEFT JOIN kigen.cards kc ON kc.card_id = x.card_id WHERE x.card_id IS NOT "
         "NULL AND coalesce(sc.resident_id, kc.resident_id) <> x.resident_id) owner "
         "WHERE s.src_line = owner.src_line",
-        spec, "card_id", "the card belongs to another resident", report, context, rejected, errbuf);
+        spec, "card_id", _("the card belongs to another resident"), report, context, rejected,
+        errbuf);
 }
 
 kg_err load_stage_check(db_conn *conn, load_reject_fn report, void *context, long *rejected,
@@ -195,7 +197,7 @@ kg_err load_stage_moved_cards(db_conn *conn, int64_t **ids, size_t *count, kg_er
     if (rows > 0) {
         *ids = malloc((size_t)rows * sizeof(**ids));
         if (*ids == NULL)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to load: out of memory");
+            err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to load: out of memory"));
     }
     for (int row_idx = 0; row_idx < rows && err == KG_OK; row_idx++)
         (*ids)[(*count)++] = strtoll(db_result_value(result, row_idx, 0), NULL, 10);

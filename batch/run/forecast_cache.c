@@ -15,6 +15,7 @@
 #include "../common/crash.h"
 #include "../common/strbuf.h"
 #include "forecast_scan.h"
+#include "../common/i18n.h"
 
 #define ID_TEXT_MAX 32
 #define NUMBER_TEXT_MAX 40
@@ -73,15 +74,16 @@ static kg_err read_weeks(db_conn *conn, const char *id_text, forecast *fc, kg_er
             parse_long(db_result_value(result, row, 3), &certificates) != KG_OK ||
             week != row % FORECAST_WEEKS || rows % FORECAST_WEEKS != 0) {
             err = kg_fail(errbuf, KG_ERR_INTERNAL,
-                          "unable to read forecast %s: row %d is not the office's week %d", id_text,
-                          row, row % FORECAST_WEEKS);
+                          _("unable to read forecast %s: row %d is not the office's week %d"),
+                          id_text, row, row % FORECAST_WEEKS);
             break;
         }
         visits[week] = week_visits;
         if (week == FORECAST_WEEKS - 1)
             err = forecast_set_office(fc, office_code, certificates, visits);
         if (err != KG_OK)
-            kg_fail(errbuf, err, "unable to read forecast %s: office '%s'", id_text, office_code);
+            kg_fail(errbuf, err, _("unable to read forecast %s: office '%s'"), id_text,
+                    office_code);
     }
     db_result_free(result);
     return err;
@@ -108,7 +110,7 @@ static kg_err find_by(db_conn *conn, const char *sql, int param_count, const cha
     if (parse_long(db_result_value(result, 0, 0), &id) != KG_OK || as_of_text == NULL ||
         kdate_parse(as_of_text, strlen(as_of_text), &as_of) != KG_OK ||
         parse_double(db_result_value(result, 0, 2), &take_up) != KG_OK)
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to read a forecast's header");
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to read a forecast's header"));
     if (err == KG_OK) {
         const char *stamp = db_result_value(result, 0, 3);
         snprintf(computed_at, STAMP_TEXT_MAX, "%s", stamp != NULL ? stamp : "");
@@ -197,7 +199,7 @@ static kg_err copy_weeks(db_conn *conn, long forecast_id, const forecast *fc, kg
             if (err == KG_OK)
                 err = db_copy_put(conn, row.data, row.len, errbuf);
             else
-                kg_fail(errbuf, err, "unable to store the forecast: office '%s'",
+                kg_fail(errbuf, err, _("unable to store the forecast: office '%s'"),
                         office->office_code);
         }
     }
@@ -226,7 +228,7 @@ kg_err forecast_cache_store(db_conn *conn, const forecast_request *request, cons
                        "RETURNING forecast_id",
                        5, params, errbuf, &result);
     if (err == KG_OK && parse_long(db_result_value(result, 0, 0), &id) != KG_OK)
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to store the forecast: no id returned");
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to store the forecast: no id returned"));
     db_result_free(result);
     if (err == KG_OK)
         err = copy_weeks(conn, id, fc, errbuf);
@@ -277,17 +279,17 @@ kg_err forecast_cache_for_run(db_conn *conn, long run_id, const forecast_request
     kdate_format(fc->first_week, first_week);
     if (found == FORECAST_FROM_RUN)
         log_line(log, LOG_INFO,
-                 "forecast as of %s (weeks from %s): the one this run used before (computed %s)",
+                 _("forecast as of %s (weeks from %s): the one this run used before (computed %s)"),
                  as_of, first_week, computed_at);
     else if (found == FORECAST_FROM_CACHE)
         log_line(log, LOG_INFO,
-                 "forecast as of %s (weeks from %s): from the cache, computed %s by an earlier "
-                 "run of the week",
+                 _("forecast as of %s (weeks from %s): from the cache, computed %s by an earlier "
+                   "run of the week"),
                  as_of, first_week, computed_at);
     else
         log_line(log, LOG_INFO,
-                 "forecast as of %s (weeks from %s): computed from every resident in %ld s, kept "
-                 "for the other runs of the week",
+                 _("forecast as of %s (weeks from %s): computed from every resident in %ld s, kept "
+                   "for the other runs of the week"),
                  as_of, first_week, (long)(time(NULL) - started));
     if (source != NULL)
         *source = found;

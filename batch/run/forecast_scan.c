@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "scan.h"
+#include "../common/i18n.h"
 
 kg_err forecast_scan(db_conn *conn, const select_config *config, forecast *fc, kg_errbuf *errbuf)
 {
@@ -14,7 +15,7 @@ kg_err forecast_scan(db_conn *conn, const select_config *config, forecast *fc, k
     kg_err err = KG_OK;
     long listed = 0;
     if (scanned == NULL || results == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to scan for the forecast: out of memory");
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to scan for the forecast: out of memory"));
     if (err == KG_OK)
         err = db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ", errbuf);
     if (err == KG_OK)

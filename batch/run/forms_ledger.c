@@ -11,6 +11,7 @@
 
 #include "../common/control_no.h"
 #include "../common/strbuf.h"
+#include "../common/i18n.h"
 
 /* Requests received by the run date with no form in force (never had one, or a clerk
  * voided it: then the new form names the one it replaces). */
@@ -47,7 +48,7 @@ kg_err forms_draw_control_no(char *out, kg_errbuf *errbuf)
             continue;
         if (drawn < 0)
             return kg_fail(errbuf, KG_ERR_INTERNAL,
-                           "unable to draw a control number from the kernel's random source: %s",
+                           _("unable to draw a control number from the kernel's random source: %s"),
                            strerror(errno));
         got += (size_t)drawn;
     }
@@ -75,11 +76,11 @@ static void find_problem(const forms_setup *setup, const db_result *result, int 
 {
     problem[0] = '\0';
     if (strcmp(db_result_value(result, row, 9), "current") != 0) {
-        snprintf(problem, cap, "the holder is no longer registered (除票): no inquiry mailed");
+        snprintf(problem, cap, _("the holder is no longer registered (除票): no inquiry mailed"));
         return;
     }
     if (db_result_value(result, row, 5)[0] == '\0' || db_result_value(result, row, 6)[0] == '\0') {
-        snprintf(problem, cap, "no postal code or address: the inquiry cannot be mailed");
+        snprintf(problem, cap, _("no postal code or address: the inquiry cannot be mailed"));
         return;
     }
     kdate received_on = KDATE_NONE;
@@ -107,13 +108,13 @@ static void find_problem(const forms_setup *setup, const db_result *result, int 
             PRINTABLE_OK)
         return;
     if (office_problem != NULL) {
-        snprintf(problem, cap, "office %s: %s", office_code, office_problem);
+        snprintf(problem, cap, _("office %s: %s"), office_code, office_problem);
         return;
     }
     /* the whole page, with a control number of the printed width: a proxy name too long
      * for its box, say (the office block is checked above, so a blank one serves) */
     if (printable_page(setup->inquiry, &data, reason, sizeof(reason)) != PRINTABLE_OK)
-        snprintf(problem, cap, "the inquiry cannot be printed: %s", reason);
+        snprintf(problem, cap, _("the inquiry cannot be printed: %s"), reason);
 }
 
 static bool under_age(const char *birth, kdate run_date, const select_config *select)
@@ -177,7 +178,7 @@ kg_err forms_record_inquiries(db_conn *conn, long run_id, kdate run_date, const 
         bool minor = under_age(db_result_value(pending, row, 10), run_date, setup->select);
         find_problem(setup, pending, row, run_date, minor, problem, sizeof(problem));
         if (inquiry_row(pending, row, control_no, run_text, date, minor, problem, &line) != KG_OK)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to record the inquiry of request %s",
+            err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to record the inquiry of request %s"),
                           db_result_value(pending, row, 0));
         if (err == KG_OK)
             err = db_copy_put(conn, line.data, line.len, errbuf);

@@ -18,6 +18,7 @@
 #include "../common/control_no.h"
 #include "../common/strbuf.h"
 #include "schedule.h"
+#include "../common/i18n.h"
 
 kg_err ledger_find_run(db_conn *conn, kdate run_date, ledger_status *status, long *run_id,
                        kg_errbuf *errbuf)
@@ -167,7 +168,7 @@ kg_err ledger_read_returns(ledger_writer *writer, db_conn *reader, kg_errbuf *er
     db_result *result = NULL;
     kg_err err = db_query(reader, read_returns_sql, 1, params, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) != 1)
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to read the returns of the run");
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to read the returns of the run"));
     if (err == KG_OK) {
         free(writer->return_ids);
         free(writer->return_lifted);
@@ -175,8 +176,8 @@ kg_err ledger_read_returns(ledger_writer *writer, db_conn *reader, kg_errbuf *er
         writer->return_lifted = strdup(db_result_value(result, 0, 1));
         if (writer->return_ids == NULL || writer->return_lifted == NULL)
             err = kg_fail(errbuf, KG_ERR_NOMEM,
-                          "unable to read the returns of the run: out "
-                          "of memory");
+                          _("unable to read the returns of the run: out "
+                            "of memory"));
     }
     db_result_free(result);
     return err;
@@ -188,7 +189,7 @@ static kg_err put_row(ledger_writer *writer, const char *const *columns, kg_errb
 {
     strbuf_reset(&writer->row);
     if (strbuf_append_csv_row(&writer->row, columns, ROW_COLUMNS) != KG_OK)
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to record resident %s: row too long",
+        return kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to record resident %s: row too long"),
                        columns[1] != NULL ? columns[1] : "?");
     writer->rows++;
     return db_copy_put(writer->conn, writer->row.data, writer->row.len, errbuf);
@@ -311,8 +312,8 @@ static kg_err number_notice(ledger_writer *writer, const ledger_addressee *to, c
     if (writer->seq == 0 || strcmp(to->office_code, writer->office) != 0) {
         if (writer->seq > 0 && strcmp(to->office_code, writer->office) < 0)
             return kg_fail(errbuf, KG_ERR_INTERNAL,
-                           "unable to number the notices: office '%s' came after '%s' "
-                           "(the scan is not in print order)",
+                           _("unable to number the notices: office '%s' came after '%s' "
+                             "(the scan is not in print order)"),
                            to->office_code, writer->office);
         snprintf(writer->office, sizeof(writer->office), "%s", to->office_code);
         writer->office_seq = 0;

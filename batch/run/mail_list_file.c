@@ -10,6 +10,7 @@
 #include "../common/control_no.h"
 #include "pdf_file.h"
 #include "render/mail_list.h"
+#include "../common/i18n.h"
 
 #define A4_WIDTH_PT (210 * 72.0 / 25.4)
 #define A4_HEIGHT_PT (297 * 72.0 / 25.4)
@@ -51,7 +52,7 @@ kg_err mail_list_file_write(db_conn *conn, text_fonts *fonts, const char *dir, k
     size_t count = err == KG_OK ? (size_t)db_result_rows(result) : 0;
     mail_entry *entries = count > 0 ? calloc(count, sizeof(*entries)) : NULL;
     if (count > 0 && entries == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the registered mail: out of memory");
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list the registered mail: out of memory"));
     for (size_t row = 0; err == KG_OK && row < count; row++) {
         int idx = (int)row;
         entries[row] =
@@ -61,7 +62,8 @@ kg_err mail_list_file_write(db_conn *conn, text_fonts *fonts, const char *dir, k
     }
     pdf_file *file = err == KG_OK ? malloc(sizeof(*file)) : NULL;
     if (err == KG_OK && file == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write the registered mail: out of memory");
+        err =
+            kg_fail(errbuf, KG_ERR_NOMEM, _("unable to write the registered mail: out of memory"));
     if (err == KG_OK) {
         err = pdf_file_open(file, dir, MAIL_LIST_FILE, A4_WIDTH_PT, A4_HEIGHT_PT, run_date, errbuf);
         if (err == KG_OK)

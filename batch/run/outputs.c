@@ -80,7 +80,7 @@ static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, 
     strbuf_init(&cells, CSV_ROW_MAX);
     strbuf_init(&bytes, 2 * CSV_ROW_MAX);
     if (err == KG_OK && csv_encoder_start(encoder, &bytes) != KG_OK)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to write '%s': out of memory", file.path);
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to write '%s': out of memory"), file.path);
     if (err == KG_OK)
         err = out_file_write(&file, bytes.data, bytes.len, errbuf);
     unencodable_report report = {csv->log, file.path, 0};
@@ -97,10 +97,10 @@ static kg_err write_csv(db_conn *conn, const outputs_csv *csv, const char *dir, 
                                       report_unencodable, &report);
         if (row_err != KG_OK)
             err = kg_fail(errbuf, row_err == KG_ERR_NOMEM ? KG_ERR_NOMEM : KG_ERR_INTERNAL,
-                          "unable to write '%s': a row of its query is %s", file.path,
-                          row_err == KG_ERR_NOMEM          ? "out of memory"
-                          : row_err == KG_ERR_CSV_TOO_LONG ? "too long"
-                                                           : "not CSV");
+                          _("unable to write '%s': a row of its query is %s"), file.path,
+                          row_err == KG_ERR_NOMEM          ? _("out of memory")
+                          : row_err == KG_ERR_CSV_TOO_LONG ? _("too long")
+                                                           : _("not CSV"));
         else if (converted)
             err = out_file_write(&file, bytes.data, bytes.len, errbuf);
         else
@@ -140,8 +140,8 @@ static kg_err read_csv_format(db_conn *conn, long run_id, csv_format *format, kg
         format->bom = strcmp(db_result_value(result, 0, 0), "true") == 0;
         if (!csv_encoding_parse(db_result_value(result, 0, 1), &format->encoding))
             err = kg_fail(errbuf, KG_ERR_INTERNAL,
-                          "unable to write the files of run %ld: its csv_encoding '%s' is "
-                          "unknown",
+                          _("unable to write the files of run %ld: its csv_encoding '%s' is "
+                            "unknown"),
                           run_id, db_result_value(result, 0, 1));
     }
     db_result_free(result);
@@ -272,7 +272,7 @@ static kg_err summarize_file(const char *dir, const char *name, file_summary *su
     if (fd < 0 && errno == ENOENT)
         return KG_OK;
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_READ, "unable to open '%s': %s", path, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_READ, _("unable to open '%s': %s"), path, strerror(errno));
     csv_records records = {false, 0};
     kg_err err =
         sha256_fd(fd, path, count_records, &records, summary->sha256, &summary->bytes, errbuf);
@@ -324,8 +324,8 @@ static kg_err append_print_files(db_conn *conn, const char *dir, strbuf *json, b
         int present = 0;
         err = summarize_file(dir, name, &summary, &present, errbuf);
         if (err == KG_OK && !present)
-            err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing", dir,
-                          name);
+            err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to describe '%s/%s': it is missing"),
+                          dir, name);
         char line[512];
         snprintf(line, sizeof(line),
                  "%s\n    {\"name\": \"%s\", \"pages\": %s, \"bytes\": %lld, \"sha256\": \"%s\"}",
@@ -367,7 +367,7 @@ static kg_err append_mail_list(db_conn *conn, const char *dir, strbuf *json, kg_
     long pages = 0;
     kg_err err = summarize_file(dir, MAIL_LIST_FILE, &summary, &present, errbuf);
     if (err == KG_OK && !present)
-        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to describe '%s/%s': it is missing", dir,
+        err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to describe '%s/%s': it is missing"), dir,
                       MAIL_LIST_FILE);
     if (err == KG_OK)
         err = mail_list_pages(conn, &pages, errbuf);
@@ -432,7 +432,7 @@ static kg_err write_manifest(db_conn *conn, const char *dir, kdate run_date, lon
     return err;
 }
 
-kg_err outputs_write_opt(db_conn *conn, const outputs_request *request, kg_errbuf *errbuf)
+kg_err outputs_write(db_conn *conn, const outputs_request *request, kg_errbuf *errbuf)
 {
     char dir[PATH_CAP];
     outputs_csv csv = {{false, CSV_UTF8}, request->log};
@@ -460,14 +460,6 @@ kg_err outputs_write_opt(db_conn *conn, const outputs_request *request, kg_errbu
     return err;
 }
 
-kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
-                     bool with_print_files, kg_errbuf *errbuf)
-{
-    log_sink warnings = log_sink_stderr(LOG_WARN); /* until the run hands its own (outputs.h) */
-    outputs_request request = {out_dir, run_date, run_id, with_print_files, &warnings};
-    return outputs_write_opt(conn, &request, errbuf);
-}
-
 kg_err outputs_set_params(db_conn *conn, long run_id, kdate run_date, kg_errbuf *errbuf)
 {
     char run_text[32], date[KDATE_ISO_LEN + 1];
@@ -489,7 +481,7 @@ kg_err outputs_run_dir(const char *out_dir, kdate run_date, char *dir, size_t ca
     char date[KDATE_ISO_LEN + 1];
     int len = snprintf(dir, cap, "%s/%s", out_dir, kdate_format(run_date, date));
     if (len < 0 || (size_t)len >= cap)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", out_dir);
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to use '%s': path too long"), out_dir);
     kg_err err = out_file_make_dir(dir, errbuf);
     return err == KG_OK ? out_file_sweep(dir, errbuf) : err;
 }
@@ -502,18 +494,18 @@ kg_err outputs_check_run_dir(const char *out_dir, kdate run_date, kg_errbuf *err
         return err;
     int len = snprintf(probe, sizeof(probe), "%s/.probe-%ld.tmp", dir, (long)getpid());
     if (len < 0 || (size_t)len >= sizeof(probe))
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to use '%s': path too long", dir);
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to use '%s': path too long"), dir);
     int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write in '%s': %s"), dir,
                        strerror(errno));
     ssize_t written = write(fd, "k", 1);
     int write_errno = errno;
     close(fd);
     unlink(probe);
     if (written != 1)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write in '%s': %s", dir,
-                       written < 0 ? strerror(write_errno) : "nothing was written");
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to write in '%s': %s"), dir,
+                       written < 0 ? strerror(write_errno) : _("nothing was written"));
     return KG_OK;
 }
 

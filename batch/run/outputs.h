@@ -18,7 +18,7 @@
 #include "../common/log.h"
 #include "../db/db.h"
 
-/* What outputs_write_opt writes. */
+/* What outputs_write writes. */
 typedef struct outputs_request {
     const char *out_dir;   /* the files go to outputs_run_dir(out_dir, run_date) */
     kdate run_date;        /* the night */
@@ -29,23 +29,16 @@ typedef struct outputs_request {
 } outputs_request;
 
 /* Writes notices.csv, districts.csv, excluded.csv, findings.csv, forms.csv,
- * registered-mail.csv, inserts.csv and manifest.json, as outputs_write says, with the
- * request's log. The CSV files a person opens (all but inserts.csv, the inserting
- * machine's) in the form the run stored: a UTF-8 BOM first, or CP932 (a character without
- * a CP932 form written as 〓 and reported to the log with file, row, column and code
- * point: never a stop, D116); control numbers as XXXX-XXXX-XXXX (D118). The manifest's
- * bytes and sha256 are of the bytes written. */
-kg_err outputs_write_opt(db_conn *conn, const outputs_request *request, kg_errbuf *errbuf);
-
-/* Writes notices.csv, districts.csv, excluded.csv, findings.csv, forms.csv,
- * registered-mail.csv, inserts.csv and manifest.json (which lists every one of them and, when
- * with_print_files, the print files and registered-mail.pdf: they must then be on disk) for run_id
- * into outputs_run_dir(out_dir, run_date). KG_ERR_IO_WRITE "unable to write '<path>': <OS error>"
- * when a file cannot be written (nothing half-written stays under a final name). Its
- * warnings go to a sink of its own on stderr (level warn): the run should call
- * outputs_write_opt with its log. */
-kg_err outputs_write(db_conn *conn, const char *out_dir, kdate run_date, long run_id,
-                     bool with_print_files, kg_errbuf *errbuf);
+ * registered-mail.csv, inserts.csv and manifest.json (which lists every one of them and,
+ * when with_print_files, the print files and registered-mail.pdf: they must then be on
+ * disk) for the request's run into outputs_run_dir(out_dir, run_date). KG_ERR_IO_WRITE
+ * "unable to write '<path>': <OS error>" when a file cannot be written (nothing
+ * half-written stays under a final name); warnings go to the request's log. The CSV files a person
+ * opens (all but inserts.csv, the inserting machine's) in the form the run stored: a UTF-8 BOM
+ * first, or CP932 (a character without a CP932 form written as 〓 and reported to the log with
+ * file, row, column and code point: never a stop, D116); control numbers as XXXX-XXXX-XXXX (D118).
+ * The manifest's bytes and sha256 are of the bytes written. */
+kg_err outputs_write(db_conn *conn, const outputs_request *request, kg_errbuf *errbuf);
 
 /* The run (run_id; 0: not known) and date that the output queries read, in the
  * session's temporary table pg_temp.out_params. */

@@ -8,6 +8,7 @@
 #include <cairo-pdf.h>
 
 #include "render/draw_status.h"
+#include "../common/i18n.h"
 
 /* Cairo hands the stream over a few bytes at a time (dozens of pieces a page); out_file
  * buffers them and keeps the first failure's errno for pdf_file_close. */
@@ -42,7 +43,7 @@ kg_err pdf_file_close(pdf_file *file, kg_err err, kg_errbuf *errbuf)
         cairo_surface_destroy(file->surface);
         file->surface = NULL;
         if (err == KG_OK)
-            err = draw_status_fail(status, errbuf, "unable to finish '%s'", file->out.path);
+            err = draw_status_fail(status, errbuf, N_("unable to finish '%s'"), file->out.path);
     }
     /* the OS error of a failed write, rather than Cairo's account of what it broke */
     if (err == KG_OK || err == KG_ERR_DRAW || err == KG_ERR_IO_WRITE) {

@@ -19,6 +19,7 @@
 #include "../db/db.h"
 #include "pdf_file.h"
 #include "render/notice.h"
+#include "../common/i18n.h"
 
 #define PATH_CAP 4096
 #define MAX_THREADS 64
@@ -182,7 +183,7 @@ static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const
         data.sheet = 1;
         data.sheets = with->enclosure != NULL ? 2 : 1;
         if (!parse_certs(certs_text, certs, &data.cert_count))
-            err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no readable certificates",
+            err = kg_fail(errbuf, KG_ERR_INTERNAL, _("%s: notice %s has no readable certificates"),
                           name, data.notice_no);
         if (err == KG_OK)
             err = notice_paint(with->notice, cr, &data, errbuf);
@@ -192,8 +193,8 @@ static kg_err draw_notices(const painters *with, cairo_surface_t *surface, const
             data.form = (notice_form){value_or_empty(result, row, 15), "renew", "", KDATE_NONE,
                                       date_or_none(db_result_value(result, row, 16))};
             if (data.form.control_no[0] == '\0')
-                err = kg_fail(errbuf, KG_ERR_INTERNAL, "%s: notice %s has no enclosed form", name,
-                              data.notice_no);
+                err = kg_fail(errbuf, KG_ERR_INTERNAL, _("%s: notice %s has no enclosed form"),
+                              name, data.notice_no);
             data.sheet = 2;
             if (err == KG_OK)
                 err = notice_paint(with->enclosure, cr, &data, errbuf);
@@ -274,7 +275,7 @@ static void *worker_main(void *arg)
             if (job->log != NULL && job->log->level >= LOG_DETAIL)
                 progress_clear(&shared->line);
             pthread_mutex_unlock(&shared->lock);
-            log_line(job->log, LOG_DETAIL, "print: %s, %ld pages", shared->files[idx], pages);
+            log_line(job->log, LOG_DETAIL, _("print: %s, %ld pages"), shared->files[idx], pages);
         }
     }
     if (err != KG_OK)
@@ -310,12 +311,12 @@ static kg_err list_files(const print_job *job, print_shared *shared, kg_errbuf *
     if (err == KG_OK && rows > 0 &&
         ((shared->files = calloc((size_t)rows, sizeof(*shared->files))) == NULL ||
          (shared->is_forms = calloc((size_t)rows, sizeof(*shared->is_forms))) == NULL))
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the print files: out of memory");
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list the print files: out of memory"));
     for (int row = 0; err == KG_OK && row < rows; row++) {
         const char *name = db_result_value(result, row, 0);
         size_t len = strlen(name);
         if ((shared->files[row] = malloc(len + 1)) == NULL)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to list the print files: out of memory");
+            err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to list the print files: out of memory"));
         else
             memcpy(shared->files[row], name, len + 1);
         if (err == KG_OK)
@@ -341,14 +342,15 @@ kg_err print_notices(const print_job *job, print_totals *totals, kg_errbuf *errb
     print_worker workers[MAX_THREADS];
     size_t started = 0;
     if (err == KG_OK && pthread_mutex_init(&shared.lock, NULL) != 0)
-        err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to start the print workers");
+        err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to start the print workers"));
     bool locked = err == KG_OK;
     if (err == KG_OK)
-        progress_begin(&shared.line, job->log, "print", "pages", (long long)shared.file_count);
+        progress_begin(&shared.line, job->log, _("print"), _("pages"),
+                       (long long)shared.file_count);
     while (err == KG_OK && started < threads) {
         workers[started].shared = &shared;
         if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0)
-            err = kg_fail(errbuf, KG_ERR_INTERNAL, "unable to start print worker %zu", started);
+            err = kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to start print worker %zu"), started);
         else
             started++;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "glyph.h"
+#include "../common/i18n.h"
 
 printable_verdict printable_addressee(const printable_pages *pages, const notice_data *data,
                                       char *problem, size_t cap)
@@ -30,8 +31,8 @@ printable_verdict printable_text(const printable_pages *pages, const char *field
         uint32_t code_point = 0;
         if (glyph_find_missing(notice_painter_fonts(pages->painters[idx]), text, strlen(text),
                                &code_point)) {
-            snprintf(problem, cap, "%s: U+%04X cannot be printed (%s)", field, (unsigned)code_point,
-                     glyph_reason(code_point));
+            snprintf(problem, cap, _("%s: U+%04X cannot be printed (%s)"), field,
+                     (unsigned)code_point, glyph_reason(code_point));
             return PRINTABLE_GLYPH;
         }
     }
@@ -61,11 +62,11 @@ static void check_office(const printable_pages *const *sets, size_t set_count, k
         for (size_t idx = 0; idx < sizeof(fields) / sizeof(fields[0]); idx++)
             if (printable_text(sets[set], fields[idx], values[idx], reason, sizeof(reason)) !=
                 PRINTABLE_OK) {
-                snprintf(problem, cap, "the office's %s", reason);
+                snprintf(problem, cap, _("the office's %s"), reason);
                 return;
             }
         if (printable_page(sets[set], &data, reason, sizeof(reason)) != PRINTABLE_OK) {
-            snprintf(problem, cap, "the office's sender block: %s", reason);
+            snprintf(problem, cap, _("the office's sender block: %s"), reason);
             return;
         }
     }
@@ -84,7 +85,7 @@ kg_err printable_offices_check(db_conn *conn, const printable_pages *const *sets
     if (rows > 0) {
         out->offices = calloc((size_t)rows, sizeof(*out->offices));
         if (out->offices == NULL)
-            err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to check the offices: out of memory");
+            err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to check the offices: out of memory"));
     }
     for (int row = 0; err == KG_OK && row < rows; row++) {
         printable_office *office = &out->offices[out->count++];

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "../common/checkout.h"
+#include "../common/i18n.h"
 
 #define LINE_MAX_LEN 2048
 
@@ -63,7 +64,7 @@ static kg_err parse_int(const char *key, const char *value, long low, long high,
     long number = strtol(value, &end, 10);
     if (errno != 0 || end == value || *end != '\0' || number < low || number > high)
         return kg_fail(errbuf, KG_ERR_CONFIG,
-                       "unable to use %s = '%s': a whole number from %ld to %ld is needed", key,
+                       _("unable to use %s = '%s': a whole number from %ld to %ld is needed"), key,
                        value, low, high);
     *out = (int)number;
     return KG_OK;
@@ -81,9 +82,9 @@ static kg_err set_path(const char *key, const char *value, bool none_allowed, ch
     size_t len = strlen(value);
     if (len == 0 || len >= cap || strpbrk(value, "\"\\") != NULL)
         return kg_fail(errbuf, KG_ERR_CONFIG,
-                       "unable to use %s = '%.100s': a file path (no quotes or backslashes, at "
-                       "most %zu bytes) is needed%s",
-                       key, value, cap - 1, none_allowed ? ", or none" : "");
+                       _("unable to use %s = '%.100s': a file path (no quotes or backslashes, at "
+                         "most %zu bytes) is needed%s"),
+                       key, value, cap - 1, none_allowed ? _(", or none") : "");
     memcpy(slot, value, len + 1);
     return KG_OK;
 }
@@ -116,14 +117,15 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
             config->select.rules.window_w2 = value[1] == '2';
             return KG_OK;
         }
-        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use window = '%s': use w1 or w2", value);
+        return kg_fail(errbuf, KG_ERR_CONFIG, _("unable to use window = '%s': use w1 or w2"),
+                       value);
     }
     if (strcmp(key, "feb29") == 0) {
         if (strcmp(value, "feb28") == 0 || strcmp(value, "mar1") == 0) {
             config->select.rules.feb29 = value[0] == 'm' ? FEB29_AS_MAR1 : FEB29_AS_FEB28;
             return KG_OK;
         }
-        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use feb29 = '%s': use feb28 or mar1",
+        return kg_fail(errbuf, KG_ERR_CONFIG, _("unable to use feb29 = '%s': use feb28 or mar1"),
                        value);
     }
     /* how a command runs (not stored with the run): db, strict, max_days_ahead */
@@ -131,8 +133,8 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         size_t len = strlen(value);
         if (len == 0 || len >= sizeof(config->db))
             return kg_fail(errbuf, KG_ERR_CONFIG,
-                           "unable to use db: a libpq connection string of 1 to %zu bytes is "
-                           "needed",
+                           _("unable to use db: a libpq connection string of 1 to %zu bytes is "
+                             "needed"),
                            sizeof(config->db) - 1);
         memcpy(config->db, value, len + 1); /* a password is refused where it is used */
         return KG_OK;
@@ -142,7 +144,7 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
             config->strict = value[0] == 't';
             return KG_OK;
         }
-        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to use strict = '%s': use true or false",
+        return kg_fail(errbuf, KG_ERR_CONFIG, _("unable to use strict = '%s': use true or false"),
                        value);
     }
     if (strcmp(key, "language") == 0) {
@@ -171,10 +173,10 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
         return parse_int(key, value, 0, 31, &config->max_days_ahead, errbuf);
     }
     return kg_fail(errbuf, KG_ERR_CONFIG,
-                   "unable to use configuration key '%s': the keys are lead_days, "
-                   "mover_months, window, feb29, max_pages, render_threads, template, "
-                   "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
-                   "db, strict, max_days_ahead, language, csv_bom, csv_encoding",
+                   _("unable to use configuration key '%s': the keys are lead_days, "
+                     "mover_months, window, feb29, max_pages, render_threads, template, "
+                     "enclosure_template, inquiry_template, form_overdue_days, retention_years, "
+                     "db, strict, max_days_ahead, language, csv_bom, csv_encoding"),
                    key);
 }
 
@@ -229,7 +231,7 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
 {
     FILE *file = fopen(path, "r");
     if (file == NULL)
-        return kg_fail(errbuf, KG_ERR_CONFIG, "unable to open '%s': %s", path, strerror(errno));
+        return kg_fail(errbuf, KG_ERR_CONFIG, _("unable to open '%s': %s"), path, strerror(errno));
     /* the file's directory: its path before the last '/' (empty for a file in /); a file
      * named without one is in the current directory, which relative paths are already
      * taken from */
@@ -248,8 +250,8 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
             continue;
         char *equals = strchr(text, '=');
         if (equals == NULL) {
-            err = kg_fail(errbuf, KG_ERR_CONFIG, "unable to read '%s': line %ld is not key = value",
-                          path, line_no);
+            err = kg_fail(errbuf, KG_ERR_CONFIG,
+                          _("unable to read '%s': line %ld is not key = value"), path, line_no);
             break;
         }
         *equals = '\0';
@@ -263,8 +265,8 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
         err = run_config_set(config, key, value, &inner);
         if (err == KG_OK && resolved == NULL)
             err = kg_fail(&inner, KG_ERR_CONFIG,
-                          "unable to use %s = '%.100s': taken from the file's directory, the "
-                          "path is longer than %zu bytes",
+                          _("unable to use %s = '%.100s': taken from the file's directory, the "
+                            "path is longer than %zu bytes"),
                           key, value, sizeof(joined) - 1);
         else if (err == KG_OK && resolved != value)
             err = run_config_set(config, key, resolved, &inner);
@@ -272,7 +274,7 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
             kg_fail(errbuf, err, "%s:%ld: %s", path, line_no, inner.text);
     }
     if (err == KG_OK && ferror(file))
-        err = kg_fail(errbuf, KG_ERR_CONFIG, "unable to read '%s'", path);
+        err = kg_fail(errbuf, KG_ERR_CONFIG, _("unable to read '%s'"), path);
     fclose(file);
     return err;
 }
@@ -288,6 +290,24 @@ kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf 
     kg_err err = run_config_read_file(config, system_file, errbuf);
     if (err == KG_OK)
         *path = system_file;
+    return err;
+}
+
+kg_err run_config_read_command(run_config *config, const char **path, kg_errbuf *errbuf)
+{
+    const run_config before = *config;
+    kg_err err = *path != NULL ? run_config_read_file(config, *path, errbuf)
+                               : run_config_read_default(config, path, errbuf);
+    kg_language language = run_config_language(config);
+    if (err != KG_OK && language != run_config_language(&before)) {
+        /* the message again, in the language the file chose before its bad line */
+        i18n_use(language);
+        run_config again = before;
+        const char *again_path = *path;
+        err = again_path != NULL ? run_config_read_file(&again, again_path, errbuf)
+                                 : run_config_read_default(&again, &again_path, errbuf);
+    }
+    i18n_use(language);
     return err;
 }
 

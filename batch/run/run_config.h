@@ -111,6 +111,14 @@ kg_err run_config_read_file(run_config *config, const char *path, kg_errbuf *err
  * KG_ERR_CONFIG: the operator's settings are never skipped silently. */
 kg_err run_config_read_default(run_config *config, const char **path, kg_errbuf *errbuf);
 
+/* What every command does with its configuration, in one place (D107): reads *path
+ * (--config FILE) or, when it is NULL, the default file (run_config_read_default, *path
+ * then naming it when there is one), then speaks the configuration's language from now
+ * on (i18n_use(run_config_language(config))), so that every later message, the help text
+ * included, is in it. A failure keeps the language the file asked for before its bad
+ * line, and its message is written in that language. */
+kg_err run_config_read_command(run_config *config, const char **path, kg_errbuf *errbuf);
+
 /* The SHA-256 of the templates' bytes ("" when not loaded), stored beside their paths. */
 typedef struct run_config_hashes {
     const char *notice, *enclosure, *inquiry;

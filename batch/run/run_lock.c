@@ -8,6 +8,7 @@
  * and a killed run's backend can be active until its statement ends.
  */
 #include "run_lock.h"
+#include "../common/i18n.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -72,7 +73,7 @@ static holder_kind judge(const db_lock_holder *holder, char *why, size_t cap)
     if (!holder->found)
         return HOLDER_NONE;
     if (!holder->has_activity) {
-        snprintf(why, cap, "a backend that is ending");
+        snprintf(why, cap, _("a backend that is ending"));
         return HOLDER_ENDING;
     }
     if (!is_kigen_run(holder))
@@ -82,7 +83,7 @@ static holder_kind judge(const db_lock_holder *holder, char *why, size_t cap)
     run_lock_application_name(client_pid, expected, sizeof(expected));
     if (strcmp(expected, holder->application) != 0 || !process_gone(client_pid))
         return HOLDER_LIVE; /* alive, or of another host: only the lock can tell */
-    snprintf(why, cap, "a kigen run whose process %ld is gone", client_pid);
+    snprintf(why, cap, _("a kigen run whose process %ld is gone"), client_pid);
     return HOLDER_ENDING;
 }
 
@@ -91,21 +92,21 @@ static void describe(const db_lock_holder *holder, char *text, size_t cap)
 {
     char since[64] = "", state[48] = "";
     if (holder->backend_start[0] != '\0')
-        snprintf(since, sizeof(since), ", connected since %s JST", holder->backend_start);
+        snprintf(since, sizeof(since), _(", connected since %s JST"), holder->backend_start);
     if (holder->state[0] != '\0')
         snprintf(state, sizeof(state), ", %s", holder->state);
-    snprintf(text, cap, "backend %ld%s%s", holder->pid, since, state);
+    snprintf(text, cap, _("backend %ld%s%s"), holder->pid, since, state);
 }
 
 static kg_err refuse_live(const db_lock_holder *holder, const char *date, kg_errbuf *errbuf)
 {
     char text[HOLDER_TEXT_CAP];
     describe(holder, text, sizeof(text));
-    kg_fail(errbuf, KG_ERR_RUN_BUSY, "unable to start the run of %s: %s (%s)", date,
-            is_kigen_run(holder) ? "another kigen run is in progress"
-                                 : "another session holds the run lock",
+    kg_fail(errbuf, KG_ERR_RUN_BUSY, _("unable to start the run of %s: %s (%s)"), date,
+            is_kigen_run(holder) ? _("another kigen run is in progress")
+                                 : _("another session holds the run lock"),
             text);
-    kg_hint(errbuf, "wait for it to finish; nothing was done");
+    kg_hint(errbuf, _("wait for it to finish; nothing was done"));
     return KG_ERR_RUN_BUSY;
 }
 
@@ -114,19 +115,20 @@ static kg_err refuse_stale(const db_lock_holder *holder, const char *why, const 
 {
     if (!holder->found) {
         kg_fail(errbuf, KG_ERR_RUN_BUSY,
-                "unable to start the run of %s: the run lock stayed taken (waited %ld ms)", date,
+                _("unable to start the run of %s: the run lock stayed taken (waited %ld ms)"), date,
                 waited_ms);
-        kg_hint(errbuf, "try again; nothing was done");
+        kg_hint(errbuf, _("try again; nothing was done"));
         return KG_ERR_RUN_BUSY;
     }
     char text[HOLDER_TEXT_CAP];
     describe(holder, text, sizeof(text));
-    kg_fail(errbuf, KG_ERR_RUN_BUSY,
-            "unable to start the run of %s: the run lock is still held by %s (%s; waited %ld ms)",
-            date, why, text, waited_ms);
+    kg_fail(
+        errbuf, KG_ERR_RUN_BUSY,
+        _("unable to start the run of %s: the run lock is still held by %s (%s; waited %ld ms)"),
+        date, why, text, waited_ms);
     kg_hint(errbuf,
-            "nothing was done; PostgreSQL ends that backend when it notices that its client is "
-            "gone: try again, or end it now with SELECT pg_terminate_backend(%ld)",
+            _("nothing was done; PostgreSQL ends that backend when it notices that its client is "
+              "gone: try again, or end it now with SELECT pg_terminate_backend(%ld)"),
             holder->pid);
     return KG_ERR_RUN_BUSY;
 }
@@ -158,7 +160,7 @@ static void ask_for_client_checks(db_conn *conn, const log_sink *log)
                  "WHERE pg_catalog.current_setting('client_connection_check_interval', true) "
                  "IS NOT NULL",
                  0, NULL, &ignored, NULL) != KG_OK)
-        log_line(log, LOG_DEBUG, "run lock: the server does not check its clients: %s",
+        log_line(log, LOG_DEBUG, _("run lock: the server does not check its clients: %s"),
                  ignored.text);
 }
 
@@ -178,7 +180,7 @@ kg_err run_lock_take(db_conn *conn, const char *date, const log_sink *log, kg_er
         err = db_try_lock(conn, RUN_LOCK_KEY, &acquired, errbuf);
         if (err == KG_OK && acquired) {
             if (waiting)
-                log_line(log, LOG_INFO, "run %s: run lock taken after %ld ms", date,
+                log_line(log, LOG_INFO, _("run %s: run lock taken after %ld ms"), date,
                          elapsed_ms(&started));
             ask_for_client_checks(conn, log);
             return KG_OK;
@@ -197,8 +199,8 @@ kg_err run_lock_take(db_conn *conn, const char *date, const log_sink *log, kg_er
             return refuse_stale(&holder, why, date, waited, errbuf);
         if (kind == HOLDER_ENDING && !waiting)
             log_line(log, LOG_INFO,
-                     "run %s: the run lock is held by backend %ld, %s: waiting for it to end "
-                     "(at most %d s)",
+                     _("run %s: the run lock is held by backend %ld, %s: waiting for it to end "
+                       "(at most %d s)"),
                      date, holder.pid, why, RUN_LOCK_WAIT_MS / 1000);
         waiting = waiting || kind == HOLDER_ENDING;
         pause_ms(pause < RUN_LOCK_WAIT_MS - waited ? pause : RUN_LOCK_WAIT_MS - waited);

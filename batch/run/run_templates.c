@@ -2,6 +2,7 @@
  * run_templates.c - loading the run's templates (see run_templates.h).
  */
 #include "run_templates.h"
+#include "../common/i18n.h"
 
 #include <string.h>
 
@@ -15,11 +16,11 @@ kg_err run_templates_load(const run_config *config, run_templates *out, kg_errbu
         err = template_load(config->inquiry_path, &out->inquiry, errbuf);
     if (err == KG_OK && !out->inquiry->has_address)
         err = kg_fail(errbuf, KG_ERR_TEMPLATE,
-                      "%s: an inquiry is mailed: it needs [window] and [address]",
+                      _("%s: an inquiry is mailed: it needs [window] and [address]"),
                       config->inquiry_path);
     if (err == KG_OK && !out->notice->has_address)
         err = kg_fail(errbuf, KG_ERR_TEMPLATE,
-                      "%s: a notice is mailed: it needs [window] and [address]",
+                      _("%s: a notice is mailed: it needs [window] and [address]"),
                       config->template_path);
     if (err == KG_OK)
         err = notice_painter_new(out->notice, &out->notice_painter, errbuf);

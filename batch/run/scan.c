@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "glyph.h"
+#include "../common/i18n.h"
 
 #define FIELD_COUNT 19
 
@@ -414,6 +415,6 @@ kg_err scan_next(db_conn *conn, const text_fonts *fonts, scan_resident *out, kg_
     if (err != KG_OK)
         return err;
     if (!parse_row(row, len, fonts, out))
-        return kg_fail(errbuf, KG_ERR_INTERNAL, "unable to parse scan row '%.80s'", row);
+        return kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to parse scan row '%.80s'"), row);
     return KG_OK;
 }

@@ -15,6 +15,7 @@
 #include "../db/db_indexes.h"
 #include "scan.h"
 #include "select.h"
+#include "../common/i18n.h"
 
 static kg_err write_rows(FILE *rows, const scan_resident *scanned, const select_schedule *schedules,
                          kg_errbuf *errbuf)
@@ -30,7 +31,7 @@ static kg_err write_rows(FILE *rows, const scan_resident *scanned, const select_
                           schedule->always ? "t" : "f");
         if (len < 0)
             return kg_fail(errbuf, KG_ERR_IO_WRITE,
-                           "unable to write the schedule's temporary file: %s", strerror(errno));
+                           _("unable to write the schedule's temporary file: %s"), strerror(errno));
     }
     return KG_OK;
 }
@@ -42,13 +43,13 @@ static kg_err compute(db_conn *conn, FILE *rows, long *scanned_count, kg_errbuf 
     select_schedule *schedules = malloc(sizeof(*schedules) * SELECT_MAX_CERTS);
     kg_err err = KG_OK;
     if (scanned == NULL || schedules == NULL)
-        err = kg_fail(errbuf, KG_ERR_NOMEM, "unable to refresh the schedule: out of memory");
+        err = kg_fail(errbuf, KG_ERR_NOMEM, _("unable to refresh the schedule: out of memory"));
     if (err == KG_OK)
         err = scan_begin(conn, false, errbuf);
     while (err == KG_OK && (err = scan_next(conn, NULL, scanned, errbuf)) == KG_OK) {
         err = select_resident_schedule(&scanned->res, schedules);
         if (err != KG_OK) {
-            kg_fail(errbuf, err, "unable to schedule resident %lld", scanned->res.resident_id);
+            kg_fail(errbuf, err, _("unable to schedule resident %lld"), scanned->res.resident_id);
             break;
         }
         err = write_rows(rows, scanned, schedules, errbuf);
@@ -64,8 +65,8 @@ static kg_err compute(db_conn *conn, FILE *rows, long *scanned_count, kg_errbuf 
 static kg_err copy_rows(db_conn *conn, FILE *rows, kg_errbuf *errbuf)
 {
     if (fflush(rows) != 0 || fseek(rows, 0, SEEK_SET) != 0)
-        return kg_fail(errbuf, KG_ERR_IO_WRITE, "unable to write the schedule's temporary file: %s",
-                       strerror(errno));
+        return kg_fail(errbuf, KG_ERR_IO_WRITE,
+                       _("unable to write the schedule's temporary file: %s"), strerror(errno));
     kg_err err = db_copy_begin(conn,
                                "COPY kigen.cert_schedule (certificate_id, resident_id, issued_on, "
                                "due_from, due_until, always) FROM STDIN",
@@ -75,7 +76,7 @@ static kg_err copy_rows(db_conn *conn, FILE *rows, kg_errbuf *errbuf)
     while (err == KG_OK && (got = fread(chunk, 1, sizeof(chunk), rows)) > 0)
         err = db_copy_put(conn, chunk, got, errbuf);
     if (err == KG_OK && ferror(rows))
-        err = kg_fail(errbuf, KG_ERR_IO_READ, "unable to read the schedule's temporary file");
+        err = kg_fail(errbuf, KG_ERR_IO_READ, _("unable to read the schedule's temporary file"));
     kg_err end_err = db_copy_end(conn, err == KG_OK ? errbuf : NULL);
     return err != KG_OK ? err : end_err;
 }
@@ -92,12 +93,12 @@ kg_err schedule_refresh(db_conn *conn, const log_sink *log, long *residents, kg_
     if (err == KG_OK && listed == 0)
         return db_exec(conn, "COMMIT", errbuf);
     if (err == KG_OK) {
-        log_line(log, LOG_DETAIL, "schedule: refreshing %s%ld residents",
-                 whole_city ? "the whole city, " : "", listed);
+        log_line(log, LOG_DETAIL, _("schedule: refreshing %s%ld residents"),
+                 whole_city ? _("the whole city, ") : "", listed);
         rows = tmpfile();
         if (rows == NULL)
             err = kg_fail(errbuf, KG_ERR_IO_WRITE,
-                          "unable to create the schedule's temporary file: %s", strerror(errno));
+                          _("unable to create the schedule's temporary file: %s"), strerror(errno));
     }
     if (err == KG_OK)
         err = compute(conn, rows, residents, errbuf);
@@ -124,7 +125,7 @@ kg_err schedule_refresh(db_conn *conn, const log_sink *log, long *residents, kg_
     if (rows != NULL)
         fclose(rows);
     if (err == KG_OK)
-        log_line(log, LOG_DETAIL, "schedule: %ld residents refreshed", *residents);
+        log_line(log, LOG_DETAIL, _("schedule: %ld residents refreshed"), *residents);
     return err;
 }
 
@@ -146,7 +147,7 @@ kg_err schedule_unsettle_if_changed(db_conn *conn, const char *version, const ch
     if (err != KG_OK || same)
         return err;
     log_line(log, LOG_INFO,
-             "configuration or version differs from the last run: every certificate is "
-             "decided afresh");
+             _("configuration or version differs from the last run: every certificate is "
+               "decided afresh"));
     return db_exec(conn, "UPDATE kigen.cert_schedule SET settled = false WHERE settled", errbuf);
 }

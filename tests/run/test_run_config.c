@@ -2,11 +2,15 @@
  * test_run_config.c - where the configuration takes its paths from: the default templates
  * under the compiled-in data directory (the checkout for this build), relative template
  * paths of a file taken from that file's directory, and no default file in a checkout's
- * build (tests/scripts/test_install.sh checks the installed build's).
+ * build (tests/scripts/test_install.sh checks the installed build's); and the one function
+ * every command reads its file with, which then speaks the file's language (D107).
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/i18n.h"
 
 #include "run/run_config.h"
 #include "test.h"
@@ -149,6 +153,45 @@ static void csv_form_follows_the_language_unless_set(void)
     test_contains(errbuf.text, "language, csv_bom, csv_encoding");
 }
 
+/* run_config_read_command: --config's file, else the default (none in a checkout), then its
+ * language for every later message; a bad line said in the language chosen above it. */
+static void the_command_speaks_the_files_language(void)
+{
+    char dir[] = "/tmp/kigen-test-config-XXXXXX", path[256];
+    test_make_temp_dir(dir);
+    snprintf(path, sizeof(path), "%s/kigen.conf", dir);
+    kg_errbuf errbuf;
+    memset(&errbuf, 0, sizeof(errbuf));
+    write_config(path, "language = ja\nlead_days = 20\n");
+    run_config config = run_config_default();
+    const char *given = path;
+    CU_ASSERT_EQUAL(run_config_read_command(&config, &given, &errbuf), KG_OK);
+    CU_ASSERT_EQUAL(run_config_language(&config), KG_LANG_JA);
+    CU_ASSERT_EQUAL(config.select.lead_days, 20);
+    CU_ASSERT_STRING_EQUAL(_("out of memory"), "メモリが足りません");
+    CU_ASSERT_STRING_EQUAL(kg_strerror(KG_ERR_DB_CONNECT), "データベースに接続できません");
+    CU_ASSERT_STRING_EQUAL(kg_err_code(KG_ERR_DB_CONNECT), "db_connect"); /* a code stays */
+    /* the file's bad line, in the language its first line chose */
+    write_config(path, "language = ja\nlead_days = many\n");
+    config = run_config_default();
+    i18n_use(KG_LANG_EN);
+    CU_ASSERT_EQUAL(run_config_read_command(&config, &given, &errbuf), KG_ERR_CONFIG);
+    test_contains(errbuf.text, ":2: lead_days = 'many' は使用できません。0 から 120 までの整数");
+    write_config(path, "language = en\n");
+    config = run_config_default();
+    CU_ASSERT_EQUAL(run_config_read_command(&config, &given, &errbuf), KG_OK);
+    CU_ASSERT_STRING_EQUAL(_("out of memory"), "out of memory");
+    /* no --config in a checkout's build: no file, the environment's language (LANG=C here) */
+    config = run_config_default();
+    given = NULL;
+    CU_ASSERT_EQUAL(run_config_read_command(&config, &given, &errbuf), KG_OK);
+    CU_ASSERT_PTR_NULL(given);
+    CU_ASSERT_FALSE(config.language_set);
+    i18n_use(KG_LANG_EN); /* the other suites compare English */
+    unlink(path);
+    test_remove_dir(dir);
+}
+
 int tests_register_run_config(void)
 {
     static const test_case cases[] = {
@@ -159,6 +202,7 @@ int tests_register_run_config(void)
         {"a_refused_path_is_reported_as_written", a_refused_path_is_reported_as_written},
         {"a_checkout_build_has_no_default_file", a_checkout_build_has_no_default_file},
         {"csv_form_follows_the_language_unless_set", csv_form_follows_the_language_unless_set},
+        {"the_command_speaks_the_files_language", the_command_speaks_the_files_language},
         {NULL, NULL},
     };
     return tests_add_suite("run_config", cases);

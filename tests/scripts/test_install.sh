@@ -177,7 +177,7 @@ check "an option still overrides the file" contains "$log" '"lead_days": 7,'
 # an invalid value in the default file stops each command that reads it (exit 2)
 printf 'retention_years = 0\n' >>"$CONF"
 refuses() {
-    out=$(cd / && "$KIGEN" "$@" 2>&1 >/dev/null)
+    out=$(cd / && "$KIGEN" "$@" 2>&1 >/dev/null </dev/null)
     status=$?
     [ "$status" -eq 2 ] && contains "$out" "$CONF:" ||
         { echo "  kigen $*: status $status: $out"; return 1; }
@@ -188,6 +188,17 @@ check "forms status reads it" refuses forms status --date 2026-12-01
 check "purge reads it" refuses purge --dry-run
 check "purge with --config does not" sh -c 'cd / && "$1" -q purge --dry-run --config "$2" \
     >/dev/null' sh "$KIGEN" "$SCRATCH/other.conf"
+# every command reads it (D107), a filter too
+check "load reads it" refuses load "$SCRATCH"
+check "wareki reads it" refuses wareki
+check "version reads it" refuses version
+# its language: every command speaks it, kigen --help too, from the installed catalogue
+cp "$SCRATCH/kigen.conf.installed" "$CONF"
+printf 'language = ja\n' >>"$CONF"
+out=$(cd / && LC_ALL= LC_MESSAGES= LANG=C "$KIGEN" --help)
+check "language = ja in it: kigen --help in Japanese" contains "$out" "使い方: kigen"
+out=$(cd / && LC_ALL= LC_MESSAGES= LANG=C "$KIGEN" verify "$SCRATCH/no-such-night" 2>&1)
+check "and a command's messages" contains "$out" "kigen: エラー: '$SCRATCH/no-such-night' を検証できません"
 
 echo "== $NAME (4): make install again, then make uninstall"
 printf '# edited by the operator\n' >"$CONF"

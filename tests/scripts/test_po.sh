@@ -47,6 +47,48 @@ check "LANG=C: English" contains "$(cat "$work/c")" "unable to use language = 'x
 LC_ALL= LC_MESSAGES= LANG=ja_JP.UTF-8 "$KIGEN" forms status --config "$work/bad.conf" 2>"$work/ja"
 check "LANG=ja_JP.UTF-8 (no such locale here perhaps): Japanese" \
     contains "$(cat "$work/ja")" "language = 'xx' は使用できません"
+
+# The configuration wins over the environment, for a message written after it is read
+# (the database cannot be reached): language = en under LC_ALL=ja_JP.UTF-8, language = ja
+# under LANG=C (D107).
+printf 'language = en\n' >"$work/en.conf"
+printf 'language = ja\n' >"$work/ja.conf"
+nowhere="host=/nonexistent dbname=x"
+LC_ALL=ja_JP.UTF-8 LANGUAGE= "$KIGEN" db version --config "$work/en.conf" --db "$nowhere" \
+    2>"$work/en"
+check "language = en wins over LC_ALL=ja_JP.UTF-8" \
+    contains "$(cat "$work/en")" "kigen: error: unable to connect to the database:"
+LC_ALL= LC_MESSAGES= LANG=C "$KIGEN" db version --config "$work/ja.conf" --db "$nowhere" \
+    2>"$work/ja"
+check "language = ja wins over LANG=C" \
+    contains "$(cat "$work/ja")" "kigen: エラー: データベースに接続できません:"
+check "language = ja: libpq's own message is readable UTF-8, not '?'" \
+    [ "$(grep -c '??' "$work/ja")" -eq 0 ]
+LC_ALL= LC_MESSAGES= LANG=C "$KIGEN" load --config "$work/ja.conf" "$work/no-such-folder" \
+    --db "$nowhere" 2>"$work/load"
+check "language = ja: kigen load" contains "$(cat "$work/load")" "kigen: エラー:"
+
+# The lint that keeps a message from being added untranslated (make lint, D108): it finds a
+# literal format of kg_fail, kg_hint, log_line, draw_status_fail or fprintf(stderr), and
+# lets a marked line or a format without words pass.
+printf '%s\n' 'static kg_err f(kg_errbuf *errbuf, const log_sink *log)' '{' \
+    '    log_line(log, LOG_INFO,' '             "a message nobody translated %s", "x");' \
+    '    return kg_fail(errbuf, KG_ERR_USAGE, "unable to do it: %s", "x");' '}' \
+    >"$work/untranslated.c"
+printf '%s\n' 'static kg_err f(kg_errbuf *errbuf, const log_sink *log, FILE *out)' '{' \
+    '    /* i18n: untranslated (a script reads this line) */' \
+    '    log_line(log, LOG_INFO, "key=%s", "x");' '    fprintf(out, "data,%s\n", "x");' \
+    '    kg_hint(errbuf, "%s: %s", "a", "b");' \
+    '    return kg_fail(errbuf, KG_ERR_USAGE, _("unable to do it: %s"), "x");' '}' \
+    >"$work/translated.c"
+if command -v python3 >/dev/null; then
+    python3 "$ROOT/scripts/lint_messages.py" "$work/untranslated.c" >"$work/lint" 2>&1
+    check "the message lint refuses an untranslated format" [ $? -eq 1 ]
+    check "the message lint names both calls" \
+        [ "$(grep -c 'untranslated.c:[35]:' "$work/lint")" -eq 2 ]
+    check "the message lint lets translated, marked and wordless formats pass" \
+        python3 "$ROOT/scripts/lint_messages.py" "$work/translated.c"
+fi
 if [ "$failed" -ne 0 ]; then
     echo "$NAME: FAILED"
     exit 1
