@@ -100,9 +100,9 @@ static kg_err take_option(export_options *options, int opt, const char **config_
     case OPT_XLSX:
         options->xlsx_path = optarg;
         return KG_OK;
-    case OPT_CONFIG:
+    case OPT_CONFIG: /* read once the command line is parsed (run_config_read_command) */
         *config_path = optarg;
-        return run_config_read_file(&options->config, optarg, errbuf);
+        return KG_OK;
     case OPT_TAKE_UP:
         options->take_up = strtod(optarg, &end);
         if (end == optarg || *end != '\0' || !(options->take_up >= 0 && options->take_up <= 1))
@@ -143,12 +143,10 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, expor
     }
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "export", _(synopsis), errbuf);
+    if (err == KG_OK && !options->print_notices_sql) /* --config or the default, its language */
+        err = run_config_read_command(&options->config, &config_path, errbuf);
     if (err != KG_OK || options->common.help || options->print_notices_sql)
         return err;
-    err = run_config_read_default(&options->config, &config_path, errbuf);
-    if (err != KG_OK)
-        return err;
-    i18n_use(run_config_language(&options->config)); /* the configuration's, from now on */
     options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
                                    options->db_origin, sizeof(options->db_origin), "kigen export");
     if (options->from == KDATE_NONE || options->to == KDATE_NONE || options->xlsx_path == NULL)

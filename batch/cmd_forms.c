@@ -196,9 +196,9 @@ static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
     case OPT_OVERDUE_DAYS:
         options->overdue_given = 1;
         return parse_overdue_days(optarg, &options->overdue_days, errbuf);
-    case OPT_CONFIG:
+    case OPT_CONFIG: /* read once the command line is parsed (run_config_read_command) */
         options->config_path = optarg;
-        return run_config_read_file(&options->config, optarg, errbuf);
+        return KG_OK;
     case OPT_CSV:
         options->csv = 1;
         return KG_OK;
@@ -278,22 +278,16 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
     }
     for (; err == KG_OK && optind < argc; optind++)
         err = take_operand(options, argv[optind], errbuf);
-    if (err == KG_OK && options->common.help) { /* help in the configuration's language */
-        kg_errbuf ignored; /* a broken file is reported when the command runs, not here */
-        if (run_config_read_default(&options->config, &options->config_path, &ignored) == KG_OK)
-            i18n_use(run_config_language(&options->config));
-    }
+    if (err == KG_OK) /* --config or the installed kigen.conf; the counter's language (D119) */
+        err = run_config_read_command(&options->config, &options->config_path, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
     if (options->action == ACTION_NONE)
         return kg_fail(errbuf, KG_ERR_USAGE, _("unable to run kigen forms: no action given\n%s"),
                        synopsis);
     err = check_action_options(options, errbuf);
-    if (err == KG_OK) /* no --config: the installed kigen.conf, when there is one */
-        err = run_config_read_default(&options->config, &options->config_path, errbuf);
     if (err != KG_OK)
         return err;
-    i18n_use(run_config_language(&options->config)); /* the counter's language (D119) */
     if (!options->overdue_given)
         options->overdue_days = options->config.form_overdue_days;
     options->db =

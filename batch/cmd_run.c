@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/crash.h"
 #include "common/options.h"
+#include "common/reasons.h"
 #include "common/progress.h"
 #include "db/db.h"
 #include "db/migrations.h"
@@ -445,10 +446,16 @@ static void print_summary(FILE *out, const run_options *options, const run_count
     if (options->out_dir != NULL && !options->dry_run)
         fprintf(out, _("; outputs in %s/%s/"), options->out_dir, date);
     fputc('\n', out);
-    for (int reason = 0; reason < REASON__COUNT; reason++)
-        if (counts->per_reason[reason] > 0)
-            fprintf(out, _("  excluded %-17s %ld\n"), select_reason_name((select_reason)reason),
-                    counts->per_reason[reason]);
+    kg_language language = run_config_language(&options->config);
+    for (int reason = 0; reason < REASON__COUNT; reason++) {
+        if (counts->per_reason[reason] == 0)
+            continue;
+        const char *code = select_reason_name((select_reason)reason);
+        fprintf(out, _("  excluded %-17s %ld"), code, counts->per_reason[reason]);
+        if (language == KG_LANG_JA) /* the code, then its label for the clerk (D111) */
+            fprintf(out, "  %s", reasons_label(REASON_GROUP_EXCLUSION, code, language));
+        fputc('\n', out);
+    }
 }
 
 /* A new run: record it, scan into the recording transaction, commit, write the files. */

@@ -853,7 +853,7 @@ static void the_counter_speaks_japanese_in_aligned_columns(void)
              "回目）: 申請 990002 の照会書、宛名番号 9013 山田　太郎\n",
              number);
     test_contains(out, expected);
-    test_contains(out, "HINT: 住所を確認してください。");
+    test_contains(out, "ヒント: 住所を確認してください。");
     free(out);
     snprintf(args, sizeof(args), "return %s --date 2026-12-04 --undeliverable --config '%s'",
              enclosed, ja);
@@ -936,7 +936,7 @@ static void the_counter_speaks_japanese_in_aligned_columns(void)
     snprintf(args, sizeof(args), "return ABCD --config '%s'", ja);
     out = forms(args);
     test_contains(out,
-                  "kigen: error: 照会番号 'ABCD' を読み取れません。4 文字ありますが、照会番号は "
+                  "kigen: エラー: 照会番号 'ABCD' を読み取れません。4 文字ありますが、照会番号は "
                   "12 文字です（XXXX-XXXX-XXXX。ハイフンと空白を除く）\nexit 3\n");
     free(out);
     remove(ja);
