@@ -205,7 +205,8 @@ build/locale/%/LC_MESSAGES/kigen.mo: po/%.po
 
 po: build/kigen.pot
 	$(Q)for po in $(PO_FILES); do msgmerge --quiet --update --backup=none --no-wrap --no-fuzzy-matching \
-		--no-location --sort-output $$po build/kigen.pot || exit 1; done
+		--no-location --sort-output $$po build/kigen.pot && \
+		msgattrib --no-obsolete --no-wrap --sort-output --output-file=$$po $$po || exit 1; done
 
 build/kigen.pot: FORCE
 	@mkdir -p $(dir $@)

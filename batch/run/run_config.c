@@ -148,10 +148,14 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
                        value);
     }
     if (strcmp(key, "language") == 0) {
+        kg_language language;
+        kg_err err = i18n_language_parse(value, &language, errbuf);
+        if (err != KG_OK) /* a refused value leaves the language as it was */
+            return err;
         config->language_set = true;
-        kg_err err = i18n_language_parse(value, &config->language, errbuf);
-        config->select.language = config->language; /* the details' language (D112) */
-        return err;
+        config->language = language;
+        config->select.language = language; /* the details' language (D112) */
+        return KG_OK;
     }
     if (strcmp(key, "csv_bom") == 0) {
         if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
