@@ -194,7 +194,7 @@ static void load_and_dry_run_summaries_in_japanese(void)
     snprintf(args, sizeof(args), "run --dry-run --date " RUN_DATE " --config '%s'", ja);
     CU_ASSERT_EQUAL(kigen("KIGEN_TODAY=" RUN_DATE " " ENGLISH_ENV, args, &out, &err), 0);
     test_contains(out, "2026-12-01 の実行: 試行のため、何も記録・出力していません: 住民 ");
-    test_contains(out, "  除外 bad_data          2  データ不備\n");
+    test_contains(out, "  除外 bad_data                2  データ不備\n");
     free(out);
     free(err);
     CU_ASSERT_EQUAL(kigen("KIGEN_TODAY=" RUN_DATE " " ENGLISH_ENV, "run --dry-run --date " RUN_DATE,
