@@ -515,7 +515,7 @@ static kg_err write_schedule(load_session *session, int *written, kg_errbuf *err
     if (err == KG_OK)
         err = db_copy_begin(session->conn,
                             "COPY kigen.cert_schedule (certificate_id, resident_id, issued_on, "
-                            "due_from, due_until, always) FROM STDIN",
+                            "due_from, due_until, always) FROM STDIN (FREEZE)",
                             errbuf);
     long rows = 0;
     if (err == KG_OK) {

@@ -72,6 +72,14 @@ kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf)
                               &direct->indexes, errbuf);
     if (err == KG_OK)
         err = set_triggers(conn, "DISABLE", errbuf);
+    /* empty already, but truncated in this transaction the tables get new files: COPY
+     * FREEZE may then write its rows frozen (no hint bits to set, no page rewritten by the
+     * first reader or vacuum), and with wal_level minimal skip the WAL (D100) */
+    if (err == KG_OK)
+        err = db_exec(conn,
+                      "TRUNCATE kigen.offices, kigen.residents, kigen.cards, kigen.certificates, "
+                      "kigen.moves, kigen.changes, kigen.proxy_requests",
+                      errbuf);
     return err;
 }
 
