@@ -6,9 +6,10 @@
  * the card's holder) are made by the client from what this load has accepted
  * (load_parents below); the foreign keys are dropped before and validated once after, the
  * secondary indexes dropped and built once after (a sort instead of a million inserts), the
- * data tables' own triggers are off meanwhile and the whole city is marked for the
- * schedule's refresh instead (their work, row by row, would be the same). Inside the
- * caller's transaction: a failure rolls all of it back.
+ * data tables' own triggers are off meanwhile; the caller writes the city's schedule (D99)
+ * or has the whole city marked for the refresh instead (the triggers' work, row by row,
+ * would be the same). The empty tables are truncated first so that the COPYs may FREEZE
+ * (D100). Inside the caller's transaction: a failure rolls all of it back.
  */
 #ifndef KIGEN_LOAD_DIRECT_H
 #define KIGEN_LOAD_DIRECT_H
