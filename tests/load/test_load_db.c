@@ -101,7 +101,7 @@ static void migrate_is_idempotent(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q db migrate && '%s' db version",
              test_kigen_bin(), test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output, "14\n");
+    CU_ASSERT_STRING_EQUAL(output, "15\n");
     free(output);
 }
 
@@ -121,7 +121,7 @@ static void a_missing_lower_migration_is_applied(void)
     snprintf(command_line, sizeof(command_line), "'%s' run --dry-run --date 2026-12-01 2>&1",
              test_kigen_bin());
     CU_ASSERT_NOT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "13 of kigen's 14 migrations") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "14 of kigen's 15 migrations") : NULL);
     free(output);
     snprintf(command_line, sizeof(command_line),
              "'%s' -q db migrate && psql -X -A -t -c \"SELECT string_agg(version::text, ',' "
@@ -130,7 +130,7 @@ static void a_missing_lower_migration_is_applied(void)
              test_kigen_bin());
     output = NULL;
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13,14\n0\n");
+    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n0\n");
     free(output);
 }
 
@@ -854,7 +854,7 @@ static void a_first_loads_schedule_is_the_refreshs(void)
         CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.schedule_stale"), 0);
         CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM pg_catalog.pg_indexes WHERE "
                                         "schemaname = 'kigen' AND tablename = 'cert_schedule'"),
-                        5);
+                        4);
         CU_ASSERT_EQUAL_FATAL(
             test_run_shell("psql -X -q -c 'CREATE TABLE public.loaded AS TABLE "
                            "kigen.cert_schedule' -c 'SELECT kigen.schedule_mark(ARRAY[0])' "
