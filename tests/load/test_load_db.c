@@ -130,7 +130,8 @@ static void a_missing_lower_migration_is_applied(void)
              test_kigen_bin());
     output = NULL;
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n0\n");
+    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "",
+                           "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n0\n");
     free(output);
 }
 
