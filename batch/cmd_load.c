@@ -7,9 +7,10 @@
  * column by column, a bad one reported once as `file:line: column: reason` on stderr and
  * skipped, a repeated key too (D93); good rows go by COPY into staging tables, and checks
  * and an upsert move them into kigen.* at the end, or, into empty tables, by COPY straight
- * into kigen.* with the checks made here (D94). Anything that stops the load (unreadable
- * file, bad header, database error) rolls everything back: the database is as it was.
- * Loading the same extract again changes nothing.
+ * into kigen.* with the checks made here and the city's schedule computed here (D94, D99).
+ * Anything that stops the load (unreadable file, bad header, database error) rolls
+ * everything back: the database is as it was. Loading the same extract again changes
+ * nothing.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -21,13 +22,16 @@
 
 #include "commands.h"
 #include "common/csv.h"
+#include "common/kdate.h"
 #include "common/options.h"
 #include "common/progress.h"
 #include "common/strbuf.h"
 #include "db/db.h"
+#include "db/db_indexes.h"
 #include "db/migrations.h"
 #include "run/run_config.h"
 #include "run/schedule.h"
+#include "run/schedule_city.h"
 #include "load/load_digest.h"
 #include "load/load_digest_store.h"
 #include "load/load_direct.h"
@@ -204,6 +208,7 @@ typedef struct load_session {
     int direct;           /* a first load: COPY into kigen.* (D94) */
     load_parents parents; /* with direct: the residents and cards accepted so far */
     load_direct keys;     /* with direct: the keys and indexes dropped until the end */
+    schedule_city *city;  /* with direct: what the city's schedule is computed from (D99) */
     progress line;        /* the live line on a terminal (D96) */
 } load_session;
 
@@ -258,6 +263,48 @@ static int64_t id_value(const csv_record *record, const size_t *positions, size_
     for (size_t pos = 0; pos < field.len && pos < 18; pos++)
         value = value * 10 + (field.data[pos] - '0');
     return value;
+}
+
+/* A validated date field (YYYY-MM-DD, load_field.c), KDATE_NONE when empty. */
+static kdate date_value(const csv_record *record, const size_t *positions, size_t column)
+{
+    csv_field field = csv_record_field(record, positions[column]);
+    kdate day = KDATE_NONE;
+    if (field.len > 0 && kdate_parse(field.data, field.len, &day) != KG_OK)
+        day = KDATE_NONE;
+    return day;
+}
+
+/* With direct (D99): an accepted resident, card or certificate, for the city's schedule
+ * (the values the database gets: the fields as validated, ids as numbers). */
+static kg_err note_for_schedule(load_session *session, const load_file_spec *spec,
+                                const csv_record *record, const size_t *positions)
+{
+    schedule_city *city = session->city;
+    if (strcmp(spec->table, "residents") == 0)
+        return schedule_city_add_resident(
+            city, id_value(record, positions, column_index(spec, "resident_id")),
+            date_value(record, positions, column_index(spec, "birth_date")),
+            date_value(record, positions, column_index(spec, "stay_expires")));
+    if (strcmp(spec->table, "cards") == 0)
+        return schedule_city_add_card(
+            city, id_value(record, positions, column_index(spec, "card_id")),
+            date_value(record, positions, column_index(spec, "issued_on")),
+            date_value(record, positions, column_index(spec, "expires_on")),
+            date_value(record, positions, column_index(spec, "revoked_on")));
+    if (strcmp(spec->table, "certificates") != 0)
+        return KG_OK;
+    csv_field type_field = csv_record_field(record, positions[column_index(spec, "type")]);
+    cert_type type = CERT_SIGN;
+    if (rules_cert_type_parse(type_field.data, type_field.len, &type) != KG_OK)
+        return KG_ERR_INTERNAL; /* validated as one of the three */
+    return schedule_city_add_certificate(
+        city, id_value(record, positions, column_index(spec, "certificate_id")),
+        id_value(record, positions, column_index(spec, "resident_id")),
+        id_value(record, positions, column_index(spec, "card_id")), type,
+        date_value(record, positions, column_index(spec, "issued_on")),
+        date_value(record, positions, column_index(spec, "revoked_on")),
+        date_value(record, positions, column_index(spec, "expires_on")));
 }
 
 /* With direct (D94): what the staging path asks the database, from what this load has
@@ -405,6 +452,8 @@ static kg_err stage_file(load_session *session, size_t spec_idx, load_source *fi
         }
         if (reason == NULL && session->direct) {
             reason = check_parents(session, spec, &record, positions, &column, &err);
+            if (reason == NULL && err == KG_OK)
+                err = note_for_schedule(session, spec, &record, positions);
             if (err != KG_OK) {
                 kg_fail(errbuf, err, _("unable to load '%s': out of memory"), spec->file_name);
                 break;
@@ -455,12 +504,66 @@ cleanup:
     return err;
 }
 
+static kg_err copy_schedule_row(void *context, const char *row, size_t len, kg_errbuf *errbuf)
+{
+    return db_copy_put(context, row, len, errbuf);
+}
+
+/* A first load's schedule (D99): the rows a whole-city refresh would write, computed from
+ * what was COPYed and written in the load's transaction (under the schedule's lock, taken
+ * by load_direct_possible), the old rows and every stale mark gone (they name residents
+ * that are not there), the table's secondary indexes built once after the COPY. *written
+ * = 0 when the city cannot be computed here (the refresh after the commit does it). */
+static kg_err write_schedule(load_session *session, int *written, kg_errbuf *errbuf)
+{
+    *written = 0;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    kg_errbuf refusal;
+    if (schedule_city_seal(session->city, &refusal) != KG_OK) {
+        log_line(session->log, LOG_DETAIL, _("load: the schedule is left to the refresh: %s"),
+                 refusal.text);
+        return KG_OK;
+    }
+    db_result *indexes = NULL;
+    kg_err err =
+        db_exec(session->conn, "TRUNCATE kigen.cert_schedule, kigen.schedule_stale", errbuf);
+    if (err == KG_OK)
+        err = db_indexes_drop(session->conn, "{cert_schedule}", &indexes, errbuf);
+    if (err == KG_OK)
+        err = db_copy_begin(session->conn,
+                            "COPY kigen.cert_schedule (certificate_id, resident_id, issued_on, "
+                            "due_from, due_until, always) FROM STDIN (FREEZE)",
+                            errbuf);
+    long rows = 0;
+    if (err == KG_OK) {
+        err = schedule_city_write(session->city, copy_schedule_row, session->conn, &rows, errbuf);
+        kg_err end_err = db_copy_end(session->conn, err == KG_OK ? errbuf : NULL);
+        if (err == KG_OK)
+            err = end_err;
+    }
+    double copied = lap(&start);
+    if (err == KG_OK)
+        err = db_indexes_build(session->conn, indexes, errbuf);
+    db_result_free(indexes);
+    if (err == KG_OK) {
+        *written = 1;
+        log_line(session->log, LOG_DETAIL,
+                 _("load: schedule of %ld certificates computed and written in %.2f s, its "
+                   "indexes built in %.2f s"),
+                 rows, copied, lap(&start));
+    }
+    return err;
+}
+
 static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
 {
     const load_options *options = session->options;
     kg_err err = load_stage_create(session->conn, errbuf);
     if (err == KG_OK && !options->full)
-        err = load_direct_possible(session->conn, &session->direct, errbuf);
+        err = load_direct_possible(session->conn, SCHEDULE_LOCK_SQL, &session->direct, errbuf);
+    if (err == KG_OK && session->direct && schedule_city_new(&session->city) != KG_OK)
+        err = kg_fail(errbuf, KG_ERR_NOMEM, "%s", _("unable to load: out of memory"));
     if (err == KG_OK && session->direct)
         err = load_direct_begin(session->conn, &session->keys, errbuf);
     int files = 0;
@@ -496,8 +599,16 @@ static kg_err stage_all(load_session *session, kg_errbuf *errbuf)
         return kg_fail(errbuf, KG_ERR_IO_READ,
                        _("unable to load '%s': no extract files (residents.csv, cards.csv, ...)"),
                        options->dir);
+    int scheduled = 0;
     if (err == KG_OK && session->direct)
-        err = load_direct_end(session->conn, &session->keys, errbuf);
+        err = write_schedule(session, &scheduled, errbuf);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (err == KG_OK && session->direct)
+        err = load_direct_end(session->conn, &session->keys, !scheduled, errbuf);
+    if (err == KG_OK && session->direct)
+        log_line(session->log, LOG_DETAIL, _("load: indexes built, keys validated (%.2f s)"),
+                 lap(&start));
     return err;
 }
 
@@ -537,6 +648,7 @@ static void session_free(load_session *session)
     free(session->moved_cards);
     load_parents_free(&session->parents);
     load_direct_free(&session->keys);
+    schedule_city_free(session->city);
 }
 
 static void print_summary(FILE *out, const load_stats *stats)

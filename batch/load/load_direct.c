@@ -31,10 +31,14 @@ static kg_err all_empty(db_conn *conn, int *empty, kg_errbuf *errbuf)
     return err;
 }
 
-kg_err load_direct_possible(db_conn *conn, int *empty, kg_errbuf *errbuf)
+kg_err load_direct_possible(db_conn *conn, const char *lock_sql, int *empty, kg_errbuf *errbuf)
 {
     kg_err err = all_empty(conn, empty, errbuf);
     if (err != KG_OK || !*empty)
+        return err;
+    if (lock_sql != NULL)
+        err = db_exec(conn, lock_sql, errbuf);
+    if (err != KG_OK)
         return err;
     /* SHARE ROW EXCLUSIVE: no other writer between this look and the COPYs; the tables
      * are locked exclusively next anyway (load_direct_begin) */
@@ -68,6 +72,14 @@ kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf)
                               &direct->indexes, errbuf);
     if (err == KG_OK)
         err = set_triggers(conn, "DISABLE", errbuf);
+    /* empty already, but truncated in this transaction the tables get new files: COPY
+     * FREEZE may then write its rows frozen (no hint bits to set, no page rewritten by the
+     * first reader or vacuum), and with wal_level minimal skip the WAL (D100) */
+    if (err == KG_OK)
+        err = db_exec(conn,
+                      "TRUNCATE kigen.offices, kigen.residents, kigen.cards, kigen.certificates, "
+                      "kigen.moves, kigen.changes, kigen.proxy_requests",
+                      errbuf);
     return err;
 }
 
@@ -78,14 +90,14 @@ void load_direct_free(load_direct *direct)
     direct->fks = direct->indexes = NULL;
 }
 
-kg_err load_direct_end(db_conn *conn, const load_direct *direct, kg_errbuf *errbuf)
+kg_err load_direct_end(db_conn *conn, const load_direct *direct, int mark_city, kg_errbuf *errbuf)
 {
     kg_err err = db_indexes_build(conn, direct->indexes, errbuf);
     if (err == KG_OK)
         err = load_stage_fks_alter(conn, direct->fks, 1, errbuf);
     if (err == KG_OK)
         err = set_triggers(conn, "ENABLE", errbuf);
-    if (err == KG_OK)
+    if (err == KG_OK && mark_city)
         err = db_query(conn, "SELECT kigen.schedule_mark(ARRAY[0::bigint])", 0, NULL, errbuf, NULL);
     return err;
 }

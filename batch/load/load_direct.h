@@ -6,9 +6,10 @@
  * the card's holder) are made by the client from what this load has accepted
  * (load_parents below); the foreign keys are dropped before and validated once after, the
  * secondary indexes dropped and built once after (a sort instead of a million inserts), the
- * data tables' own triggers are off meanwhile and the whole city is marked for the
- * schedule's refresh instead (their work, row by row, would be the same). Inside the
- * caller's transaction: a failure rolls all of it back.
+ * data tables' own triggers are off meanwhile; the caller writes the city's schedule (D99)
+ * or has the whole city marked for the refresh instead (the triggers' work, row by row,
+ * would be the same). The empty tables are truncated first so that the COPYs may FREEZE
+ * (D100). Inside the caller's transaction: a failure rolls all of it back.
  */
 #ifndef KIGEN_LOAD_DIRECT_H
 #define KIGEN_LOAD_DIRECT_H
@@ -19,8 +20,11 @@
 #include "../common/error.h"
 #include "../db/db.h"
 
-/* *empty = 1 when every data table is empty (locks them against other writers first). */
-kg_err load_direct_possible(db_conn *conn, int *empty, kg_errbuf *errbuf);
+/* *empty = 1 when every data table is empty (locks them against other writers first).
+ * lock_sql (NULL: none) runs once they were seen empty, before they are locked: the
+ * schedule's lock (D99), taken before the tables' so that a run waiting for it never holds
+ * what the load waits for. */
+kg_err load_direct_possible(db_conn *conn, const char *lock_sql, int *empty, kg_errbuf *errbuf);
 
 /* What load_direct_begin took away, to put back. */
 typedef struct load_direct {
@@ -33,8 +37,9 @@ typedef struct load_direct {
 kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf);
 
 /* After them: the indexes built, the foreign keys back (validated), the triggers enabled,
- * and every resident marked for the schedule's refresh. */
-kg_err load_direct_end(db_conn *conn, const load_direct *direct, kg_errbuf *errbuf);
+ * and, with mark_city, every resident marked for the schedule's refresh (without: the
+ * caller wrote the city's schedule itself, D99). */
+kg_err load_direct_end(db_conn *conn, const load_direct *direct, int mark_city, kg_errbuf *errbuf);
 
 /* Frees what direct holds (not the database's objects); accepts a zeroed one. */
 void load_direct_free(load_direct *direct);

@@ -85,7 +85,8 @@ kg_err load_stage_copy_begin(db_conn *conn, const load_file_spec *spec, int dire
     if (err == KG_OK)
         err = append_columns(&sql, spec, "", 1);
     if (err == KG_OK)
-        err = strbuf_append_str(&sql, ") FROM STDIN (FORMAT csv)");
+        err = strbuf_append_str(&sql, direct ? ") FROM STDIN (FORMAT csv, FREEZE)"
+                                             : ") FROM STDIN (FORMAT csv)");
     if (err == KG_OK && strbuf_cstr(&sql) != NULL)
         err = db_copy_begin(conn, sql.data, errbuf);
     strbuf_free(&sql);

@@ -82,14 +82,15 @@ static const char scan_set_create_sql[] =
  * D + lead and it expires on or after D; the schedule's span is at most
  * SELECT_SCHEDULE_MAX_SPAN days, which bounds due_from from below for the index. A settled
  * certificate (noticed, or excluded for good: D28) needs no reading for its own sake.
- * Bad data, issues after D and stale residents are read whatever their dates. Resident 0
+ * Bad data, issues after D (asked of the certificates: D101) and stale residents are read
+ * whatever their dates. Resident 0
  * in the stale list (after a TRUNCATE, or before the first refresh) means the whole city:
  * scan_prepare_due asks first and then fills with scan_all_fill_sql instead, so that the
  * planner never sizes this statement's hash for a million residents. */
 static const char scan_due_fill_sql[] =
     "INSERT INTO pg_temp.scan_residents (resident_id) "
     "SELECT s.resident_id FROM kigen.cert_schedule s WHERE s.always "
-    "UNION SELECT s.resident_id FROM kigen.cert_schedule s WHERE s.issued_on > $1::date "
+    "UNION SELECT c.resident_id FROM kigen.certificates c WHERE c.issued_on > $1::date "
     "UNION SELECT s.resident_id FROM kigen.cert_schedule s WHERE NOT s.settled AND NOT s.always "
     "AND s.due_from BETWEEN $1::date - " STRINGIFY(
         SELECT_SCHEDULE_MAX_SPAN) " AND "

@@ -14,6 +14,7 @@
 
 #include "../db/db_indexes.h"
 #include "scan.h"
+#include "schedule_city.h"
 #include "select.h"
 #include "../common/i18n.h"
 
@@ -22,14 +23,11 @@ static kg_err write_rows(FILE *rows, const scan_resident *scanned, const select_
 {
     for (size_t idx = 0; idx < scanned->res.cert_count; idx++) {
         const select_schedule *schedule = &schedules[idx];
-        char issued[KDATE_ISO_LEN + 1], from[KDATE_ISO_LEN + 1], until[KDATE_ISO_LEN + 1];
-        kdate_format(scanned->certs[idx].issued_on, issued);
-        int len = fprintf(rows, "%lld\t%lld\t%s\t%s\t%s\t%s\n", scanned->certs[idx].certificate_id,
-                          scanned->res.resident_id, issued,
-                          schedule->always ? "\\N" : kdate_format(schedule->due_from, from),
-                          schedule->always ? "\\N" : kdate_format(schedule->due_until, until),
-                          schedule->always ? "t" : "f");
-        if (len < 0)
+        char row[SCHEDULE_ROW_MAX];
+        size_t len = schedule_row_format(row, scanned->certs[idx].certificate_id,
+                                         scanned->res.resident_id, scanned->certs[idx].issued_on,
+                                         schedule->always, schedule->due_from, schedule->due_until);
+        if (fwrite(row, 1, len, rows) != len)
             return kg_fail(errbuf, KG_ERR_IO_WRITE,
                            _("unable to write the schedule's temporary file: %s"), strerror(errno));
     }

@@ -101,7 +101,7 @@ static void migrate_is_idempotent(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q db migrate && '%s' db version",
              test_kigen_bin(), test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output, "14\n");
+    CU_ASSERT_STRING_EQUAL(output, "15\n");
     free(output);
 }
 
@@ -121,7 +121,7 @@ static void a_missing_lower_migration_is_applied(void)
     snprintf(command_line, sizeof(command_line), "'%s' run --dry-run --date 2026-12-01 2>&1",
              test_kigen_bin());
     CU_ASSERT_NOT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "13 of kigen's 14 migrations") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "14 of kigen's 15 migrations") : NULL);
     free(output);
     snprintf(command_line, sizeof(command_line),
              "'%s' -q db migrate && psql -X -A -t -c \"SELECT string_agg(version::text, ',' "
@@ -130,7 +130,8 @@ static void a_missing_lower_migration_is_applied(void)
              test_kigen_bin());
     output = NULL;
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "", "1,2,3,4,5,6,7,8,9,10,11,12,13,14\n0\n");
+    CU_ASSERT_STRING_EQUAL(output != NULL ? output : "",
+                           "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n0\n");
     free(output);
 }
 
@@ -821,6 +822,58 @@ static void loaded_residents_carry_the_runs_order_key(void)
     test_run_shell(command_line, NULL);
 }
 
+/* Rows that differ between the first load's cert_schedule, kept in public.loaded, and the
+ * table now. */
+static long schedule_differences(void)
+{
+    return test_query_long("SELECT count(*) FROM ((TABLE public.loaded EXCEPT TABLE "
+                           "kigen.cert_schedule) UNION ALL (TABLE kigen.cert_schedule EXCEPT "
+                           "TABLE public.loaded)) AS d");
+}
+
+/* D99: the first load writes the city's schedule itself; a whole-city refresh of the same
+ * rows (every resident marked, then the same extract loaded again: nothing sent, then the
+ * refresh) writes exactly the same rows. The sample extract (bad rows, bad dates) and a
+ * generated city of 3,000 residents. */
+static void a_first_loads_schedule_is_the_refreshs(void)
+{
+    char sample[1024], city[] = "/tmp/kigen-test-city-XXXXXX", command_line[2048];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(city));
+    snprintf(command_line, sizeof(command_line),
+             "'%s' -q sample --residents 3000 --seed 4 --csv '%s'", test_kigen_bin(), city);
+    CU_ASSERT_EQUAL_FATAL(test_run_shell(command_line, NULL), 0);
+    const char *const dirs[] = {test_root_path("samples/extract", sample, sizeof(sample)), city};
+    const long certificates[] = {691, 6162};
+    for (size_t dir_idx = 0; dir_idx < 2; dir_idx++) {
+        fresh_database(1);
+        char *err = NULL;
+        int status = run_load(dirs[dir_idx], "", NULL, &err);
+        CU_ASSERT_EQUAL(status, dir_idx == 0 ? 1 : 0);
+        free(err);
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.cert_schedule"),
+                        certificates[dir_idx]);
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.schedule_stale"), 0);
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM pg_catalog.pg_indexes WHERE "
+                                        "schemaname = 'kigen' AND tablename = 'cert_schedule'"),
+                        4);
+        CU_ASSERT_EQUAL_FATAL(
+            test_run_shell("psql -X -q -c 'CREATE TABLE public.loaded AS TABLE "
+                           "kigen.cert_schedule' -c 'SELECT kigen.schedule_mark(ARRAY[0])' "
+                           ">/dev/null 2>&1",
+                           NULL),
+            0);
+        CU_ASSERT_EQUAL(run_load(dirs[dir_idx], "", NULL, NULL), status);
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.schedule_stale"), 0);
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.cert_schedule"),
+                        certificates[dir_idx]);
+        CU_ASSERT_EQUAL(schedule_differences(), 0);
+    }
+    /* the sample extract's bad dates are `always` rows */
+    CU_ASSERT(test_query_long("SELECT count(*) FROM public.loaded WHERE always") > 0);
+    snprintf(command_line, sizeof(command_line), "rm -rf '%s'", city);
+    test_run_shell(command_line, NULL);
+}
+
 static void gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3(void)
 {
     char sample[1024], command_line[4096];
@@ -933,6 +986,7 @@ int tests_register_load_db(void)
         {"skipping_unchanged_rows_loads_what_a_full_upsert_loads",
          skipping_unchanged_rows_loads_what_a_full_upsert_loads},
         {"loaded_residents_carry_the_runs_order_key", loaded_residents_carry_the_runs_order_key},
+        {"a_first_loads_schedule_is_the_refreshs", a_first_loads_schedule_is_the_refreshs},
         {"gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3",
          gzip_extracts_load_as_plain_ones_and_bad_gzip_exits_3},
         {"a_terminal_sees_a_live_line_and_cron_does_not",
