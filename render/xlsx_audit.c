@@ -140,7 +140,7 @@ static const column_spec mover_columns[] = {
     {"detail", "詳細", COL_TEXT, 50, 0},
 };
 static const column_spec form_columns[] = {
-    {"control_no", "管理番号", COL_CONTROL_NO, 16, 0},
+    {"control_no", "照会番号", COL_CONTROL_NO, 16, 0},
     {"kind", "種類", COL_TEXT, 9, 0},
     {"run_date", "処理日", COL_DATE, 11, 0},
     {"resident_id", "宛名番号", COL_NUMBER, 12, 0},

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/grow.h"
 #include "../db/db_indexes.h"
 #include "load_stage.h"
 
@@ -102,23 +103,11 @@ kg_err load_direct_end(db_conn *conn, const load_direct *direct, int mark_city, 
     return err;
 }
 
-static kg_err grow(void **items, size_t *cap, size_t count, size_t size)
-{
-    if (count < *cap)
-        return KG_OK;
-    size_t new_cap = *cap == 0 ? 4096 : *cap * 2;
-    void *grown = realloc(*items, new_cap * size);
-    if (grown == NULL)
-        return KG_ERR_NOMEM;
-    *items = grown;
-    *cap = new_cap;
-    return KG_OK;
-}
-
 kg_err load_parents_add_resident(load_parents *parents, int64_t resident_id)
 {
     void *items = parents->residents;
-    kg_err err = grow(&items, &parents->resident_cap, parents->resident_count, sizeof(int64_t));
+    kg_err err =
+        grow_array(&items, &parents->resident_cap, parents->resident_count, sizeof(int64_t));
     parents->residents = items;
     if (err == KG_OK)
         parents->residents[parents->resident_count++] = resident_id;
@@ -128,7 +117,7 @@ kg_err load_parents_add_resident(load_parents *parents, int64_t resident_id)
 kg_err load_parents_add_card(load_parents *parents, int64_t card_id, int64_t resident_id)
 {
     void *items = parents->cards;
-    kg_err err = grow(&items, &parents->card_cap, parents->card_count, sizeof(int64_t[2]));
+    kg_err err = grow_array(&items, &parents->card_cap, parents->card_count, sizeof(int64_t[2]));
     parents->cards = items;
     if (err == KG_OK) {
         parents->cards[parents->card_count][0] = card_id;

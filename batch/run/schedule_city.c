@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/grow.h"
 #include "../common/i18n.h"
 #include "select.h"
 
@@ -105,25 +106,12 @@ void schedule_city_free(schedule_city *city)
     free(city);
 }
 
-/* Room for one more item of size bytes in *items. */
-static kg_err grow(void **items, size_t *cap, size_t count, size_t size)
-{
-    if (count < *cap)
-        return KG_OK;
-    size_t new_cap = *cap == 0 ? 4096 : *cap * 2;
-    void *grown = realloc(*items, new_cap * size);
-    if (grown == NULL)
-        return KG_ERR_NOMEM;
-    *items = grown;
-    *cap = new_cap;
-    return KG_OK;
-}
-
 kg_err schedule_city_add_resident(schedule_city *city, long long resident_id, kdate birth_date,
                                   kdate stay_expires)
 {
     void *items = city->residents;
-    kg_err err = grow(&items, &city->resident_cap, city->resident_count, sizeof(city_resident));
+    kg_err err =
+        grow_array(&items, &city->resident_cap, city->resident_count, sizeof(city_resident));
     city->residents = items;
     if (err == KG_OK)
         city->residents[city->resident_count++] =
@@ -135,7 +123,7 @@ kg_err schedule_city_add_card(schedule_city *city, long long card_id, kdate issu
                               kdate expires_on, kdate revoked_on)
 {
     void *items = city->cards;
-    kg_err err = grow(&items, &city->card_cap, city->card_count, sizeof(city_card));
+    kg_err err = grow_array(&items, &city->card_cap, city->card_count, sizeof(city_card));
     city->cards = items;
     if (err == KG_OK)
         city->cards[city->card_count++] = (city_card){card_id, issued_on, expires_on, revoked_on};
@@ -147,7 +135,7 @@ kg_err schedule_city_add_certificate(schedule_city *city, long long certificate_
                                      kdate issued_on, kdate revoked_on, kdate recorded_expiry)
 {
     void *items = city->certs;
-    kg_err err = grow(&items, &city->cert_cap, city->cert_count, sizeof(city_cert));
+    kg_err err = grow_array(&items, &city->cert_cap, city->cert_count, sizeof(city_cert));
     city->certs = items;
     if (err == KG_OK)
         city->certs[city->cert_count++] = (city_cert){

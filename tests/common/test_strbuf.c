@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/csv.h"
+#include "common/grow.h"
 #include "common/strbuf.h"
 #include "test.h"
 
@@ -182,6 +183,32 @@ static void neutralized_rows_read_back_as_the_text_with_a_quote(void)
     CU_ASSERT(neutralized_count > 10000);
 }
 
+/* grow_array (common/grow.h): room only when full, 4,096 items first, then doubling; a
+ * size that cannot be counted is refused with the array left as it was. */
+static void arrays_grow_by_doubling_and_refuse_an_impossible_size(void)
+{
+    int *items = NULL;
+    void *raw = NULL;
+    size_t cap = 0;
+    CU_ASSERT_EQUAL(grow_array(&raw, &cap, 0, sizeof(int)), KG_OK);
+    CU_ASSERT_EQUAL(cap, 4096);
+    items = raw;
+    for (size_t idx = 0; idx < 4096; idx++)
+        items[idx] = (int)idx;
+    CU_ASSERT_EQUAL(grow_array(&raw, &cap, 4095, sizeof(int)), KG_OK);
+    CU_ASSERT_EQUAL(cap, 4096); /* not full yet: unchanged */
+    CU_ASSERT_EQUAL(grow_array(&raw, &cap, 4096, sizeof(int)), KG_OK);
+    CU_ASSERT_EQUAL(cap, 8192);
+    items = raw;
+    CU_ASSERT_EQUAL(items[4095], 4095); /* the items kept */
+    size_t huge = SIZE_MAX / 2 + 1;
+    void *before = raw;
+    CU_ASSERT_EQUAL(grow_array(&raw, &huge, huge, 2), KG_ERR_NOMEM);
+    CU_ASSERT_PTR_EQUAL(raw, before);
+    CU_ASSERT_EQUAL(huge, SIZE_MAX / 2 + 1);
+    free(raw);
+}
+
 int tests_register_strbuf(void)
 {
     static const test_case cases[] = {
@@ -191,6 +218,8 @@ int tests_register_strbuf(void)
         {"rows_that_are_not_csv_are_refused", rows_that_are_not_csv_are_refused},
         {"neutralized_rows_read_back_as_the_text_with_a_quote",
          neutralized_rows_read_back_as_the_text_with_a_quote},
+        {"arrays_grow_by_doubling_and_refuse_an_impossible_size",
+         arrays_grow_by_doubling_and_refuse_an_impossible_size},
         {NULL, NULL},
     };
     return tests_add_suite("strbuf", cases);
