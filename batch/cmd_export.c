@@ -57,21 +57,13 @@ static const char help[] =
        "                      environment)\n"
        "  -h, --help          this text\n");
 
-enum {
-    OPT_FROM = OPTIONS_FIRST,
-    OPT_TO,
-    OPT_XLSX,
-    OPT_CONFIG,
-    OPT_TAKE_UP,
-    OPT_NO_FORECAST,
-    OPT_NOTICES_SQL
-};
+enum { OPT_FROM = OPTIONS_FIRST, OPT_TO, OPT_XLSX, OPT_TAKE_UP, OPT_NO_FORECAST, OPT_NOTICES_SQL };
 
 static const struct option long_options[] = {
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"xlsx", required_argument, NULL, OPT_XLSX},
-    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_CONFIG_ENTRY,
     {"take-up", required_argument, NULL, OPT_TAKE_UP},
     {"no-forecast", no_argument, NULL, OPT_NO_FORECAST},
     {"notices-sql", no_argument, NULL, OPT_NOTICES_SQL},
@@ -88,8 +80,7 @@ static kg_err parse_date_option(const char *name, const char *value, kdate *out,
     return KG_OK;
 }
 
-static kg_err take_option(export_options *options, int opt, const char **config_path,
-                          kg_errbuf *errbuf)
+static kg_err take_option(export_options *options, int opt, kg_errbuf *errbuf)
 {
     char *end = NULL;
     switch (opt) {
@@ -99,9 +90,6 @@ static kg_err take_option(export_options *options, int opt, const char **config_
         return parse_date_option("--to", optarg, &options->to, errbuf);
     case OPT_XLSX:
         options->xlsx_path = optarg;
-        return KG_OK;
-    case OPT_CONFIG: /* read once the command line is parsed (run_config_read_command) */
-        *config_path = optarg;
         return KG_OK;
     case OPT_TAKE_UP:
         options->take_up = strtod(optarg, &end);
@@ -129,7 +117,6 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, expor
     options->take_up = FORECAST_TAKE_UP_DEFAULT;
     options->config = run_config_default();
     options->common.conninfo = ctx->conninfo;
-    const char *config_path = NULL;
     options_start();
     int opt;
     kg_err err = KG_OK;
@@ -139,16 +126,17 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, expor
         else if (opt == '?' || opt == ':')
             err = options_fail(argc, argv, opt, long_options, "export", _(synopsis), errbuf);
         else if (!options_take_common(&options->common, opt))
-            err = take_option(options, opt, &config_path, errbuf);
+            err = take_option(options, opt, errbuf);
     }
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "export", _(synopsis), errbuf);
     if (err == KG_OK && !options->print_notices_sql) /* --config or the default, its language */
-        err = run_config_read_command(&options->config, &config_path, errbuf);
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     if (err != KG_OK || options->common.help || options->print_notices_sql)
         return err;
-    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
-                                   options->db_origin, sizeof(options->db_origin), "kigen export");
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->common.config_path,
+                         options->db_origin, sizeof(options->db_origin), "kigen export");
     if (options->from == KDATE_NONE || options->to == KDATE_NONE || options->xlsx_path == NULL)
         return kg_fail(errbuf, KG_ERR_USAGE,
                        _("unable to export: --from, --to and --xlsx are required\n%s"),

@@ -83,27 +83,19 @@ typedef struct forms_options {
     int typed_parts;                  /* arguments that made it up */
     char control_no[CONTROL_NO_SIZE]; /* canonical, once read */
     run_config config;
-    const char *config_path;
-    options_common common;
+    options_common common; /* --db, --config, --help */
     char db_origin[1100];
     db_target db;
 } forms_options;
 
-enum {
-    OPT_DATE = OPTIONS_FIRST,
-    OPT_UNDELIVERABLE,
-    OPT_UNDO,
-    OPT_OVERDUE_DAYS,
-    OPT_CONFIG,
-    OPT_CSV
-};
+enum { OPT_DATE = OPTIONS_FIRST, OPT_UNDELIVERABLE, OPT_UNDO, OPT_OVERDUE_DAYS, OPT_CSV };
 
 static const struct option long_options[] = {
     {"date", required_argument, NULL, OPT_DATE},
     {"undeliverable", no_argument, NULL, OPT_UNDELIVERABLE},
     {"undo", no_argument, NULL, OPT_UNDO},
     {"overdue-days", required_argument, NULL, OPT_OVERDUE_DAYS},
-    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_CONFIG_ENTRY,
     {"csv", no_argument, NULL, OPT_CSV},
     OPTIONS_DB_ENTRY,
     OPTIONS_HELP_ENTRY,
@@ -196,9 +188,6 @@ static kg_err take_option(forms_options *options, int opt, kg_errbuf *errbuf)
     case OPT_OVERDUE_DAYS:
         options->overdue_given = 1;
         return parse_overdue_days(optarg, &options->overdue_days, errbuf);
-    case OPT_CONFIG: /* read once the command line is parsed (run_config_read_command) */
-        options->config_path = optarg;
-        return KG_OK;
     case OPT_CSV:
         options->csv = 1;
         return KG_OK;
@@ -279,7 +268,7 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
     for (; err == KG_OK && optind < argc; optind++)
         err = take_operand(options, argv[optind], errbuf);
     if (err == KG_OK) /* --config or the installed kigen.conf; the counter's language (D119) */
-        err = run_config_read_command(&options->config, &options->config_path, errbuf);
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
     if (options->action == ACTION_NONE)
@@ -291,7 +280,7 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, forms
     if (!options->overdue_given)
         options->overdue_days = options->config.form_overdue_days;
     options->db =
-        db_target_choose(options->common.conninfo, options->config.db, options->config_path,
+        db_target_choose(options->common.conninfo, options->config.db, options->common.config_path,
                          options->db_origin, sizeof(options->db_origin),
                          options->action == ACTION_RETURN   ? "kigen forms return"
                          : options->action == ACTION_STATUS ? "kigen forms status"

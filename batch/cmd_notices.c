@@ -146,19 +146,18 @@ typedef struct notices_options {
     int typed_parts;
     char notice_no[NOTICE_NO_SIZE]; /* canonical, once read */
     run_config config;
-    const char *config_path;
-    options_common common;
+    options_common common; /* --db, --config, --help */
     char db_origin[1100];
     db_target db;
 } notices_options;
 
-enum { OPT_DATE = OPTIONS_FIRST, OPT_REASON, OPT_UNDO, OPT_CONFIG, OPT_CSV };
+enum { OPT_DATE = OPTIONS_FIRST, OPT_REASON, OPT_UNDO, OPT_CSV };
 
 static const struct option long_options[] = {
     {"date", required_argument, NULL, OPT_DATE},
     {"reason", required_argument, NULL, OPT_REASON},
     {"undo", no_argument, NULL, OPT_UNDO},
-    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_CONFIG_ENTRY,
     {"csv", no_argument, NULL, OPT_CSV},
     OPTIONS_DB_ENTRY,
     OPTIONS_HELP_ENTRY,
@@ -244,9 +243,6 @@ static kg_err take_option(notices_options *options, int opt, kg_errbuf *errbuf)
     case OPT_UNDO:
         options->undo = 1;
         return KG_OK;
-    case OPT_CONFIG: /* read once the command line is parsed (run_config_read_command) */
-        options->config_path = optarg;
-        return KG_OK;
     case OPT_CSV:
         options->csv = 1;
         return KG_OK;
@@ -310,7 +306,7 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, notic
     for (; err == KG_OK && optind < argc; optind++)
         err = take_operand(options, argv[optind], errbuf);
     if (err == KG_OK) /* --config or the installed kigen.conf; the counter's language (D119) */
-        err = run_config_read_command(&options->config, &options->config_path, errbuf);
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
     if (options->action == ACTION_NONE)
@@ -319,8 +315,8 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, notic
     if (err != KG_OK)
         return err;
     options->db = db_target_choose(
-        options->common.conninfo, options->config.db, options->config_path, options->db_origin,
-        sizeof(options->db_origin),
+        options->common.conninfo, options->config.db, options->common.config_path,
+        options->db_origin, sizeof(options->db_origin),
         options->action == ACTION_RETURN ? "kigen notices return" : "kigen notices status");
     err = db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
     if (err != KG_OK || options->action == ACTION_STATUS)

@@ -65,11 +65,11 @@ static const char help[] =
        "                      environment)\n"
        "  -h, --help          this text\n");
 
-enum { OPT_BEFORE = OPTIONS_FIRST, OPT_CONFIG, OPT_DRY_RUN };
+enum { OPT_BEFORE = OPTIONS_FIRST, OPT_DRY_RUN };
 
 static const struct option long_options[] = {
     {"before", required_argument, NULL, OPT_BEFORE},
-    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_CONFIG_ENTRY,
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     OPTIONS_DB_ENTRY,
     OPTIONS_HELP_ENTRY,
@@ -83,14 +83,11 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, purge
     options->before = KDATE_NONE;
     options->config = run_config_default();
     options->common.conninfo = ctx->conninfo;
-    const char *config_path = NULL;
     options_start();
     int opt;
     kg_err err = KG_OK;
     while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
-        if (opt == OPT_CONFIG) {
-            config_path = optarg;
-        } else if (opt == OPT_BEFORE) {
+        if (opt == OPT_BEFORE) {
             if (kdate_parse(optarg, strlen(optarg), &options->before) != KG_OK)
                 err = kg_fail(errbuf, KG_ERR_USAGE,
                               _("unable to use --before '%s': not a day as YYYY-MM-DD"), optarg);
@@ -105,11 +102,12 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, purge
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "purge", synopsis, errbuf);
     if (err == KG_OK) /* --config, else the installed kigen.conf; then its language */
-        err = run_config_read_command(&options->config, &config_path, errbuf);
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     if (err != KG_OK || options->common.help)
         return err;
-    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
-                                   options->db_origin, sizeof(options->db_origin), "kigen purge");
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->common.config_path,
+                         options->db_origin, sizeof(options->db_origin), "kigen purge");
     return db_check_conninfo(options->db.conninfo, options->db.origin, errbuf);
 }
 

@@ -109,7 +109,6 @@ static const char help[] =
 enum {
     OPT_DATE = OPTIONS_FIRST,
     OPT_OUT,
-    OPT_CONFIG,
     OPT_LEAD_DAYS,
     OPT_MOVER_MONTHS,
     OPT_FEB29,
@@ -125,7 +124,7 @@ enum {
 static const struct option long_options[] = {
     {"date", required_argument, NULL, OPT_DATE},
     {"out", required_argument, NULL, OPT_OUT},
-    {"config", required_argument, NULL, OPT_CONFIG},
+    OPTIONS_CONFIG_ENTRY,
     {"lead-days", required_argument, NULL, OPT_LEAD_DAYS},
     {"mover-months", required_argument, NULL, OPT_MOVER_MONTHS},
     {"feb29", required_argument, NULL, OPT_FEB29},
@@ -145,8 +144,6 @@ static const struct option long_options[] = {
 static kg_err take_option(run_options *options, int opt, kg_errbuf *errbuf)
 {
     switch (opt) {
-    case OPT_CONFIG:
-        return KG_OK;
     case OPT_DATE:
         if (kdate_parse(optarg, strlen(optarg), &options->run_date) != KG_OK)
             return kg_fail(errbuf, KG_ERR_USAGE,
@@ -218,14 +215,13 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
     options->run_date = clock_today_jst();
     options->config = run_config_default();
     options->common.conninfo = ctx->conninfo;
-    const char *config_path = NULL;
     /* the file first, so that the other options override it */
     options_start();
     int opt;
     kg_err err = KG_OK;
     while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1) {
-        if (opt == OPT_CONFIG) {
-            config_path = optarg;
+        if (opt == OPTIONS_CONFIG) {
+            options->common.config_path = optarg;
         } else if (opt == OPTIONS_OPERAND) {
             err = options_extra_operand(optarg, "run", synopsis, errbuf);
         } else if (opt == '?' || opt == ':') {
@@ -235,7 +231,7 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "run", synopsis, errbuf);
     if (err == KG_OK) /* --config, else the installed kigen.conf; then its language */
-        err = run_config_read_command(&options->config, &config_path, errbuf);
+        err = run_config_read_command(&options->config, &options->common.config_path, errbuf);
     options_start();
     while (err == KG_OK && (opt = options_next(argc, argv, long_options)) != -1)
         if (!options_take_common(&options->common, opt))
@@ -243,8 +239,9 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, run_o
     if (err != KG_OK || options->common.help)
         return err;
     options->strict |= options->config.strict;
-    options->db = db_target_choose(options->common.conninfo, options->config.db, config_path,
-                                   options->db_origin, sizeof(options->db_origin), "kigen run");
+    options->db =
+        db_target_choose(options->common.conninfo, options->config.db, options->common.config_path,
+                         options->db_origin, sizeof(options->db_origin), "kigen run");
     if (options->out_dir == NULL && !options->dry_run && options->print_scan_sql == NULL)
         return kg_fail(errbuf, KG_ERR_USAGE, _("unable to run: --out DIR is missing\n%s"),
                        _(synopsis));
