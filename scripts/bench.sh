@@ -59,6 +59,13 @@ t1=$(now)
 load_secs=$(elapsed "$t0" "$t1")
 rejected=$(wc -l <"$WORK/load-errors.txt")
 
+# A city's next night comes a day after its first load: autovacuum has long since
+# vacuumed and analysed the freshly loaded tables and the checkpoint has written them.
+# Timed right away, the reloads below would share the two cores with that work (the
+# next night measured 5.8 to 9.9 s in one run), so it is done here, untimed.
+settle() { $PSQL -q -c "VACUUM ANALYZE" -c "CHECKPOINT"; }
+settle
+
 # the same load again: every row compared, nothing changed
 t0=$(now)
 "$KIGEN" -q load "$WORK/extract" >/dev/null 2>/dev/null || true
@@ -73,6 +80,7 @@ next_rows=0
 for f in "$WORK"/extract-next/*.csv; do
     next_rows=$((next_rows + $(wc -l <"$f") - 1))
 done
+settle
 t0=$(now)
 "$KIGEN" -q load "$WORK/extract-next" >/dev/null 2>/dev/null || true
 t1=$(now)
@@ -86,6 +94,7 @@ for f in "$WORK"/extract-next/*.csv; do
     gzip -c "$f" >"$WORK/extract-next-gz/$(basename "$f").gz"
 done
 "$KIGEN" -q load "$WORK/extract" >/dev/null 2>/dev/null || true
+settle
 t0=$(now)
 "$KIGEN" -q load "$WORK/extract-next-gz" >/dev/null 2>/dev/null || true
 t1=$(now)
