@@ -99,6 +99,16 @@ static const reason_entry entries[] = {
      "form_overdue_days日を過ぎても回答がありません"},
     {REASON_GROUP_FORM_STATUS, "void (reissued)", "void (reissued)", "無効（再発行）",
      "replaced by a reissued form", "再発行した照会書に置き換えられました"},
+    /* certificate types (the workbook's type columns, D160) */
+    {REASON_GROUP_CERT_TYPE, "sign", "signature certificate", "署名用電子証明書",
+     "signs electronic applications (e-Tax and the like)",
+     "電子申請（e-Taxなど）の署名に使う電子証明書"},
+    {REASON_GROUP_CERT_TYPE, "auth", "user certificate", "利用者証明用電子証明書",
+     "proves who logs in (マイナポータル, convenience-store copies)",
+     "ログイン（マイナポータル、コンビニ交付など）の本人確認に使う電子証明書"},
+    {REASON_GROUP_CERT_TYPE, "juki", "Juki card certificate", "住基カードの電子証明書",
+     "a certificate on a 住民基本台帳カード (older data)",
+     "住民基本台帳カード（住基カード）に記録された電子証明書（以前のデータ）"},
 };
 
 #define ENTRY_COUNT (sizeof(entries) / sizeof(entries[0]))

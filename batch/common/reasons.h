@@ -1,9 +1,9 @@
 /*
  * reasons.h - the one table of the codes a clerk or an auditor reads beside a row: the N4
- * exclusion reasons (docs/rules.md), the finding kinds, the expiry causes, the move kinds
- * and the forms' statuses. Each stable identifier (what the ledger, the CSV files and the
- * manifest hold, never translated) has a label and a one-line explanation for the clerk in
- * English and in Japanese.
+ * exclusion reasons (docs/rules.md), the finding kinds, the expiry causes, the move kinds,
+ * the forms' statuses and the certificates' types. Each stable identifier (what the ledger, the CSV
+ * files and the manifest hold, never translated) has a label and a one-line explanation for the
+ * clerk in English and in Japanese.
  *
  * Both languages are in the table itself, not in po/ja.po: a workbook's language is a
  * property of the file (the run's recorded language, or the export's), so it is chosen per
@@ -27,7 +27,8 @@ typedef enum reason_group {
     REASON_GROUP_FINDING,       /* kigen.findings kind */
     REASON_GROUP_CAUSE,         /* what an expiry comes from (notices.csv cause) */
     REASON_GROUP_MOVE,          /* a recent mover's move kind */
-    REASON_GROUP_FORM_STATUS    /* a proxy form's status in the workbook (D44) */
+    REASON_GROUP_FORM_STATUS,   /* a proxy form's status in the workbook (D44) */
+    REASON_GROUP_CERT_TYPE      /* a certificate's type (sign, auth, juki: docs/rules.md) */
 } reason_group;
 
 typedef struct reason_entry {
@@ -37,7 +38,8 @@ typedef struct reason_entry {
     const char *explain_en, *explain_ja; /* one line for the clerk */
 } reason_entry;
 
-/* Every entry, exclusions first in N4 order, then findings, causes, moves, form statuses. */
+/* Every entry, exclusions first in N4 order, then findings, causes, moves, form statuses,
+ * certificate types. */
 const reason_entry *reasons_all(size_t *count);
 
 /* The exclusion reasons in N4 order: reasons_exclusion(i) for 0 <= i < REASONS_EXCLUSIONS. */

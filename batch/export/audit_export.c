@@ -61,10 +61,8 @@ static const char excluded_night_sql[] = EXCLUDED_SQL(RUNS_OF("AND " IN_PERIOD("
 #define MOVERS_SQL(runs)                                                                           \
     "SELECT ru.run_date, e.resident_id, " NAME_OF(                                                 \
         "e") ", e.office_code, e.postal_code, "                                                    \
-             "e.certificate_id, e.type, e.expiry, e.moved_on, "                                    \
-             "CASE e.move_kind WHEN 'in' THEN 'in (転入)' WHEN 'within' THEN 'within (転居)' " \
-             "END, "                                                                               \
-             "e.detail FROM kigen.exclusions e " runs "WHERE e.reason = 'recent_mover' "           \
+             "e.certificate_id, e.type, e.expiry, e.moved_on, e.move_kind, e.detail FROM "         \
+             "kigen.exclusions e " runs "WHERE e.reason = 'recent_mover' "                         \
              "ORDER BY ru.run_date, e.resident_id, e.certificate_id"
 static const char movers_sql[] = MOVERS_SQL(RUNS_OF(JOIN_PERIOD("ru.run_date")));
 static const char movers_night_sql[] = MOVERS_SQL(RUNS_OF("AND " IN_PERIOD("ru.run_date")));

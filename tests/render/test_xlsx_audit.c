@@ -128,7 +128,7 @@ static void run_workbook_cells_equal_the_ledger(void)
     /* the mover of samples/README.md, with the move from the data */
     has_line(text, "Recent movers\tB5\tn\t9011");
     has_line(text, "Recent movers\tI5\td\t2026-08-20");
-    has_line(text, "Recent movers\tJ5\ts\twithin (転居)");
+    has_line(text, "Recent movers\tJ5\ts\twithin"); /* the code; its label in Japanese */
     /* Forms: the run date's forms, as many as kigen.forms holds (D44) */
     int forms =
         expect_rows(text, "Forms", FORMS_EXPECTED_SQL("'" RUN_DATE "'", 30), FORMS_CELL_TYPES);
@@ -611,18 +611,23 @@ static void the_japanese_workbook_and_the_english_one(void)
         test_contains(text, line);
     }
     has_line(text, "通知\tA4\ts\t通知番号");
-    has_line(text, "通知\tI4\ts\t有効期限");
-    has_line(text, "通知\tK5\ts\tbirthday");
-    has_line(text, "通知\tL5\ts\t誕生日");
-    has_line(text, "通知\tI5\td\t2027-01-10"); /* a date, shown in 和暦 */
-    has_line(text, "#filter\t通知\tA4:N104");
-    has_line(text, "除外\tI4\ts\t除外理由コード");
-    has_line(text, "除外\tJ4\ts\t除外理由");
-    has_line(text, "除外\tI5\ts\trenewed");
-    has_line(text, "除外\tJ5\ts\t更新済み");
-    has_line(text, "除外\tJ6\ts\t転入・転居から間もない");
-    has_line(text, "除外\tJ7\ts\tfuture_reason"); /* a code the table does not know */
-    has_line(text, "除外\tK5\ts\t電子証明書 1052（令和8年11月10日 発行）で更新済み");
+    has_line(text, "通知\tH4\ts\t種別コード");
+    has_line(text, "通知\tI4\ts\t種別");
+    has_line(text, "通知\tH5\ts\tauth");
+    has_line(text, "通知\tI5\ts\t利用者証明用電子証明書"); /* the type's label (D160) */
+    has_line(text, "通知\tJ4\ts\t有効期限");
+    has_line(text, "通知\tL5\ts\tbirthday");
+    has_line(text, "通知\tM5\ts\t誕生日");
+    has_line(text, "通知\tJ5\td\t2027-01-10"); /* a date, shown in 和暦 */
+    has_line(text, "#filter\t通知\tA4:O104");
+    has_line(text, "除外\tH5\ts\t利用者証明用電子証明書");
+    has_line(text, "除外\tJ4\ts\t除外理由コード");
+    has_line(text, "除外\tK4\ts\t除外理由");
+    has_line(text, "除外\tJ5\ts\trenewed");
+    has_line(text, "除外\tK5\ts\t更新済み");
+    has_line(text, "除外\tK6\ts\t転入・転居から間もない");
+    has_line(text, "除外\tK7\ts\tfuture_reason"); /* a code the table does not know */
+    has_line(text, "除外\tL5\ts\t電子証明書 1052（令和8年11月10日 発行）で更新済み");
     has_line(text, "照会書\tA5\ts\tSTZK-ZGBM-086M");
     has_line(text, "照会書\tO5\ts\toverdue");
     has_line(text, "照会書\tP5\ts\t回答遅延");

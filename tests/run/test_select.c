@@ -542,8 +542,8 @@ static void every_code_has_its_labels_and_docs_list_them(void)
         CU_ASSERT_STRING_EQUAL(reasons_exclusion(reason)->code,
                                select_reason_name((select_reason)reason));
     CU_ASSERT_PTR_NULL(reasons_exclusion(REASON__COUNT));
-    static const char *const group_names[] = {"exclusion", "finding", "cause", "move",
-                                              "form status"};
+    static const char *const group_names[] = {"exclusion", "finding",     "cause",
+                                              "move",      "form status", "certificate type"};
     char path[1024];
     char *docs = test_read_file(test_root_path("docs/formats.md", path, sizeof(path)));
     CU_ASSERT_PTR_NOT_NULL_FATAL(docs);
