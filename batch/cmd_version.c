@@ -19,6 +19,7 @@
 #include "db/migrations.h"
 #include "version.h"
 #include "common/i18n.h"
+#include "common/log.h"
 
 static const char synopsis[] = N_("usage: kigen version");
 static const char help[] =
@@ -48,10 +49,13 @@ kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
     }
     if (optind < argc)
         return options_extra_operand(argv[optind], "version", synopsis, &outcome->error);
-    run_config settings = run_config_default(); /* --config or the default: its language */
-    kg_err config_err = run_config_read_command(&settings, &common.config_path, &outcome->error);
-    if (config_err != KG_OK)
-        return config_err;
+    /* --config or the default, for its language. A configuration that cannot be read is
+     * said, and the version printed all the same: a bug report needs it most then (D161) */
+    run_config settings = run_config_default();
+    kg_errbuf config_error = {.text = "", .hint = ""};
+    if (run_config_read_command(&settings, &common.config_path, &config_error) != KG_OK)
+        log_line(ctx->log, LOG_WARN, _("%s (the version is printed all the same)"),
+                 config_error.text);
     if (common.help)
         return options_print_help(ctx->out, help, &outcome->error);
     char libpq[32];

@@ -128,7 +128,24 @@ static void version_names_kigen_the_schema_and_four_libraries(void)
         CU_ASSERT_STRING_EQUAL(out, expected);
         free(out);
     }
+    /* a configuration that cannot be read: said, and the version printed all the same (D161) */
+    char conf[] = "/tmp/kigen-test-version-XXXXXX";
+    int conf_fd = mkstemp(conf);
+    CU_ASSERT_FATAL(conf_fd >= 0);
+    close(conf_fd);
+    write_file(conf, "lead_days = soon\n");
+    char args[128];
+    snprintf(args, sizeof(args), "version --config '%s'", conf);
+    char *out = NULL;
+    CU_ASSERT_EQUAL(cli("PGHOST=/nonexistent", NULL, args, 1, &out), 0);
+    CU_ASSERT_STRING_EQUAL(out, expected);
+    free(out);
     char *err = NULL;
+    CU_ASSERT_EQUAL(cli("PGHOST=/nonexistent", NULL, args, 2, &err), 0);
+    test_contains(err, "lead_days");
+    test_contains(err, "(the version is printed all the same)\n");
+    free(err);
+    unlink(conf);
     CU_ASSERT_EQUAL(cli("", NULL, "version extra", 2, &err), 2);
     test_contains(err, "unable to parse argument 'extra': kigen version does not take it\n"
                        "usage: kigen version\n");
