@@ -228,9 +228,9 @@ kg_err cmd_export(const cmd_context *ctx, int argc, char **argv, cmd_outcome *ou
         char from[KDATE_ISO_LEN + 1], to[KDATE_ISO_LEN + 1];
         fprintf(ctx->out,
                 _("export %s to %s: %s: %ld notice rows, %ld exclusions, %ld recent movers, %ld "
-                  "forms\n"),
+                  "forms, %ld returned-mail rows\n"),
                 kdate_format(options.from, from), kdate_format(options.to, to), options.xlsx_path,
-                counts.notices, counts.excluded, counts.movers, counts.forms);
+                counts.notices, counts.excluded, counts.movers, counts.forms, counts.returns);
         if (!options.no_forecast)
             print_busiest(ctx->out, &fc);
     }
