@@ -156,13 +156,14 @@ kg_err load_digest_store_write(db_conn *conn, const char *file_name, int cp932,
     snprintf(format, sizeof(format), "%d", LOAD_DIGEST_FORMAT);
     snprintf(rows, sizeof(rows), "%zu", list->count);
     const char *params[] = {file_name, format, cp932 ? "true" : "false", key_hex, hex, rows};
-    kg_err err = db_query(conn,
-                          "INSERT INTO kigen.load_digests (file, format, cp932, hash_key, digests, "
-                          "row_count) VALUES ($1, $2::int, $3::boolean, $4::bytea, $5::bytea, "
-                          "$6::bigint) ON CONFLICT (file) DO UPDATE SET (format, cp932, hash_key, "
-                          "digests, row_count) = (EXCLUDED.format, EXCLUDED.cp932, "
-                          "EXCLUDED.hash_key, EXCLUDED.digests, EXCLUDED.row_count)",
-                          6, params, errbuf, NULL);
+    kg_err err = db_query(
+        conn,
+        "INSERT INTO kigen.load_digests (file, format, cp932, hash_key, digests, "
+        "row_count) VALUES ($1, $2::int, $3::boolean, $4::bytea, $5::bytea, "
+        "$6::bigint) ON CONFLICT (municipality_code, file) DO UPDATE SET (format, cp932, hash_key, "
+        "digests, row_count) = (EXCLUDED.format, EXCLUDED.cp932, "
+        "EXCLUDED.hash_key, EXCLUDED.digests, EXCLUDED.row_count)",
+        6, params, errbuf, NULL);
     free(hex);
     return err;
 }

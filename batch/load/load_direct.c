@@ -24,7 +24,7 @@ static kg_err all_empty(db_conn *conn, int *empty, kg_errbuf *errbuf)
                           "FROM kigen.residents) AND NOT EXISTS (SELECT FROM kigen.cards) AND NOT "
                           "EXISTS (SELECT FROM kigen.certificates) AND NOT EXISTS (SELECT FROM "
                           "kigen.moves) AND NOT EXISTS (SELECT FROM kigen.changes) AND NOT EXISTS "
-                          "(SELECT FROM kigen.proxy_requests)",
+                          "(SELECT FROM kigen.proxy_requests) AND kigen.sole_municipality()",
                           0, NULL, errbuf, &result);
     if (err == KG_OK && db_result_rows(result) == 1)
         *empty = strcmp(db_result_value(result, 0, 0), "t") == 0;
