@@ -22,4 +22,12 @@ kg_err db_own_partition(db_conn *conn, const char *table, char *out, size_t cap,
  * paths that alter a whole table (D94's dropped keys and indexes, --bulk) are then allowed. */
 kg_err db_sole_municipality(db_conn *conn, int *sole, kg_errbuf *errbuf);
 
+/* Makes every later connection of this process and of the processes it starts work for the
+ * municipality code (D128): PGOPTIONS gains "-c role=kigen_m<code> -c
+ * kigen.municipality=<code>", so that the session runs as the municipality's role, under its
+ * policies, from its first statement (the role must exist: kigen municipality add). The
+ * default municipality (NULL, "" or 000000) changes nothing. KG_ERR_NOMEM when the
+ * environment cannot grow. For main, before any connection. */
+kg_err db_tenancy_select(const char *code, kg_errbuf *errbuf);
+
 #endif

@@ -76,7 +76,8 @@ static void every_command_answers_help_on_stdout(void)
                                            "template",
                                            "template check",
                                            "template preview",
-                                           "version"};
+                                           "version",
+                                           "municipality"};
     for (size_t idx = 0; idx < sizeof(commands) / sizeof(commands[0]); idx++) {
         const char *const flags[] = {"--help", "-h"};
         for (size_t flag = 0; flag < 2; flag++) {
@@ -96,7 +97,8 @@ static void every_command_answers_help_on_stdout(void)
     /* kigen's own, with the command list */
     char *out = NULL;
     CU_ASSERT_EQUAL(cli("", NULL, "--help", 1, &out), 0);
-    test_contains(out, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n");
+    test_contains(out,
+                  "usage: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] COMMAND [OPTIONS]\n");
     test_contains(out, "\n  version  ");
     test_contains(out,
                   "\n  notices  notices return|status: notices the post office brought back\n");
