@@ -57,7 +57,7 @@ static void print_usage(FILE *stream)
 {
     fprintf(stream, _("%s\n\ncommands:\n"), _(synopsis));
     for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
-        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name,
+        fprintf(stream, "  %-12s %s\n", command_table[cmd_idx].name,
                 _(command_table[cmd_idx].summary));
     fprintf(stream,
             _("\n'kigen COMMAND --help' shows a command's options.\n"

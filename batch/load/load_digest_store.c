@@ -6,6 +6,7 @@
  */
 #include "load_digest_store.h"
 #include "../common/i18n.h"
+#include "../db/db_tenancy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +52,14 @@ static void put_hex_word(char *hex, uint64_t word)
 
 kg_err load_digest_store_claim(db_conn *conn, kg_errbuf *errbuf)
 {
-    /* one load at a time: a second one waits here, and then compares with the digests of
-     * the first (which may have changed the rows it would skip) */
-    kg_err err = db_exec(conn, "LOCK TABLE kigen.load_digests IN SHARE ROW EXCLUSIVE MODE", errbuf);
+    /* one load at a time per municipality (its own partition: D124): a second one waits
+     * here, and then compares with the digests of the first (which may have changed the
+     * rows it would skip) */
+    char partition[128], lock_sql[256];
+    kg_err err = db_own_partition(conn, "load_digests", partition, sizeof(partition), errbuf);
+    snprintf(lock_sql, sizeof(lock_sql), "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", partition);
+    if (err == KG_OK)
+        err = db_exec(conn, lock_sql, errbuf);
     if (err == KG_OK)
         err = db_query(conn, "SELECT pg_catalog.set_config('kigen.load', 'on', true)", 0, NULL,
                        errbuf, NULL);

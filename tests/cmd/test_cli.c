@@ -99,9 +99,9 @@ static void every_command_answers_help_on_stdout(void)
     CU_ASSERT_EQUAL(cli("", NULL, "--help", 1, &out), 0);
     test_contains(out,
                   "usage: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] COMMAND [OPTIONS]\n");
-    test_contains(out, "\n  version  ");
+    test_contains(out, "\n  version      ");
     test_contains(out,
-                  "\n  notices  notices return|status: notices the post office brought back\n");
+                  "\n  notices      notices return|status: notices the post office brought back\n");
     free(out);
     CU_ASSERT_EQUAL(cli("", NULL, "-h", 1, &out), 0);
     test_contains(out, "'kigen COMMAND --help' shows a command's options.");
