@@ -208,6 +208,17 @@ BEGIN
 END
 $$;
 
+-- LOCK TABLE of the session's own partitions in SHARE ROW EXCLUSIVE mode: a municipality's
+-- first load keeps other writers out of its tables, not out of the others' (D126).
+CREATE FUNCTION kigen.lock_own(VARIADIC p_tables text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE 'LOCK TABLE ' || (SELECT pg_catalog.string_agg(kigen.own_partition(t), ', ')
+                              FROM pg_catalog.unnest(p_tables) AS t)
+        || ' IN SHARE ROW EXCLUSIVE MODE';
+END
+$$;
+
 -- kigen municipality add (batch/cmd_municipality.c, D125): the municipality, its partition
 -- of every partitioned table (owned by the caller: run it as the tables' owner), and its
 -- LOGIN role with nothing but what its policies allow: DML on the tables, all of it on its

@@ -125,7 +125,8 @@ static void help_and_usage_in_japanese_and_english(void)
     test_contains(
         out, "使い方: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] コマンド [オプション]\n");
     test_contains(out, "\nコマンド:\n  db           db migrate: スキーマを作成・更新します");
-    test_contains(out, "  wareki       フィルタ: 標準入力の ISO 形式の日付を和暦にして標準出力へ\n");
+    test_contains(out,
+                  "  wareki       フィルタ: 標準入力の ISO 形式の日付を和暦にして標準出力へ\n");
     test_contains(out, "終了ステータス: 0 正常、1 例外ありで終了");
     free(out);
     free(err);
