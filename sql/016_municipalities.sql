@@ -4,11 +4,13 @@
 -- owns its rows in every table. Each table carries it as municipality_code, is
 -- partitioned by LIST on it (one partition per municipality, kigen.<table>_<code>: a
 -- municipality is loaded, vacuumed, purged or detached without touching the others),
--- and its primary, unique and foreign keys begin with it. The column's default is
+-- and its primary, unique and foreign keys end with it (last: a lookup by the old key
+-- still uses the index's prefix, D122). The column's default is
 -- kigen.session_municipality(), so statements that do not name it write the session's
--- municipality (the policies refuse any other). Row-level security (FORCE: the tables' owner too) lets a session see and
--- write only the rows of kigen.current_municipality(); a superuser or a BYPASSRLS role
--- sees everything, as PostgreSQL decides (docs/operations.md).
+-- municipality (the policies refuse any other). Row-level security (FORCE: the tables'
+-- owner too) lets a session see and write only the rows of kigen.current_municipality();
+-- a superuser or a BYPASSRLS role sees everything, as PostgreSQL decides
+-- (docs/operations.md).
 --
 -- The default municipality 000000 (prefecture 00 does not exist) is a deployment that
 -- never names one: the tables as they were become its partitions in place (renamed to
@@ -148,12 +150,12 @@ BEGIN
         END LOOP;
         FOR def IN SELECT * FROM kigen.saved_defs WHERE tbl = cur_table AND kind = 'key' LOOP
             EXECUTE pg_catalog.format('ALTER TABLE kigen.%I ADD CONSTRAINT %I %s', cur_table, def.name,
-                pg_catalog.regexp_replace(def.def, '^(PRIMARY KEY|UNIQUE) \(',
-                                          '\1 (municipality_code, '));
+                pg_catalog.regexp_replace(def.def, '^(PRIMARY KEY|UNIQUE) \(([^)]*)\)',
+                                          '\1 (\2, municipality_code)'));
         END LOOP;
         FOR def IN SELECT * FROM kigen.saved_defs WHERE tbl = cur_table AND kind = 'unique' LOOP
-            EXECUTE pg_catalog.regexp_replace(def.def, ' USING (\w+) \(',
-                                              ' USING \1 (municipality_code, ');
+            EXECUTE pg_catalog.regexp_replace(def.def, ' USING (\w+) \(([^)]*)\)',
+                                              ' USING \1 (\2, municipality_code)');
         END LOOP;
         FOR def IN SELECT * FROM kigen.saved_defs WHERE tbl = cur_table AND kind = 'index' LOOP
             EXECUTE def.def;
@@ -176,10 +178,10 @@ BEGIN
     FOR def IN SELECT * FROM kigen.saved_defs WHERE kind = 'fkey' ORDER BY seq LOOP
         EXECUTE pg_catalog.format('ALTER TABLE kigen.%I ADD CONSTRAINT %I %s',
             def.tbl || '_000000', def.name,
-            pg_catalog.regexp_replace(
-                pg_catalog.regexp_replace(def.def, '^FOREIGN KEY \(',
-                                          'FOREIGN KEY (municipality_code, '),
-                ' REFERENCES kigen\.(\w+)\(', ' REFERENCES kigen.\1_000000(municipality_code, '));
+            pg_catalog.regexp_replace(def.def,
+                '^FOREIGN KEY \(([^)]*)\) REFERENCES kigen\.(\w+)\(([^)]*)\)',
+                'FOREIGN KEY (\1, municipality_code) REFERENCES kigen.\2_000000(\3, '
+                'municipality_code)'));
     END LOOP;
     FOR def IN SELECT * FROM kigen.saved_defs WHERE kind = 'view' ORDER BY seq LOOP
         EXECUTE pg_catalog.format('CREATE VIEW kigen.%I WITH (security_invoker = true) AS %s',
