@@ -86,7 +86,8 @@ BEGIN
     SELECT 'fkey', t.relname, c.conname, pg_catalog.pg_get_constraintdef(c.oid)
     FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-    WHERE n.nspname = 'kigen' AND c.contype = 'f' ORDER BY t.relname, c.conname;
+    WHERE n.nspname = 'kigen' AND c.contype = 'f' AND t.relname = ANY (tables)
+    ORDER BY t.relname, c.conname;
     FOR def IN SELECT * FROM kigen.saved_defs WHERE kind = 'view' LOOP
         EXECUTE pg_catalog.format('DROP VIEW kigen.%I', def.name);
     END LOOP;
