@@ -744,6 +744,13 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         staged += stats->staged[spec_idx];
     if (err == KG_OK && session->direct)
         memcpy(stats->changed, stats->staged, sizeof(stats->changed));
+    int sole = 1;
+    if (err == KG_OK && !session->direct && options.bulk)
+        err = db_sole_municipality(conn, &sole, &outcome->error);
+    if (err == KG_OK && !sole) /* load_stage_merge keeps them (D126) */
+        log_line(ctx->log, LOG_INFO,
+                 _("load: --bulk keeps the foreign keys in place: with several municipalities "
+                   "they are every municipality's"));
     if (err == KG_OK && !session->direct)
         err = load_stage_merge(conn, options.bulk || staged > LOAD_BULK_ROWS, stats->changed,
                                &outcome->error);
