@@ -28,6 +28,7 @@
 #include "common/strbuf.h"
 #include "db/db.h"
 #include "db/db_indexes.h"
+#include "db/db_tenancy.h"
 #include "db/migrations.h"
 #include "run/run_config.h"
 #include "run/schedule.h"
@@ -526,9 +527,14 @@ static kg_err write_schedule(load_session *session, int *written, kg_errbuf *err
         return KG_OK;
     }
     db_result *indexes = NULL;
-    kg_err err =
-        db_exec(session->conn, "TRUNCATE kigen.cert_schedule, kigen.schedule_stale", errbuf);
+    int sole = 0;
+    kg_err err = db_exec(session->conn,
+                         "SELECT kigen.truncate_own('cert_schedule', 'schedule_stale')", errbuf);
     if (err == KG_OK)
+        err = db_sole_municipality(session->conn, &sole, errbuf);
+    /* the indexes are the partitioned table's, every municipality's: dropped only when the
+     * deployment has one (D126) */
+    if (err == KG_OK && sole)
         err = db_indexes_drop(session->conn, "{cert_schedule}", &indexes, errbuf);
     if (err == KG_OK)
         err = db_copy_begin(session->conn,
@@ -738,6 +744,13 @@ kg_err cmd_load(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outc
         staged += stats->staged[spec_idx];
     if (err == KG_OK && session->direct)
         memcpy(stats->changed, stats->staged, sizeof(stats->changed));
+    int sole = 1;
+    if (err == KG_OK && !session->direct && options.bulk)
+        err = db_sole_municipality(conn, &sole, &outcome->error);
+    if (err == KG_OK && !sole) /* load_stage_merge keeps them (D126) */
+        log_line(ctx->log, LOG_INFO,
+                 _("load: --bulk keeps the foreign keys in place: with several municipalities "
+                   "they are every municipality's"));
     if (err == KG_OK && !session->direct)
         err = load_stage_merge(conn, options.bulk || staged > LOAD_BULK_ROWS, stats->changed,
                                &outcome->error);

@@ -40,13 +40,16 @@
 #include "run/select.h"
 #include "version.h"
 #include "common/i18n.h"
+#include "common/municipality_code.h"
+#include "db/db_tenancy.h"
 
 #define PROGRESS_EVERY 50000
 #define JSON_MAX 4096
 
 typedef struct run_options {
     kdate run_date;
-    const char *out_dir;
+    const char *out_dir; /* --out, then OUT/<CODE> for a named municipality (D129) */
+    char municipal_out[4096];
     int dry_run;
     int whole_city;             /* --whole-city: read every resident, not only the schedule's */
     int no_render;              /* --no-render: ledger and CSV files only; the run stays
@@ -640,6 +643,23 @@ static kg_err refuse_purged(db_conn *conn, long run_id, const char *date, kg_err
     return err;
 }
 
+/* A named municipality's nights go under OUT/<CODE>/ (D129): OUT/<CODE>/<D>/; the default
+ * municipality's stay in OUT/<D>/, as before there were municipalities. */
+static kg_err municipal_out_dir(db_conn *conn, run_options *options, kg_errbuf *errbuf)
+{
+    char code[MUNICIPALITY_CODE_SIZE + 1] = "";
+    kg_err err = db_current_municipality(conn, code, sizeof(code), errbuf);
+    if (err != KG_OK || municipality_is_default(code) || options->out_dir == NULL)
+        return err;
+    int len = snprintf(options->municipal_out, sizeof(options->municipal_out), "%s/%s",
+                       options->out_dir, code);
+    if (len < 0 || (size_t)len >= sizeof(options->municipal_out))
+        return kg_fail(errbuf, KG_ERR_IO_WRITE, _("unable to use '%s': path too long"),
+                       options->out_dir);
+    options->out_dir = options->municipal_out;
+    return KG_OK;
+}
+
 kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome)
 {
     run_options options;
@@ -691,6 +711,8 @@ kg_err cmd_run(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outco
             print_summary(ctx->out, &options, &counts, _("dry run, nothing recorded or written"));
         goto cleanup;
     }
+    if (err == KG_OK)
+        err = municipal_out_dir(conn, &options, errbuf);
     if (err == KG_OK) /* a killed run's backend is waited for; a live run refuses this one */
         err = run_lock_take(conn, date, ctx->log, errbuf);
     if (err == KG_OK) { /* an --out that cannot be written fails the run before it records */

@@ -316,13 +316,11 @@ static kg_err prepare_tables(db_conn *conn, int replace, kg_errbuf *errbuf)
     if (replace)
         return db_exec(
             conn,
-            "TRUNCATE kigen.run_returns, kigen.notice_events, kigen.run_offices, kigen.purges, "
-            "kigen.form_events, kigen.forms, "
-            "kigen.run_forecasts, "
-            "kigen.forecast_weeks, kigen.forecasts, "
-            "kigen.findings, kigen.exclusions, kigen.notice_certificates, kigen.notices, "
-            "kigen.runs, kigen.proxy_requests, kigen.changes, kigen.moves, "
-            "kigen.certificates, kigen.cards, kigen.residents, kigen.offices",
+            /* the municipality's own partitions (D124) */
+            "SELECT kigen.truncate_own('run_returns', 'notice_events', 'run_offices', 'purges', "
+            "'form_events', 'forms', 'run_forecasts', 'forecast_weeks', 'forecasts', 'findings', "
+            "'exclusions', 'notice_certificates', 'notices', 'runs', 'proxy_requests', "
+            "'changes', 'moves', 'certificates', 'cards', 'residents', 'offices')",
             errbuf);
     db_result *result = NULL;
     kg_err err =
@@ -389,9 +387,12 @@ static kg_err write_database(const cmd_context *ctx, const sample_options *optio
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++)
         if (spec_idx != residents_idx)
             err = copy_from_file(conn, spec_idx, &sinks[spec_idx], errbuf);
-    /* the triggers that mark changed residents were off (replica role): mark all */
+    /* the triggers that mark changed residents and forget the load's digests did not fire
+     * (replica role; the COPYs went to the municipality's partitions, D124): mark all */
     if (err == KG_OK)
-        err = db_exec(conn, "SELECT kigen.schedule_mark(ARRAY[0::bigint])", errbuf);
+        err = db_exec(
+            conn, "SELECT kigen.schedule_mark(ARRAY[0::bigint]); DELETE FROM kigen.load_digests",
+            errbuf);
     if (err == KG_OK)
         err = db_exec(conn, "COMMIT", errbuf);
     if (err != KG_OK && conn != NULL)

@@ -45,5 +45,6 @@ kg_err cmd_notices(const cmd_context *ctx, int argc, char **argv, cmd_outcome *o
 kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_verify(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_municipality(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 
 #endif

@@ -15,7 +15,9 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/options.h"
+#include "common/municipality_code.h"
 #include "db/db.h"
+#include "db/db_tenancy.h"
 #include "run/run_config.h"
 
 typedef struct command_entry {
@@ -26,6 +28,8 @@ typedef struct command_entry {
 
 static const command_entry command_table[] = {
     {"db", cmd_db, N_("db migrate: create or upgrade the schema; db version: show it")},
+    {"municipality", cmd_municipality,
+     N_("municipality add CODE NAME | list: the municipalities and their roles")},
     {"load", cmd_load, N_("load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract")},
     {"run", cmd_run, N_("run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run")},
     {"sample", cmd_sample, N_("sample --residents N [--seed S] [--csv DIR]: a synthetic city")},
@@ -45,14 +49,15 @@ static const command_entry command_table[] = {
     {"version", cmd_version, N_("kigen's version, its schema version and its libraries'")},
 };
 
-static const char synopsis[] = N_("usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n"
-                                  "       kigen --version | --help");
+static const char synopsis[] =
+    N_("usage: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] COMMAND [OPTIONS]\n"
+       "       kigen --version | --help");
 
 static void print_usage(FILE *stream)
 {
     fprintf(stream, _("%s\n\ncommands:\n"), _(synopsis));
     for (size_t cmd_idx = 0; cmd_idx < sizeof(command_table) / sizeof(command_table[0]); cmd_idx++)
-        fprintf(stream, "  %-8s %s\n", command_table[cmd_idx].name,
+        fprintf(stream, "  %-12s %s\n", command_table[cmd_idx].name,
                 _(command_table[cmd_idx].summary));
     fprintf(stream,
             _("\n'kigen COMMAND --help' shows a command's options.\n"
@@ -61,6 +66,10 @@ static void print_usage(FILE *stream)
               "                 database name, without a password (~/.pgpass, PGPASSFILE or a\n"
               "                 service file hold that); default: libpq's environment (PGHOST,\n"
               "                 PGPORT, PGUSER, PGDATABASE, PGSERVICE, ...)\n"
+              "  --municipality CODE  the municipality's work (its 6-digit code, kigen\n"
+              "                 municipality add): as its role kigen_m<CODE>, under its\n"
+              "                 row-level security; a run writes under OUT/<CODE>/<D>/;\n"
+              "                 default: the configuration's municipality, else none\n"
               "  -v             debug logging\n"
               "  -q             errors only\n"
               "  -V, --version  kigen's version and its libraries' (kigen version)\n"
@@ -75,8 +84,9 @@ static void print_usage(FILE *stream)
  * for kigen --help and the usage errors, a command's own included (an unknown option is
  * found before its --config is read): the language of the --config FILE on the command
  * line (the last one, before a `--`), else of the installed kigen.conf, when that file
- * reads; a broken one is the command's to report (D107). */
-static void use_configured_language(int argc, char **argv)
+ * reads; a broken one is the command's to report (D107). Its `municipality` (D128) into
+ * municipality (cap bytes; "" when none). */
+static void use_configured_language(int argc, char **argv, char *municipality, size_t cap)
 {
     const char *path = NULL;
     for (int arg_idx = 1; arg_idx < argc && strcmp(argv[arg_idx], "--") != 0; arg_idx++) {
@@ -91,6 +101,8 @@ static void use_configured_language(int argc, char **argv)
                               : run_config_read_default(&config, &path, &ignored);
     if (err == KG_OK && path != NULL)
         i18n_use(run_config_language(&config));
+    if (err == KG_OK) /* the municipality the commands work for, unless --municipality */
+        snprintf(municipality, cap, "%s", config.municipality);
 }
 
 static const command_entry *find_command(const char *name)
@@ -104,6 +116,7 @@ static const command_entry *find_command(const char *name)
 /* The global options, up to the command's name (getopt_long's "+" mode). */
 static const struct option global_options[] = {
     {"db", required_argument, NULL, OPTIONS_DB},
+    {"municipality", required_argument, NULL, OPTIONS_FIRST},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -117,7 +130,8 @@ int main(int argc, char **argv)
     umask(077);
     /* the environment's language until a command's configuration says otherwise */
     i18n_use(i18n_language_of_environment());
-    use_configured_language(argc, argv);
+    char municipality[MUNICIPALITY_CODE_SIZE + 1] = "";
+    use_configured_language(argc, argv, municipality, sizeof(municipality));
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
     const command_entry *command = NULL;
@@ -139,12 +153,18 @@ int main(int argc, char **argv)
             level = LOG_ERROR;
         } else if (opt == OPTIONS_DB) {
             conninfo = optarg;
+        } else if (opt == OPTIONS_FIRST) { /* --municipality CODE (D128) */
+            if (!municipality_is_default(optarg))
+                err = municipality_code_check(optarg, &errbuf);
+            snprintf(municipality, sizeof(municipality), "%s", optarg);
         } else {
             err = options_fail(argc, argv, opt, global_options, "", synopsis, &errbuf);
         }
     }
     if (err == KG_OK) /* a password is refused before anything runs */
         err = db_check_conninfo(conninfo, "--db", &errbuf);
+    if (err == KG_OK) /* every connection from here on is the municipality's */
+        err = db_tenancy_select(municipality, &errbuf);
     /* the command parses its own words: its name is its argv[0] */
     char version_name[] = "version";
     char *version_argv[] = {version_name, NULL};

@@ -96,6 +96,8 @@ int tests_register_forecast(void);
 int tests_register_export_db(void);
 int tests_register_forecast_db(void);
 int tests_register_control_no(void);
+int tests_register_municipality_code(void);
+int tests_register_tenancy_db(void);
 int tests_register_forms_db(void);
 int tests_register_notices_db(void);
 int tests_register_notice_barcode(void);

@@ -341,10 +341,37 @@ static kg_err finish_copy(db_conn *conn, kg_err err, kg_err success, const char 
     return err;
 }
 
+/* "COPY kigen.<table> ..." goes to kigen.<table>_<code> of the session's municipality
+ * (D124): PostgreSQL refuses COPY FROM into a table under row-level security, and the
+ * partition's own constraint keeps the rows in the municipality. Its statement triggers
+ * are the partitioned table's and do not fire (the callers mark what those would). */
 kg_err db_copy_begin(db_conn *conn, const char *copy_sql, kg_errbuf *errbuf)
 {
     conn->copy_len = 0;
-    return start_copy(conn, copy_sql, PGRES_COPY_IN, errbuf);
+    static const char prefix[] = "COPY kigen.";
+    if (strncmp(copy_sql, prefix, sizeof(prefix) - 1) != 0)
+        return start_copy(conn, copy_sql, PGRES_COPY_IN, errbuf);
+    const char *table = copy_sql + sizeof(prefix) - 1;
+    size_t table_len = strcspn(table, " (");
+    char name[64];
+    snprintf(name, sizeof(name), "%.*s", (int)(table_len < 63 ? table_len : 63), table);
+    const char *params[] = {name};
+    db_result *result = NULL;
+    kg_err err = db_query(conn, "SELECT kigen.own_partition($1)", 1, params, errbuf, &result);
+    if (err != KG_OK)
+        return err;
+    const char *partition = db_result_value(result, 0, 0);
+    size_t cap = strlen(partition) + strlen(table + table_len) + 8;
+    char *sql = malloc(cap);
+    if (sql == NULL) {
+        db_result_free(result);
+        return kg_fail(errbuf, KG_ERR_NOMEM, _("unable to copy: out of memory"));
+    }
+    snprintf(sql, cap, "COPY %s%s", partition, table + table_len);
+    db_result_free(result);
+    err = start_copy(conn, sql, PGRES_COPY_IN, errbuf);
+    free(sql);
+    return err;
 }
 
 static kg_err copy_flush(db_conn *conn, kg_errbuf *errbuf)

@@ -95,7 +95,31 @@ kg_err migrations_apply(db_conn *conn, int *applied, int *version, kg_errbuf *er
     return migrations_current(conn, version, errbuf);
 }
 
-kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf)
+/* A superuser or a BYPASSRLS role reads every municipality's rows, row-level security or
+ * not: its work would mix them (D121). Refused once the database has more than the default
+ * municipality; alone, the default works as before municipalities. */
+static kg_err refuse_bypass(db_conn *conn, kg_errbuf *errbuf)
+{
+    db_result *result = NULL;
+    kg_err err = db_query(conn,
+                          "SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.rolname = "
+                          "current_user AND (r.rolsuper OR r.rolbypassrls) AND EXISTS (SELECT "
+                          "FROM kigen.municipalities m WHERE m.municipality_code <> '000000')",
+                          0, NULL, errbuf, &result);
+    if (err == KG_OK && db_result_rows(result) > 0) {
+        kg_fail(errbuf, KG_ERR_DB_QUERY,
+                _("unable to use the database as role %s: it bypasses row-level security, and "
+                  "the database holds several municipalities"),
+                db_result_value(result, 0, 0));
+        kg_hint(errbuf, _("connect as kigen's own role (docs/operations.md), not a superuser, or "
+                          "name the municipality with --municipality"));
+        err = KG_ERR_DB_QUERY;
+    }
+    db_result_free(result);
+    return err;
+}
+
+kg_err migrations_require_version(db_conn *conn, kg_errbuf *errbuf)
 {
     int version = 0;
     kg_err err = migrations_current(conn, &version, errbuf);
@@ -128,4 +152,10 @@ kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf)
         return KG_ERR_DB_QUERY;
     }
     return KG_OK;
+}
+
+kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf)
+{
+    kg_err err = migrations_require_version(conn, errbuf);
+    return err == KG_OK ? refuse_bypass(conn, errbuf) : err;
 }

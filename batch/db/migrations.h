@@ -30,6 +30,11 @@ kg_err migrations_current(db_conn *conn, int *version, kg_errbuf *errbuf);
 
 /* KG_OK when the database is at the newest version this binary knows; otherwise
  * KG_ERR_DB_QUERY with the hint to run 'kigen db migrate'. */
+kg_err migrations_require_version(db_conn *conn, kg_errbuf *errbuf);
+
+/* migrations_require_version, and the session does not bypass row-level security (a
+ * superuser, BYPASSRLS) in a database with more than the default municipality (D121):
+ * KG_ERR_DB_QUERY with a hint. What every command that reads or writes the data calls. */
 kg_err migrations_require_current(db_conn *conn, kg_errbuf *errbuf);
 
 #endif

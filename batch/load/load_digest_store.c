@@ -6,6 +6,7 @@
  */
 #include "load_digest_store.h"
 #include "../common/i18n.h"
+#include "../db/db_tenancy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +52,14 @@ static void put_hex_word(char *hex, uint64_t word)
 
 kg_err load_digest_store_claim(db_conn *conn, kg_errbuf *errbuf)
 {
-    /* one load at a time: a second one waits here, and then compares with the digests of
-     * the first (which may have changed the rows it would skip) */
-    kg_err err = db_exec(conn, "LOCK TABLE kigen.load_digests IN SHARE ROW EXCLUSIVE MODE", errbuf);
+    /* one load at a time per municipality (its own partition: D124): a second one waits
+     * here, and then compares with the digests of the first (which may have changed the
+     * rows it would skip) */
+    char partition[128], lock_sql[256];
+    kg_err err = db_own_partition(conn, "load_digests", partition, sizeof(partition), errbuf);
+    snprintf(lock_sql, sizeof(lock_sql), "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", partition);
+    if (err == KG_OK)
+        err = db_exec(conn, lock_sql, errbuf);
     if (err == KG_OK)
         err = db_query(conn, "SELECT pg_catalog.set_config('kigen.load', 'on', true)", 0, NULL,
                        errbuf, NULL);
@@ -156,13 +162,14 @@ kg_err load_digest_store_write(db_conn *conn, const char *file_name, int cp932,
     snprintf(format, sizeof(format), "%d", LOAD_DIGEST_FORMAT);
     snprintf(rows, sizeof(rows), "%zu", list->count);
     const char *params[] = {file_name, format, cp932 ? "true" : "false", key_hex, hex, rows};
-    kg_err err = db_query(conn,
-                          "INSERT INTO kigen.load_digests (file, format, cp932, hash_key, digests, "
-                          "row_count) VALUES ($1, $2::int, $3::boolean, $4::bytea, $5::bytea, "
-                          "$6::bigint) ON CONFLICT (file) DO UPDATE SET (format, cp932, hash_key, "
-                          "digests, row_count) = (EXCLUDED.format, EXCLUDED.cp932, "
-                          "EXCLUDED.hash_key, EXCLUDED.digests, EXCLUDED.row_count)",
-                          6, params, errbuf, NULL);
+    kg_err err = db_query(
+        conn,
+        "INSERT INTO kigen.load_digests (file, format, cp932, hash_key, digests, "
+        "row_count) VALUES ($1, $2::int, $3::boolean, $4::bytea, $5::bytea, "
+        "$6::bigint) ON CONFLICT (municipality_code, file) DO UPDATE SET (format, cp932, hash_key, "
+        "digests, row_count) = (EXCLUDED.format, EXCLUDED.cp932, "
+        "EXCLUDED.hash_key, EXCLUDED.digests, EXCLUDED.row_count)",
+        6, params, errbuf, NULL);
     free(hex);
     return err;
 }

@@ -9,6 +9,7 @@
 
 #include "../common/grow.h"
 #include "../db/db_indexes.h"
+#include "../db/db_tenancy.h"
 #include "load_stage.h"
 
 static const char *const data_tables[] = {"offices", "residents", "cards",         "certificates",
@@ -42,11 +43,18 @@ kg_err load_direct_possible(db_conn *conn, const char *lock_sql, int *empty, kg_
     if (err != KG_OK)
         return err;
     /* SHARE ROW EXCLUSIVE: no other writer between this look and the COPYs; the tables
-     * are locked exclusively next anyway (load_direct_begin) */
-    err = db_exec(conn,
-                  "LOCK TABLE kigen.offices, kigen.residents, kigen.cards, kigen.certificates, "
-                  "kigen.moves, kigen.changes, kigen.proxy_requests IN SHARE ROW EXCLUSIVE MODE",
-                  errbuf);
+     * are locked exclusively next anyway (load_direct_begin). With other municipalities,
+     * the municipality's own partitions only (D126). */
+    int sole = 0;
+    err = db_sole_municipality(conn, &sole, errbuf);
+    if (err == KG_OK)
+        err = db_exec(conn,
+                      sole ? "LOCK TABLE kigen.offices, kigen.residents, kigen.cards, "
+                             "kigen.certificates, kigen.moves, kigen.changes, kigen.proxy_requests "
+                             "IN SHARE ROW EXCLUSIVE MODE"
+                           : "SELECT kigen.lock_own('offices', 'residents', 'cards', "
+                             "'certificates', 'moves', 'changes', 'proxy_requests')",
+                      errbuf);
     return err == KG_OK ? all_empty(conn, empty, errbuf) : err;
 }
 
@@ -64,7 +72,17 @@ static kg_err set_triggers(db_conn *conn, const char *verb, kg_errbuf *errbuf)
 
 kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf)
 {
-    kg_err err = load_stage_fks_read(conn, &direct->fks, errbuf);
+    kg_err err = db_sole_municipality(conn, &direct->sole, errbuf);
+    /* with other municipalities: the keys, indexes and triggers are every municipality's,
+     * and only their owner may alter them; the municipality's partitions are emptied in
+     * this transaction (COPY FREEZE), the keys checked row by row (D126) */
+    if (err == KG_OK && !direct->sole)
+        return db_exec(conn,
+                       "SELECT kigen.truncate_own('offices', 'residents', 'cards', "
+                       "'certificates', 'moves', 'changes', 'proxy_requests')",
+                       errbuf);
+    if (err == KG_OK)
+        err = load_stage_fks_read(conn, &direct->fks, errbuf);
     if (err == KG_OK)
         err = load_stage_fks_alter(conn, direct->fks, 0, errbuf);
     if (err == KG_OK)
@@ -94,9 +112,9 @@ void load_direct_free(load_direct *direct)
 kg_err load_direct_end(db_conn *conn, const load_direct *direct, int mark_city, kg_errbuf *errbuf)
 {
     kg_err err = db_indexes_build(conn, direct->indexes, errbuf);
-    if (err == KG_OK)
+    if (err == KG_OK && direct->fks != NULL)
         err = load_stage_fks_alter(conn, direct->fks, 1, errbuf);
-    if (err == KG_OK)
+    if (err == KG_OK && direct->sole)
         err = set_triggers(conn, "ENABLE", errbuf);
     if (err == KG_OK && mark_city)
         err = db_query(conn, "SELECT kigen.schedule_mark(ARRAY[0::bigint])", 0, NULL, errbuf, NULL);

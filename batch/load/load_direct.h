@@ -30,10 +30,12 @@ kg_err load_direct_possible(db_conn *conn, const char *lock_sql, int *empty, kg_
 typedef struct load_direct {
     db_result *fks;     /* owned: the foreign keys between the data tables */
     db_result *indexes; /* owned: their indexes that no constraint owns (name, definition) */
+    int sole;           /* the default municipality alone (db_sole_municipality) */
 } load_direct;
 
 /* Before the COPYs: the foreign keys and the indexes other than the primary keys dropped,
- * the data tables' user triggers disabled. */
+ * the data tables' user triggers disabled; with other municipalities (D126), none of that:
+ * the municipality's own partitions truncated. */
 kg_err load_direct_begin(db_conn *conn, load_direct *direct, kg_errbuf *errbuf);
 
 /* After them: the indexes built, the foreign keys back (validated), the triggers enabled,

@@ -5,6 +5,7 @@
  * static tables, never from input, and every value travels through COPY.
  */
 #include "load_stage.h"
+#include "../db/db_tenancy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,9 +64,12 @@ kg_err load_stage_create(db_conn *conn, kg_errbuf *errbuf)
     kg_err err = KG_OK;
     for (size_t spec_idx = 0; spec_idx < load_file_spec_count && err == KG_OK; spec_idx++) {
         const char *table = load_file_specs[spec_idx].table;
-        const char *const pieces[] = {
-            "CREATE TEMP TABLE stage_", table, " (src_line bigint NOT NULL, LIKE kigen.", table,
-            ") ON COMMIT DROP",         NULL};
+        const char *const pieces[] = {"CREATE TEMP TABLE stage_",
+                                      table,
+                                      " (src_line bigint NOT NULL, LIKE kigen.",
+                                      table,
+                                      " INCLUDING DEFAULTS) ON COMMIT DROP",
+                                      NULL}; /* the municipality's default */
         err = build(&sql, pieces);
         if (err == KG_OK && strbuf_cstr(&sql) != NULL)
             err = db_exec(conn, sql.data, errbuf);
@@ -219,8 +223,14 @@ static kg_err merge_one(db_conn *conn, const load_file_spec *spec, long *changed
     if (err == KG_OK)
         err = append_columns(&sql, spec, "", 1);
     if (err == KG_OK) {
-        const char *const from[] = {" FROM pg_temp.stage_", spec->table, " ORDER BY ", spec->key,
-                                    " ON CONFLICT (",       spec->key,   ") DO ",      NULL};
+        const char *const from[] = {" FROM pg_temp.stage_",
+                                    spec->table,
+                                    " ORDER BY ",
+                                    spec->key,
+                                    " ON CONFLICT (municipality_code, ",
+                                    spec->key,
+                                    ") DO ",
+                                    NULL};
         for (const char *const *piece = from; *piece != NULL && err == KG_OK; piece++)
             err = strbuf_append_str(&sql, *piece);
     }
@@ -257,13 +267,15 @@ static kg_err merge_one(db_conn *conn, const load_file_spec *spec, long *changed
     return err;
 }
 
-/* The foreign keys between the data tables (not the ledger's), as "table\tname\tdef". */
+/* The foreign keys between the data tables (not the ledger's), as "table\tname\tdef": those
+ * of the session's municipality's partitions (D122). */
 static const char fk_query[] =
     "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
     "FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-    "WHERE c.contype = 'f' AND n.nspname = 'kigen' AND t.relname IN "
-    "('cards', 'certificates', 'moves', 'changes', 'proxy_requests') ORDER BY 1, 2";
+    "WHERE c.contype = 'f' AND n.nspname = 'kigen' AND t.relname IN (SELECT x || '_' || "
+    "kigen.current_municipality() FROM pg_catalog.unnest(ARRAY['cards', 'certificates', "
+    "'moves', 'changes', 'proxy_requests']) AS x) ORDER BY 1, 2";
 
 kg_err load_stage_fks_read(db_conn *conn, db_result **fks, kg_errbuf *errbuf)
 {
@@ -296,7 +308,11 @@ kg_err load_stage_merge(db_conn *conn, int bulk, long *changed, kg_errbuf *errbu
 {
     db_result *fks = NULL;
     kg_err err = KG_OK;
-    if (bulk) {
+    int sole = 0;
+    if (bulk) /* the keys are every municipality's: dropped only when there is one (D126) */
+        err = db_sole_municipality(conn, &sole, errbuf);
+    bulk = bulk && sole;
+    if (bulk && err == KG_OK) {
         err = load_stage_fks_read(conn, &fks, errbuf);
         if (err == KG_OK)
             err = load_stage_fks_alter(conn, fks, 0, errbuf);

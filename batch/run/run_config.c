@@ -15,6 +15,7 @@
 
 #include "../common/checkout.h"
 #include "../common/i18n.h"
+#include "../common/municipality_code.h"
 
 #define LINE_MAX_LEN 2048
 
@@ -137,6 +138,13 @@ kg_err run_config_set(run_config *config, const char *key, const char *value, kg
                              "needed"),
                            sizeof(config->db) - 1);
         memcpy(config->db, value, len + 1); /* a password is refused where it is used */
+        return KG_OK;
+    }
+    if (strcmp(key, "municipality") == 0) {
+        kg_errbuf refusal;
+        if (!municipality_is_default(value) && municipality_code_check(value, &refusal) != KG_OK)
+            return kg_fail(errbuf, KG_ERR_CONFIG, "%s", refusal.text);
+        snprintf(config->municipality, sizeof(config->municipality), "%s", value);
         return KG_OK;
     }
     if (strcmp(key, "strict") == 0) {

@@ -53,6 +53,8 @@ typedef struct run_config {
                                 * a run date (D73); not the run's: not in run_config_json */
     /* How a command runs, not what the run decides: none is in run_config_json. */
     char db[1024];           /* `db`: libpq connection string; "" when the file has none */
+    char municipality[8];    /* `municipality`: the code whose work the commands do (D128);
+                              * "" when the file has none: the default, or --municipality */
     bool strict;             /* `strict`: a night with bad_data exits 1 (D76) */
     bool max_days_ahead_set; /* `max_days_ahead` given: else RUN_CONFIG_MAX_DAYS_AHEAD */
     int max_days_ahead;      /* see run_config_max_days_ahead */

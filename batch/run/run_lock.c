@@ -9,6 +9,8 @@
  */
 #include "run_lock.h"
 #include "../common/i18n.h"
+#include "../common/municipality_code.h"
+#include "../db/db_tenancy.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -164,8 +166,19 @@ static void ask_for_client_checks(db_conn *conn, const log_sink *log)
                  ignored.text);
 }
 
+long run_lock_key(const char *municipality_code)
+{
+    long code = municipality_code != NULL ? strtol(municipality_code, NULL, 10) : 0;
+    return RUN_LOCK_KEY + (code << 40);
+}
+
 kg_err run_lock_take(db_conn *conn, const char *date, const log_sink *log, kg_errbuf *errbuf)
 {
+    char code[MUNICIPALITY_CODE_SIZE + 1] = "";
+    kg_err code_err = db_current_municipality(conn, code, sizeof(code), errbuf);
+    if (code_err != KG_OK)
+        return code_err;
+    long key = run_lock_key(code);
     char name[NAME_CAP];
     run_lock_application_name((long)getpid(), name, sizeof(name));
     const char *params[] = {name};
@@ -177,7 +190,7 @@ kg_err run_lock_take(db_conn *conn, const char *date, const log_sink *log, kg_er
     bool waiting = false;
     while (err == KG_OK) {
         int acquired = 0;
-        err = db_try_lock(conn, RUN_LOCK_KEY, &acquired, errbuf);
+        err = db_try_lock(conn, key, &acquired, errbuf);
         if (err == KG_OK && acquired) {
             if (waiting)
                 log_line(log, LOG_INFO, _("run %s: run lock taken after %ld ms"), date,
@@ -187,7 +200,7 @@ kg_err run_lock_take(db_conn *conn, const char *date, const log_sink *log, kg_er
         }
         db_lock_holder holder;
         if (err == KG_OK)
-            err = db_lock_holder_find(conn, RUN_LOCK_KEY, &holder, errbuf);
+            err = db_lock_holder_find(conn, key, &holder, errbuf);
         if (err != KG_OK)
             break;
         char why[96] = "";

@@ -1,5 +1,5 @@
 /*
- * run_lock.h - the run lock: one `kigen run` at a time on a database, as a session-level
+ * run_lock.h - the run lock: one `kigen run` at a time per municipality, as a session-level
  * advisory lock of the run's first connection (PostgreSQL releases it when that session
  * ends, however the process ended).
  *
@@ -24,6 +24,11 @@
  * 63 bytes the server keeps), into name (cap bytes, 64 at least). From it a later run on
  * the same host tells whether the process that holds the lock is still there. */
 void run_lock_application_name(long pid, char *name, size_t cap);
+
+/* The advisory lock key of a municipality's run (D127): RUN_LOCK_KEY plus its code times
+ * 2^40, so that two municipalities' nights run at the same time; the default 000000 keeps
+ * RUN_LOCK_KEY. NULL: the default. */
+long run_lock_key(const char *municipality_code);
 
 /* Names conn's session (run_lock_application_name) and takes the run lock on it.
  * When another session holds it:

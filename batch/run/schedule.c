@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../db/db_indexes.h"
+#include "../db/db_tenancy.h"
 #include "scan.h"
 #include "schedule_city.h"
 #include "select.h"
@@ -103,13 +104,16 @@ kg_err schedule_refresh(db_conn *conn, const log_sink *log, long *residents, kg_
     if (err == KG_OK)
         err =
             db_exec(conn,
-                    whole_city ? "TRUNCATE kigen.cert_schedule"
+                    whole_city ? "SELECT kigen.truncate_own('cert_schedule')"
                                : "DELETE FROM kigen.cert_schedule c USING pg_temp.scan_residents s "
                                  "WHERE c.resident_id = s.resident_id",
                     errbuf);
     /* the whole city: its secondary indexes built once after the COPY (D94) */
     db_result *indexes = NULL;
+    int sole = 0;
     if (err == KG_OK && whole_city)
+        err = db_sole_municipality(conn, &sole, errbuf);
+    if (err == KG_OK && whole_city && sole) /* the indexes of every municipality (D126) */
         err = db_indexes_drop(conn, "{cert_schedule}", &indexes, errbuf);
     if (err == KG_OK)
         err = copy_rows(conn, rows, errbuf);

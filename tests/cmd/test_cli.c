@@ -76,7 +76,8 @@ static void every_command_answers_help_on_stdout(void)
                                            "template",
                                            "template check",
                                            "template preview",
-                                           "version"};
+                                           "version",
+                                           "municipality"};
     for (size_t idx = 0; idx < sizeof(commands) / sizeof(commands[0]); idx++) {
         const char *const flags[] = {"--help", "-h"};
         for (size_t flag = 0; flag < 2; flag++) {
@@ -96,10 +97,11 @@ static void every_command_answers_help_on_stdout(void)
     /* kigen's own, with the command list */
     char *out = NULL;
     CU_ASSERT_EQUAL(cli("", NULL, "--help", 1, &out), 0);
-    test_contains(out, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n");
-    test_contains(out, "\n  version  ");
     test_contains(out,
-                  "\n  notices  notices return|status: notices the post office brought back\n");
+                  "usage: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] COMMAND [OPTIONS]\n");
+    test_contains(out, "\n  version      ");
+    test_contains(out,
+                  "\n  notices      notices return|status: notices the post office brought back\n");
     free(out);
     CU_ASSERT_EQUAL(cli("", NULL, "-h", 1, &out), 0);
     test_contains(out, "'kigen COMMAND --help' shows a command's options.");
@@ -226,17 +228,17 @@ static void db_is_taken_after_the_command_too(void)
     /* after the command's name: it wins over the environment */
     snprintf(args, sizeof(args), "db version --db 'dbname=%s'", name);
     CU_ASSERT_EQUAL(cli("PGDATABASE=nosuchdb", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "15\n");
+    CU_ASSERT_STRING_EQUAL(out, "16\n");
     free(out);
     /* before it, as a database name */
     snprintf(args, sizeof(args), "--db '%s' db version", name);
     CU_ASSERT_EQUAL(cli("PGDATABASE=nosuchdb", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "15\n");
+    CU_ASSERT_STRING_EQUAL(out, "16\n");
     free(out);
     /* the command's own wins over the one before it */
     snprintf(args, sizeof(args), "--db dbname=nosuchdb db version --db 'dbname=%s'", name);
     CU_ASSERT_EQUAL(cli("", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "15\n");
+    CU_ASSERT_STRING_EQUAL(out, "16\n");
     free(out);
     /* every command that connects takes it at the end */
     char dir[] = "/tmp/kigen-test-cli-XXXXXX", conf[256], with_dir[4][512];

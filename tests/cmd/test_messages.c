@@ -122,15 +122,18 @@ static void help_and_usage_in_japanese_and_english(void)
     write_language(dir, "ja.conf", "ja", ja, sizeof(ja));
     char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(kigen(JAPANESE_ENV, "--help", &out, &err), 0);
-    test_contains(out, "使い方: kigen [--db CONNINFO] [-v|-q] コマンド [オプション]\n");
-    test_contains(out, "\nコマンド:\n  db       db migrate: スキーマを作成・更新します");
-    test_contains(out, "  wareki   フィルタ: 標準入力の ISO 形式の日付を和暦にして標準出力へ\n");
+    test_contains(
+        out, "使い方: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] コマンド [オプション]\n");
+    test_contains(out, "\nコマンド:\n  db           db migrate: スキーマを作成・更新します");
+    test_contains(out,
+                  "  wareki       フィルタ: 標準入力の ISO 形式の日付を和暦にして標準出力へ\n");
     test_contains(out, "終了ステータス: 0 正常、1 例外ありで終了");
     free(out);
     free(err);
     CU_ASSERT_EQUAL(kigen(ENGLISH_ENV, "--help", &out, &err), 0);
-    test_contains(out, "usage: kigen [--db CONNINFO] [-v|-q] COMMAND [OPTIONS]\n");
-    test_contains(out, "\ncommands:\n  db       db migrate: create or upgrade the schema");
+    test_contains(out,
+                  "usage: kigen [--db CONNINFO] [--municipality CODE] [-v|-q] COMMAND [OPTIONS]\n");
+    test_contains(out, "\ncommands:\n  db           db migrate: create or upgrade the schema");
     free(out);
     free(err);
     snprintf(args, sizeof(args), "load --help --config '%s'", ja);
