@@ -98,7 +98,7 @@ endif
 # Sources: everything under batch/ and render/ except main.c makes the library that both
 # the binary and the tests link.
 LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch/load/*.c batch/run/*.c batch/forms/*.c batch/notices/*.c \
-	batch/sample/*.c batch/export/*.c batch/cmd_*.c render/*.c))
+	batch/sample/*.c batch/export/*.c batch/queue/*.c batch/cmd_*.c render/*.c))
 SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c

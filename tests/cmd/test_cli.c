@@ -57,25 +57,13 @@ static void write_file(const char *path, const char *text)
 
 static void every_command_answers_help_on_stdout(void)
 {
-    static const char *const commands[] = {"db",
-                                           "load",
-                                           "run",
-                                           "sample",
-                                           "export",
-                                           "forms",
-                                           "forms return",
-                                           "forms status",
-                                           "forms reissue",
-                                           "notices",
-                                           "notices return",
-                                           "notices status",
-                                           "purge",
-                                           "expiry",
-                                           "wareki",
-                                           "barcode",
-                                           "template",
-                                           "template check",
-                                           "template preview",
+    static const char *const commands[] = {"db",           "load",           "run",
+                                           "sample",       "export",         "forms",
+                                           "forms return", "forms status",   "forms reissue",
+                                           "notices",      "notices return", "notices status",
+                                           "purge",        "queue",          "worker",
+                                           "expiry",       "wareki",         "barcode",
+                                           "template",     "template check", "template preview",
                                            "version"};
     for (size_t idx = 0; idx < sizeof(commands) / sizeof(commands[0]); idx++) {
         const char *const flags[] = {"--help", "-h"};
@@ -119,7 +107,11 @@ static void version_names_kigen_the_schema_and_four_libraries(void)
              "kigen 0.1.0\nschema version %d\nlibpq %s\ncairo %s\nharfbuzz %s\nlibxlsxwriter %s\n",
              migration_table[migration_count - 1].version, libpq, cairo_version_string(),
              hb_version_string(), LXW_VERSION);
-    CU_ASSERT_EQUAL(migration_table[migration_count - 1].version, migration_count);
+    /* the versions ascend; one may be missing until a parallel branch's is merged (016 of
+     * the tenancy; a missing lower one is applied when it comes) */
+    for (int idx = 1; idx < migration_count; idx++)
+        CU_ASSERT(migration_table[idx].version > migration_table[idx - 1].version);
+    CU_ASSERT(migration_table[migration_count - 1].version - migration_count <= 1);
     const char *const spellings[] = {"--version", "-V", "version"};
     for (size_t idx = 0; idx < 3; idx++) {
         char *out = NULL;
@@ -209,17 +201,17 @@ static void db_is_taken_after_the_command_too(void)
     /* after the command's name: it wins over the environment */
     snprintf(args, sizeof(args), "db version --db 'dbname=%s'", name);
     CU_ASSERT_EQUAL(cli("PGDATABASE=nosuchdb", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "15\n");
+    CU_ASSERT_STRING_EQUAL(out, "17\n");
     free(out);
     /* before it, as a database name */
     snprintf(args, sizeof(args), "--db '%s' db version", name);
     CU_ASSERT_EQUAL(cli("PGDATABASE=nosuchdb", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "15\n");
+    CU_ASSERT_STRING_EQUAL(out, "17\n");
     free(out);
     /* the command's own wins over the one before it */
     snprintf(args, sizeof(args), "--db dbname=nosuchdb db version --db 'dbname=%s'", name);
     CU_ASSERT_EQUAL(cli("", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "15\n");
+    CU_ASSERT_STRING_EQUAL(out, "17\n");
     free(out);
     /* every command that connects takes it at the end */
     char dir[] = "/tmp/kigen-test-cli-XXXXXX", conf[256], with_dir[4][512];
