@@ -115,13 +115,17 @@ bool night_child_reap(night_child *child, int *status)
     return true;
 }
 
-/* A log line without its time (`2026-12-01T02:30:05+09:00 `) and `kigen: `. */
+/* A log line without its time (`2026-12-01T02:30:05+09:00 `) and `kigen: <level>: ` (the
+ * level's name, in either language, holds no colon). */
 static const char *message_of(const char *line)
 {
     const char *space = strchr(line, ' ');
     if (line[0] >= '0' && line[0] <= '9' && space != NULL && space - line > 10 && line[10] == 'T')
         line = space + 1;
-    return strncmp(line, "kigen: ", 7) == 0 ? line + 7 : line;
+    if (strncmp(line, "kigen: ", 7) != 0)
+        return line;
+    const char *level_end = strstr(line + 7, ": ");
+    return level_end != NULL ? level_end + 2 : line + 7;
 }
 
 void night_child_error_text(const night_child *child, char *out, size_t cap)

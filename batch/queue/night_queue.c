@@ -9,10 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A time column as the status shows it. */
-#define JST(column)                                                                                \
-    "coalesce(to_char(" column " AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS'), '')"
-
 /* $1 the day, $2 the attempts allowed. A failed night becomes waiting again; the others
  * keep their rows (xmax = 0 tells an inserted row from an updated one). */
 static const char enqueue_sql[] =
@@ -25,19 +21,16 @@ static const char enqueue_sql[] =
     "SELECT (SELECT count(*) FROM changed WHERE added), (SELECT count(*) FROM changed WHERE NOT "
     "added), (SELECT count(*) FROM wanted) - (SELECT count(*) FROM changed)";
 
+/* Times in Japan time, as the run lock names them. */
 static const char list_sql[] =
     "SELECT municipality_code, run_date::text, state, attempts, max_attempts, "
-    "coalesce(lease_owner, ''), coalesce(lease_expires_at < now(), false), " JST(
-        "started_at") ", " JST("finished_at") ", CASE WHEN state = 'waiting' AND next_try_at > "
-                                              "now() THEN " JST("next_try_at") " ELSE '' END, "
-                                                                               "coalesce(last_"
-                                                                               "error, ''), "
-                                                                               "coalesce(exit_"
-                                                                               "status, -1) "
-                                                                               "FROM "
-                                                                               "kigen.night_queue "
-                                                                               "ORDER BY run_date, "
-                                                                               "municipality_code";
+    "coalesce(lease_owner, ''), coalesce(lease_expires_at < now(), false), "
+    "coalesce(to_char(started_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS'), ''), "
+    "coalesce(to_char(finished_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS'), ''), "
+    "CASE WHEN state = 'waiting' AND next_try_at > now() THEN to_char(next_try_at AT TIME "
+    "ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS') ELSE '' END, "
+    "coalesce(last_error, ''), coalesce(exit_status, -1) "
+    "FROM kigen.night_queue ORDER BY run_date, municipality_code";
 
 /* $1 the owner, $2 the lease in seconds. The earliest due night (waiting and due, or
  * running under an expired lease) of a municipality with no earlier night pending; a

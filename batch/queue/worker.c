@@ -342,6 +342,13 @@ kg_err worker_run(const worker_request *request, worker_counts *counts, kg_errbu
     if (sigprocmask(SIG_BLOCK, &mask, &previous) != 0)
         return kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to start the worker: %s"),
                        strerror(errno));
+    /* an ignored signal never reaches the signalfd: a worker started in the background by a
+     * shell (SIGINT ignored) must still stop on it; blocked, the default action never runs */
+    struct sigaction default_action, previous_term, previous_int;
+    memset(&default_action, 0, sizeof(default_action));
+    default_action.sa_handler = SIG_DFL;
+    sigaction(SIGTERM, &default_action, &previous_term);
+    sigaction(SIGINT, &default_action, &previous_int);
     state.signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     kg_err err = KG_OK;
     if (state.signal_fd < 0)
@@ -356,6 +363,8 @@ kg_err worker_run(const worker_request *request, worker_counts *counts, kg_errbu
     if (state.signal_fd >= 0)
         close(state.signal_fd);
     db_close(state.conn);
+    sigaction(SIGTERM, &previous_term, NULL);
+    sigaction(SIGINT, &previous_int, NULL);
     sigprocmask(SIG_SETMASK, &previous, NULL);
     return err;
 }
