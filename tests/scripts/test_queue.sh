@@ -10,9 +10,9 @@
 # the night run alone (tests/queue/night_compare.py: byte for byte but for the random control
 # numbers, D63) and byte for byte what its ledger gives (the date run again); no night was
 # started by two workers; a night that cannot run (a date too far ahead) fails alone after
-# its attempts, with its error, and the others finish. The workers' logs and `kigen queue
-# status` are printed for the note. Run by make
-# test inside scripts/with-db.sh; skips without a database.
+# its attempts, with its error, and the others finish; a worker sent SIGTERM in the middle of
+# a night stops after it, the night done. The workers' logs and `kigen queue status` are
+# printed for the note. Run by make test inside scripts/with-db.sh; skips without a database.
 set -u
 
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
@@ -158,6 +158,35 @@ check "$BAD_DATE: failed after 2 attempts, exit status 2, with its error" [ "$(q
 error=$(query "SELECT last_error FROM kigen.night_queue WHERE run_date = '$BAD_DATE'")
 check "its error is the run's" contains "$error" "unable to run the night of $BAD_DATE"
 check "no folder for it" [ ! -e "$OUT/$BAD_DATE" ]
+
+echo "== $NAME (5): SIGTERM stops a worker after the night it runs"
+# the reference database's first night again: written anew from its ledger, a few seconds
+PGDATABASE=$REF_DB "$KIGEN" queue --date 2026-12-01 >/dev/null
+PGDATABASE=$REF_DB "$KIGEN" worker --out "$SCRATCH/again" --lease 3 --poll 1 \
+    >"$SCRATCH/stopped.log" 2>&1 &
+stopped=$!
+WORKERS=$stopped
+for _ in $(seq 1 300); do
+    [ "$(psql -X -qtA -d "$REF_DB" -c "SELECT state FROM kigen.night_queue")" = running ] && break
+    sleep 0.1
+done
+sleep 0.5
+kill -TERM "$stopped"
+waited=0
+while kill -0 "$stopped" 2>/dev/null && [ $waited -lt 600 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+done
+wait "$stopped"
+status=$?
+WORKERS=""
+grep -E "stopping|night 2026-12-01|worker:" "$SCRATCH/stopped.log" | sed 's/^/  /'
+check "the worker ended by itself, status 0" [ "$status" -eq 0 ]
+check "it said it would stop after the night" grep -q "stopping (signal 15) after the current night" \
+    "$SCRATCH/stopped.log"
+check "the night it ran is done, its run not cut short" [ "$(psql -X -qtA -d "$REF_DB" -c "SELECT
+    state || ' ' || exit_status FROM kigen.night_queue")" = "done 0" ]
+check "and its files are all there" diff -r "$REF/2026-12-01" "$SCRATCH/again/2026-12-01"
 
 if [ "$failed" -eq 0 ]; then
     echo "$NAME: all passed"
