@@ -152,7 +152,8 @@ static kg_err run_child(worker_state *state, const night_claim *claim, int *stat
             next_renewal = monotonic_ms() + renew_every;
         }
     }
-    while (night_child_read(child)) /* what it wrote last */
+    /* what it wrote last, unless something it started keeps the pipe open: 5 s at most */
+    for (int pause = 0; pause < 50 && night_child_read(child); pause++)
         wait_for(state, child->stderr_fd, 100);
     return KG_OK;
 }
