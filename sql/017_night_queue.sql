@@ -33,16 +33,23 @@ CREATE TABLE kigen.night_queue (
 CREATE INDEX night_queue_pending ON kigen.night_queue (run_date, municipality_code)
     WHERE state IN ('waiting', 'running');
 
--- The municipalities whose nights `kigen queue` enqueues: those of kigen.municipalities
--- (the tenancy's table, migration 016) when it exists, else the default municipality alone
--- (D141). Read at each call, so a municipality added later is enqueued from its next night.
+-- The municipalities whose nights `kigen queue` enqueues (D141): those of
+-- kigen.municipalities (the tenancy's table, migration 016) when it exists, the default
+-- municipality among them only when no other is listed or it holds residents (an operator
+-- of named municipalities has no night to run for it); else the default municipality alone.
+-- Read at each call, so a municipality added later is enqueued from its next night; the
+-- tables are looked up by name (dynamic SQL), so this migration needs no other after 001.
 CREATE FUNCTION kigen.queue_municipalities() RETURNS SETOF text
     LANGUAGE plpgsql STABLE SET search_path = '' AS $$
 BEGIN
-    IF pg_catalog.to_regclass('kigen.municipalities') IS NOT NULL THEN
-        RETURN QUERY EXECUTE 'SELECT code::text FROM kigen.municipalities ORDER BY 1';
-    ELSE
+    IF pg_catalog.to_regclass('kigen.municipalities') IS NULL THEN
         RETURN NEXT '000000';
+        RETURN;
     END IF;
+    RETURN QUERY EXECUTE
+        'SELECT m.municipality_code::text FROM kigen.municipalities m '
+        'WHERE m.municipality_code <> ''000000'' OR NOT EXISTS (SELECT FROM '
+        'kigen.municipalities o WHERE o.municipality_code <> ''000000'') OR EXISTS (SELECT '
+        'FROM kigen.residents r WHERE r.municipality_code = ''000000'') ORDER BY 1';
 END
 $$;

@@ -260,6 +260,37 @@ static void an_abandoned_last_attempt_fails_and_the_status_shows_it(void)
     db_close(conn);
 }
 
+/* With the tenancy's kigen.municipalities (migration 016, its essentials made here by hand):
+ * every municipality it lists, the default one only when it is alone or holds residents. */
+static void every_listed_municipality_is_enqueued_the_default_when_it_has_residents(void)
+{
+    fresh_queue();
+    db_conn *conn = connect_or_fail();
+    sql(conn, "CREATE TABLE kigen.municipalities (municipality_code text PRIMARY KEY); "
+              "INSERT INTO kigen.municipalities VALUES ('000000'); ALTER TABLE kigen.residents "
+              "ADD COLUMN municipality_code text NOT NULL DEFAULT '000000'");
+    char *out = NULL;
+    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    test_contains(out, "1 night(s) added");
+    free(out);
+    sql(conn, "INSERT INTO kigen.municipalities VALUES ('131016'), ('271004')");
+    CU_ASSERT_EQUAL(kigen("queue --date " DAY2, &out), 0);
+    test_contains(out, "2 night(s) added");
+    free(out);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE run_date = '" DAY2
+                                    "' AND municipality_code IN ('131016', '271004')"),
+                    2);
+    char extract[1024], command_line[2048];
+    snprintf(command_line, sizeof(command_line), "'%s' -q load '%s' >/dev/null 2>&1",
+             test_kigen_bin(), test_root_path("samples/extract", extract, sizeof(extract)));
+    test_run_shell(command_line, NULL); /* exit 1: its rejected rows */
+    CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.residents") > 0);
+    CU_ASSERT_EQUAL(kigen("queue --date 2026-12-03", &out), 0);
+    test_contains(out, "3 night(s) added");
+    free(out);
+    db_close(conn);
+}
+
 int tests_register_queue_db(void)
 {
     static const test_case cases[] = {
@@ -274,6 +305,8 @@ int tests_register_queue_db(void)
          failures_back_off_up_to_the_limit_and_busy_is_free},
         {"an_abandoned_last_attempt_fails_and_the_status_shows_it",
          an_abandoned_last_attempt_fails_and_the_status_shows_it},
+        {"every_listed_municipality_is_enqueued_the_default_when_it_has_residents",
+         every_listed_municipality_is_enqueued_the_default_when_it_has_residents},
         {NULL, NULL},
     };
     return tests_add_suite("queue_db", cases);
