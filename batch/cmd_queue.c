@@ -24,16 +24,17 @@
 
 static const char synopsis[] =
     N_("usage: kigen queue [--date YYYY-MM-DD] [--max-attempts N] [--config FILE]\n"
-       "       kigen queue status [--config FILE]");
+       "       kigen queue status [--date YYYY-MM-DD] [--config FILE]");
 static const char help[] =
     N_("usage: kigen queue [--date YYYY-MM-DD] [--max-attempts N] [--config FILE]\n"
-       "       kigen queue status [--config FILE]\n"
+       "       kigen queue status [--date YYYY-MM-DD] [--config FILE]\n"
        "\n"
        "Puts every municipality's night of the date in the queue that kigen worker runs\n"
        "(again: nothing changes, except that a failed night waits to be run again);\n"
-       "`status` shows every night of the queue.\n"
+       "`status` shows every night of the queue (with --date, that date's only).\n"
        "\n"
-       "  --date D            the run date, YYYY-MM-DD (default: today in Japan)\n"
+       "  --date D            the run date, YYYY-MM-DD (default: today in Japan; for status,\n"
+       "                      every date)\n"
        "  --max-attempts N    runs allowed to a night before it is failed (1..100, default 3)\n"
        "  --config FILE       the configuration: db, language\n"
        "  --db CONNINFO       the database (else the configuration's db, else libpq's\n"
@@ -111,8 +112,6 @@ static kg_err parse_options(const cmd_context *ctx, int argc, char **argv, queue
     }
     if (err == KG_OK && optind < argc)
         err = options_extra_operand(argv[optind], "queue", synopsis, errbuf);
-    if (err == KG_OK && options->status && options->day != KDATE_NONE)
-        err = options_refuse("--date", "queue status", synopsis, errbuf);
     if (err == KG_OK && options->status && options->max_attempts_given)
         err = options_refuse("--max-attempts", "queue status", synopsis, errbuf);
     if (err == KG_OK)
@@ -179,10 +178,10 @@ static kg_err add_row(text_table *table, const night_entry *entry)
     return text_table_add(table, cells);
 }
 
-static kg_err print_status(db_conn *conn, FILE *out, kg_errbuf *errbuf)
+static kg_err print_status(db_conn *conn, kdate day, FILE *out, kg_errbuf *errbuf)
 {
     night_list list;
-    kg_err err = night_queue_list(conn, &list, errbuf);
+    kg_err err = night_queue_list(conn, day, &list, errbuf);
     if (err != KG_OK)
         return err;
     long per_state[4] = {0, 0, 0, 0};
@@ -227,7 +226,7 @@ kg_err cmd_queue(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
     if (err == KG_OK)
         err = migrations_require_current(conn, errbuf);
     if (err == KG_OK && options.status) {
-        err = print_status(conn, ctx->out, errbuf);
+        err = print_status(conn, options.day, ctx->out, errbuf);
     } else if (err == KG_OK) {
         if (options.day == KDATE_NONE)
             options.day = clock_today_jst();

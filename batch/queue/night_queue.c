@@ -21,7 +21,7 @@ static const char enqueue_sql[] =
     "SELECT (SELECT count(*) FROM changed WHERE added), (SELECT count(*) FROM changed WHERE NOT "
     "added), (SELECT count(*) FROM wanted) - (SELECT count(*) FROM changed)";
 
-/* Times in Japan time, as the run lock names them. */
+/* $1 the day, or NULL for every night. Times in Japan time, as the run lock names them. */
 static const char list_sql[] =
     "SELECT municipality_code, run_date::text, state, attempts, max_attempts, "
     "coalesce(lease_owner, ''), coalesce(lease_expires_at < now(), false), "
@@ -30,7 +30,8 @@ static const char list_sql[] =
     "CASE WHEN state = 'waiting' AND next_try_at > now() THEN to_char(next_try_at AT TIME "
     "ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS') ELSE '' END, "
     "coalesce(last_error, ''), coalesce(exit_status, -1) "
-    "FROM kigen.night_queue ORDER BY run_date, municipality_code";
+    "FROM kigen.night_queue WHERE $1::date IS NULL OR run_date = $1::date "
+    "ORDER BY run_date, municipality_code";
 
 /* $1 the owner, $2 the lease in seconds. The earliest due night (waiting and due, or
  * running under an expired lease) of a municipality with no earlier night pending; a
@@ -103,12 +104,14 @@ kg_err night_queue_enqueue(db_conn *conn, kdate day, int max_attempts, night_que
     return err;
 }
 
-kg_err night_queue_list(db_conn *conn, night_list *list, kg_errbuf *errbuf)
+kg_err night_queue_list(db_conn *conn, kdate day, night_list *list, kg_errbuf *errbuf)
 {
     list->entries = NULL;
     list->count = 0;
+    char day_text[KDATE_ISO_LEN + 1];
+    const char *params[] = {day != KDATE_NONE ? kdate_format(day, day_text) : NULL};
     db_result *result = NULL;
-    kg_err err = db_query(conn, list_sql, 0, NULL, errbuf, &result);
+    kg_err err = db_query(conn, list_sql, 1, params, errbuf, &result);
     int rows = err == KG_OK ? db_result_rows(result) : 0;
     if (rows > 0) {
         list->entries = calloc((size_t)rows, sizeof(*list->entries));

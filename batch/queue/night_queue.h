@@ -61,8 +61,9 @@ typedef struct night_list {
     size_t count;
 } night_list;
 
-/* Every night of the queue, by date then municipality. KG_ERR_DB_QUERY, KG_ERR_NOMEM. */
-kg_err night_queue_list(db_conn *conn, night_list *list, kg_errbuf *errbuf);
+/* Every night of the queue (of day only, unless KDATE_NONE), by date then municipality.
+ * KG_ERR_DB_QUERY, KG_ERR_NOMEM. */
+kg_err night_queue_list(db_conn *conn, kdate day, night_list *list, kg_errbuf *errbuf);
 void night_list_free(night_list *list);
 
 /* A night a worker holds. */
