@@ -5,11 +5,15 @@
  * nights are claimed in date order; an expired lease is taken over, and its first owner
  * can neither renew nor finish it any more; failures back off and stop at the limit, a
  * busy run uses no attempt; a night abandoned on its last attempt fails; the status shows
- * all of it.
+ * all of it; three processes claiming at once take each night once; with the tenancy's
+ * table, every municipality is enqueued.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "db/db.h"
 #include "queue/night_queue.h"
@@ -263,6 +267,85 @@ static void an_abandoned_last_attempt_fails_and_the_status_shows_it(void)
     db_close(conn);
 }
 
+#define CLAIMERS 3
+#define STRESS_NIGHTS 60
+
+/* One claimer of the stress test, in a child process: claims and finishes nights until
+ * none is due, writing each claimed municipality to its file. */
+static void claim_until_none(const char *path, const char *owner)
+{
+    db_conn *conn = NULL;
+    kg_errbuf errbuf;
+    FILE *file = fopen(path, "w");
+    if (file == NULL || db_connect(NULL, &errbuf, &conn) != KG_OK)
+        _exit(2);
+    for (;;) {
+        night_claim got;
+        bool claimed = false;
+        char state[12];
+        if (night_queue_claim(conn, owner, 60, &got, &claimed, &errbuf) != KG_OK)
+            _exit(3);
+        if (!claimed)
+            break;
+        fprintf(file, "%s\n", got.municipality);
+        if (night_queue_finish(conn, &got, owner, NIGHT_DONE, 0, NULL, 60, state, &errbuf) !=
+                KG_OK ||
+            strcmp(state, "done") != 0)
+            _exit(4);
+    }
+    fclose(file);
+    db_close(conn);
+    _exit(0);
+}
+
+/* Three processes claim the nights of sixty municipalities at once: every night is claimed
+ * exactly once, none twice, none left. */
+static void three_claimers_at_once_take_each_night_once(void)
+{
+    fresh_queue();
+    db_conn *conn = connect_or_fail();
+    sql(conn, "INSERT INTO kigen.night_queue (municipality_code, run_date) SELECT "
+              "to_char(100000 + code, 'FM000000'), '" DAY1 "' FROM generate_series(1, 60) code");
+    db_close(conn);
+    char dir[] = "/tmp/kigen-test-claims-XXXXXX", paths[CLAIMERS][96];
+    test_make_temp_dir(dir);
+    pid_t claimers[CLAIMERS];
+    fflush(NULL);
+    for (int idx = 0; idx < CLAIMERS; idx++) {
+        char owner[32];
+        snprintf(paths[idx], sizeof(paths[idx]), "%s/claims%d", dir, idx);
+        snprintf(owner, sizeof(owner), "claimer:%d", idx);
+        claimers[idx] = fork();
+        if (claimers[idx] == 0)
+            claim_until_none(paths[idx], owner);
+        CU_ASSERT_FATAL(claimers[idx] > 0);
+    }
+    char seen[STRESS_NIGHTS + 1];
+    memset(seen, 0, sizeof(seen));
+    int total = 0, twice = 0;
+    for (int idx = 0; idx < CLAIMERS; idx++) {
+        int status = -1;
+        waitpid(claimers[idx], &status, 0);
+        CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        FILE *file = fopen(paths[idx], "r");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+        char line[32];
+        while (fgets(line, sizeof(line), file) != NULL) {
+            long code = strtol(line, NULL, 10) - 100000;
+            CU_ASSERT_FATAL(code >= 1 && code <= STRESS_NIGHTS);
+            twice += seen[code]++ > 0;
+            total++;
+        }
+        fclose(file);
+    }
+    CU_ASSERT_EQUAL(total, STRESS_NIGHTS);
+    CU_ASSERT_EQUAL(twice, 0);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE state = 'done' "
+                                    "AND attempts = 1"),
+                    STRESS_NIGHTS);
+    test_remove_dir(dir);
+}
+
 /* With the tenancy's kigen.municipalities (migration 016, its essentials made here by hand):
  * every municipality it lists, the default one only when it is alone or holds residents. */
 static void every_listed_municipality_is_enqueued_the_default_when_it_has_residents(void)
@@ -308,6 +391,8 @@ int tests_register_queue_db(void)
          failures_back_off_up_to_the_limit_and_busy_is_free},
         {"an_abandoned_last_attempt_fails_and_the_status_shows_it",
          an_abandoned_last_attempt_fails_and_the_status_shows_it},
+        {"three_claimers_at_once_take_each_night_once",
+         three_claimers_at_once_take_each_night_once},
         {"every_listed_municipality_is_enqueued_the_default_when_it_has_residents",
          every_listed_municipality_is_enqueued_the_default_when_it_has_residents},
         {NULL, NULL},
