@@ -29,7 +29,8 @@ static const command_entry command_table[] = {
     {"load", cmd_load, N_("load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract")},
     {"run", cmd_run, N_("run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run")},
     {"queue", cmd_queue,
-     N_("queue [--date D] | queue status: every municipality's night into the queue; the queue")},
+     N_("queue [--date D] | queue status: enqueue every municipality's night of D; show the "
+        "queue")},
     {"worker", cmd_worker,
      N_("worker --out ROOT [--until-empty]: run the queue's nights, on any number of machines")},
     {"sample", cmd_sample, N_("sample --residents N [--seed S] [--csv DIR]: a synthetic city")},
