@@ -98,7 +98,7 @@ endif
 # Sources: everything under batch/ and render/ except main.c makes the library that both
 # the binary and the tests link.
 LIB_SRC := $(sort $(wildcard batch/common/*.c batch/rules/*.c batch/db/*.c batch/load/*.c batch/run/*.c batch/forms/*.c batch/notices/*.c \
-	batch/sample/*.c batch/export/*.c batch/cmd_*.c render/*.c))
+	batch/sample/*.c batch/export/*.c batch/queue/*.c batch/cmd_*.c render/*.c))
 SQL_SRC := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_SRC := $(OBJDIR)/gen/migrations_sql.c
 MAIN_SRC := batch/main.c
@@ -233,7 +233,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
 TEST_SCRIPTS := $(if $(T),,tests/scripts/test_po.sh tests/scripts/test_db_security.sh tests/scripts/test_roles.sh \
-	tests/scripts/test_rls.sh \
+	tests/scripts/test_rls.sh tests/scripts/test_queue.sh \
 	tests/scripts/test_install.sh \
 	tests/scripts/test_deb.sh)
 test-run: lint $(KIGEN) $(TEST_BIN) $(FUZZ_REPLAY) $(MO_FILES)

@@ -44,6 +44,8 @@ kg_err cmd_forms(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
 kg_err cmd_notices(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_purge(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_verify(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_queue(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
+kg_err cmd_worker(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_version(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 kg_err cmd_municipality(const cmd_context *ctx, int argc, char **argv, cmd_outcome *outcome);
 

@@ -32,6 +32,11 @@ static const command_entry command_table[] = {
      N_("municipality add CODE NAME | list: the municipalities and their roles")},
     {"load", cmd_load, N_("load DIR [--encoding utf8|cp932] [--bulk]: import a CSV extract")},
     {"run", cmd_run, N_("run [--date D] --out DIR [--config FILE] [--dry-run]: the nightly run")},
+    {"queue", cmd_queue,
+     N_("queue [--date D] | queue status: enqueue every municipality's night of D; show the "
+        "queue")},
+    {"worker", cmd_worker,
+     N_("worker --out ROOT [--until-empty]: run the queue's nights, on any number of machines")},
     {"sample", cmd_sample, N_("sample --residents N [--seed S] [--csv DIR]: a synthetic city")},
     {"export", cmd_export,
      N_("export --from D --to D --xlsx FILE: the auditor workbook of a period")},
@@ -122,6 +127,14 @@ static const struct option global_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The operator's commands: they work for every municipality and connect as the operator's
+ * role, never as one municipality's (D151). */
+static bool works_for_every_municipality(const char *name)
+{
+    return strcmp(name, "queue") == 0 || strcmp(name, "worker") == 0 ||
+           strcmp(name, "municipality") == 0;
+}
+
 int main(int argc, char **argv)
 {
     /* Every file and folder kigen or a library creates is its user's alone: out_file
@@ -132,6 +145,7 @@ int main(int argc, char **argv)
     i18n_use(i18n_language_of_environment());
     char municipality[MUNICIPALITY_CODE_SIZE + 1] = "";
     use_configured_language(argc, argv, municipality, sizeof(municipality));
+    bool municipality_named = false; /* --municipality, not the configuration's */
     log_level level = LOG_INFO;
     const char *conninfo = NULL;
     const command_entry *command = NULL;
@@ -157,14 +171,13 @@ int main(int argc, char **argv)
             if (!municipality_is_default(optarg))
                 err = municipality_code_check(optarg, &errbuf);
             snprintf(municipality, sizeof(municipality), "%s", optarg);
+            municipality_named = true;
         } else {
             err = options_fail(argc, argv, opt, global_options, "", synopsis, &errbuf);
         }
     }
     if (err == KG_OK) /* a password is refused before anything runs */
         err = db_check_conninfo(conninfo, "--db", &errbuf);
-    if (err == KG_OK) /* every connection from here on is the municipality's */
-        err = db_tenancy_select(municipality, &errbuf);
     /* the command parses its own words: its name is its argv[0] */
     char version_name[] = "version";
     char *version_argv[] = {version_name, NULL};
@@ -180,6 +193,19 @@ int main(int argc, char **argv)
         err = kg_fail(&errbuf, KG_ERR_USAGE, _("unable to run '%s': not a command of kigen\n%s"),
                       command_argv[0], _(synopsis));
     }
+    if (err == KG_OK && works_for_every_municipality(command->name)) {
+        /* the operator's role, whatever municipality the configuration names (D151) */
+        if (municipality_named && !municipality_is_default(municipality)) {
+            err = kg_fail(&errbuf, KG_ERR_USAGE,
+                          _("unable to run kigen %s for municipality %s: it works for every "
+                            "municipality, as the operator's role"),
+                          command->name, municipality);
+            kg_hint(&errbuf, _("leave --municipality out"));
+        }
+        municipality[0] = '\0';
+    }
+    if (err == KG_OK) /* every connection from here on is the municipality's */
+        err = db_tenancy_select(municipality, &errbuf);
     log_sink log = log_sink_stderr(level);
     if (err != KG_OK) {
         log_line(&log, LOG_ERROR, "%s", errbuf.text);

@@ -108,5 +108,7 @@ int tests_register_run_config(void);
 int tests_register_cli(void);
 int tests_register_messages(void);
 int tests_register_verify(void);
+int tests_register_queue_db(void);
+int tests_register_worker(void);
 
 #endif

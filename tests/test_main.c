@@ -55,7 +55,8 @@ static const register_fn suite_registrations[] = {
     tests_register_verify,         tests_register_order_key,
     tests_register_load_digest,    tests_register_csv_out,
     tests_register_messages,       tests_register_municipality_code,
-    tests_register_tenancy_db,
+    tests_register_tenancy_db,     tests_register_queue_db,
+    tests_register_worker,
 };
 
 int main(int argc, char **argv)
