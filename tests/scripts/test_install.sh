@@ -191,7 +191,15 @@ check "purge with --config does not" sh -c 'cd / && "$1" -q purge --dry-run --co
 # every command reads it (D107), a filter too
 check "load reads it" refuses load "$SCRATCH"
 check "wareki reads it" refuses wareki
-check "version reads it" refuses version
+# kigen version reads it too, and says what is wrong, but prints the version all the same (D161)
+warns() {
+    out=$(cd / && "$KIGEN" "$@" 2>&1 >/dev/null </dev/null)
+    status=$?
+    [ "$status" -eq 0 ] && contains "$out" "$CONF:" &&
+        contains "$out" "(the version is printed all the same)" ||
+        { echo "  kigen $*: status $status: $out"; return 1; }
+}
+check "version reads it" warns version
 # its language: every command speaks it, kigen --help too, from the installed catalogue
 cp "$SCRATCH/kigen.conf.installed" "$CONF"
 printf 'language = ja\n' >>"$CONF"
