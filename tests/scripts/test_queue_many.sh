@@ -56,8 +56,8 @@ CODES=""
 for prefecture in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do
     CODES="$CODES $(with_check_digit "${prefecture}201")"
 done
-LARGE=$(echo $CODES | cut -d' ' -f1) # the first claimed: its first night is the one killed
-BROKEN=$(echo $CODES | cut -d' ' -f11)
+LARGE=$(echo "$CODES" | awk '{ print $1 }') # the first claimed: its first night is the one killed
+BROKEN=$(echo "$CODES" | awk '{ print $11 }')
 
 drop_everything() {
     {
@@ -117,7 +117,7 @@ for code in $CODES; do
             check "$code: kigen run --date $date alone" false
     done
 done
-check "nineteen municipalities' nights run alone" [ "$(ls "$ALONE"/*/*/manifest.json | wc -l)" -eq 38 ]
+check "nineteen municipalities' nights run alone" [ "$(find "$ALONE" -name manifest.json | wc -l)" -eq 38 ]
 
 echo "== $NAME (2): the twenty in one database, their nights queued, three workers"
 sh "$ROOT/scripts/db.sh" recreate "$DB" >/dev/null 2>&1 && PGDATABASE=$DB "$KIGEN" -q db migrate
