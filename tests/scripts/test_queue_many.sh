@@ -228,8 +228,8 @@ done
 error=$(query "SELECT last_error FROM kigen.night_queue WHERE municipality_code = '$BROKEN'
     AND run_date = '2026-12-01'")
 echo "  its last error: $error"
-alone_error=$(sed -n 's/^[^ ]* kigen: error: //p' "$SCRATCH/broken.log" | head -1)
-check "it is the error its night gives alone" contains "$error" "$alone_error"
+alone_error=$(sed -n 's/^[^ ]* kigen: error: //p' "$SCRATCH/broken.log" | tail -2)
+check "it is the error its night gives alone, and only that (D174)" [ "$error" = "$alone_error" ]
 check "no run of it in the ledger" [ "$(query "SELECT count(*) FROM kigen.runs WHERE
     municipality_code = '$BROKEN'")" = 0 ]
 check "no file of it (its run made the night's folder, then failed: empty, as alone)" \
