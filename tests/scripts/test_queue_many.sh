@@ -15,10 +15,10 @@
 # the night run alone (tests/queue/night_compare.py, D150, with --other-run-ids: the runs'
 # numbers are the database's, D171); the killed night's files byte for byte what its ledger
 # gives; no night was started by two workers (the workers' logs); the broken municipality's
-# nights failed after their attempts with the error its night gives alone, no run of it in
-# the ledger, no file. The workers' logs and `kigen queue status` are printed for the note.
-# Roles are the cluster's: dropped at the end. Run by make test inside scripts/with-db.sh;
-# skips without a database.
+# nights failed after their attempts with the error its night gives alone (the resident named
+# by its id alone), no run of it in the ledger, no file. The workers' logs and `kigen queue
+# status` are printed for the note. Roles are the cluster's: dropped at the end. Run by make
+# test inside scripts/with-db.sh; skips without a database.
 set -u
 
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
@@ -230,6 +230,10 @@ error=$(query "SELECT last_error FROM kigen.night_queue WHERE municipality_code 
 echo "  its last error: $error"
 alone_error=$(sed -n 's/^[^ ]* kigen: error: //p' "$SCRATCH/broken.log" | tail -2)
 check "it is the error its night gives alone, and only that (D174)" [ "$error" = "$alone_error" ]
+resident=$(head -1 "$SCRATCH/more.csv" | cut -d, -f2)
+check "it names the resident by its id alone, no name or address (D175)" [ "$error" = "unable to \
+read resident $resident in the night's scan: more than 64 certificates, or a field the scan cannot \
+read" ]
 check "no run of it in the ledger" [ "$(query "SELECT count(*) FROM kigen.runs WHERE
     municipality_code = '$BROKEN'")" = 0 ]
 check "no file of it (its run made the night's folder, then failed: empty, as alone)" \
