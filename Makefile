@@ -233,7 +233,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
 TEST_SCRIPTS := $(if $(T),,tests/scripts/test_po.sh tests/scripts/test_db_security.sh tests/scripts/test_roles.sh \
-	tests/scripts/test_rls.sh tests/scripts/test_queue.sh \
+	tests/scripts/test_rls.sh tests/scripts/test_queue.sh tests/scripts/test_queue_many.sh \
 	tests/scripts/test_install.sh \
 	tests/scripts/test_deb.sh)
 test-run: lint $(KIGEN) $(TEST_BIN) $(FUZZ_REPLAY) $(MO_FILES)

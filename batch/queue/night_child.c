@@ -66,13 +66,47 @@ kg_err night_child_start(const char *const *args, FILE *forward, night_child *ch
     return KG_OK;
 }
 
+/* A log line without its time (`2026-12-01T02:30:05+09:00 `): from `kigen: ` on. */
+static const char *without_time(const char *line)
+{
+    const char *space = strchr(line, ' ');
+    if (line[0] >= '0' && line[0] <= '9' && space != NULL && space - line > 10 && line[10] == 'T')
+        return space + 1;
+    return line;
+}
+
+/* Is it a log line of level error (`kigen: error: `, the level's name in either language:
+ * the child speaks the worker's)? */
+static bool is_error_line(const char *line)
+{
+    line = without_time(line);
+    if (strncmp(line, "kigen: ", 7) != 0)
+        return false;
+    const char *level = line + 7, *level_end = strstr(level, ": ");
+    if (level_end == NULL)
+        return false;
+    size_t length = (size_t)(level_end - level);
+    const char *const names[] = {"error", _("error")};
+    for (size_t idx = 0; idx < sizeof(names) / sizeof(names[0]); idx++)
+        if (strlen(names[idx]) == length && strncmp(level, names[idx], length) == 0)
+            return true;
+    return false;
+}
+
+static void keep_line(char kept[2][NIGHT_CHILD_LINE_CAP], const char *line, size_t length)
+{
+    memcpy(kept[0], kept[1], NIGHT_CHILD_LINE_CAP);
+    memcpy(kept[1], line, length + 1);
+}
+
 static void end_line(night_child *child)
 {
     child->partial[child->partial_len] = '\0';
     fprintf(child->forward, "%s\n", child->partial);
     fflush(child->forward);
-    memcpy(child->last_lines[0], child->last_lines[1], sizeof(child->last_lines[0]));
-    memcpy(child->last_lines[1], child->partial, child->partial_len + 1);
+    keep_line(child->last_lines, child->partial, child->partial_len);
+    if (is_error_line(child->partial))
+        keep_line(child->error_lines, child->partial, child->partial_len);
     child->partial_len = 0;
 }
 
@@ -115,13 +149,11 @@ bool night_child_reap(night_child *child, int *status)
     return true;
 }
 
-/* A log line without its time (`2026-12-01T02:30:05+09:00 `) and `kigen: <level>: ` (the
- * level's name, in either language, holds no colon). */
+/* A log line without its time and `kigen: <level>: ` (the level's name, in either
+ * language, holds no colon). */
 static const char *message_of(const char *line)
 {
-    const char *space = strchr(line, ' ');
-    if (line[0] >= '0' && line[0] <= '9' && space != NULL && space - line > 10 && line[10] == 'T')
-        line = space + 1;
+    line = without_time(line);
     if (strncmp(line, "kigen: ", 7) != 0)
         return line;
     const char *level_end = strstr(line + 7, ": ");
@@ -130,7 +162,9 @@ static const char *message_of(const char *line)
 
 void night_child_error_text(const night_child *child, char *out, size_t cap)
 {
-    const char *first = message_of(child->last_lines[0]), *last = message_of(child->last_lines[1]);
+    const char(*kept)[NIGHT_CHILD_LINE_CAP] =
+        child->error_lines[1][0] != '\0' ? child->error_lines : child->last_lines;
+    const char *first = message_of(kept[0]), *last = message_of(kept[1]);
     if (first[0] != '\0')
         snprintf(out, cap, "%s\n%s", first, last);
     else

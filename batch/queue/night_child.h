@@ -23,7 +23,8 @@ typedef struct night_child {
     int stderr_fd;                      /* the read end of the child's stderr; -1 once at its end */
     char partial[NIGHT_CHILD_LINE_CAP]; /* the line being read */
     size_t partial_len;
-    char last_lines[2][NIGHT_CHILD_LINE_CAP]; /* the last two whole lines, [1] the last */
+    char last_lines[2][NIGHT_CHILD_LINE_CAP];  /* the last two whole lines, [1] the last */
+    char error_lines[2][NIGHT_CHILD_LINE_CAP]; /* the last two of level error (D174) */
     FILE *forward; /* where each line goes on (the worker's stderr); not owned */
 } night_child;
 
@@ -34,15 +35,19 @@ kg_err night_child_start(const char *const *args, FILE *forward, night_child *ch
                          kg_errbuf *errbuf);
 
 /* Reads what the child wrote to stderr without waiting (the pipe is non-blocking): passes
- * each whole line on, keeps the last two. false once the pipe reached its end. */
+ * each whole line on, keeps the last two, and the last two of level error. false once the
+ * pipe reached its end. */
 bool night_child_read(night_child *child);
 
 /* The child's exit: true and *status (its exit status, or -signal) once it ended and was
  * reaped; false while it runs (never waits). */
 bool night_child_reap(night_child *child, int *status);
 
-/* The kept lines (a log line's time and `kigen: ` taken off), joined by a line break,
- * into out (cap bytes); "" when the child wrote nothing. */
+/* The last two lines of level error (the error and its HINT), else the last two lines (a
+ * run killed by a signal wrote no error), a log line's time and `kigen: <level>: ` taken
+ * off, joined by a line break, into out (cap bytes); "" when the child wrote nothing.
+ * Lines of other levels that a run writes after its error (the configuration it was given,
+ * at -v or without -q) are not the error (D174). */
 void night_child_error_text(const night_child *child, char *out, size_t cap);
 
 /* Closes the pipe; a child still running is killed and reaped. */

@@ -415,7 +415,14 @@ kg_err scan_next(db_conn *conn, const text_fonts *fonts, scan_resident *out, kg_
     kg_err err = db_copy_out_next(conn, &row, &len, errbuf);
     if (err != KG_OK)
         return err;
-    if (!parse_row(row, len, fonts, out))
-        return kg_fail(errbuf, KG_ERR_INTERNAL, _("unable to parse scan row '%.80s'"), row);
+    if (!parse_row(row, len, fonts, out)) { /* named by its id alone: the row holds a name (D175) */
+        int id_len = 0;
+        while (id_len < 19 && (size_t)id_len < len && row[id_len] >= '0' && row[id_len] <= '9')
+            id_len++;
+        return kg_fail(errbuf, KG_ERR_INTERNAL,
+                       _("unable to read resident %.*s in the night's scan: more than %d "
+                         "certificates, or a field the scan cannot read"),
+                       id_len, row, SELECT_MAX_CERTS);
+    }
     return KG_OK;
 }

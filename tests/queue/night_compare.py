@@ -10,8 +10,12 @@
 # (openpyxl; the time the night was recorded aside), and manifest.json be equal but for the
 # bytes and sha256 of those files. Rows that tie on everything but their control number may
 # come in another order (their order is the numbers').
+# With --other-run-ids, the two databases numbered their runs differently (one sequence for
+# every municipality of a database, D122; tests/scripts/test_queue_many.sh compares a night
+# of a database of twenty municipalities with the same night alone, D171): the run's number
+# in manifest.json's run_id and in audit.xlsx's titles ("written run N") is set aside too.
 # Prints each difference; exit status 1 when there is one.
-#   night_compare.py REF_DIR OUT_DIR
+#   night_compare.py [--other-run-ids] REF_DIR OUT_DIR
 import csv
 import json
 import os
@@ -56,15 +60,17 @@ def pdf_text(path):
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
 
 
-def xlsx_rows(path):
+def xlsx_rows(path, other_run_ids):
     """Every row of every sheet as a line of its cells, the time the run was recorded (in
-    the titles) left out: the two databases recorded the night at different times."""
+    the titles) left out: the two databases recorded the night at different times; and
+    the run's number, when the databases numbered their runs differently."""
     book = openpyxl.load_workbook(path)
     rows = ("%s\t%s" % (sheet.title, "\t".join("%s=%r" % (cell.column_letter, cell.value)
                                                for cell in row if cell.value is not None))
             for sheet in book.worksheets for row in sheet.iter_rows())
-    return re.sub(r"recorded \d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST", "recorded (time)",
+    text = re.sub(r"recorded \d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST", "recorded (time)",
                   "\n".join(rows))
+    return re.sub(r"written run \d+ ", "written run (number) ", text) if other_run_ids else text
 
 
 def same_rows(ref_text, out_text):
@@ -75,7 +81,9 @@ def same_rows(ref_text, out_text):
 
 
 def main():
-    ref, out = sys.argv[1], sys.argv[2]
+    arguments = sys.argv[1:]
+    other_run_ids = arguments[:1] == ["--other-run-ids"]
+    ref, out = arguments[1:3] if other_run_ids else arguments[0:2]
     problems = []
     pairs = pairing(ref, out)
     if pairs is None:
@@ -98,7 +106,8 @@ def main():
         elif name.endswith(".pdf"):
             same = pdf_text(ref_path) == mapped(pdf_text(out_path), pairs)
         elif name.endswith(".xlsx"):
-            same = same_rows(xlsx_rows(ref_path), mapped(xlsx_rows(out_path), pairs))
+            same = same_rows(xlsx_rows(ref_path, other_run_ids),
+                             mapped(xlsx_rows(out_path, other_run_ids), pairs))
         elif name == "manifest.json":
             continue
         else:
@@ -109,6 +118,8 @@ def main():
         def without_sums(path):
             with open(path, encoding="utf-8") as stream:
                 manifest = json.load(stream)
+            if other_run_ids:
+                manifest.pop("run_id", None)
             for entry in manifest.get("files", []):
                 if entry.get("name") in renumbered:
                     entry.pop("bytes", None)
@@ -116,7 +127,8 @@ def main():
             return manifest
         if without_sums(os.path.join(ref, "manifest.json")) != without_sums(
                 os.path.join(out, "manifest.json")):
-            problems.append("manifest.json: differs beyond the renumbered files' sums")
+            problems.append("manifest.json: differs beyond the renumbered files' sums%s"
+                            % (" and the run's number" if other_run_ids else ""))
     for problem in problems:
         print(problem)
     print("%d files: %d equal byte for byte, %d equal once the control numbers of %d forms are "
