@@ -234,15 +234,21 @@ BEGIN
     FOREACH tab IN ARRAY ledger LOOP
         EXECUTE format('CREATE TABLE bench_copy.%I (LIKE kigen.%I INCLUDING ALL)', tab, tab);
     END LOOP;
-    FOR fk IN SELECT c.conrelid::regclass::text AS rel, c.conname,
-            pg_get_constraintdef(c.oid) AS def, c.confrelid::regclass::text AS target
-        FROM pg_constraint c WHERE c.contype = 'f'
-        AND c.conrelid::regclass::text = ANY (SELECT 'kigen.' || t FROM unnest(ledger) t)
+    -- the ledger's foreign keys join a municipality's own partitions (D122): those of the
+    -- default's, kigen.<table>_000000, pointed at bench_copy's tables within the ledger
+    FOR fk IN SELECT regexp_replace(c.conrelid::regclass::text, '^kigen\.|_000000$', '', 'g')
+            AS tab, c.conname, pg_get_constraintdef(c.oid) AS def
+        FROM pg_constraint c WHERE c.contype = 'f' AND c.conparentid = 0
+        AND c.conrelid::regclass::text = ANY (SELECT 'kigen.' || t || s
+            FROM unnest(ledger) t, unnest(ARRAY['', '_000000']) s)
     LOOP
-        EXECUTE format('ALTER TABLE bench_copy.%s ADD CONSTRAINT %I %s',
-            split_part(fk.rel, '.', 2), fk.conname,
-            CASE WHEN fk.target = ANY (SELECT 'kigen.' || t FROM unnest(ledger) t)
-            THEN replace(fk.def, 'REFERENCES kigen.', 'REFERENCES bench_copy.') ELSE fk.def END);
+        FOREACH tab IN ARRAY ledger LOOP
+            fk.def := replace(replace(fk.def, 'REFERENCES kigen.' || tab || '_000000(',
+                'REFERENCES bench_copy.' || tab || '('), 'REFERENCES kigen.' || tab || '(',
+                'REFERENCES bench_copy.' || tab || '(');
+        END LOOP;
+        EXECUTE format('ALTER TABLE bench_copy.%I ADD CONSTRAINT %I %s', fk.tab, fk.conname,
+            fk.def);
     END LOOP;
     IF (SELECT count(*) FROM pg_catalog.pg_constraint c WHERE c.contype = 'f'
         AND c.connamespace = 'bench_copy'::regnamespace) = 0 THEN

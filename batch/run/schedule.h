@@ -16,8 +16,12 @@
 
 /* The transaction lock that a refresh holds, and that the run's recording transaction
  * holds from before its scan to its commit, so that the run never marks settled a row
- * that a refresh recomputed meanwhile. */
-#define SCHEDULE_LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(x'4b4947454e02'::bigint)"
+ * that a refresh recomputed meanwhile. One per municipality (D130: the schedule and its
+ * marks are each municipality's own), as the run lock: the key plus the code << 40; the
+ * default's 000000 keeps the key of before municipalities. */
+#define SCHEDULE_LOCK_SQL                                                                          \
+    "SELECT pg_catalog.pg_advisory_xact_lock(x'4b4947454e02'::bigint + "                           \
+    "(kigen.current_municipality())::bigint * 1099511627776)"
 
 /* Refreshes the schedule of every stale resident on conn (its own transaction; the
  * connection must not be inside one). *residents is the number refreshed (0 when nothing

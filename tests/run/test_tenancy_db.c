@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "run/run_lock.h"
+#include "run/schedule.h"
 #include "test.h"
 
 #define CODE_A "011002" /* 札幌市 */
@@ -117,6 +118,20 @@ static void two_municipalities_run_their_nights_at_the_same_time(void)
     CU_ASSERT_NOT_EQUAL(stat(path, &info), 0); /* the refused night wrote nothing */
     snprintf(path, sizeof(path), "%s/both/2026-12-01", out);
     CU_ASSERT_NOT_EQUAL(stat(path, &info), 0); /* nothing of theirs under OUT/<D>/ */
+    /* A's schedule lock held by another session (a refresh of A's): A's next night waits for
+     * it, B's does not (D130: each municipality's schedule has its own lock) */
+    snprintf(command_line, sizeof(command_line),
+             "export PGDATABASE='%s'; { echo \"SET kigen.municipality = '" CODE_A
+             "'; BEGIN; %s;\"; sleep 12; } | psql -X -q >/dev/null 2>&1 & holder=$!; sleep 2; "
+             "timeout 4 '%s' -q --municipality " CODE_A
+             " run --date 2026-12-02 --out '%s/sched' >/dev/null 2>&1; a=$?; timeout 8 '%s' -q "
+             "--municipality " CODE_B " run --date 2026-12-02 --out '%s/sched' >/dev/null 2>&1; "
+             "b=$?; kill $holder 2>/dev/null; wait; echo \"$a $b\"",
+             database, SCHEDULE_LOCK_SQL, kigen, out, kigen, out);
+    char *sched = NULL;
+    CU_ASSERT_EQUAL(test_run_shell(command_line, &sched), 0);
+    CU_ASSERT_STRING_EQUAL(sched != NULL ? sched : "", "124 0\n");
+    free(sched);
     test_remove_dir(out);
     drop_roles(database);
 }
