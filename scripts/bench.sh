@@ -590,7 +590,7 @@ for code in $TEN_CODES; do
     "$KIGEN" -q municipality add "$code" "架空市$seed"
     # its role may not ANALYZE the shared tables (a warning each): done below, untimed
     "$KIGEN" -q --municipality "$code" sample --residents "$TEN_RESIDENTS" --seed "$seed" \
-        --as-of "$TEN_DATE" 2>/dev/null
+        --as-of "$TEN_DATE" 2>"$TENANCY/sample-$code.log"
 done
 t1=$(now)
 ten_load_secs=$(elapsed "$t0" "$t1")
