@@ -599,23 +599,39 @@ ten_residents=$($PSQL -At -c "SELECT count(*) FROM kigen.residents")
 for copy in 1 2; do
     $PSQL -d postgres -c "CREATE DATABASE ${TEN_DB}_$copy TEMPLATE $TEN_DB"
 done
+# The CPU of the database server's sessions: the postmaster's reaped children (fields 16
+# and 17 of its /proc stat, clock ticks), where every backend's CPU lands when its
+# connection closes (each run's sessions close with it; the server's own background
+# processes, which live on, are not counted)
+PGDATA_DIR=$($PSQL -At -c "SHOW data_directory")
+server_cpu() {
+    postmaster=$(head -1 "$PGDATA_DIR/postmaster.pid")
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($14 + $15) / hz }' \
+        "/proc/$postmaster/stat"
+}
 # the nights: WORKERS workers until the queue is empty; seconds into ten_secs, nights done
-# (one recorded run per municipality) into ten_done
+# (one recorded run per municipality) into ten_done, CPU seconds of kigen (the workers and
+# their runs, /usr/bin/time) into ten_kigen_cpu and of the server's sessions into
+# ten_server_cpu
 tenancy_nights() {
     workers=$1
     export PGDATABASE="${TEN_DB}_$workers"
     $PSQL -c "CHECKPOINT"
     "$KIGEN" -q queue --date "$TEN_DATE" >/dev/null
     pids=""
+    cpu0=$(server_cpu)
     t0=$(now)
     for n in $(seq 1 "$workers"); do
-        (cd "$ROOT" && KIGEN_TODAY=$TEN_DATE exec "$KIGEN" -q worker --out "$TENANCY/out$workers" \
+        (cd "$ROOT" && KIGEN_TODAY=$TEN_DATE exec /usr/bin/time -f '%U %S' \
+            -o "$TENANCY/worker$workers-$n.time" "$KIGEN" -q worker --out "$TENANCY/out$workers" \
             --until-empty --poll 1) >"$TENANCY/worker$workers-$n.log" 2>&1 &
         pids="$pids $!"
     done
     for pid in $pids; do wait "$pid" || true; done
     t1=$(now)
     ten_secs=$(elapsed "$t0" "$t1")
+    ten_server_cpu=$(echo "$(server_cpu) - $cpu0" | bc -l)
+    ten_kigen_cpu=$(tail -q -n 1 "$TENANCY"/worker"$workers"-*.time | awk '{ s += $1 + $2 } END { print s }')
     ten_done=$($PSQL -At -c "SELECT count(*) FROM kigen.night_queue WHERE run_date = '$TEN_DATE'
         AND state = 'done'")
     ten_runs=$($PSQL -At -c "SELECT count(DISTINCT municipality_code) || ' ' || count(*) FROM
@@ -624,15 +640,21 @@ tenancy_nights() {
 }
 tenancy_nights 1
 w1_secs=$ten_secs w1_done=$ten_done w1_runs=$ten_runs w1_notices=$ten_notices
+w1_kigen=$ten_kigen_cpu w1_server=$ten_server_cpu
 tenancy_nights 2
 w2_secs=$ten_secs w2_done=$ten_done w2_runs=$ten_runs w2_notices=$ten_notices
+w2_kigen=$ten_kigen_cpu w2_server=$ten_server_cpu
 export PGDATABASE=$TEN_DB
-printf '\n%-52s %8s %10s %12s %10s\n' "first nights ($ten_residents residents in all)" "nights" \
-    "seconds" "nights/hour" "notices"
-printf '%-52s %8s %10.2f %12.1f %10s\n' "kigen worker --until-empty, 1 worker" "$w1_done" \
-    "$w1_secs" "$(echo "$w1_done * 3600 / $w1_secs" | bc -l)" "$w1_notices"
-printf '%-52s %8s %10.2f %12.1f %10s\n' "kigen worker --until-empty, 2 workers" "$w2_done" \
-    "$w2_secs" "$(echo "$w2_done * 3600 / $w2_secs" | bc -l)" "$w2_notices"
+printf '\n%-40s %7s %9s %12s %8s %11s %11s %6s\n' "first nights ($ten_residents residents)" \
+    "nights" "seconds" "nights/hour" "notices" "kigen CPU s" "server CPU" "cores"
+ten_line() {
+    printf '%-40s %7s %9.2f %12.1f %8s %11.1f %11.1f %6.2f\n' "$1" "$2" "$3" \
+        "$(echo "$2 * 3600 / $3" | bc -l)" "$4" "$5" "$6" "$(echo "($5 + $6) / $3" | bc -l)"
+}
+ten_line "kigen worker --until-empty, 1 worker" "$w1_done" "$w1_secs" "$w1_notices" "$w1_kigen" \
+    "$w1_server"
+ten_line "kigen worker --until-empty, 2 workers" "$w2_done" "$w2_secs" "$w2_notices" "$w2_kigen" \
+    "$w2_server"
 printf 'ratio 2 workers / 1 worker nights/hour: %.2f (target >= 1.8 on 2 cores); runs done (municipalities, runs): %s and %s; %d cities generated in %.1f s; %s\n' \
     "$(echo "($w2_done / $w2_secs) / ($w1_done / $w1_secs)" | bc -l)" "$w1_runs" "$w2_runs" \
     "$TEN_COUNT" "$ten_load_secs" "$(uptime | sed 's/.*load/load/')"
