@@ -550,7 +550,8 @@ fi
 # that 1 worker and 2 workers work the same first nights from the same start: `kigen queue
 # --date D` enqueues every municipality's night, then `kigen worker --until-empty` (the
 # nights rendered, print files included), timed from the workers' start to the last one's
-# exit. The codes are real-shaped (prefecture 01..40, city 100, their check digit), the
+# exit (BENCH_TENANCY_CONFIG=FILE: the workers' and their runs' configuration, e.g.
+# render_threads = 1). The codes are real-shaped (prefecture 01..40, city 100, their check digit), the
 # roles kigen_m<CODE> are the cluster's: dropped before and after.
 if section tenancy; then
 TEN_COUNT=${BENCH_TENANCY_MUNICIPALITIES:-40}
@@ -624,7 +625,7 @@ tenancy_nights() {
     for n in $(seq 1 "$workers"); do
         (cd "$ROOT" && KIGEN_TODAY=$TEN_DATE exec /usr/bin/time -f '%U %S' \
             -o "$TENANCY/worker$workers-$n.time" "$KIGEN" -q worker --out "$TENANCY/out$workers" \
-            --until-empty --poll 1) >"$TENANCY/worker$workers-$n.log" 2>&1 &
+            --until-empty --poll 1 ${BENCH_TENANCY_CONFIG:+--config "$BENCH_TENANCY_CONFIG"}) >"$TENANCY/worker$workers-$n.log" 2>&1 &
         pids="$pids $!"
     done
     for pid in $pids; do wait "$pid" || true; done
