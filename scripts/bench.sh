@@ -10,8 +10,10 @@
 #           ledger write vs a plain COPY of its rows into the same tables (D97)
 #   xlsx:   kigen export of 1,000,000 ledger rows vs Python XlsxWriter (BENCH_XLSX_ROWS)
 #   render: kigen's print files of 20,000 notices, 1 and 2 threads, vs Python ReportLab
-#   BENCH_ONLY=load, run, xlsx or render runs only that section (load includes the run;
-#           run alone puts the generator's city straight into the database)
+#   tenancy: 40 municipalities of 25,000 residents, their first nights from the queue with
+#           1 and 2 kigen workers: nights per hour and the ratio (issue 17)
+#   BENCH_ONLY=load, run, xlsx, render or tenancy runs only that section (load includes the
+#           run; run alone puts the generator's city straight into the database)
 set -eu
 KIGEN=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -544,4 +546,125 @@ printf 'ratio bytes/page kigen / ReportLab: %.2f (target <= 1); 1 and 2 threads,
     "$(echo "($k1_bytes / $k1_pages) / ($rl_bytes / $rl_pages)" | bc -l)" \
     "$([ "$k1_digest" = "$k2_digest" ] && echo yes || echo NO)"
 rm -rf "$RENDER/out" "$RENDER/reportlab"
+fi
+
+# ---- many municipalities, a queue of nights (issue 17): first nights with 1 and 2 workers
+# Database kigen_bench_tenancy: BENCH_TENANCY_MUNICIPALITIES (default 40) municipalities of
+# BENCH_TENANCY_RESIDENTS (default 25,000) residents each, every one its own synthetic city
+# (`kigen --municipality CODE sample`, seed 1001, 1002, ...; as of BENCH_TENANCY_DATE,
+# default 2026-12-01). That loaded state is copied twice (CREATE DATABASE ... TEMPLATE), so
+# that 1 worker and 2 workers work the same first nights from the same start: `kigen queue
+# --date D` enqueues every municipality's night, then `kigen worker --until-empty` (the
+# nights rendered, print files included), timed from the workers' start to the last one's
+# exit (BENCH_TENANCY_CONFIG=FILE: the workers' and their runs' configuration, e.g.
+# render_threads = 1). The codes are real-shaped (prefecture 01..40, city 100, their check digit), the
+# roles kigen_m<CODE> are the cluster's: dropped before and after.
+if section tenancy; then
+TEN_COUNT=${BENCH_TENANCY_MUNICIPALITIES:-40}
+TEN_RESIDENTS=${BENCH_TENANCY_RESIDENTS:-25000}
+TEN_DATE=${BENCH_TENANCY_DATE:-2026-12-01}
+TEN_DB=kigen_bench_tenancy
+TENANCY="$WORK/tenancy"
+# the codes: PP100 and its check digit, weights 6 5 4 3 2, (11 - sum mod 11) mod 10 (D120)
+TEN_CODES=$(awk -v n="$TEN_COUNT" 'BEGIN {
+    for (p = 1; p <= n; p++) {
+        prefix = sprintf("%02d100", p); sum = 0
+        for (i = 1; i <= 5; i++) sum += substr(prefix, i, 1) * (7 - i)
+        printf "%s%d\n", prefix, (11 - sum % 11) % 10
+    } }')
+tenancy_drop() { # the databases, then the roles (cluster-wide)
+    {
+        for db in "$TEN_DB" "${TEN_DB}_1" "${TEN_DB}_2"; do
+            echo "DROP DATABASE IF EXISTS $db;"
+        done
+        for code in $TEN_CODES; do
+            echo "DROP ROLE IF EXISTS kigen_m$code;"
+        done
+    } | PGOPTIONS="-c client_min_messages=warning" $PSQL -d postgres
+}
+tenancy_drop
+rm -rf "$TENANCY"
+mkdir -p "$TENANCY"
+echo
+echo "== bench: $TEN_COUNT municipalities of $TEN_RESIDENTS residents, first nights of $TEN_DATE"
+export PGDATABASE=$TEN_DB
+sh "$ROOT/scripts/db.sh" recreate "$TEN_DB" >/dev/null
+"$KIGEN" -q db migrate
+t0=$(now)
+seed=1000
+for code in $TEN_CODES; do
+    seed=$((seed + 1))
+    "$KIGEN" -q municipality add "$code" "架空市$seed"
+    # its role may not ANALYZE the shared tables (a warning each): done below, untimed
+    "$KIGEN" -q --municipality "$code" sample --residents "$TEN_RESIDENTS" --seed "$seed" \
+        --as-of "$TEN_DATE" 2>"$TENANCY/sample-$code.log"
+done
+t1=$(now)
+ten_load_secs=$(elapsed "$t0" "$t1")
+$PSQL -c "VACUUM ANALYZE"
+ten_residents=$($PSQL -At -c "SELECT count(*) FROM kigen.residents")
+for copy in 1 2; do
+    $PSQL -d postgres -c "CREATE DATABASE ${TEN_DB}_$copy TEMPLATE $TEN_DB"
+done
+# The CPU of the database server's sessions: the postmaster's reaped children (fields 16
+# and 17 of its /proc stat, clock ticks), where every backend's CPU lands when its
+# connection closes (each run's sessions close with it; the server's own background
+# processes, which live on, are not counted)
+PGDATA_DIR=$($PSQL -At -c "SHOW data_directory")
+server_cpu() {
+    postmaster=$(head -1 "$PGDATA_DIR/postmaster.pid")
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($14 + $15) / hz }' \
+        "/proc/$postmaster/stat"
+}
+# the nights: WORKERS workers until the queue is empty; seconds into ten_secs, nights done
+# (one recorded run per municipality) into ten_done, CPU seconds of kigen (the workers and
+# their runs, /usr/bin/time) into ten_kigen_cpu and of the server's sessions into
+# ten_server_cpu
+tenancy_nights() {
+    workers=$1
+    export PGDATABASE="${TEN_DB}_$workers"
+    $PSQL -c "CHECKPOINT"
+    "$KIGEN" -q queue --date "$TEN_DATE" >/dev/null
+    pids=""
+    cpu0=$(server_cpu)
+    t0=$(now)
+    for n in $(seq 1 "$workers"); do
+        (cd "$ROOT" && KIGEN_TODAY=$TEN_DATE exec /usr/bin/time -f '%U %S' \
+            -o "$TENANCY/worker$workers-$n.time" "$KIGEN" -q worker --out "$TENANCY/out$workers" \
+            --until-empty --poll 1 ${BENCH_TENANCY_CONFIG:+--config "$BENCH_TENANCY_CONFIG"}) >"$TENANCY/worker$workers-$n.log" 2>&1 &
+        pids="$pids $!"
+    done
+    for pid in $pids; do wait "$pid" || true; done
+    t1=$(now)
+    ten_secs=$(elapsed "$t0" "$t1")
+    ten_server_cpu=$(echo "$(server_cpu) - $cpu0" | bc -l)
+    ten_kigen_cpu=$(tail -q -n 1 "$TENANCY"/worker"$workers"-*.time | awk '{ s += $1 + $2 } END { print s }')
+    ten_done=$($PSQL -At -c "SELECT count(*) FROM kigen.night_queue WHERE run_date = '$TEN_DATE'
+        AND state = 'done'")
+    ten_runs=$($PSQL -At -c "SELECT count(DISTINCT municipality_code) || ' ' || count(*) FROM
+        kigen.runs WHERE run_date = '$TEN_DATE' AND status = 'done'")
+    ten_notices=$($PSQL -At -c "SELECT count(*) FROM kigen.notices WHERE run_date = '$TEN_DATE'")
+}
+tenancy_nights 1
+w1_secs=$ten_secs w1_done=$ten_done w1_runs=$ten_runs w1_notices=$ten_notices
+w1_kigen=$ten_kigen_cpu w1_server=$ten_server_cpu
+tenancy_nights 2
+w2_secs=$ten_secs w2_done=$ten_done w2_runs=$ten_runs w2_notices=$ten_notices
+w2_kigen=$ten_kigen_cpu w2_server=$ten_server_cpu
+export PGDATABASE=$TEN_DB
+printf '\n%-40s %7s %9s %12s %8s %11s %11s %6s\n' "first nights ($ten_residents residents)" \
+    "nights" "seconds" "nights/hour" "notices" "kigen CPU s" "server CPU" "cores"
+ten_line() {
+    printf '%-40s %7s %9.2f %12.1f %8s %11.1f %11.1f %6.2f\n' "$1" "$2" "$3" \
+        "$(echo "$2 * 3600 / $3" | bc -l)" "$4" "$5" "$6" "$(echo "($5 + $6) / $3" | bc -l)"
+}
+ten_line "kigen worker --until-empty, 1 worker" "$w1_done" "$w1_secs" "$w1_notices" "$w1_kigen" \
+    "$w1_server"
+ten_line "kigen worker --until-empty, 2 workers" "$w2_done" "$w2_secs" "$w2_notices" "$w2_kigen" \
+    "$w2_server"
+printf 'ratio 2 workers / 1 worker nights/hour: %.2f (target >= 1.8 on 2 cores); runs done (municipalities, runs): %s and %s; %d cities generated in %.1f s; %s\n' \
+    "$(echo "($w2_done / $w2_secs) / ($w1_done / $w1_secs)" | bc -l)" "$w1_runs" "$w2_runs" \
+    "$TEN_COUNT" "$ten_load_secs" "$(uptime | sed 's/.*load/load/')"
+tenancy_drop
+rm -rf "$TENANCY"
 fi
