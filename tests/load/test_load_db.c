@@ -857,6 +857,20 @@ static void a_first_loads_schedule_is_the_refreshs(void)
         CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM pg_catalog.pg_indexes WHERE "
                                         "schemaname = 'kigen' AND tablename = 'cert_schedule'"),
                         4);
+        /* the indexes a first load built again are valid, and on the partitions too (D131) */
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM pg_catalog.pg_index i JOIN "
+                                        "pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE "
+                                        "c.relnamespace = 'kigen'::regnamespace AND NOT "
+                                        "i.indisvalid"),
+                        0);
+        CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM pg_catalog.pg_indexes WHERE "
+                                        "schemaname = 'kigen' AND tablename IN "
+                                        "('cert_schedule_000000', 'residents_000000', "
+                                        "'certificates_000000', 'cards_000000')"),
+                        test_query_long("SELECT count(*) FROM pg_catalog.pg_indexes WHERE "
+                                        "schemaname = 'kigen' AND tablename IN "
+                                        "('cert_schedule', 'residents', 'certificates', "
+                                        "'cards')"));
         CU_ASSERT_EQUAL_FATAL(
             test_run_shell("psql -X -q -c 'CREATE TABLE public.loaded AS TABLE "
                            "kigen.cert_schedule' -c 'SELECT kigen.schedule_mark(ARRAY[0])' "
