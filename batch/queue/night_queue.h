@@ -18,7 +18,6 @@
 #include "../common/kdate.h"
 #include "../db/db.h"
 
-#define NIGHT_QUEUE_DEFAULT_MUNICIPALITY "000000"
 #define NIGHT_QUEUE_MAX_ATTEMPTS 3   /* the default limit of runs of a night (D143) */
 #define NIGHT_QUEUE_BACKOFF_CAP 3600 /* the longest wait before a retry, in seconds */
 #define NIGHT_QUEUE_OWNER_CAP 128    /* "host:pid" */

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #define DB_TRIES 5 /* statements tried (each after a reconnection) before the worker stops */
-#define MUNICIPALITY_DEFAULT "000000"
 
 typedef struct worker_state {
     const worker_request *request;
