@@ -215,17 +215,17 @@ static void db_is_taken_after_the_command_too(void)
     /* after the command's name: it wins over the environment */
     snprintf(args, sizeof(args), "db version --db 'dbname=%s'", name);
     CU_ASSERT_EQUAL(cli("PGDATABASE=nosuchdb", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "17\n");
+    CU_ASSERT_STRING_EQUAL(out, "18\n");
     free(out);
     /* before it, as a database name */
     snprintf(args, sizeof(args), "--db '%s' db version", name);
     CU_ASSERT_EQUAL(cli("PGDATABASE=nosuchdb", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "17\n");
+    CU_ASSERT_STRING_EQUAL(out, "18\n");
     free(out);
     /* the command's own wins over the one before it */
     snprintf(args, sizeof(args), "--db dbname=nosuchdb db version --db 'dbname=%s'", name);
     CU_ASSERT_EQUAL(cli("", NULL, args, 1, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "17\n");
+    CU_ASSERT_STRING_EQUAL(out, "18\n");
     free(out);
     /* every command that connects takes it at the end */
     char dir[] = "/tmp/kigen-test-cli-XXXXXX", conf[256], with_dir[4][512];

@@ -101,7 +101,7 @@ static void migrate_is_idempotent(void)
     snprintf(command_line, sizeof(command_line), "'%s' -q db migrate && '%s' db version",
              test_kigen_bin(), test_kigen_bin());
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_STRING_EQUAL(output, "17\n");
+    CU_ASSERT_STRING_EQUAL(output, "18\n");
     free(output);
 }
 
@@ -121,7 +121,7 @@ static void a_missing_lower_migration_is_applied(void)
     snprintf(command_line, sizeof(command_line), "'%s' run --dry-run --date 2026-12-01 2>&1",
              test_kigen_bin());
     CU_ASSERT_NOT_EQUAL(test_run_shell(command_line, &output), 0);
-    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "16 of kigen's 17 migrations") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(output != NULL ? strstr(output, "17 of kigen's 18 migrations") : NULL);
     free(output);
     snprintf(command_line, sizeof(command_line),
              "'%s' -q db migrate && psql -X -A -t -c \"SELECT string_agg(version::text, ',' "
@@ -132,7 +132,7 @@ static void a_missing_lower_migration_is_applied(void)
     output = NULL;
     CU_ASSERT_EQUAL(test_run_shell(command_line, &output), 0);
     CU_ASSERT_STRING_EQUAL(output != NULL ? output : "",
-                           "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n1\n");
+                           "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18\n1\n");
     free(output);
 }
 

@@ -121,8 +121,8 @@ static void two_municipalities_run_their_nights_at_the_same_time(void)
     /* A's schedule lock held by another session (a refresh of A's): A's next night waits for
      * it, B's does not (D130: each municipality's schedule has its own lock) */
     snprintf(command_line, sizeof(command_line),
-             "export PGDATABASE='%s'; { echo \"SET kigen.municipality = '" CODE_A
-             "'; BEGIN; %s;\"; sleep 12; } | psql -X -q >/dev/null 2>&1 & holder=$!; sleep 2; "
+             "export PGDATABASE='%s'; { echo \"SET ROLE kigen_m" CODE_A
+             "; BEGIN; %s;\"; sleep 12; } | psql -X -q >/dev/null 2>&1 & holder=$!; sleep 2; "
              "timeout 4 '%s' -q --municipality " CODE_A
              " run --date 2026-12-02 --out '%s/sched' >/dev/null 2>&1; a=$?; timeout 8 '%s' -q "
              "--municipality " CODE_B " run --date 2026-12-02 --out '%s/sched' >/dev/null 2>&1; "

@@ -6,7 +6,10 @@
 # shown for every partitioned table that it reads none of B's rows (and all of its own),
 # cannot insert a row of B's, cannot move one of its own rows to B, updates and deletes none
 # of B's, cannot read or empty B's partition, and cannot widen itself with SET
-# kigen.municipality. The psql session is printed here, whole. The role is taken with
+# kigen.municipality. A role that is no municipality's (kigen_counter's rights) reads the
+# default municipality only, whatever it sets (D132); a statement prepared as A's role and
+# executed as B's, after the planner has settled on a generic plan, reads B's rows, and A's
+# statements plan A's partitions only. The psql sessions are printed here, whole. The role is taken with
 # PGOPTIONS='-c role=...' on the superuser's connection, as tests/scripts/test_roles.sh does:
 # what is checked is the role's privileges and policies (logging in is pg_hba.conf's
 # business). Roles are the cluster's: both are dropped at the end. Run by make test inside
@@ -29,7 +32,8 @@ SCRATCH=$(mktemp -d /tmp/kigen-test-rls-XXXXXX)
 cleanup() {
     PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres \
         -c "DROP DATABASE IF EXISTS $DB" -c "DROP ROLE IF EXISTS kigen_m$A" \
-        -c "DROP ROLE IF EXISTS kigen_m$B" >/dev/null 2>&1
+        -c "DROP ROLE IF EXISTS kigen_m$B" -c "DROP ROLE IF EXISTS kigen_rls_reader" \
+        >/dev/null 2>&1
     rm -rf "$SCRATCH"
 }
 cleanup
@@ -137,6 +141,40 @@ for table in $TABLES; do
 done
 check "B's rows are all there" [ "$(query "SELECT count(*) FROM kigen.residents
     WHERE municipality_code = '$B'")" -eq 324 ]
+
+echo "== $NAME (3): a role that is no municipality's, and plans that follow the role (D132)"
+PGDATABASE=$DB psql -X -q -v ON_ERROR_STOP=1 -c "CREATE ROLE kigen_rls_reader NOLOGIN" \
+    -c "GRANT USAGE ON SCHEMA kigen TO kigen_rls_reader" \
+    -c "GRANT SELECT ON ALL TABLES IN SCHEMA kigen TO kigen_rls_reader"
+{
+    echo "SET ROLE kigen_rls_reader;"
+    echo "SELECT 'reader default' AS who, kigen.current_municipality(), count(*) FROM kigen.residents;"
+    echo "SET kigen.municipality = '$B';"
+    echo "SELECT 'reader names B' AS who, kigen.current_municipality(), count(*) FROM kigen.residents;"
+    echo "RESET ROLE;"
+    echo "SET ROLE kigen_m$A;"
+    echo "PREPARE residents_of AS SELECT current_user, string_agg(DISTINCT municipality_code, ',') AS codes, count(*) FROM kigen.residents;"
+    for run in 1 2 3 4 5 6 7; do echo "EXECUTE residents_of;"; done
+    echo "EXPLAIN (COSTS OFF) SELECT count(*) FROM kigen.notices;"
+    echo "RESET ROLE;"
+    echo "SET ROLE kigen_m$B;"
+    echo "EXECUTE residents_of;"
+} >"$SCRATCH/plans.sql"
+PGDATABASE=$DB psql -X -e -P pager=off -v ON_ERROR_STOP=0 -f "$SCRATCH/plans.sql" \
+    >"$SCRATCH/plans.log" 2>&1
+sed 's/^/  | /' "$SCRATCH/plans.log"
+plans() { grep -c -- "$1" "$SCRATCH/plans.log"; }
+a_rows=$(query "SELECT count(*) FROM kigen.residents WHERE municipality_code = '$A'")
+check "a role that is no municipality's reads the default's rows only (none here), SET or not" \
+    [ "$(plans '^ reader [a-z B]* | 000000 *| *0$')" -eq 2 ]
+check "a prepared statement reads A's rows as A's role, seven times" \
+    [ "$(plans "^ kigen_m$A *| $A *| *$a_rows$")" -eq 7 ]
+check "the same statement executed as B's role reads B's rows (planned again for the role)" \
+    [ "$(plans "^ kigen_m$B *| $B *| *324$")" -eq 1 ]
+check "A's statement plans A's partition of the table only (pruned when planned)" \
+    grep -q "Seq Scan on notices_$A notices\|Index Only Scan using notices_${A}_[a-z_]* on notices_$A" \
+        "$SCRATCH/plans.log"
+check "no partition left for the executor to remove" [ "$(plans 'Subplans Removed')" -eq 0 ]
 
 if [ "$failed" -ne 0 ]; then
     echo "$NAME: FAILED"
