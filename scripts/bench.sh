@@ -552,13 +552,17 @@ fi
 # Database kigen_bench_tenancy: BENCH_TENANCY_MUNICIPALITIES (default 40) municipalities of
 # BENCH_TENANCY_RESIDENTS (default 25,000) residents each, every one its own synthetic city
 # (`kigen --municipality CODE sample`, seed 1001, 1002, ...; as of BENCH_TENANCY_DATE,
-# default 2026-12-01). That loaded state is copied twice (CREATE DATABASE ... TEMPLATE), so
-# that 1 worker and 2 workers work the same first nights from the same start: `kigen queue
-# --date D` enqueues every municipality's night, then `kigen worker --until-empty` (the
-# nights rendered, print files included), timed from the workers' start to the last one's
-# exit (BENCH_TENANCY_CONFIG=FILE: the workers' and their runs' configuration, e.g.
-# render_threads = 1). The codes are real-shaped (prefecture 01..40, city 100, their check digit), the
-# roles kigen_m<CODE> are the cluster's: dropped before and after.
+# default 2026-12-01). That loaded state is copied four times (CREATE DATABASE ... TEMPLATE),
+# so that every pass works the same first nights from the same start: `kigen queue --date D`
+# enqueues every municipality's night, then `kigen worker --until-empty` (the nights
+# rendered, print files included), timed from the workers' start to the last one's exit.
+# The passes: 1 and 2 workers whose runs draw their print files on one thread each
+# (render_threads = 1: the queue's scaling, like for like; the target's ratio, D181), then 1
+# and 2 workers with the default (render_threads = 0, one per core: the most nights an hour,
+# each worker's run already using more than one core). BENCH_TENANCY_CONFIG=FILE: settings
+# added to both passes' configuration (not render_threads). The codes are real-shaped
+# (prefecture 01..40, city 100, their check digit), the roles kigen_m<CODE> are the
+# cluster's: dropped before and after.
 if section tenancy; then
 TEN_COUNT=${BENCH_TENANCY_MUNICIPALITIES:-40}
 TEN_RESIDENTS=${BENCH_TENANCY_RESIDENTS:-25000}
@@ -574,7 +578,7 @@ TEN_CODES=$(awk -v n="$TEN_COUNT" 'BEGIN {
     } }')
 tenancy_drop() { # the databases, then the roles (cluster-wide)
     {
-        for db in "$TEN_DB" "${TEN_DB}_1" "${TEN_DB}_2"; do
+        for db in "$TEN_DB" "${TEN_DB}_1_1" "${TEN_DB}_2_1" "${TEN_DB}_1_0" "${TEN_DB}_2_0"; do
             echo "DROP DATABASE IF EXISTS $db;"
         done
         for code in $TEN_CODES; do
@@ -603,8 +607,14 @@ t1=$(now)
 ten_load_secs=$(elapsed "$t0" "$t1")
 $PSQL -c "VACUUM ANALYZE"
 ten_residents=$($PSQL -At -c "SELECT count(*) FROM kigen.residents")
-for copy in 1 2; do
+for copy in 1_1 2_1 1_0 2_0; do
     $PSQL -d postgres -c "CREATE DATABASE ${TEN_DB}_$copy TEMPLATE $TEN_DB"
+done
+# each pass's configuration: render_threads, then BENCH_TENANCY_CONFIG's settings
+for threads in 0 1; do
+    { printf 'render_threads = %s\n' "$threads"
+      if [ -n "${BENCH_TENANCY_CONFIG:-}" ]; then grep -v '^ *render_threads' "$BENCH_TENANCY_CONFIG"; fi
+    } >"$TENANCY/threads$threads.conf"
 done
 # The CPU of the database server's sessions: the postmaster's reaped children (fields 16
 # and 17 of its /proc stat, clock ticks), where every backend's CPU lands when its
@@ -616,13 +626,13 @@ server_cpu() {
     awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($14 + $15) / hz }' \
         "/proc/$postmaster/stat"
 }
-# the nights: WORKERS workers until the queue is empty; seconds into ten_secs, nights done
-# (one recorded run per municipality) into ten_done, CPU seconds of kigen (the workers and
-# their runs, /usr/bin/time) into ten_kigen_cpu and of the server's sessions into
-# ten_server_cpu
+# the nights: WORKERS workers whose runs draw on THREADS render threads (0: one per core)
+# until the queue is empty; seconds into ten_secs, nights done (one recorded run per
+# municipality) into ten_done, CPU seconds of kigen (the workers and their runs,
+# /usr/bin/time) into ten_kigen_cpu and of the server's sessions into ten_server_cpu
 tenancy_nights() {
-    workers=$1
-    export PGDATABASE="${TEN_DB}_$workers"
+    workers=$1 threads=$2
+    export PGDATABASE="${TEN_DB}_${workers}_$threads"
     $PSQL -c "CHECKPOINT"
     "$KIGEN" -q queue --date "$TEN_DATE" >/dev/null
     pids=""
@@ -630,8 +640,9 @@ tenancy_nights() {
     t0=$(now)
     for n in $(seq 1 "$workers"); do
         (cd "$ROOT" && KIGEN_TODAY=$TEN_DATE exec /usr/bin/time -f '%U %S' \
-            -o "$TENANCY/worker$workers-$n.time" "$KIGEN" -q worker --out "$TENANCY/out$workers" \
-            --until-empty --poll 1 ${BENCH_TENANCY_CONFIG:+--config "$BENCH_TENANCY_CONFIG"}) >"$TENANCY/worker$workers-$n.log" 2>&1 &
+            -o "$TENANCY/worker$workers-$n.time" "$KIGEN" -q worker \
+            --out "$TENANCY/out$workers-$threads" --until-empty --poll 1 \
+            --config "$TENANCY/threads$threads.conf") >"$TENANCY/worker$workers-$n.log" 2>&1 &
         pids="$pids $!"
     done
     for pid in $pids; do wait "$pid" || true; done
@@ -645,25 +656,36 @@ tenancy_nights() {
         kigen.runs WHERE run_date = '$TEN_DATE' AND status = 'done'")
     ten_notices=$($PSQL -At -c "SELECT count(*) FROM kigen.notices WHERE run_date = '$TEN_DATE'")
 }
-tenancy_nights 1
-w1_secs=$ten_secs w1_done=$ten_done w1_runs=$ten_runs w1_notices=$ten_notices
-w1_kigen=$ten_kigen_cpu w1_server=$ten_server_cpu
-tenancy_nights 2
-w2_secs=$ten_secs w2_done=$ten_done w2_runs=$ten_runs w2_notices=$ten_notices
-w2_kigen=$ten_kigen_cpu w2_server=$ten_server_cpu
+# a pass's figures into w<WORKERS>_<THREADS>_secs, _done, _runs, _notices, _kigen, _server
+tenancy_pass() {
+    tenancy_nights "$1" "$2"
+    eval "w$1_$2_secs=\$ten_secs w$1_$2_done=\$ten_done w$1_$2_runs=\$ten_runs"
+    eval "w$1_$2_notices=\$ten_notices w$1_$2_kigen=\$ten_kigen_cpu w$1_$2_server=\$ten_server_cpu"
+}
+tenancy_pass 1 1
+tenancy_pass 2 1
+tenancy_pass 1 0
+tenancy_pass 2 0
 export PGDATABASE=$TEN_DB
-printf '\n%-40s %7s %9s %12s %8s %11s %11s %6s\n' "first nights ($ten_residents residents)" \
+printf '\n%-44s %7s %9s %12s %8s %11s %11s %6s\n' "first nights ($ten_residents residents)" \
     "nights" "seconds" "nights/hour" "notices" "kigen CPU s" "server CPU" "cores"
 ten_line() {
-    printf '%-40s %7s %9.2f %12.1f %8s %11.1f %11.1f %6.2f\n' "$1" "$2" "$3" \
+    printf '%-44s %7s %9.2f %12.1f %8s %11.1f %11.1f %6.2f\n' "$1" "$2" "$3" \
         "$(echo "$2 * 3600 / $3" | bc -l)" "$4" "$5" "$6" "$(echo "($5 + $6) / $3" | bc -l)"
 }
-ten_line "kigen worker --until-empty, 1 worker" "$w1_done" "$w1_secs" "$w1_notices" "$w1_kigen" \
-    "$w1_server"
-ten_line "kigen worker --until-empty, 2 workers" "$w2_done" "$w2_secs" "$w2_notices" "$w2_kigen" \
-    "$w2_server"
-printf 'ratio 2 workers / 1 worker nights/hour: %.2f (target >= 1.8 on 2 cores); runs done (municipalities, runs): %s and %s; %d cities generated in %.1f s; %s\n' \
-    "$(echo "($w2_done / $w2_secs) / ($w1_done / $w1_secs)" | bc -l)" "$w1_runs" "$w2_runs" \
+ten_line "1 worker, render_threads 1" "$w1_1_done" "$w1_1_secs" "$w1_1_notices" "$w1_1_kigen" \
+    "$w1_1_server"
+ten_line "2 workers, render_threads 1" "$w2_1_done" "$w2_1_secs" "$w2_1_notices" "$w2_1_kigen" \
+    "$w2_1_server"
+ten_line "1 worker, render_threads 0 (one per core)" "$w1_0_done" "$w1_0_secs" "$w1_0_notices" \
+    "$w1_0_kigen" "$w1_0_server"
+ten_line "2 workers, render_threads 0 (one per core)" "$w2_0_done" "$w2_0_secs" "$w2_0_notices" \
+    "$w2_0_kigen" "$w2_0_server"
+ratio() { echo "($3 / $4) / ($1 / $2)" | bc -l; }
+printf 'ratio 2 workers / 1 worker nights/hour, render_threads 1: %.2f (target >= 1.8 on 2 cores); render_threads 0: %.2f; runs done (municipalities, runs): %s, %s, %s, %s; %d cities generated in %.1f s; %s\n' \
+    "$(ratio "$w1_1_done" "$w1_1_secs" "$w2_1_done" "$w2_1_secs")" \
+    "$(ratio "$w1_0_done" "$w1_0_secs" "$w2_0_done" "$w2_0_secs")" \
+    "$w1_1_runs" "$w2_1_runs" "$w1_0_runs" "$w2_0_runs" \
     "$TEN_COUNT" "$ten_load_secs" "$(uptime | sed 's/.*load/load/')"
 tenancy_drop
 rm -rf "$TENANCY"
