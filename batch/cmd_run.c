@@ -517,7 +517,6 @@ static kg_err fresh_run(const cmd_context *ctx, db_conn *conn, const run_templat
     return err;
 }
 
-/* The print files of the run, from its ledger, on all cores (or render_threads). */
 /* A notice or inquiry whose office code is missing or not in offices.csv names no
  * counter (its sender block is blank): said once a run, for the clerk to fix the data. */
 static kg_err warn_unknown_offices(const cmd_context *ctx, db_conn *conn, kdate run_date,
@@ -546,6 +545,7 @@ static kg_err warn_unknown_offices(const cmd_context *ctx, db_conn *conn, kdate 
     return err;
 }
 
+/* The print files of the run, from its ledger, on all cores (or render_threads). */
 static kg_err print_files(const cmd_context *ctx, db_conn *conn, const run_templates *templates,
                           const run_options *options, kg_errbuf *errbuf)
 {
