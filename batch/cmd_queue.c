@@ -30,8 +30,10 @@ static const char help[] =
        "       kigen queue status [--date YYYY-MM-DD] [--config FILE]\n"
        "\n"
        "Puts every municipality's night of the date in the queue that kigen worker runs\n"
-       "(again: nothing changes, except that a failed night waits to be run again);\n"
-       "`status` shows every night of the queue (with --date, that date's only).\n"
+       "(again: nothing changes, except that a failed night waits to be run again), and\n"
+       "takes off the queue the done nights dated more than 35 days before it (their runs\n"
+       "stay in the ledger); `status` shows every night of the queue (with --date, that\n"
+       "date's only).\n"
        "\n"
        "  --date D            the run date, YYYY-MM-DD (default: today in Japan; for status,\n"
        "                      every date)\n"
@@ -238,6 +240,15 @@ kg_err cmd_queue(const cmd_context *ctx, int argc, char **argv, cmd_outcome *out
                     _("queue %s: %ld night(s) added, %ld failed night(s) to run again, %ld "
                       "already in the queue\n"),
                     kdate_format(options.day, day), counts.added, counts.retried, counts.kept);
+        long forgotten = 0;
+        if (err == KG_OK)
+            err = night_queue_forget_done(conn, options.day, &forgotten, errbuf);
+        char before[KDATE_ISO_LEN + 1];
+        if (err == KG_OK && forgotten > 0)
+            fprintf(ctx->out,
+                    _("queue: %ld done night(s) dated before %s taken off the queue (their runs "
+                      "stay in the ledger)\n"),
+                    forgotten, kdate_format(options.day - NIGHT_QUEUE_KEEP_DAYS, before));
     }
     db_close(conn);
     return err;

@@ -21,6 +21,11 @@ static const char enqueue_sql[] =
     "SELECT (SELECT count(*) FROM changed WHERE added), (SELECT count(*) FROM changed WHERE NOT "
     "added), (SELECT count(*) FROM wanted) - (SELECT count(*) FROM changed)";
 
+/* $1 the day, $2 the days kept before it. */
+static const char forget_sql[] =
+    "WITH gone AS (DELETE FROM kigen.night_queue WHERE state = 'done' AND "
+    "run_date < $1::date - $2::int RETURNING 1) SELECT count(*) FROM gone";
+
 /* $1 the day, or NULL for every night. Times in Japan time, as the run lock names them. */
 static const char list_sql[] =
     "SELECT municipality_code, run_date::text, state, attempts, max_attempts, "
@@ -100,6 +105,19 @@ kg_err night_queue_enqueue(db_conn *conn, kdate day, int max_attempts, night_que
         counts->retried = db_result_long(result, 0, 1);
         counts->kept = db_result_long(result, 0, 2);
     }
+    db_result_free(result);
+    return err;
+}
+
+kg_err night_queue_forget_done(db_conn *conn, kdate day, long *count, kg_errbuf *errbuf)
+{
+    char day_text[KDATE_ISO_LEN + 1], keep_text[16];
+    kdate_format(day, day_text);
+    snprintf(keep_text, sizeof(keep_text), "%d", NIGHT_QUEUE_KEEP_DAYS);
+    const char *params[] = {day_text, keep_text};
+    db_result *result = NULL;
+    kg_err err = db_query(conn, forget_sql, 2, params, errbuf, &result);
+    *count = err == KG_OK ? db_result_long(result, 0, 0) : 0;
     db_result_free(result);
     return err;
 }

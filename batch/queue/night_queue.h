@@ -23,6 +23,7 @@
 #define NIGHT_QUEUE_OWNER_CAP 128    /* "host:pid" */
 #define NIGHT_QUEUE_TIME_CAP 24      /* "YYYY-MM-DD HH:MM:SS" in Japan time */
 #define NIGHT_QUEUE_ERROR_CAP 1024   /* the last error kept in a night's row */
+#define NIGHT_QUEUE_KEEP_DAYS 35     /* done nights kept this long before the enqueued day */
 
 /* What `kigen queue --date D` did: nights added, failed nights made waiting again,
  * nights left as they were (waiting, running or done). */
@@ -37,6 +38,11 @@ typedef struct night_queue_counts {
  * row, except a failed one, which is waiting again with no attempt used (D142). */
 kg_err night_queue_enqueue(db_conn *conn, kdate day, int max_attempts, night_queue_counts *counts,
                            kg_errbuf *errbuf);
+
+/* Deletes the done nights whose run date is more than NIGHT_QUEUE_KEEP_DAYS days before day
+ * (D152): the queue is the workers' list of work, a night's record is its run in the ledger.
+ * Waiting, running and failed nights stay, whatever their date. Their number into count. */
+kg_err night_queue_forget_done(db_conn *conn, kdate day, long *count, kg_errbuf *errbuf);
 
 /* One night of the queue as `kigen queue status` shows it. Times are Japan time, "" when
  * none. */

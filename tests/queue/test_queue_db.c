@@ -401,6 +401,40 @@ static void every_listed_municipality_is_enqueued_the_default_when_it_has_reside
     db_close(conn);
 }
 
+/* The nightly enqueue takes off the queue the done nights dated more than 35 days before
+ * its date (D152); waiting and failed ones stay whatever their date, and so does a done
+ * night exactly 35 days old. */
+static void done_nights_over_35_days_old_leave_the_queue(void)
+{
+    fresh_queue();
+    db_conn *conn = connect_or_fail();
+    sql(conn, "INSERT INTO kigen.night_queue (run_date, state, attempts) VALUES "
+              "('2026-10-25', 'done', 1), ('2026-10-26', 'done', 2), ('2026-10-27', 'done', 1), "
+              "('2026-10-20', 'failed', 3), ('2026-10-21', 'waiting', 0)");
+    char *out = NULL;
+    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    test_contains(out, "queue 2026-12-01: 1 night(s) added");
+    test_contains(out, "queue: 2 done night(s) dated before 2026-10-27 taken off the queue (their "
+                       "runs stay in the ledger)\n");
+    free(out);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE run_date IN "
+                                    "('2026-10-27', '2026-10-20', '2026-10-21', '" DAY1 "')"),
+                    4);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue"), 4);
+    /* again: nothing left to take off, and nothing said of it */
+    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_PTR_NULL(out != NULL ? strstr(out, "taken off") : NULL);
+    free(out);
+    /* an enqueue of an earlier date keeps what is within 35 days of that date */
+    CU_ASSERT_EQUAL(kigen("queue --date 2026-11-01", &out), 0);
+    CU_ASSERT_PTR_NULL(out != NULL ? strstr(out, "taken off") : NULL);
+    free(out);
+    CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE state = 'done' "
+                                    "AND run_date = '2026-10-27'"),
+                    1);
+    db_close(conn);
+}
+
 int tests_register_queue_db(void)
 {
     static const test_case cases[] = {
@@ -419,6 +453,8 @@ int tests_register_queue_db(void)
          three_claimers_at_once_take_each_night_once},
         {"every_listed_municipality_is_enqueued_the_default_when_it_has_residents",
          every_listed_municipality_is_enqueued_the_default_when_it_has_residents},
+        {"done_nights_over_35_days_old_leave_the_queue",
+         done_nights_over_35_days_old_leave_the_queue},
         {NULL, NULL},
     };
     return tests_add_suite("queue_db", cases);
