@@ -41,6 +41,18 @@ kg_err db_sole_municipality(db_conn *conn, int *sole, kg_errbuf *errbuf)
     return err;
 }
 
+kg_err db_owns_tables(db_conn *conn, int *owner, kg_errbuf *errbuf)
+{
+    char value[8] = "";
+    kg_err err =
+        one_value(conn,
+                  "SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE') FROM "
+                  "pg_catalog.pg_class c WHERE c.oid = 'kigen.residents'::pg_catalog.regclass",
+                  0, NULL, value, sizeof(value), errbuf);
+    *owner = err == KG_OK && strcmp(value, "t") == 0;
+    return err;
+}
+
 kg_err db_tenancy_select(const char *code, kg_errbuf *errbuf)
 {
     if (code == NULL || code[0] == '\0' || municipality_is_default(code))

@@ -22,6 +22,10 @@ kg_err db_own_partition(db_conn *conn, const char *table, char *out, size_t cap,
  * paths that alter a whole table (D94's dropped keys and indexes, --bulk) are then allowed. */
 kg_err db_sole_municipality(db_conn *conn, int *sole, kg_errbuf *errbuf);
 
+/* *owner = 1 when the session has the rights of the tables' owner (ANALYZE, ALTER TABLE):
+ * the owner and its members; 0 for a municipality's role (D125). */
+kg_err db_owns_tables(db_conn *conn, int *owner, kg_errbuf *errbuf);
+
 /* Makes every later connection of this process and of the processes it starts work for the
  * municipality code (D128): PGOPTIONS gains "-c role=kigen_m<code> -c
  * kigen.municipality=<code>", so that the session runs as the municipality's role, under its

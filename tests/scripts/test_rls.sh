@@ -176,6 +176,16 @@ check "A's statement plans A's partition of the table only (pruned when planned)
         "$SCRATCH/plans.log"
 check "no partition left for the executor to remove" [ "$(plans 'Subplans Removed')" -eq 0 ]
 
+# the generator as a municipality's role: its rows in its own partitions; ANALYZE, which is
+# the owner's, left to autovacuum instead of a warning a table
+kigen --municipality "$A" sample --replace --residents 200 --seed 7 >/dev/null \
+    2>"$SCRATCH/sample.log"
+check "a municipality's kigen sample --replace works as its role" [ $? -eq 0 ]
+check "and writes no warning" [ ! -s "$SCRATCH/sample.log" ]
+check "its residents replaced, B's kept" [ "$(query "SELECT string_agg(municipality_code || ' ' ||
+    n, ', ' ORDER BY municipality_code) FROM (SELECT municipality_code, count(*) n FROM
+    kigen.residents GROUP BY 1) x")" = "$A 200, $B 324" ]
+
 if [ "$failed" -ne 0 ]; then
     echo "$NAME: FAILED"
     exit 1
