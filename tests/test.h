@@ -42,6 +42,14 @@ int test_run_shell(const char *command_line, char **output);
 /* The kigen binary under test (KIGEN_BIN, or ./kigen). */
 const char *test_kigen_bin(void);
 
+/* `kigen ARGS 2>&1` (args as a shell would split them): its exit status, and when out is
+ * not NULL its stdout and stderr together (the caller frees it). */
+int test_kigen(const char *args, char **out);
+
+/* A monotonic clock in milliseconds, and a pause of ms milliseconds. */
+long test_now_ms(void);
+void test_sleep_ms(long ms);
+
 /* PGDATABASE recreated with kigen's schema and the sample extract (samples/extract)
  * loaded; aborts the test when that fails. */
 void test_loaded_database(void);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "db/db.h"
 #include "test.h"
@@ -68,6 +69,26 @@ const char *test_kigen_bin(void)
 {
     const char *bin = getenv("KIGEN_BIN");
     return bin != NULL ? bin : "./kigen";
+}
+
+int test_kigen(const char *args, char **out)
+{
+    char command_line[4096];
+    snprintf(command_line, sizeof(command_line), "'%s' %s 2>&1", test_kigen_bin(), args);
+    return test_run_shell(command_line, out);
+}
+
+long test_now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)now.tv_sec * 1000L + now.tv_nsec / 1000000L;
+}
+
+void test_sleep_ms(long ms)
+{
+    struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
 }
 
 void test_loaded_database(void)

@@ -41,12 +41,6 @@ static int cli(const char *prefix, const char *binary, const char *args, int str
     return status;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&pause, NULL);
-}
-
 static void write_file(const char *path, const char *text)
 {
     FILE *file = fopen(path, "w");
@@ -360,7 +354,7 @@ static void application_name_names_the_command(void)
         for (int tries = 0; tries < 500 && seen == 0; tries++) {
             seen = waiting(names[idx]);
             if (seen == 0)
-                sleep_ms(20);
+                test_sleep_ms(20);
         }
         CU_ASSERT_EQUAL(seen, 1);
         if (seen != 1)
@@ -373,7 +367,7 @@ static void application_name_names_the_command(void)
         if (test_query_long("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE "
                             "application_name LIKE 'kigen %' OR application_name LIKE 'by-%'") == 0)
             break;
-        sleep_ms(20);
+        test_sleep_ms(20);
     }
     test_remove_dir(dir);
 }

@@ -46,13 +46,6 @@ static void sql(db_conn *conn, const char *statement)
     CU_ASSERT_EQUAL_FATAL(db_exec(conn, statement, &errbuf), KG_OK);
 }
 
-static int kigen(const char *args, char **out)
-{
-    char command_line[1024];
-    snprintf(command_line, sizeof(command_line), "'%s' %s 2>&1", test_kigen_bin(), args);
-    return test_run_shell(command_line, out);
-}
-
 static void claim(db_conn *conn, const char *owner, int lease, night_claim *got, bool *claimed)
 {
     kg_errbuf errbuf;
@@ -76,23 +69,23 @@ static void enqueuing_again_keeps_the_night_and_runs_a_failed_one_again(void)
 {
     fresh_queue();
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1, &out), 0);
     test_contains(out, "queue 2026-12-01: 1 night(s) added, 0 failed night(s) to run again, 0 "
                        "already in the queue\n");
     free(out);
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1, &out), 0);
     test_contains(out, "0 night(s) added, 0 failed night(s) to run again, 1 already in the queue");
     free(out);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue"), 1);
     db_conn *conn = connect_or_fail();
     sql(conn, "UPDATE kigen.night_queue SET state = 'done', attempts = 1, finished_at = now()");
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1, &out), 0);
     test_contains(out, "0 night(s) added, 0 failed night(s) to run again, 1 already in the queue");
     free(out);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE state = 'done'"),
                     1);
     sql(conn, "UPDATE kigen.night_queue SET state = 'failed', attempts = 3, last_error = 'bad'");
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1 " --max-attempts 5", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1 " --max-attempts 5", &out), 0);
     test_contains(out, "0 night(s) added, 1 failed night(s) to run again, 0 already in the queue");
     free(out);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE state = "
@@ -102,10 +95,10 @@ static void enqueuing_again_keeps_the_night_and_runs_a_failed_one_again(void)
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE "
                                     "municipality_code = '000000'"),
                     1);
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-02-30", &out), 2);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-02-30", &out), 2);
     test_contains(out, "unable to use --date '2026-02-30': not a day as YYYY-MM-DD");
     free(out);
-    CU_ASSERT_EQUAL(kigen("queue status --max-attempts 2", &out), 2);
+    CU_ASSERT_EQUAL(test_kigen("queue status --max-attempts 2", &out), 2);
     free(out);
     db_close(conn);
 }
@@ -254,14 +247,14 @@ static void an_abandoned_last_attempt_fails_and_the_status_shows_it(void)
     CU_ASSERT_EQUAL(night_queue_fail_abandoned(conn, "worker %s is gone", &failed, &errbuf), KG_OK);
     CU_ASSERT_EQUAL(failed, 1);
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue status", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue status", &out), 0);
     test_contains(out, "nights in the queue: 3 (waiting 1, running 1, done 0, failed 1)\n");
     test_contains(out, "000000        2026-12-01  failed");
     test_contains(out, "worker gone:9 is gone");
     test_contains(out, "alive:7");
     test_contains(out, "unable to run / HINT: fix it");
     free(out);
-    CU_ASSERT_EQUAL(kigen("queue status --date " DAY2, &out), 0); /* one date's nights */
+    CU_ASSERT_EQUAL(test_kigen("queue status --date " DAY2, &out), 0); /* one date's nights */
     test_contains(out, "nights in the queue: 1 (waiting 0, running 1, done 0, failed 0)\n");
     free(out);
     db_close(conn);
@@ -354,7 +347,7 @@ static void every_listed_municipality_is_enqueued_the_default_when_it_has_reside
     db_conn *conn = connect_or_fail();
     /* the default alone (016 lists it) */
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1, &out), 0);
     test_contains(out, "1 night(s) added");
     free(out);
     /* two named ones, as the list gives them (their roles and partitions are not needed to
@@ -364,7 +357,7 @@ static void every_listed_municipality_is_enqueued_the_default_when_it_has_reside
                               "role_name) VALUES ('131016', '千代田区', 'kigen_m131016'), "
                               "('271004', '大阪市', 'kigen_m271004')";
     sql(conn, named);
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY2, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY2, &out), 0);
     test_contains(out, "2 night(s) added");
     free(out);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE run_date = '" DAY2
@@ -378,11 +371,11 @@ static void every_listed_municipality_is_enqueued_the_default_when_it_has_reside
     test_run_shell(command_line, NULL); /* exit 1: its rejected rows */
     CU_ASSERT(test_query_long("SELECT count(*) FROM kigen.residents") > 0);
     sql(conn, named);
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-12-03", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-12-03", &out), 0);
     test_contains(out, "3 night(s) added");
     free(out);
     /* the operator's command: never one municipality's, whatever is asked (D151) */
-    CU_ASSERT_EQUAL(kigen("--municipality 131016 queue status", &out), 2);
+    CU_ASSERT_EQUAL(test_kigen("--municipality 131016 queue status", &out), 2);
     test_contains(out, "unable to run kigen queue for municipality 131016: it works for every "
                        "municipality, as the operator's role");
     free(out);
@@ -393,7 +386,7 @@ static void every_listed_municipality_is_enqueued_the_default_when_it_has_reside
     close(conf_fd);
     char args[256];
     snprintf(args, sizeof(args), "queue status --date 2026-12-03 --config '%s'", conf);
-    CU_ASSERT_EQUAL(kigen(args, &out), 0); /* the configuration's is not taken */
+    CU_ASSERT_EQUAL(test_kigen(args, &out), 0); /* the configuration's is not taken */
     test_contains(out, "131016");
     free(out);
     unlink(conf);
@@ -412,7 +405,7 @@ static void done_nights_over_35_days_old_leave_the_queue(void)
               "('2026-10-25', 'done', 1), ('2026-10-26', 'done', 2), ('2026-10-27', 'done', 1), "
               "('2026-10-20', 'failed', 3), ('2026-10-21', 'waiting', 0)");
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1, &out), 0);
     test_contains(out, "queue 2026-12-01: 1 night(s) added");
     test_contains(out, "queue: 2 done night(s) dated before 2026-10-27 taken off the queue (their "
                        "runs stay in the ledger)\n");
@@ -422,11 +415,11 @@ static void done_nights_over_35_days_old_leave_the_queue(void)
                     4);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue"), 4);
     /* again: nothing left to take off, and nothing said of it */
-    CU_ASSERT_EQUAL(kigen("queue --date " DAY1, &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date " DAY1, &out), 0);
     CU_ASSERT_PTR_NULL(out != NULL ? strstr(out, "taken off") : NULL);
     free(out);
     /* an enqueue of an earlier date keeps what is within 35 days of that date */
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-11-01", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-11-01", &out), 0);
     CU_ASSERT_PTR_NULL(out != NULL ? strstr(out, "taken off") : NULL);
     free(out);
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.night_queue WHERE state = 'done' "

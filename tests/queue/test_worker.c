@@ -21,26 +21,6 @@
 #include "run/run_lock.h"
 #include "test.h"
 
-static long now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)now.tv_sec * 1000L + now.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&pause, NULL);
-}
-
-static int kigen(const char *args, char **out)
-{
-    char command_line[2048];
-    snprintf(command_line, sizeof(command_line), "'%s' %s 2>&1", test_kigen_bin(), args);
-    return test_run_shell(command_line, out);
-}
-
 /* `kigen worker --out dir --poll 1 <extra>` in the background, its stdout and stderr into
  * log_path; its pid. */
 static pid_t start_worker(const char *dir, const char *extra, const char *log_path)
@@ -66,7 +46,7 @@ static pid_t start_worker(const char *dir, const char *extra, const char *log_pa
 static int wait_worker(pid_t pid, long timeout_ms)
 {
     int status = 0;
-    for (long started = now_ms(); now_ms() - started < timeout_ms; sleep_ms(50))
+    for (long started = test_now_ms(); test_now_ms() - started < timeout_ms; test_sleep_ms(50))
         if (waitpid(pid, &status, WNOHANG) == pid)
             return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     kill(pid, SIGKILL);
@@ -76,7 +56,7 @@ static int wait_worker(pid_t pid, long timeout_ms)
 
 static int wait_for_count(const char *sql, long want, long timeout_ms)
 {
-    for (long started = now_ms(); now_ms() - started < timeout_ms; sleep_ms(50))
+    for (long started = test_now_ms(); test_now_ms() - started < timeout_ms; test_sleep_ms(50))
         if (test_query_long(sql) == want)
             return 1;
     return 0;
@@ -91,9 +71,9 @@ static void the_worker_runs_the_due_nights_and_stops_when_the_queue_is_empty(voi
     test_make_temp_dir(dir);
     snprintf(log_path, sizeof(log_path), "%s.log", dir);
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-12-02", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-12-02", &out), 0);
     free(out);
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-12-01", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-12-01", &out), 0);
     free(out);
     CU_ASSERT_EQUAL(wait_worker(start_worker(dir, "--until-empty", log_path), 60000), 0);
     char *log = test_read_file(log_path);
@@ -125,14 +105,14 @@ static void a_failing_night_fails_alone_after_its_attempts(void)
     test_make_temp_dir(dir);
     snprintf(log_path, sizeof(log_path), "%s.log", dir);
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-12-01", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-12-01", &out), 0);
     free(out);
-    CU_ASSERT_EQUAL(kigen("queue --date 2027-06-01 --max-attempts 2", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2027-06-01 --max-attempts 2", &out), 0);
     free(out);
-    long started = now_ms();
+    long started = test_now_ms();
     CU_ASSERT_EQUAL(wait_worker(start_worker(dir, "--until-empty --backoff 1", log_path), 60000),
                     1);
-    CU_ASSERT(now_ms() - started >= 1000); /* the backoff was waited for */
+    CU_ASSERT(test_now_ms() - started >= 1000); /* the backoff was waited for */
     char *log = test_read_file(log_path);
     test_contains(log, "worker: 1 night(s) done, 1 to try again, 1 failed\n");
     test_contains(log, "night 2027-06-01 of 000000: failed (exit status 2), no attempt left of 2");
@@ -145,7 +125,7 @@ static void a_failing_night_fails_alone_after_its_attempts(void)
                                     "exit_status = 2 AND last_error LIKE 'unable to run the night "
                                     "of 2027-06-01:%HINT: %'"),
                     1);
-    CU_ASSERT_EQUAL(kigen("queue status", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue status", &out), 0);
     test_contains(out, "2027-06-01  failed");
     test_contains(out, "2/2");
     test_contains(out, "unable to run the night of 2027-06-01");
@@ -163,7 +143,7 @@ static void a_busy_run_is_tried_again_without_using_an_attempt(void)
     test_make_temp_dir(dir);
     snprintf(log_path, sizeof(log_path), "%s.log", dir);
     char *out = NULL;
-    CU_ASSERT_EQUAL(kigen("queue --date 2026-12-01", &out), 0);
+    CU_ASSERT_EQUAL(test_kigen("queue --date 2026-12-01", &out), 0);
     free(out);
     db_conn *holder = NULL;
     kg_errbuf errbuf;
@@ -202,17 +182,17 @@ static void a_waiting_worker_stops_cleanly_on_sigterm(void)
         unlink(log_path); /* the last worker's log says it is working */
         pid_t worker = start_worker(dir, "--poll 30", log_path);
         char *log = NULL;
-        for (long started = now_ms(); now_ms() - started < 10000; sleep_ms(50)) {
+        for (long started = test_now_ms(); test_now_ms() - started < 10000; test_sleep_ms(50)) {
             free(log);
             log = test_read_file(log_path);
             if (log != NULL && strstr(log, "working the queue") != NULL)
                 break;
         }
         free(log);
-        long sent = now_ms();
+        long sent = test_now_ms();
         kill(worker, signals[idx]);
         CU_ASSERT_EQUAL(wait_worker(worker, 10000), 0);
-        CU_ASSERT(now_ms() - sent < 5000); /* not the 30 s poll */
+        CU_ASSERT(test_now_ms() - sent < 5000); /* not the 30 s poll */
         log = test_read_file(log_path);
         test_contains(log, "stopping (signal ");
         test_contains(log, "worker: 0 night(s) done, 0 to try again, 0 failed\n");

@@ -20,19 +20,6 @@
 
 #define RUN_DATE "2026-12-01"
 
-static long now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)now.tv_sec * 1000L + now.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&pause, NULL);
-}
-
 /* Starts `kigen run --date RUN_DATE --out dir` in the background, its stderr (the log,
  * by default at level info) into err_path; returns its pid. */
 static pid_t start_run(const char *dir, const char *err_path)
@@ -63,7 +50,7 @@ static int wait_run(pid_t pid)
 /* Polls until path holds part (true), or until timeout_ms passed (false). */
 static int wait_for_text(const char *path, const char *part, long timeout_ms)
 {
-    for (long started = now_ms(); now_ms() - started < timeout_ms; sleep_ms(20)) {
+    for (long started = test_now_ms(); test_now_ms() - started < timeout_ms; test_sleep_ms(20)) {
         char *text = test_read_file(path);
         int found = text != NULL && strstr(text, part) != NULL;
         free(text);
@@ -76,7 +63,7 @@ static int wait_for_text(const char *path, const char *part, long timeout_ms)
 /* Polls until sql (a count) gives want, at most timeout_ms. */
 static int wait_for_count(const char *sql, long want, long timeout_ms)
 {
-    for (long started = now_ms(); now_ms() - started < timeout_ms; sleep_ms(20))
+    for (long started = test_now_ms(); test_now_ms() - started < timeout_ms; test_sleep_ms(20))
         if (test_query_long(sql) == want)
             return 1;
     return 0;
@@ -134,9 +121,9 @@ static void a_live_holder_refuses_the_run_at_once_and_is_named(void)
     for (size_t idx = 0; idx < 2; idx++) {
         long backend = 0;
         db_conn *holder = hold_run_lock(idx == 0 ? live_run : holders[idx][0], &backend);
-        long started = now_ms();
+        long started = test_now_ms();
         CU_ASSERT_EQUAL(wait_run(start_run(dir, err_path)), 6);
-        CU_ASSERT(now_ms() - started < RUN_LOCK_WAIT_MS / 2); /* not waited for */
+        CU_ASSERT(test_now_ms() - started < RUN_LOCK_WAIT_MS / 2); /* not waited for */
         char expected[256];
         snprintf(expected, sizeof(expected),
                  "error: unable to start the run of " RUN_DATE ": %s%ld, connected since ",
@@ -172,9 +159,9 @@ static void a_killed_runs_backend_is_waited_for_at_most_10_s(void)
              "the run lock is held by backend %ld, a kigen run whose process %ld is gone: "
              "waiting for it to end (at most 10 s)",
              backend, gone);
-    long started = now_ms();
+    long started = test_now_ms();
     CU_ASSERT_EQUAL(wait_run(start_run(dir, err_path)), 6);
-    long waited = now_ms() - started;
+    long waited = test_now_ms() - started;
     CU_ASSERT(waited >= RUN_LOCK_WAIT_MS && waited < RUN_LOCK_WAIT_MS + 5000);
     char *log = test_read_file(err_path);
     test_contains(log, expected);
@@ -225,7 +212,7 @@ static void a_run_killed_in_a_statement_does_not_refuse_the_next(void)
     kill(killed, SIGKILL);
     CU_ASSERT_EQUAL(wait_run(killed), -SIGKILL);
     pid_t next = start_run(dir, err_path);
-    sleep_ms(1500);
+    test_sleep_ms(1500);
     CU_ASSERT_EQUAL(db_exec(blocker, "COMMIT", &errbuf), KG_OK);
     CU_ASSERT_EQUAL(wait_run(next), 0); /* not 6 */
     CU_ASSERT_EQUAL(test_query_long("SELECT count(*) FROM kigen.runs WHERE status = 'done'"), 1);
