@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1 || ! command -v runuser >
     exit 0
 fi
 cd /
-. "$ROOT/tests/scripts/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains, finish
 owner() { stat -c %U -- "$1"; }
 is_link_of_nobody() { [ -L "$1" ] && [ "$(owner "$1")" = nobody ]; }
 pg_ctl_bin=$(ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1)
@@ -154,8 +154,4 @@ check "a parent directory anyone can write is refused" \
 check "a var/ that is a symbolic link is refused" refused var-is-a-link "is a symbolic link"
 check "nothing was made behind the link" [ -z "$(ls -A "$SCRATCH/elsewhere")" ]
 
-if [ "$failed" -ne 0 ]; then
-    echo "$NAME: FAILED"
-    exit 1
-fi
-echo "$NAME: all passed"
+finish

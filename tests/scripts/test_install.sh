@@ -26,7 +26,7 @@ for tool in make install pdftotext cmp; do
         exit 0
     fi
 done
-. "$ROOT/tests/scripts/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains, finish
 
 SCRATCH=$(mktemp -d /tmp/kigen-test-install-XXXXXX)
 PREFIX="$SCRATCH/prefix"
@@ -227,8 +227,4 @@ check "and no folder of kigen's but etc/kigen" \
     [ "$(cd "$PREFIX" && find . -name 'kigen*' | sort | tr '\n' ' ')" = \
         "./etc/kigen ./etc/kigen/kigen.conf " ]
 
-if [ "$failed" -ne 0 ]; then
-    echo "$NAME: FAILED"
-    exit 1
-fi
-echo "$NAME: all passed"
+finish

@@ -18,11 +18,8 @@ set -u
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
 NAME=test_queue
 KIGEN=${KIGEN_BIN:-$ROOT/build/release/kigen}
-if [ -z "${PGHOST:-}" ] || ! command -v psql >/dev/null; then
-    echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
-    exit 0
-fi
-. "$ROOT/tests/scripts/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, finish
+needs_database
 
 DB=kigen_queue_test
 REF_DB=kigen_queue_ref
@@ -188,9 +185,4 @@ check "the night it ran is done, its run not cut short" [ "$(psql -X -qtA -d "$R
     state || ' ' || exit_status FROM kigen.night_queue")" = "done 0" ]
 check "and its files are all there" diff -r "$REF/2026-12-01" "$SCRATCH/again/2026-12-01"
 
-if [ "$failed" -eq 0 ]; then
-    echo "$NAME: all passed"
-else
-    echo "$NAME: FAILED"
-fi
-exit "$failed"
+finish

@@ -24,11 +24,8 @@ set -u
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
 NAME=test_queue_many
 KIGEN=${KIGEN_BIN:-$ROOT/build/release/kigen}
-if [ -z "${PGHOST:-}" ] || ! command -v psql >/dev/null; then
-    echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
-    exit 0
-fi
-. "$ROOT/tests/scripts/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, finish
+needs_database
 
 DB=kigen_many_test
 ALONE_DB=kigen_many_alone
@@ -241,9 +238,4 @@ check "no file of it (its run made the night's folder, then failed: empty, as al
 check "the other nineteen's nights all done" [ "$(query "SELECT count(*) FROM kigen.night_queue
     WHERE state = 'done' AND municipality_code <> '$BROKEN'")" = 38 ]
 
-if [ "$failed" -eq 0 ]; then
-    echo "$NAME: all passed"
-else
-    echo "$NAME: FAILED"
-fi
-exit "$failed"
+finish

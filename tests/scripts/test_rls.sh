@@ -19,11 +19,8 @@ set -u
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
 NAME=test_rls
 KIGEN=${KIGEN_BIN:-$ROOT/build/release/kigen}
-if [ -z "${PGHOST:-}" ] || ! command -v psql >/dev/null; then
-    echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
-    exit 0
-fi
-. "$ROOT/tests/scripts/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, finish
+needs_database
 
 DB=kigen_rls_test
 A=131016
@@ -186,8 +183,4 @@ check "its residents replaced, B's kept" [ "$(query "SELECT string_agg(municipal
     n, ', ' ORDER BY municipality_code) FROM (SELECT municipality_code, count(*) n FROM
     kigen.residents GROUP BY 1) x")" = "$A 200, $B 324" ]
 
-if [ "$failed" -ne 0 ]; then
-    echo "$NAME: FAILED"
-    exit 1
-fi
-echo "$NAME: all passed"
+finish

@@ -14,11 +14,8 @@ set -u
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
 NAME=test_roles
 KIGEN=${KIGEN_BIN:-$ROOT/build/release/kigen}
-if [ -z "${PGHOST:-}" ] || ! command -v psql >/dev/null; then
-    echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
-    exit 0
-fi
-. "$ROOT/tests/scripts/lib.sh" # check, contains
+. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, finish
+needs_database
 
 DB=kigen_roles_test
 SCRATCH=$(mktemp -d /tmp/kigen-test-roles-XXXXXX)
@@ -121,8 +118,4 @@ status=$?
 check "every table privilege but ownership: a bulk load fails (exit 4, must be owner)" \
     refused "must be owner"
 
-if [ "$failed" -ne 0 ]; then
-    echo "$NAME: FAILED"
-    exit 1
-fi
-echo "$NAME: all passed"
+finish
