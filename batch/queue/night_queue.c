@@ -23,8 +23,7 @@ static const char enqueue_sql[] =
 
 /* $1 the day, $2 the days kept before it. */
 static const char forget_sql[] =
-    "WITH gone AS (DELETE FROM kigen.night_queue WHERE state = 'done' AND "
-    "run_date < $1::date - $2::int RETURNING 1) SELECT count(*) FROM gone";
+    "DELETE FROM kigen.night_queue WHERE state = 'done' AND run_date < $1::date - $2::int";
 
 /* $1 the day, or NULL for every night. Times in Japan time, as the run lock names them. */
 static const char list_sql[] =
@@ -117,7 +116,7 @@ kg_err night_queue_forget_done(db_conn *conn, kdate day, long *count, kg_errbuf 
     const char *params[] = {day_text, keep_text};
     db_result *result = NULL;
     kg_err err = db_query(conn, forget_sql, 2, params, errbuf, &result);
-    *count = err == KG_OK ? db_result_long(result, 0, 0) : 0;
+    *count = err == KG_OK ? db_result_affected(result) : 0;
     db_result_free(result);
     return err;
 }
