@@ -1,7 +1,8 @@
 # lib.sh - what the script tests share: `check DESCRIPTION COMMAND...` runs the command
 # and prints "NAME: ok: ..." or "NAME: FAILED: ..." (setting failed=1), `contains TEXT
-# PART`, `needs_database` (a script that needs the test cluster skips without it) and
-# `finish` (the verdict and the exit status). Sourced by tests/scripts/test_*.sh after they
+# PART`, `needs_database` (a script that needs the test cluster skips without it),
+# `wait_exit PID SECONDS` (a child's exit status) and `finish` (the verdict and the exit
+# status). Sourced by tests/scripts/test_*.sh after they
 # set NAME.
 failed=0
 check() {
@@ -22,6 +23,18 @@ needs_database() {
         echo "$NAME: skipped: needs the test cluster's PG* variables and psql (run by make test)"
         exit 0
     fi
+}
+# the exit status of the child PID once it has ended; one still running after SECONDS is
+# killed (SIGKILL: 137), so that a worker that never ends fails its check instead of
+# hanging the test
+wait_exit() {
+    waited=0
+    while kill -0 "$1" 2>/dev/null && [ $waited -lt $(($2 * 10)) ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1"
 }
 # the last line: "NAME: all passed" and exit 0, or "NAME: FAILED" and exit 1
 finish() {

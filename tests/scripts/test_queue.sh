@@ -18,7 +18,7 @@ set -u
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
 NAME=test_queue
 KIGEN=${KIGEN_BIN:-$ROOT/build/release/kigen}
-. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, finish
+. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, wait_exit, finish
 needs_database
 
 DB=kigen_queue_test
@@ -93,12 +93,7 @@ echo "  worker $victim killed with SIGKILL (its run $run_pid); the night: $statu
 others=0
 for pid in $WORKERS; do
     [ "$pid" = "$victim" ] && continue
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 1200 ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    wait "$pid"
+    wait_exit "$pid" 120
     status=$?
     others=$((others + 1))
     check "worker $pid ended by itself (status $status: 0, or 1 for the night that failed)" \
@@ -169,12 +164,7 @@ for _ in $(seq 1 300); do
 done
 sleep 0.5
 kill -TERM "$stopped"
-waited=0
-while kill -0 "$stopped" 2>/dev/null && [ $waited -lt 600 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-done
-wait "$stopped"
+wait_exit "$stopped" 60
 status=$?
 WORKERS=""
 grep -E "stopping|night 2026-12-01|worker:" "$SCRATCH/stopped.log" | sed 's/^/  /'

@@ -24,7 +24,7 @@ set -u
 ROOT=$(cd -P "$(dirname "$0")/../.." && pwd -P)
 NAME=test_queue_many
 KIGEN=${KIGEN_BIN:-$ROOT/build/release/kigen}
-. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, finish
+. "$ROOT/tests/scripts/lib.sh" # check, contains, needs_database, wait_exit, finish
 needs_database
 
 DB=kigen_many_test
@@ -161,12 +161,7 @@ echo "  worker $victim killed with SIGKILL in the middle of $LARGE's night of 20
     "(its run $run_pid)"
 for pid in $WORKERS; do
     [ "$pid" = "$victim" ] && continue
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 1800 ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    wait "$pid"
+    wait_exit "$pid" 180
     status=$?
     check "worker $pid ended by itself (status $status: 0, or 1: a night failed in its hands)" \
         [ "$status" -le 1 ]
